@@ -1,0 +1,1 @@
+//! Pure input-output maths on a validated [`plenum_table::MrioTable`].

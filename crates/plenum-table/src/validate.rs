@@ -1,0 +1,416 @@
+//! Validation of a table at load.
+//!
+//! Checks, in order, each a typed [`TableError`] naming the labels:
+//! 1. shapes agree with the labels (Z n×n, Y n×R·F, x n, V K×n, extensions);
+//! 2. no NaN or infinity anywhere;
+//! 3. gross output is not negative;
+//! 4. zero-output industries: an industry with x = 0 and any non-zero input or
+//!    sale is inconsistent and always rejected; one with no flows at all is
+//!    rejected or, under [`ZeroOutputPolicy::TreatAsAbsent`], recorded so that
+//!    its column of A is defined as 0 (never a silent 0/0);
+//! 5. row balance `Z·1 + Y·1 = x` and column balance `1'Z (+ 1'Z_m) + 1'V = x'`
+//!    within a relative tolerance `|lhs − x| / max(|x|, floor)`, reporting the
+//!    worst industries;
+//! 6. productivity of `A = Z diag(x)⁻¹`: every column sum `Σ_i a_ij < 1`, and
+//!    the spectral radius ρ(A) < 1. For non-negative A, ρ(A) ≤ max column
+//!    sum, so (6a) implies (6b); if A has negative entries ρ(|A|) ≥ ρ(A) is
+//!    estimated by power iteration and must be below 1.
+
+use faer::{Col, Mat};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{TableError, WorstEntry};
+use crate::labels::Labels;
+use crate::table::TableParts;
+
+/// What to do with industries whose gross output is zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ZeroOutputPolicy {
+    /// Reject the table, naming the industries.
+    #[default]
+    Reject,
+    /// Accept industries with zero output *and no flows*; their columns of
+    /// A, B and the multipliers are defined as 0 and the table records them.
+    TreatAsAbsent,
+}
+
+/// Tolerances and policies of validation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ValidationPolicy {
+    /// Relative tolerance of the row and column balances. `None` skips the
+    /// balance checks (for tables known to hold statistical discrepancies).
+    pub balance_rtol: Option<f64>,
+    /// Denominator floor of the relative imbalance, in table units, so that
+    /// tiny industries do not dominate the check.
+    pub balance_floor: f64,
+    pub zero_output: ZeroOutputPolicy,
+    /// How many worst offenders an error lists.
+    pub report_worst: usize,
+}
+
+impl Default for ValidationPolicy {
+    fn default() -> Self {
+        Self {
+            balance_rtol: Some(1e-6),
+            balance_floor: 1.0,
+            zero_output: ZeroOutputPolicy::Reject,
+            report_worst: 5,
+        }
+    }
+}
+
+impl ValidationPolicy {
+    /// A policy for published tables that are rounded or hold small
+    /// discrepancies: balance within `rtol`, zero-output industries allowed.
+    pub fn lenient(rtol: f64) -> Self {
+        Self {
+            balance_rtol: Some(rtol),
+            zero_output: ZeroOutputPolicy::TreatAsAbsent,
+            ..Self::default()
+        }
+    }
+}
+
+/// What validation measured on an accepted table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ValidationReport {
+    /// Largest relative row imbalance.
+    pub max_row_imbalance: f64,
+    /// Largest relative column imbalance.
+    pub max_col_imbalance: f64,
+    /// Industries with zero output, treated as absent.
+    pub zero_output: Vec<usize>,
+    /// Largest column sum of A.
+    pub max_a_colsum: f64,
+    /// Upper bound of the spectral radius of A (max column sum of |A|, or a
+    /// power-iteration estimate when that bound is not below 1).
+    pub spectral_bound: f64,
+}
+
+fn shape(
+    matrix: &str,
+    m: (usize, usize),
+    want: (usize, usize),
+    hint: &str,
+) -> Result<(), TableError> {
+    if m != want {
+        return Err(TableError::Shape {
+            matrix: matrix.to_string(),
+            got_rows: m.0,
+            got_cols: m.1,
+            want_rows: want.0,
+            want_cols: want.1,
+            hint: hint.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn finite(
+    matrix: &str,
+    m: &Mat<f64>,
+    row_label: impl Fn(usize) -> String,
+    col_label: impl Fn(usize) -> String,
+) -> Result<(), TableError> {
+    for j in 0..m.ncols() {
+        for i in 0..m.nrows() {
+            let v = m[(i, j)];
+            if !v.is_finite() {
+                return Err(TableError::NonFinite {
+                    matrix: matrix.to_string(),
+                    row: i,
+                    col: j,
+                    row_label: row_label(i),
+                    col_label: col_label(j),
+                    value: v,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn col_sums(m: &Mat<f64>) -> Vec<f64> {
+    (0..m.ncols()).map(|j| m.col(j).iter().sum()).collect()
+}
+
+fn row_sums(m: &Mat<f64>) -> Vec<f64> {
+    let mut out = vec![0.0; m.nrows()];
+    for j in 0..m.ncols() {
+        for (o, v) in out.iter_mut().zip(m.col(j).iter()) {
+            *o += *v;
+        }
+    }
+    out
+}
+
+fn worst(labels: &Labels, values: &[f64], k: usize, pred: impl Fn(f64) -> bool) -> Vec<WorstEntry> {
+    let mut idx: Vec<usize> = (0..values.len()).filter(|&i| pred(values[i])).collect();
+    idx.sort_by(|&a, &b| values[b].abs().total_cmp(&values[a].abs()));
+    idx.truncate(k);
+    idx.into_iter()
+        .map(|i| WorstEntry {
+            label: labels.industry_name(i),
+            value: values[i],
+        })
+        .collect()
+}
+
+/// Validates `p` under `policy`. See the module docs for the checks.
+pub fn validate(p: &TableParts, policy: &ValidationPolicy) -> Result<ValidationReport, TableError> {
+    let l = &p.labels;
+    let n = l.n_industries();
+    let nfd = l.n_fd_columns();
+    let nk = l.va_components().len();
+
+    shape(
+        "Z",
+        (p.z.nrows(), p.z.ncols()),
+        (n, n),
+        "industries × industries",
+    )?;
+    shape(
+        "Y",
+        (p.y.nrows(), p.y.ncols()),
+        (n, nfd),
+        "industries × (regions × final-demand categories)",
+    )?;
+    shape(
+        "x",
+        (p.x.nrows(), 1),
+        (n, 1),
+        "one gross output per industry",
+    )?;
+    shape(
+        "V",
+        (p.v.nrows(), p.v.ncols()),
+        (nk, n),
+        "value-added components × industries",
+    )?;
+    if let Some(m) = &p.imported_use {
+        shape(
+            "Z_imported",
+            (m.z.nrows(), m.z.ncols()),
+            (n, n),
+            "products × industries",
+        )?;
+        shape(
+            "Y_imported",
+            (m.y.nrows(), m.y.ncols()),
+            (n, nfd),
+            "products × final-demand columns",
+        )?;
+    }
+    for e in &p.extensions {
+        if e.stressors.len() != e.units.len() {
+            return Err(TableError::Extension {
+                extension: e.name.clone(),
+                message: format!(
+                    "{} stressors but {} units",
+                    e.stressors.len(),
+                    e.units.len()
+                ),
+            });
+        }
+        shape(
+            &format!("{}.F", e.name),
+            (e.f.nrows(), e.f.ncols()),
+            (e.stressors.len(), n),
+            "stressors × industries",
+        )?;
+        if let Some(fy) = &e.f_y {
+            shape(
+                &format!("{}.F_Y", e.name),
+                (fy.nrows(), fy.ncols()),
+                (e.stressors.len(), nfd),
+                "stressors × final-demand columns",
+            )?;
+        }
+    }
+
+    let ind = |i: usize| l.industry_name(i);
+    let fdc = |j: usize| l.fd_column_name(j);
+    finite("Z", &p.z, ind, ind)?;
+    finite("Y", &p.y, ind, fdc)?;
+    for i in 0..n {
+        let v = p.x[i];
+        if !v.is_finite() {
+            return Err(TableError::NonFinite {
+                matrix: "x".into(),
+                row: i,
+                col: 0,
+                row_label: ind(i),
+                col_label: "output".into(),
+                value: v,
+            });
+        }
+    }
+    finite("V", &p.v, |k| l.va_components()[k].clone(), ind)?;
+    if let Some(m) = &p.imported_use {
+        finite("Z_imported", &m.z, ind, ind)?;
+        finite("Y_imported", &m.y, ind, fdc)?;
+    }
+    for e in &p.extensions {
+        finite(
+            &format!("{}.F", e.name),
+            &e.f,
+            |k| e.stressors[k].clone(),
+            ind,
+        )?;
+        if let Some(fy) = &e.f_y {
+            finite(
+                &format!("{}.F_Y", e.name),
+                fy,
+                |k| e.stressors[k].clone(),
+                fdc,
+            )?;
+        }
+    }
+
+    let x: Vec<f64> = p.x.iter().copied().collect();
+    let neg = worst(l, &x, usize::MAX, |v| v < 0.0);
+    if !neg.is_empty() {
+        return Err(TableError::NegativeOutput { industries: neg });
+    }
+
+    // Zero output: flows in or out make the table inconsistent.
+    let mut zero = Vec::new();
+    for (i, &xi) in x.iter().enumerate() {
+        if xi == 0.0 {
+            let mut largest = 0.0f64;
+            for k in 0..n {
+                largest = largest.max(p.z[(i, k)].abs()).max(p.z[(k, i)].abs());
+            }
+            for c in 0..nfd {
+                largest = largest.max(p.y[(i, c)].abs());
+            }
+            for k in 0..nk {
+                largest = largest.max(p.v[(k, i)].abs());
+            }
+            if let Some(m) = &p.imported_use {
+                for k in 0..n {
+                    largest = largest.max(m.z[(k, i)].abs());
+                }
+            }
+            if largest > 0.0 {
+                let tol = policy
+                    .balance_rtol
+                    .map(|r| r * policy.balance_floor)
+                    .unwrap_or(0.0);
+                if largest > tol {
+                    return Err(TableError::ZeroOutputWithFlows {
+                        industry: ind(i),
+                        largest,
+                    });
+                }
+            }
+            zero.push(i);
+        }
+    }
+    if !zero.is_empty() && policy.zero_output == ZeroOutputPolicy::Reject {
+        return Err(TableError::ZeroOutput {
+            industries: zero.iter().map(|&i| ind(i)).collect(),
+        });
+    }
+
+    let zc = col_sums(&p.z);
+    let zr = row_sums(&p.z);
+    let yr = row_sums(&p.y);
+    let vc = col_sums(&p.v);
+    let mc = p.imported_use.as_ref().map(|m| col_sums(&m.z));
+    let rel = |lhs: f64, xi: f64| (lhs - xi) / xi.abs().max(policy.balance_floor);
+    let row_imb: Vec<f64> = (0..n).map(|i| rel(zr[i] + yr[i], x[i])).collect();
+    let col_imb: Vec<f64> = if nk == 0 {
+        vec![0.0; n]
+    } else {
+        (0..n)
+            .map(|j| rel(zc[j] + vc[j] + mc.as_ref().map_or(0.0, |m| m[j]), x[j]))
+            .collect()
+    };
+    let max_abs = |v: &[f64]| v.iter().fold(0.0f64, |a, b| a.max(b.abs()));
+    let report_row = max_abs(&row_imb);
+    let report_col = max_abs(&col_imb);
+    if let Some(tol) = policy.balance_rtol {
+        if report_row > tol {
+            return Err(TableError::RowImbalance {
+                tolerance: tol,
+                worst: worst(l, &row_imb, policy.report_worst, |v| v.abs() > tol),
+            });
+        }
+        if report_col > tol {
+            return Err(TableError::ColumnImbalance {
+                tolerance: tol,
+                worst: worst(l, &col_imb, policy.report_worst, |v| v.abs() > tol),
+            });
+        }
+    }
+
+    // Productivity. Column sums of A = (1'Z)_j / x_j, without forming A.
+    let a_col: Vec<f64> = (0..n)
+        .map(|j| if x[j] > 0.0 { zc[j] / x[j] } else { 0.0 })
+        .collect();
+    let bad = worst(l, &a_col, policy.report_worst.max(1) * 4, |v| v >= 1.0);
+    if !bad.is_empty() {
+        return Err(TableError::NonProductiveColumns { industries: bad });
+    }
+    let max_a_colsum = a_col.iter().cloned().fold(0.0, f64::max);
+    let has_negative = (0..n).any(|j| p.z.col(j).iter().any(|v| *v < 0.0));
+    let spectral_bound = if has_negative {
+        let abs_col: Vec<f64> = (0..n)
+            .map(|j| {
+                if x[j] > 0.0 {
+                    p.z.col(j).iter().map(|v| v.abs()).sum::<f64>() / x[j]
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let bound = abs_col.iter().cloned().fold(0.0, f64::max);
+        if bound < 1.0 {
+            bound
+        } else {
+            let rho = perron_abs(&p.z, &x);
+            if rho >= 1.0 {
+                return Err(TableError::NonProductiveSpectral {
+                    radius: rho,
+                    industries: worst(l, &abs_col, policy.report_worst, |v| v >= 1.0),
+                });
+            }
+            rho
+        }
+    } else {
+        max_a_colsum
+    };
+
+    Ok(ValidationReport {
+        max_row_imbalance: report_row,
+        max_col_imbalance: report_col,
+        zero_output: zero,
+        max_a_colsum,
+        spectral_bound,
+    })
+}
+
+/// Power-iteration estimate of ρ(|A|) with |A| = |Z| diag(x)⁻¹, never forming A.
+fn perron_abs(z: &Mat<f64>, x: &[f64]) -> f64 {
+    let n = x.len();
+    let absz = Mat::from_fn(n, n, |i, j| z[(i, j)].abs());
+    let mut v = Col::<f64>::from_fn(n, |_| 1.0 / n as f64);
+    let mut rho = 0.0;
+    for _ in 0..500 {
+        let scaled = Col::<f64>::from_fn(n, |j| if x[j] > 0.0 { v[j] / x[j] } else { 0.0 });
+        let w = &absz * &scaled;
+        let norm: f64 = w.iter().sum();
+        if norm == 0.0 {
+            return 0.0;
+        }
+        let new_rho = norm / v.iter().sum::<f64>();
+        v = w * faer::Scale(1.0 / norm);
+        if (new_rho - rho).abs() < 1e-12 * new_rho.max(1e-300) {
+            return new_rho;
+        }
+        rho = new_rho;
+    }
+    rho
+}
