@@ -1,1 +1,20 @@
-//! Readers and writers of input-output tables.
+//! Readers and writers of input-output tables for plenum.
+//!
+//! | module | format | reads | writes |
+//! |---|---|---|---|
+//! | [`wiod`] | WIOD 2013-release world table (CSV, gz) | yes | |
+//!
+//! Every reader returns a validated [`plenum_table::MrioTable`], built under
+//! the caller's [`plenum_table::ValidationPolicy`]; readers of rounded
+//! sources offer a measured `default_policy()`. Every parse error is a
+//! [`FormatError`] naming file, line, column and labels, what was expected,
+//! and a fix. See `docs/formats.md` for the layouts and how each maps to
+//! Z, Y, x and V.
+
+pub mod atomic;
+pub mod error;
+mod industry_labels;
+mod text;
+pub mod wiod;
+
+pub use error::{FormatError, Result};

@@ -1,0 +1,268 @@
+//! Delimited text (CSV, TSV; plain or gzip-compressed) read into memory with
+//! the line of every record, so that every later error can name the file,
+//! line, column and labels of a cell.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use crate::error::{FormatError, Result};
+
+/// One record of a delimited file and the 1-based line it starts on.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    pub line: u64,
+    pub rec: csv::StringRecord,
+}
+
+impl Row {
+    /// Field `i` (0-based), trimmed of surrounding blanks.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.rec.get(i).map(str::trim)
+    }
+    /// The first field: the row label in every layout read here.
+    pub fn label(&self) -> &str {
+        self.get(0).unwrap_or("")
+    }
+    pub fn len(&self) -> usize {
+        self.rec.len()
+    }
+}
+
+/// A whole delimited file.
+#[derive(Debug, Clone)]
+pub(crate) struct TextTable {
+    /// The name used in errors (the path as given).
+    pub file: String,
+    pub rows: Vec<Row>,
+}
+
+/// Options of [`read_path`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TextOptions {
+    pub delimiter: u8,
+    pub comment: Option<u8>,
+}
+
+impl TextOptions {
+    pub const CSV: Self = Self {
+        delimiter: b',',
+        comment: None,
+    };
+    #[allow(dead_code)] // used by the pymrio reader
+    pub const TSV: Self = Self {
+        delimiter: b'\t',
+        comment: None,
+    };
+}
+
+/// Display name of a path for errors.
+pub(crate) fn name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Reads a delimited file; gzip is detected by its magic bytes, not by the
+/// file name.
+pub(crate) fn read_path(path: &Path, opts: TextOptions) -> Result<TextTable> {
+    let file = name(path);
+    let f = File::open(path).map_err(|e| FormatError::io(&file, "open", e))?;
+    let mut br = BufReader::with_capacity(1 << 16, f);
+    let gz = {
+        let head = br
+            .fill_buf()
+            .map_err(|e| FormatError::io(&file, "read", e))?;
+        head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b
+    };
+    let reader: Box<dyn Read> = if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(br))
+    } else {
+        Box::new(br)
+    };
+    let mut bytes = Vec::new();
+    let mut reader = reader;
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| FormatError::io(&file, "read", e))?;
+    parse(file, &bytes, opts)
+}
+
+/// Reads delimited text from memory (used by tests and embedded data).
+#[allow(dead_code)]
+pub(crate) fn read_bytes(file: &str, bytes: &[u8], opts: TextOptions) -> Result<TextTable> {
+    parse(file.to_string(), bytes, opts)
+}
+
+/// Parses delimited text. Line numbers come from the byte offset of each
+/// record (the csv crate's own line count skips blank lines).
+fn parse(file: String, bytes: &[u8], opts: TextOptions) -> Result<TextTable> {
+    let newlines: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    // A record's offset may point at blank lines csv skipped before it.
+    let line_of = |byte: u64| -> u64 {
+        let mut b = byte as usize;
+        while b < bytes.len() && (bytes[b] == b'\n' || bytes[b] == b'\r') {
+            b += 1;
+        }
+        newlines.partition_point(|&nl| nl < b) as u64 + 1
+    };
+    let reader = bytes;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(opts.delimiter)
+        .comment(opts.comment)
+        .from_reader(reader);
+    let mut rows = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {
+                let line = rec.position().map_or(0, |p| line_of(p.byte()));
+                // A blank line is one empty field; skip it like pandas does.
+                if rec.len() == 1 && rec.get(0).is_some_and(|s| s.trim().is_empty()) {
+                    continue;
+                }
+                let mut r = rec.clone();
+                if rows.is_empty() {
+                    strip_bom(&mut r);
+                }
+                rows.push(Row { line, rec: r });
+            }
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| line_of(p.byte()));
+                return Err(csv_error(&file, line, e));
+            }
+        }
+    }
+    Ok(TextTable { file, rows })
+}
+
+fn strip_bom(r: &mut csv::StringRecord) {
+    if let Some(first) = r.get(0) {
+        if let Some(rest) = first.strip_prefix('\u{feff}') {
+            let mut fields: Vec<String> = r.iter().map(str::to_string).collect();
+            fields[0] = rest.to_string();
+            *r = csv::StringRecord::from(fields);
+        }
+    }
+}
+
+fn csv_error(file: &str, line: u64, e: csv::Error) -> FormatError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => FormatError::io(file, "read", io),
+        csv::ErrorKind::Utf8 { err, .. } => FormatError::Csv {
+            file: file.to_string(),
+            line,
+            message: format!("field {} is not valid UTF-8", err.field() + 1),
+            fix: "save the file as UTF-8".into(),
+        },
+        other => FormatError::Csv {
+            file: file.to_string(),
+            line,
+            message: format!("{other:?}"),
+            fix: "check quoting and delimiters on that line".into(),
+        },
+    }
+}
+
+/// Parses a finite number. The label of the column and of the row go into
+/// the error, together with `fix`.
+pub(crate) fn parse_number(
+    file: &str,
+    row: &Row,
+    col: usize,
+    col_label: &str,
+    fix: &str,
+) -> Result<f64> {
+    let Some(s) = row.get(col) else {
+        return Err(FormatError::layout(
+            file,
+            row.line,
+            format!(
+                "row \"{}\" has {} fields but column {} (\"{}\") is needed",
+                row.label(),
+                row.len(),
+                col + 1,
+                col_label
+            ),
+            "make every line as long as the header",
+        ));
+    };
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(FormatError::cell(
+            file.to_string(),
+            row.line,
+            col + 1,
+            col_label.to_string(),
+            row.label().to_string(),
+            "a finite number",
+            s.to_string(),
+            fix.to_string(),
+        )),
+    }
+}
+
+/// Checks that `row` has exactly `want` fields.
+pub(crate) fn expect_len(file: &str, row: &Row, want: usize, what: &str) -> Result<()> {
+    if row.len() != want {
+        return Err(FormatError::layout(
+            file,
+            row.line,
+            format!(
+                "row \"{}\" has {} fields, expected {} ({})",
+                row.label(),
+                row.len(),
+                want,
+                what
+            ),
+            "make every line as long as the header (a missing value is written 0)",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_and_numbers() {
+        let t = read_bytes(
+            "t.csv",
+            b"\xef\xbb\xbf,a,b\nr1,1,2\n\nr2,3,n/a\n",
+            TextOptions::CSV,
+        )
+        .unwrap();
+        assert_eq!(t.rows.len(), 3);
+        assert_eq!(t.rows[0].label(), "");
+        assert_eq!(t.rows[0].get(1), Some("a"));
+        assert_eq!(t.rows[2].line, 4);
+        let e = parse_number("t.csv", &t.rows[2], 2, "b", "replace with 0")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "t.csv line 4, column 3 (\"b\", row \"r2\"): expected a finite number, found \"n/a\"; replace with 0"
+        );
+        assert_eq!(parse_number("t.csv", &t.rows[1], 2, "b", "").unwrap(), 2.0);
+        let e = parse_number("t.csv", &t.rows[1], 5, "z", "").unwrap_err();
+        assert!(matches!(e, FormatError::Layout { line: 2, .. }), "{e}");
+    }
+
+    #[test]
+    fn nan_and_inf_are_rejected() {
+        let t = read_bytes("t.csv", b"x,NaN,inf,-1e3\n", TextOptions::CSV).unwrap();
+        assert!(parse_number("t.csv", &t.rows[0], 1, "a", "").is_err());
+        assert!(parse_number("t.csv", &t.rows[0], 2, "b", "").is_err());
+        assert_eq!(
+            parse_number("t.csv", &t.rows[0], 3, "c", "").unwrap(),
+            -1000.0
+        );
+    }
+}
