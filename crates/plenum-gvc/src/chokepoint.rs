@@ -1,0 +1,387 @@
+//! Chokepoints: which foreign suppliers (region × industry) a target
+//! economy depends on, ranked three ways.
+//!
+//! T is the set of the target's industries, x its output, f_T its final
+//! demand (all origins), L = (I − A)⁻¹.
+//!
+//! 1. **Exposure** (look-through, Baldwin, Freeman & Theodorakopoulos 2022):
+//!    * output: Σ_{j∈T} (L − I)_ij x_j / Σ_{j∈T} x_j, the supplier's output
+//!      needed directly and indirectly per unit of the target's gross output
+//!      ((L − I)_ij = (LA)_ij is the upstream requirement per unit of j's
+//!      output);
+//!    * final demand: (L f_T)_i / 1'f_T (gross) and v_i (L f_T)_i / 1'f_T
+//!      (the supplier's value-added share of the target's final demand).
+//! 2. **Bottleneck loss** (first order): if supplier i = (r, s) stops
+//!    delivering to the target and nothing replaces it, a Leontief user j
+//!    of product s loses the fraction c_ij = z_ij / Σ_r' z_(r',s),j of its
+//!    product-s input, so its output falls by δ_j = c_ij x_j. The loss runs
+//!    downstream through the target's own network with the Ghosh inverse
+//!    G_TT = (I − B_TT)⁻¹, B_TT = x̂_T⁻¹ Z_TT: Δx' = δ' G_TT, each Δx_k capped
+//!    at x_k; the value-added loss is Σ_k v_k Δx_k. The propagation is a
+//!    [`DownstreamPropagation`] so that the engine's dynamic model can
+//!    replace the first-order Ghosh step.
+//! 3. **Hypothetical extraction** (Dietzenbacher & Lahr 2013, partial):
+//!    remove the coefficients a_ij, j ∈ T (the supplier's intermediate sales
+//!    to the target; final demand stays) and keep final demand fixed in the
+//!    demand-driven model. With w = A_{i,T} (a rank-one change
+//!    I − A' = (I − A) + e_i w'), Sherman–Morrison gives exactly
+//!    x' = x − L e_i (w'x)/(1 + w'L e_i), so the world output lost is
+//!    (1'L e_i)(w'x)/(1 + w'L_{T,i}) and the target's industries lose
+//!    L_{T,i}(w'x)/(1 + w'L_{T,i}). One LU, |T| transposed solves and one
+//!    more solve serve every supplier; nothing is re-solved per supplier.
+//!
+//! The three rank differently because they weigh different things: exposure
+//! counts all the supplier's output in the target's chains, through third
+//! countries too, whether or not the target could buy it elsewhere;
+//! bottleneck loss counts only direct deliveries, scaled by how much of the
+//! product the supplier provides to each user (criticality) and by how
+//! central those users are downstream; extraction counts output lost
+//! world-wide and grows with the supplier's own backward multiplier.
+
+use faer::{Mat, MatRef};
+
+use crate::error::GvcError;
+use crate::groups::Selection;
+use crate::linalg::Leontief;
+use crate::model::GvcModel;
+
+/// How a direct output loss in the target's industries spreads downstream.
+/// The default is [`GhoshFirstOrder`]; a dynamic model can plug in here.
+pub trait DownstreamPropagation: Sync {
+    /// `direct` is |T| × k (one column per shock, rows in the order of the
+    /// target's industries); returns the total output loss, same shape.
+    fn propagate(&self, direct: MatRef<'_, f64>) -> Mat<f64>;
+    fn name(&self) -> &str;
+}
+
+/// First-order forward propagation with the Ghosh inverse of the target's
+/// domestic block, capped at each industry's output.
+pub struct GhoshFirstOrder {
+    lu: Leontief,
+    x_t: Vec<f64>,
+}
+
+impl GhoshFirstOrder {
+    pub fn new(model: &GvcModel, target: &[usize]) -> Result<Self, GvcError> {
+        let z = model.z();
+        let x = model.x();
+        let m = target.len();
+        // B_TT' (transposed) so that the LU solves (I − B_TT)' Δx = δ.
+        let bt = Mat::from_fn(m, m, |k, j| {
+            let (i, jj) = (target[j], target[k]);
+            if x[i] > 0.0 {
+                z[(i, jj)] / x[i]
+            } else {
+                0.0
+            }
+        });
+        Ok(Self {
+            lu: Leontief::new(bt.as_ref(), "the Ghosh system of the target")?,
+            x_t: target.iter().map(|&j| x[j]).collect(),
+        })
+    }
+}
+
+impl DownstreamPropagation for GhoshFirstOrder {
+    fn propagate(&self, direct: MatRef<'_, f64>) -> Mat<f64> {
+        let mut dx = self.lu.solve(direct);
+        for c in 0..dx.ncols() {
+            for k in 0..dx.nrows() {
+                dx[(k, c)] = dx[(k, c)].clamp(0.0, self.x_t[k]);
+            }
+        }
+        dx
+    }
+    fn name(&self) -> &str {
+        "first-order Ghosh (supply-driven) propagation in the target's domestic network, capped at output"
+    }
+}
+
+/// One foreign supplier and its three scores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chokepoint {
+    pub supplier: usize,
+    pub name: String,
+    /// Σ_{j∈T} z_ij, direct intermediate deliveries to the target.
+    pub deliveries: f64,
+    pub exposure_output: f64,
+    pub exposure_fd: f64,
+    pub exposure_fd_va: f64,
+    pub bottleneck_va_loss: f64,
+    /// Bottleneck loss as a share of the target's value added.
+    pub bottleneck_va_share: f64,
+    pub extraction_output_loss: f64,
+    /// Extraction loss as a share of world output.
+    pub extraction_output_share: f64,
+    /// Direct part of output exposure: Σ_j z_ij / Σ_j (L − I)_ij x_j.
+    pub exposure_direct_part: f64,
+    /// Delivery-weighted mean of c_ij, the supplier's share of each user's
+    /// product-s input.
+    pub criticality: f64,
+    pub rank_exposure: usize,
+    pub rank_bottleneck: usize,
+    pub rank_extraction: usize,
+    /// Target industries most hit, (industry, amount), largest first:
+    /// by (L − I)_ij x_j, by value-added loss, by output lost in extraction.
+    pub hits_exposure: Vec<(usize, f64)>,
+    pub hits_bottleneck: Vec<(usize, f64)>,
+    pub hits_extraction: Vec<(usize, f64)>,
+}
+
+/// Chokepoint ranking of a target and how the rankings agree.
+#[derive(Debug, Clone)]
+pub struct ChokepointReport {
+    pub target_regions: Vec<usize>,
+    pub target_industries: Vec<usize>,
+    pub propagation: String,
+    /// Sorted by exposure rank.
+    pub suppliers: Vec<Chokepoint>,
+    /// Spearman rank correlations: exposure–bottleneck, exposure–extraction,
+    /// bottleneck–extraction.
+    pub spearman: [f64; 3],
+    /// Suppliers in one measure's top `k` and outside another's top 3k, with
+    /// the reason the diagnostics point to.
+    pub disagreements: Vec<Disagreement>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disagreement {
+    pub supplier: usize,
+    pub name: String,
+    pub ranks: [usize; 3],
+    pub reason: String,
+}
+
+fn top_hits(vals: impl Iterator<Item = (usize, f64)>, k: usize) -> Vec<(usize, f64)> {
+    let mut v: Vec<(usize, f64)> = vals.filter(|p| p.1 > 0.0).collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.truncate(k);
+    v
+}
+
+fn ranks(values: &[f64]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..values.len()).collect();
+    idx.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
+    let mut r = vec![0; values.len()];
+    for (pos, &i) in idx.iter().enumerate() {
+        r[i] = pos + 1;
+    }
+    r
+}
+
+fn spearman(a: &[usize], b: &[usize]) -> f64 {
+    let n = a.len() as f64;
+    if a.len() < 2 {
+        return 1.0;
+    }
+    let d2: f64 = a.iter().zip(b).map(|(x, y)| (*x as f64 - *y as f64).powi(2)).sum();
+    1.0 - 6.0 * d2 / (n * (n * n - 1.0))
+}
+
+/// Options of [`chokepoints`].
+#[derive(Debug, Clone)]
+pub struct ChokepointOptions {
+    /// How many target industries to list per supplier and measure.
+    pub hits: usize,
+    /// Size of the "top" used to report disagreements.
+    pub top_k: usize,
+}
+
+impl Default for ChokepointOptions {
+    fn default() -> Self {
+        Self { hits: 3, top_k: 20 }
+    }
+}
+
+/// Ranks every supplier outside the target's regions, with the default
+/// first-order Ghosh propagation.
+pub fn chokepoints(
+    model: &GvcModel,
+    target: &Selection,
+    opts: &ChokepointOptions,
+) -> Result<ChokepointReport, GvcError> {
+    let t = Selection::of_regions(model.labels(), &target.regions).industries(model.labels());
+    let prop = GhoshFirstOrder::new(model, &t)?;
+    chokepoints_with(model, target, opts, &prop)
+}
+
+/// As [`chokepoints`], with a caller-supplied downstream propagation.
+pub fn chokepoints_with(
+    model: &GvcModel,
+    target: &Selection,
+    opts: &ChokepointOptions,
+    propagation: &dyn DownstreamPropagation,
+) -> Result<ChokepointReport, GvcError> {
+    let l = model.labels();
+    let ns = l.n_sectors();
+    let n = model.n();
+    let tsel = Selection::of_regions(l, &target.regions);
+    let t = tsel.industries(l);
+    let m = t.len();
+    let z = model.z();
+    let a = model.a();
+    let x = model.x();
+    let v = model.v();
+    let ye = model.ye();
+    let suppliers: Vec<usize> = (0..n).filter(|&i| !tsel.contains_region(i / ns)).collect();
+
+    // Columns and rows of L for the target's industries.
+    let lt = model.leontief_columns(&t); // n × m: L_{i, T_k}
+    let rt = model.leontief_rows_t(&t); // n × m: L_{T_k, i}
+    let ones = Mat::from_fn(n, 1, |_, _| 1.0);
+    let colsum = model.leontief_solve_t(ones.as_ref()); // 1'L
+    let f_t = Mat::from_fn(n, 1, |i, _| target.regions.iter().map(|&r| ye[(i, r)]).sum::<f64>());
+    let lf = model.leontief_solve(f_t.as_ref());
+    let fd_total: f64 = (0..n).map(|i| f_t[(i, 0)]).sum();
+    let x_t: f64 = t.iter().map(|&j| x[j]).sum();
+    let va_t: f64 = t.iter().map(|&j| v[j] * x[j]).sum();
+    let x_world: f64 = (0..n).map(|i| x[i]).sum();
+
+    // Product-s input of each target user from all origins.
+    let mut prod_in = Mat::<f64>::zeros(ns, m);
+    for (k, &j) in t.iter().enumerate() {
+        for i in 0..n {
+            prod_in[(i % ns, k)] += z[(i, j)];
+        }
+    }
+    // Direct output losses δ, one column per supplier.
+    let mut delta = Mat::<f64>::zeros(m, suppliers.len());
+    let mut crit = vec![0.0; suppliers.len()];
+    let mut deliv = vec![0.0; suppliers.len()];
+    for (c, &i) in suppliers.iter().enumerate() {
+        let s = i % ns;
+        let mut cw = 0.0;
+        for (k, &j) in t.iter().enumerate() {
+            let zij = z[(i, j)];
+            if zij > 0.0 && prod_in[(s, k)] > 0.0 {
+                let share = zij / prod_in[(s, k)];
+                delta[(k, c)] = share * x[j];
+                cw += share * zij;
+            }
+            deliv[c] += zij;
+        }
+        crit[c] = if deliv[c] > 0.0 { cw / deliv[c] } else { 0.0 };
+    }
+    let dx = propagation.propagate(delta.as_ref());
+
+    let mut out = Vec::with_capacity(suppliers.len());
+    for (c, &i) in suppliers.iter().enumerate() {
+        let mut exp_out = 0.0;
+        let mut hits_e = Vec::with_capacity(m);
+        for (k, &j) in t.iter().enumerate() {
+            let req = (lt[(i, k)] - if i == j { 1.0 } else { 0.0 }) * x[j];
+            exp_out += req;
+            hits_e.push((j, req));
+        }
+        let mut bn = 0.0;
+        let mut hits_b = Vec::with_capacity(m);
+        for (k, &j) in t.iter().enumerate() {
+            let loss = v[j] * dx[(k, c)];
+            bn += loss;
+            hits_b.push((j, loss));
+        }
+        // Sherman–Morrison for the removal of A_{i,T}.
+        let mut wx = 0.0;
+        let mut wbe = 0.0;
+        for (k, &j) in t.iter().enumerate() {
+            wx += a[(i, j)] * x[j];
+            wbe += a[(i, j)] * rt[(i, k)];
+        }
+        let scale = wx / (1.0 + wbe);
+        let hem = colsum[(i, 0)] * scale;
+        let hits_h = t.iter().enumerate().map(|(k, &j)| (j, rt[(i, k)] * scale));
+        out.push(Chokepoint {
+            supplier: i,
+            name: l.industry_name(i),
+            deliveries: deliv[c],
+            exposure_output: exp_out / x_t,
+            exposure_fd: lf[(i, 0)] / fd_total,
+            exposure_fd_va: v[i] * lf[(i, 0)] / fd_total,
+            bottleneck_va_loss: bn,
+            bottleneck_va_share: bn / va_t,
+            extraction_output_loss: hem,
+            extraction_output_share: hem / x_world,
+            exposure_direct_part: if exp_out > 0.0 { deliv[c] / exp_out } else { 0.0 },
+            criticality: crit[c],
+            rank_exposure: 0,
+            rank_bottleneck: 0,
+            rank_extraction: 0,
+            hits_exposure: top_hits(hits_e.into_iter(), opts.hits),
+            hits_bottleneck: top_hits(hits_b.into_iter(), opts.hits),
+            hits_extraction: top_hits(hits_h, opts.hits),
+        });
+    }
+    let re = ranks(&out.iter().map(|c| c.exposure_output).collect::<Vec<_>>());
+    let rb = ranks(&out.iter().map(|c| c.bottleneck_va_loss).collect::<Vec<_>>());
+    let rh = ranks(&out.iter().map(|c| c.extraction_output_loss).collect::<Vec<_>>());
+    for (k, c) in out.iter_mut().enumerate() {
+        c.rank_exposure = re[k];
+        c.rank_bottleneck = rb[k];
+        c.rank_extraction = rh[k];
+    }
+    let spearman = [spearman(&re, &rb), spearman(&re, &rh), spearman(&rb, &rh)];
+    let k = opts.top_k.max(1);
+    let median_crit = {
+        let mut cs: Vec<f64> = out.iter().filter(|c| c.deliveries > 0.0).map(|c| c.criticality).collect();
+        cs.sort_by(f64::total_cmp);
+        cs.get(cs.len() / 2).copied().unwrap_or(0.0)
+    };
+    let mut disagreements = Vec::new();
+    for c in &out {
+        let r = [c.rank_exposure, c.rank_bottleneck, c.rank_extraction];
+        let best = *r.iter().min().unwrap_or(&usize::MAX);
+        let worst = *r.iter().max().unwrap_or(&0);
+        if best <= k && worst > 3 * k {
+            disagreements.push(Disagreement {
+                supplier: c.supplier,
+                name: c.name.clone(),
+                ranks: r,
+                reason: explain(c, median_crit, k),
+            });
+        }
+    }
+    disagreements.sort_by_key(|d| (*d.ranks.iter().min().unwrap_or(&0), d.supplier));
+    out.sort_by_key(|c| (c.rank_exposure, c.supplier));
+    Ok(ChokepointReport {
+        target_regions: target.regions.clone(),
+        target_industries: t,
+        propagation: propagation.name().to_string(),
+        suppliers: out,
+        spearman,
+        disagreements,
+    })
+}
+
+fn explain(c: &Chokepoint, median_crit: f64, k: usize) -> String {
+    let mut why = Vec::new();
+    if c.rank_exposure <= k && c.rank_bottleneck > 3 * k {
+        if c.exposure_direct_part < 0.5 {
+            why.push(format!(
+                "exposure is mostly indirect ({:.0}% direct): the supplier reaches the target through third countries, which a stop of direct deliveries does not touch",
+                100.0 * c.exposure_direct_part
+            ));
+        }
+        if c.criticality < median_crit {
+            why.push(format!(
+                "its direct deliveries are a small part of each user's input of that product (criticality {:.3} < median {:.3})",
+                c.criticality, median_crit
+            ));
+        }
+    }
+    if c.rank_bottleneck <= k && c.rank_exposure > 3 * k {
+        why.push(format!(
+            "small in volume but a large share of its users' input of that product (criticality {:.3}), and the users sit upstream in the target's network",
+            c.criticality
+        ));
+    }
+    if c.rank_extraction <= k && c.rank_exposure > 3 * k {
+        why.push("large direct sales to the target and a high own backward multiplier: extraction counts output lost world-wide, including the supplier's own upstream".into());
+    }
+    if c.rank_extraction > 3 * k && c.rank_exposure <= k {
+        why.push("little direct sale to the target: extraction only removes direct links".into());
+    }
+    if why.is_empty() {
+        why.push("different weights: gross look-through volume vs. criticality-weighted downstream loss vs. world output multiplier".into());
+    }
+    why.join("; ")
+}

@@ -1,0 +1,42 @@
+//! Technological dependence and global value chains on a world
+//! input-output table (plenum issue 4).
+//!
+//! * [`model::GvcModel`]: A, v, x, final demand by destination and the
+//!   factorised Leontief system, prepared once per table.
+//! * [`selfreliance`]: domestic and foreign value added in output, gross
+//!   exports, final goods and final demand, by source economy and industry;
+//!   dependence on a named group of economies ([`groups::RegionGroup`],
+//!   default the chip-control coalition), direct and through the chain.
+//! * [`participation`]: GVC participation, forward and backward, after
+//!   Wang, Wei, Yu & Zhu (2017a), and Koopman et al. (2010) participation
+//!   and position.
+//! * [`decomp`]: gross-export decompositions: WWZ (2013) 16 terms, KWW
+//!   (2014) 9 terms, Borin & Mancini (2019, 2023) source- and sink-based,
+//!   for every exporter, importer and exporting sector.
+//! * [`chokepoint`]: the foreign suppliers a target economy depends on,
+//!   ranked by look-through exposure, bottleneck loss and hypothetical
+//!   extraction, with exact low-rank updates instead of re-solving.
+//!
+//! Formulas, papers and the checks against published numbers are in
+//! `docs/gvc.md`.
+
+pub mod chokepoint;
+pub mod decomp;
+pub mod error;
+pub mod groups;
+mod linalg;
+pub mod model;
+pub mod participation;
+pub mod selfreliance;
+pub mod synthetic;
+
+pub use chokepoint::{
+    chokepoints, chokepoints_with, Chokepoint, ChokepointOptions, ChokepointReport,
+    DownstreamPropagation, GhoshFirstOrder,
+};
+pub use decomp::{BilateralTerms, BmSummary, Decomposer, BM_TERMS, KWW_TERMS, WWZ_TERMS};
+pub use error::GvcError;
+pub use groups::{Economies, RegionGroup, Selection, CHIP_COALITION};
+pub use model::GvcModel;
+pub use participation::{koopman_2010, wwz_participation, KoopmanIndex, WwzParticipation};
+pub use selfreliance::{group_dependence, va_origin, Basis, Dependence, VaOrigin};

@@ -1,0 +1,154 @@
+//! The prepared demand-side model every GVC measure starts from.
+//!
+//! From a validated interregional table:
+//! * x = Z·1 + Y·1, output as the row sum, so that every accounting
+//!   identity below is exact (on a validated table it differs from the
+//!   stored x by at most the balance tolerance);
+//! * A = Z diag(x)⁻¹ (a column of zeros where x_j = 0);
+//! * v_j = 1 − Σ_i a_ij, the primary-input (value-added) coefficient: all
+//!   that the world table does not record as an intermediate input, so that
+//!   v'L = 1' holds exactly (WIOD's value added is defined this way);
+//! * Y_e: final demand summed over categories, one column per destination
+//!   region (n × R);
+//! * the LU factors of (I − A), so that L·R = (I − A)⁻¹R and L'·R cost a
+//!   solve each; the dense L (called B in the GVC literature) is formed only
+//!   by the export decompositions.
+
+use faer::{Col, Mat, MatRef};
+use plenum_table::table::ImportTreatment;
+use plenum_table::{Labels, MrioTable};
+
+use crate::error::GvcError;
+use crate::linalg::Leontief;
+
+/// A, v, x, Y by destination and the factorised Leontief system of a table.
+pub struct GvcModel {
+    labels: Labels,
+    z: Mat<f64>,
+    a: Mat<f64>,
+    x: Col<f64>,
+    v: Col<f64>,
+    ye: Mat<f64>,
+    leontief: Leontief,
+}
+
+impl GvcModel {
+    /// Prepares the model; factorises (I − A) once (O(n³/3·2) flops).
+    pub fn new(table: &MrioTable) -> Result<Self, GvcError> {
+        if table.meta().imports != ImportTreatment::Interregional {
+            return Err(GvcError::NotInterregional {
+                table: table.meta().name.clone(),
+                treatment: format!("{:?}", table.meta().imports),
+            });
+        }
+        let labels = table.labels().clone();
+        let n = labels.n_industries();
+        let nr = labels.n_regions();
+        let nf = labels.n_fd_categories();
+        let z = table.z().clone();
+        let y = table.y();
+        let mut ye = Mat::<f64>::zeros(n, nr);
+        for c in 0..y.ncols() {
+            let r = c / nf;
+            for i in 0..n {
+                ye[(i, r)] += y[(i, c)];
+            }
+        }
+        let mut x = Col::<f64>::zeros(n);
+        for j in 0..n {
+            for i in 0..n {
+                x[i] += z[(i, j)];
+            }
+        }
+        for r in 0..nr {
+            for i in 0..n {
+                x[i] += ye[(i, r)];
+            }
+        }
+        let mut a = Mat::<f64>::zeros(n, n);
+        let mut v = Col::<f64>::zeros(n);
+        for j in 0..n {
+            if x[j] > 0.0 {
+                let inv = 1.0 / x[j];
+                let mut s = 0.0;
+                for i in 0..n {
+                    let aij = z[(i, j)] * inv;
+                    a[(i, j)] = aij;
+                    s += aij;
+                }
+                v[j] = 1.0 - s;
+            }
+        }
+        let leontief = Leontief::new(a.as_ref(), "the world table")?;
+        Ok(Self {
+            labels,
+            z,
+            a,
+            x,
+            v,
+            ye,
+            leontief,
+        })
+    }
+
+    pub fn labels(&self) -> &Labels {
+        &self.labels
+    }
+    pub fn n(&self) -> usize {
+        self.labels.n_industries()
+    }
+    pub fn z(&self) -> MatRef<'_, f64> {
+        self.z.as_ref()
+    }
+    /// A = Z diag(x)⁻¹.
+    pub fn a(&self) -> MatRef<'_, f64> {
+        self.a.as_ref()
+    }
+    /// x = Z·1 + Y·1.
+    pub fn x(&self) -> &Col<f64> {
+        &self.x
+    }
+    /// v = 1' − 1'A.
+    pub fn v(&self) -> &Col<f64> {
+        &self.v
+    }
+    /// Value added v ∘ x.
+    pub fn va(&self) -> Col<f64> {
+        Col::from_fn(self.n(), |i| self.v[i] * self.x[i])
+    }
+    /// Final demand by destination region, n × R.
+    pub fn ye(&self) -> MatRef<'_, f64> {
+        self.ye.as_ref()
+    }
+    /// L · R.
+    pub fn leontief_solve(&self, rhs: MatRef<'_, f64>) -> Mat<f64> {
+        self.leontief.solve(rhs)
+    }
+    /// L' · R.
+    pub fn leontief_solve_t(&self, rhs: MatRef<'_, f64>) -> Mat<f64> {
+        self.leontief.solve_t(rhs)
+    }
+    /// The dense L = (I − A)⁻¹ (n² memory, ~2n³ flops).
+    pub fn leontief_inverse(&self) -> Mat<f64> {
+        debug_assert_eq!(self.leontief.n(), self.n());
+        self.leontief.inverse()
+    }
+    /// Columns `cols` of L, n × |cols|.
+    pub fn leontief_columns(&self, cols: &[usize]) -> Mat<f64> {
+        let n = self.n();
+        let mut e = Mat::<f64>::zeros(n, cols.len());
+        for (k, &j) in cols.iter().enumerate() {
+            e[(j, k)] = 1.0;
+        }
+        self.leontief.solve(e.as_ref())
+    }
+    /// Rows `rows` of L, returned transposed (n × |rows|).
+    pub fn leontief_rows_t(&self, rows: &[usize]) -> Mat<f64> {
+        let n = self.n();
+        let mut e = Mat::<f64>::zeros(n, rows.len());
+        for (k, &i) in rows.iter().enumerate() {
+            e[(i, k)] = 1.0;
+        }
+        self.leontief.solve_t(e.as_ref())
+    }
+}

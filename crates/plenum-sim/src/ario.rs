@@ -1,0 +1,1313 @@
+//! The adaptive regional input-output (ARIO) model of Hallegatte (2008,
+//! 2014) as BoARIO 0.7.2's `ARIOPsiModel` implements it, step for step.
+//!
+//! Notation (per step, n = R·S industries region-major with regions and
+//! sectors sorted alphabetically as BoARIO does, S sectors, I_Σ the S × n
+//! matrix that sums rows of the same sector across regions):
+//!
+//! - x⁰ = x·f, Z⁰ = Z·f, Y⁰ = Y·f with f = temporal_units_by_step / 365;
+//! - technical coefficients by input A^S = I_Σ A (S × n), A = Z diag(x)⁻¹;
+//! - capacity x^Cap = x⁰ ∘ (1 − Δ) ∘ α, Δ the capacity lost to events;
+//! - total demand d = O·1 + Y⁰·1 + Σ_events R·1 (orders O, rebuilding R);
+//! - optimal production x^Opt = min(d, x^Cap);
+//! - inventory constraint C = ψ · s ∘ (A^S diag(x^Opt)), s the inventory
+//!   targets; where an inventory N < C (and the input matters, I_Σ Z >
+//!   10⁻⁵ x⁰), production falls to x = min_s x^Opt · N_sj / C_sj;
+//! - production is distributed to every client in proportion to its
+//!   demand; inventories become N − A^S diag(x) + I_Σ (O ∘ (x/d)1');
+//! - overproduction α += (α^max − α) σ τ_α⁻¹ if scarcity σ = (d − x)/d > 0,
+//!   else (α^b − α) τ_α⁻¹, bounded below by 1;
+//! - orders for the next step: the inventory gap
+//!   G = τ_INV⁻¹ max(s ∘ A^S diag(x^Opt) − N, 0) + A^S diag(x), split among
+//!   suppliers r of each input s by the shares of Z⁰ weighted by their
+//!   capacity ratio ρ = x^Cap/x⁰ (order_type "alt") or by the shares of Z
+//!   ("noalt"): O[(r,s), j] = G[s,j] · Z⁰[(r,s),j] ρ_(r,s) / Σ_r' Z⁰[(r',s),j] ρ_(r',s).
+//!
+//! The n × n matrix O is never formed: its row sums and its weighted sums
+//! over regions are all the model needs, so a step makes two passes over Z⁰
+//! (see [`ArioModel::step`]) and allocates nothing of size n².
+//!
+//! BoARIO's quirks are reproduced on purpose and listed in docs/engine.md
+//! (one-step lag of arbitrary capacity shocks, rounding of remaining
+//! damage, stale rebuilding demand after the last rebuilding event ends,
+//! skipping inventory updates that np.allclose deems negligible).
+
+use faer::Mat;
+use plenum_table::MrioTable;
+use rayon::prelude::*;
+
+use crate::error::{Result, SimError};
+use crate::event::{np_round, precision_of, Event, EventKind};
+use crate::params::{ArioParams, OrderType, RestorationTau};
+use crate::trajectory::Trajectory;
+
+/// BoARIO's `TECHNOLOGY_THRESHOLD`: an input below this share of output is
+/// not considered an input.
+const TECHNOLOGY_THRESHOLD: f64 = 0.00001;
+/// BoARIO's `EVENT_ARBITRARY_PRECISION`.
+const EVENT_ARBITRARY_PRECISION: i32 = 6;
+/// Below this many industries the passes over Z⁰ run on one thread.
+const PARALLEL_MIN: usize = 192;
+
+/// The order of regions, sectors and final-demand categories in the model
+/// (sorted, as BoARIO's `lexico_reindex`) and where each sits in the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub regions: Vec<String>,
+    pub sectors: Vec<String>,
+    pub fd_categories: Vec<String>,
+    /// Table index of the industry at model index k.
+    pub table_industry: Vec<usize>,
+    /// Table column of Y of the final-demand column at model index c.
+    pub table_fd: Vec<usize>,
+}
+
+impl Layout {
+    pub fn from_table(table: &MrioTable) -> Self {
+        let l = table.labels();
+        let sorted = |v: &[String]| {
+            let mut idx: Vec<usize> = (0..v.len()).collect();
+            idx.sort_by(|&a, &b| v[a].cmp(&v[b]));
+            idx
+        };
+        let ro = sorted(l.regions());
+        let so = sorted(l.sectors());
+        let fo = sorted(l.fd_categories());
+        let ns = l.n_sectors();
+        let nf = l.n_fd_categories();
+        let mut table_industry = Vec::with_capacity(ro.len() * so.len());
+        let mut table_fd = Vec::with_capacity(ro.len() * fo.len());
+        for &r in &ro {
+            for &s in &so {
+                table_industry.push(r * ns + s);
+            }
+            for &f in &fo {
+                table_fd.push(r * nf + f);
+            }
+        }
+        Self {
+            regions: ro.iter().map(|&i| l.regions()[i].clone()).collect(),
+            sectors: so.iter().map(|&i| l.sectors()[i].clone()).collect(),
+            fd_categories: fo.iter().map(|&i| l.fd_categories()[i].clone()).collect(),
+            table_industry,
+            table_fd,
+        }
+    }
+    pub fn n_regions(&self) -> usize {
+        self.regions.len()
+    }
+    pub fn n_sectors(&self) -> usize {
+        self.sectors.len()
+    }
+    pub fn n_industries(&self) -> usize {
+        self.regions.len() * self.sectors.len()
+    }
+    pub fn industry_name(&self, k: usize) -> String {
+        let s = self.n_sectors();
+        format!("{}/{}", self.regions[k / s], self.sectors[k % s])
+    }
+    pub fn region_index(&self, name: &str) -> Option<usize> {
+        self.regions.iter().position(|r| r == name)
+    }
+    pub fn sector_index(&self, name: &str) -> Option<usize> {
+        self.sectors.iter().position(|r| r == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Happening,
+    Recovering,
+    Rebuilding,
+    Finished,
+}
+
+/// Rebuilding demand of one event: a dense block on its rebuilding
+/// industries (rows) × damaged industries (cols), row-major.
+#[derive(Debug, Clone, PartialEq)]
+struct Block {
+    rows: Vec<usize>,
+    cols: Vec<usize>,
+    v: Vec<f64>,
+}
+
+impl Block {
+    fn row_sums_into(&self, out: &mut [f64]) {
+        let nc = self.cols.len();
+        for (a, &i) in self.rows.iter().enumerate() {
+            out[i] += self.v[a * nc..(a + 1) * nc].iter().sum::<f64>();
+        }
+    }
+}
+
+/// BoARIO's `EventTracker`: the state of one event during a run.
+#[derive(Debug, Clone)]
+struct Tracker {
+    ev: Event,
+    status: Status,
+    /// Capital destroyed at impact, per industry, in table units.
+    dmg0: Vec<f64>,
+    /// Capital still destroyed (None once recovered or rebuilt).
+    dmg: Option<Vec<f64>>,
+    /// Arbitrary capacity share lost at impact and now.
+    arb0: Vec<f64>,
+    arb: Option<Vec<f64>>,
+    /// Remaining rebuilding demand (the stock, not the per-step demand).
+    rebuild: Option<Block>,
+    rebuild_id: Option<usize>,
+}
+
+/// The ARIO model and its state. Build with [`ArioModel::new`], add events,
+/// then call [`ArioModel::run`] or [`ArioModel::step`] repeatedly.
+#[derive(Debug, Clone)]
+pub struct ArioModel {
+    layout: Layout,
+    params: ArioParams,
+    n: usize,
+    ns: usize,
+    nr: usize,
+    nfd: usize,
+    tubs: u32,
+    /// Z⁰ = Z · f, n × n.
+    z0: Mat<f64>,
+    /// Y⁰ = Y · f, n × (R·F), row-major per industry for the distribution.
+    y0: Vec<f64>,
+    y_rowsum: Vec<f64>,
+    x0: Vec<f64>,
+    /// A^S = I_Σ A, S × n stored column by column (index j·S + s).
+    tech: Vec<f64>,
+    /// I_Σ Z (annual) > 10⁻⁵ x⁰, S × n like `tech`.
+    thresh: Vec<bool>,
+    /// Σ_r Z⁰[(r,s), j], S × n (the split of orders under "noalt").
+    zc0: Vec<f64>,
+    va: Vec<f64>,
+    capital: Vec<f64>,
+    inv_duration: Vec<f64>,
+    inv_duration_finite: Vec<f64>,
+    restoration_tau: Vec<f64>,
+    overprod_tau: f64,
+    psi: f64,
+    // State.
+    t: u32,
+    overprod: Vec<f64>,
+    stock: Vec<f64>,
+    production: Vec<f64>,
+    /// Orders O = diag(ρ) Z⁰ ∘ (I_Σ' H) kept as ρ (n) and H (S × n).
+    ord_ratio: Vec<f64>,
+    ord_h: Vec<f64>,
+    ord_rowsum: Vec<f64>,
+    delta_tot: Vec<f64>,
+    arb_prev: Option<Vec<f64>>,
+    blocks: Vec<Block>,
+    n_rebuilding_events: usize,
+    trackers: Vec<Tracker>,
+    had_shortage: bool,
+    in_shortage: bool,
+    step_index: usize,
+    // Scratch (S × n and n), reused every step.
+    s_add: Vec<f64>,
+    s_zc: Vec<f64>,
+}
+
+/// What one step produced, in model order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRecord {
+    /// Temporal unit of the step (BoARIO's `current_temporal_unit`).
+    pub temporal_unit: u32,
+    pub production_realised: Vec<f64>,
+    pub production_capacity: Vec<f64>,
+    /// Final demand not met, by destination region and product
+    /// (index region·S + sector).
+    pub final_demand_unmet: Vec<f64>,
+    pub rebuild_demand: Vec<f64>,
+    /// Inventories N at the start of the step, S × n input-major
+    /// (index input·n + industry).
+    pub inputs_stocks: Option<Vec<f64>>,
+}
+
+fn isclose(a: f64, b: f64) -> bool {
+    if a.is_infinite() || b.is_infinite() {
+        return a == b;
+    }
+    (a - b).abs() <= 1e-8 + 1e-5 * b.abs()
+}
+
+impl ArioModel {
+    /// Builds the model of `table` under `params` at its initial equilibrium.
+    pub fn new(table: &MrioTable, params: &ArioParams) -> Result<Self> {
+        let layout = Layout::from_table(table);
+        let n = layout.n_industries();
+        let ns = layout.n_sectors();
+        let nr = layout.n_regions();
+        let nf = layout.fd_categories.len();
+        let nfd = nr * nf;
+        let p = params;
+        let bad = |key: &str, value: String, expected: &str, fix: &str| SimError::InvalidValue {
+            at: Default::default(),
+            context: "[model]".into(),
+            key: key.into(),
+            value,
+            expected: expected.into(),
+            fix: fix.into(),
+        };
+        if p.psi_param > 1.0 || p.psi_param.is_nan() || p.psi_param < 0.0 {
+            return Err(bad(
+                "psi_param",
+                p.psi_param.to_string(),
+                "a number in [0, 1]",
+                "set psi_param to e.g. 0.8",
+            ));
+        }
+        if p.temporal_units_by_step == 0 {
+            return Err(bad(
+                "temporal_units_by_step",
+                "0".into(),
+                "a positive integer",
+                "use 1",
+            ));
+        }
+        if p.iotable_year_to_temporal_unit_factor == 0 {
+            return Err(bad(
+                "iotable_year_to_temporal_unit_factor",
+                "0".into(),
+                "a positive integer",
+                "use 365",
+            ));
+        }
+        if p.alpha_tau == 0 {
+            return Err(bad(
+                "alpha_tau",
+                "0".into(),
+                "a positive integer",
+                "use 365",
+            ));
+        }
+        if p.rebuild_tau == 0 {
+            return Err(bad(
+                "rebuild_tau",
+                "0".into(),
+                "a positive integer",
+                "use 60",
+            ));
+        }
+        if p.monetary_factor.is_nan() || p.monetary_factor <= 0.0 {
+            return Err(bad(
+                "monetary_factor",
+                p.monetary_factor.to_string(),
+                "a positive number",
+                "use 1000000 for a table in millions",
+            ));
+        }
+        if p.alpha_max.is_nan() || p.alpha_max < p.alpha_base {
+            return Err(bad(
+                "alpha_max",
+                p.alpha_max.to_string(),
+                "at least alpha_base",
+                "set alpha_max >= alpha_base",
+            ));
+        }
+        let check_sectors = |key: &str, keys: Vec<&String>| -> Result<()> {
+            for k in &keys {
+                if layout.sector_index(k).is_none() {
+                    return Err(SimError::UnknownLabel {
+                        at: Default::default(),
+                        context: format!("[model] {key}"),
+                        kind: "sector",
+                        label: (*k).clone(),
+                        valid: layout.sectors.clone(),
+                    });
+                }
+            }
+            let missing: Vec<String> = layout
+                .sectors
+                .iter()
+                .filter(|s| !keys.contains(s))
+                .cloned()
+                .collect();
+            if !missing.is_empty() {
+                return Err(bad(
+                    key,
+                    format!("{} sectors given", keys.len()),
+                    "one entry for every sector, as BoARIO requires",
+                    &format!("add {}", missing.join(", ")),
+                ));
+            }
+            Ok(())
+        };
+        for s in &p.infinite_inventories_sect {
+            if layout.sector_index(s).is_none() {
+                return Err(SimError::UnknownLabel {
+                    at: Default::default(),
+                    context: "[model] infinite_inventories_sect".into(),
+                    kind: "sector",
+                    label: s.clone(),
+                    valid: layout.sectors.clone(),
+                });
+            }
+        }
+
+        // Gather the table in model order.
+        let (zt, yt, xt) = (table.z(), table.y(), table.x());
+        let ti = &layout.table_industry;
+        let tf = &layout.table_fd;
+        let z = Mat::<f64>::from_fn(n, n, |i, j| zt[(ti[i], ti[j])]);
+        for j in 0..n {
+            for i in 0..n {
+                if z[(i, j)] < 0.0 {
+                    return Err(SimError::Table {
+                        message: format!(
+                            "Z holds a negative flow from {} to {} ({:e}); the ARIO model (like BoARIO) needs Z >= 0",
+                            layout.industry_name(i),
+                            layout.industry_name(j),
+                            z[(i, j)]
+                        ),
+                        fix: "move negative intermediate flows to final demand or set them to 0 before simulating".into(),
+                    });
+                }
+            }
+        }
+        let x: Vec<f64> = (0..n).map(|i| xt[ti[i]]).collect();
+        let steply =
+            p.temporal_units_by_step as f64 / p.iotable_year_to_temporal_unit_factor as f64;
+        let x0: Vec<f64> = x.iter().map(|v| v * steply).collect();
+        let z0 = Mat::<f64>::from_fn(n, n, |i, j| z[(i, j)] * steply);
+        let mut y0 = vec![0.0; n * nfd];
+        for i in 0..n {
+            for c in 0..nfd {
+                y0[i * nfd + c] = yt[(ti[i], tf[c])] * steply;
+            }
+        }
+        let y_rowsum: Vec<f64> = (0..n)
+            .map(|i| y0[i * nfd..(i + 1) * nfd].iter().sum())
+            .collect();
+
+        // A = Z · (1/x) as pymrio's calc_A, then A^S = I_Σ A.
+        let recix: Vec<f64> = x
+            .iter()
+            .map(|&v| {
+                let r = 1.0 / v;
+                if r == f64::INFINITY {
+                    0.0
+                } else {
+                    r
+                }
+            })
+            .collect();
+        let mut tech = vec![0.0; ns * n];
+        let mut zc_annual = vec![0.0; ns * n];
+        let mut zc0 = vec![0.0; ns * n];
+        for j in 0..n {
+            for r in 0..nr {
+                for s in 0..ns {
+                    let i = r * ns + s;
+                    tech[j * ns + s] += z[(i, j)] * recix[j];
+                    zc_annual[j * ns + s] += z[(i, j)];
+                    zc0[j * ns + s] += z0[(i, j)];
+                }
+            }
+        }
+        let thresh: Vec<bool> = (0..ns * n)
+            .map(|k| zc_annual[k] > x0[k / ns] * TECHNOLOGY_THRESHOLD)
+            .collect();
+
+        // Value added as BoARIO: x − 1'Z, negatives set to 0.
+        let va: Vec<f64> = (0..n)
+            .map(|j| {
+                let v = x[j] - (0..n).map(|i| z[(i, j)]).sum::<f64>();
+                if v < 0.0 {
+                    0.0
+                } else {
+                    v
+                }
+            })
+            .collect();
+        let capital: Vec<f64> = if let Some(kv) = &p.productive_capital_vector {
+            let mut k = vec![0.0; n];
+            for (reg, secs) in kv {
+                let r = layout
+                    .region_index(reg)
+                    .ok_or_else(|| SimError::UnknownLabel {
+                        at: Default::default(),
+                        context: "[model] productive_capital_vector".into(),
+                        kind: "region",
+                        label: reg.clone(),
+                        valid: layout.regions.clone(),
+                    })?;
+                for (sec, v) in secs {
+                    let s = layout
+                        .sector_index(sec)
+                        .ok_or_else(|| SimError::UnknownLabel {
+                            at: Default::default(),
+                            context: "[model] productive_capital_vector".into(),
+                            kind: "sector",
+                            label: sec.clone(),
+                            valid: layout.sectors.clone(),
+                        })?;
+                    if !(v.is_finite() && *v >= 0.0) {
+                        return Err(bad(
+                            "productive_capital_vector",
+                            v.to_string(),
+                            "a non-negative number",
+                            "give every industry's capital stock in table units",
+                        ));
+                    }
+                    k[r * ns + s] = *v;
+                }
+            }
+            k
+        } else if let Some(d) = &p.productive_capital_to_va_dict {
+            check_sectors("productive_capital_to_VA_dict", d.keys().collect())?;
+            (0..n).map(|i| va[i] * d[&layout.sectors[i % ns]]).collect()
+        } else {
+            va.iter().map(|v| v * 4.0).collect()
+        };
+
+        let tubs = p.temporal_units_by_step as f64;
+        let inventories: Vec<f64> = match &p.inventory_dict {
+            None => layout
+                .sectors
+                .iter()
+                .map(|s| {
+                    if p.infinite_inventories_sect.contains(s) {
+                        f64::INFINITY
+                    } else {
+                        p.main_inv_dur
+                    }
+                })
+                .collect(),
+            Some(d) => {
+                check_sectors("inventory_dict", d.keys().collect())?;
+                layout
+                    .sectors
+                    .iter()
+                    .map(|s| {
+                        if p.infinite_inventories_sect.contains(s) {
+                            f64::INFINITY
+                        } else {
+                            d[s].days()
+                        }
+                    })
+                    .collect()
+            }
+        };
+        for (s, v) in inventories.iter().enumerate() {
+            if v.is_nan() || *v < 0.0 {
+                return Err(bad(
+                    "inventory_dict",
+                    format!("{} = {v}", layout.sectors[s]),
+                    "a non-negative number of temporal units or \"inf\"",
+                    "use e.g. 90",
+                ));
+            }
+        }
+        let inv_duration: Vec<f64> = inventories
+            .iter()
+            .map(|v| {
+                let d = v / tubs;
+                if d <= 1.0 {
+                    2.0
+                } else {
+                    d
+                }
+            })
+            .collect();
+        let inv_duration_finite: Vec<f64> = inv_duration
+            .iter()
+            .map(|&d| if d.is_infinite() { 0.0 } else { d })
+            .collect();
+        let restoration_tau: Vec<f64> = match &p.inventory_restoration_tau {
+            RestorationTau::Uniform(t) => {
+                if *t == 0 {
+                    return Err(bad(
+                        "inventory_restoration_tau",
+                        "0".into(),
+                        "a positive integer",
+                        "use 60",
+                    ));
+                }
+                vec![tubs / *t as f64; ns]
+            }
+            RestorationTau::PerSector(d) => {
+                check_sectors("inventory_restoration_tau", d.keys().collect())?;
+                let mut v = Vec::with_capacity(ns);
+                for s in &layout.sectors {
+                    if d[s] == 0 {
+                        return Err(bad(
+                            "inventory_restoration_tau",
+                            format!("{s} = 0"),
+                            "a positive integer",
+                            "use 60",
+                        ));
+                    }
+                    v.push(tubs / d[s] as f64);
+                }
+                v
+            }
+        };
+
+        let mut stock = vec![0.0; ns * n];
+        for j in 0..n {
+            for s in 0..ns {
+                let v = (x0[j] * tech[j * ns + s]) * inv_duration[s];
+                stock[j * ns + s] = if v.is_nan() || v.is_infinite() {
+                    f64::INFINITY
+                } else {
+                    v
+                };
+            }
+        }
+        let ord_rowsum: Vec<f64> = (0..n).map(|i| (0..n).map(|j| z0[(i, j)]).sum()).collect();
+
+        Ok(Self {
+            n,
+            ns,
+            nr,
+            nfd,
+            tubs: p.temporal_units_by_step,
+            z0,
+            y0,
+            y_rowsum,
+            x0: x0.clone(),
+            tech,
+            thresh,
+            zc0,
+            va,
+            capital,
+            inv_duration,
+            inv_duration_finite,
+            restoration_tau,
+            overprod_tau: tubs / p.alpha_tau as f64,
+            psi: p.psi_param,
+            t: 0,
+            overprod: vec![p.alpha_base; n],
+            stock,
+            production: x0,
+            ord_ratio: vec![1.0; n],
+            ord_h: vec![1.0; ns * n],
+            ord_rowsum,
+            delta_tot: vec![0.0; n],
+            arb_prev: None,
+            blocks: Vec::new(),
+            n_rebuilding_events: 0,
+            trackers: Vec::new(),
+            had_shortage: false,
+            in_shortage: false,
+            step_index: 0,
+            s_add: vec![0.0; ns * n],
+            s_zc: vec![0.0; ns * n],
+            layout,
+            params: p.clone(),
+        })
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+    pub fn params(&self) -> &ArioParams {
+        &self.params
+    }
+    /// Value added per industry as BoARIO computes it (x − 1'Z, ≥ 0), annual.
+    pub fn value_added(&self) -> &[f64] {
+        &self.va
+    }
+    pub fn productive_capital(&self) -> &[f64] {
+        &self.capital
+    }
+    /// Baseline output per step x⁰.
+    pub fn x0(&self) -> &[f64] {
+        &self.x0
+    }
+    pub fn production(&self) -> &[f64] {
+        &self.production
+    }
+    pub fn overproduction(&self) -> &[f64] {
+        &self.overprod
+    }
+    /// Current capacity loss Δ per industry.
+    pub fn capacity_loss(&self) -> &[f64] {
+        &self.delta_tot
+    }
+    /// Whether some industry was ever constrained by its inventories.
+    pub fn had_shortage(&self) -> bool {
+        self.had_shortage
+    }
+    /// Temporal unit of the next step.
+    pub fn temporal_unit(&self) -> u32 {
+        self.t
+    }
+    /// Capital still destroyed per industry, summed over events.
+    pub fn capital_lost(&self) -> Vec<f64> {
+        let mut lost = vec![0.0; self.n];
+        for tr in &self.trackers {
+            if matches!(
+                tr.status,
+                Status::Happening | Status::Rebuilding | Status::Recovering
+            ) {
+                if let Some(d) = &tr.dmg {
+                    for (l, v) in lost.iter_mut().zip(d) {
+                        *l += v;
+                    }
+                }
+            }
+        }
+        lost
+    }
+
+    /// Adds an event (resolved against this model's layout, see
+    /// [`crate::spec`]). Its timing is checked against a run's length by
+    /// [`ArioModel::check_events`].
+    pub fn add_event(&mut self, ev: Event) -> Result<()> {
+        let n = self.n;
+        let ns = self.ns;
+        let mf = self.params.monetary_factor;
+        let mut tr = Tracker {
+            status: Status::Pending,
+            dmg0: Vec::new(),
+            dmg: None,
+            arb0: Vec::new(),
+            arb: None,
+            rebuild: None,
+            rebuild_id: None,
+            ev,
+        };
+        let ev = &tr.ev;
+        let idx_name = self.trackers.len();
+        if ev.occurrence == 0 || ev.duration == 0 {
+            return Err(SimError::EventTiming {
+                event: idx_name,
+                name: ev.name.clone(),
+                message: "occurrence and duration must be positive".into(),
+                fix: "set occurrence >= 1 and duration >= 1".into(),
+            });
+        }
+        match ev.kind {
+            EventKind::Recovery | EventKind::Rebuild => {
+                let mut d = vec![0.0; n];
+                for &(i, v) in &ev.impact {
+                    d[i] = if ev.event_monetary_factor != mf {
+                        v * (ev.event_monetary_factor / mf)
+                    } else {
+                        v
+                    };
+                }
+                tr.dmg = Some(d.clone());
+                tr.dmg0 = d;
+            }
+            EventKind::Arbitrary => {
+                let mut d = vec![0.0; n];
+                for &(i, v) in &ev.impact {
+                    d[i] = v;
+                }
+                tr.arb = Some(d.clone());
+                tr.arb0 = d;
+            }
+        }
+        if ev.kind == EventKind::Rebuild {
+            // D⁰[(r,s), j] = (σ_s d_j) φ · Z[(r,s), j] / Σ_r' Z[(r',s), j]
+            // with the raw impact d (BoARIO does not rescale it here).
+            let cols: Vec<usize> = ev.impact.iter().map(|&(i, _)| i).collect();
+            let mut rows = Vec::new();
+            for r in 0..self.nr {
+                for &(s, _) in &ev.rebuilding_sectors {
+                    rows.push(r * ns + s);
+                }
+            }
+            let nc = cols.len();
+            let mut v = vec![0.0; rows.len() * nc];
+            for (a, &i) in rows.iter().enumerate() {
+                let s = i % ns;
+                let share = ev
+                    .rebuilding_sectors
+                    .iter()
+                    .find(|(k, _)| *k == s)
+                    .map(|(_, w)| *w)
+                    .unwrap_or(0.0);
+                for (c, &(j, imp)) in ev.impact.iter().enumerate() {
+                    // Python's sum over the regions, in order.
+                    let mut tot = 0.0;
+                    for r in 0..self.nr {
+                        tot += self.z0_annual(r * ns + s, j);
+                    }
+                    let dist = self.z0_annual(i, j) / tot;
+                    let dist = if dist.is_finite() { dist } else { 0.0 };
+                    v[a * nc + c] = ((share * imp) * ev.rebuilding_factor) * dist;
+                }
+            }
+            tr.rebuild = Some(Block { rows, cols, v });
+        }
+        self.trackers.push(tr);
+        Ok(())
+    }
+
+    /// The annual flow Z[i, j], recovered from Z⁰ (exact: only used for the
+    /// shares of rebuilding demand, as a ratio).
+    fn z0_annual(&self, i: usize, j: usize) -> f64 {
+        self.z0[(i, j)]
+    }
+
+    /// BoARIO's `event_compatibility`: every event must happen and end within
+    /// `n_temporal_units` (occurrence in ]0, n], occurrence + duration ≤ n).
+    pub fn check_events(&self, n_temporal_units: u32) -> Result<()> {
+        for (k, tr) in self.trackers.iter().enumerate() {
+            let e = &tr.ev;
+            if !(e.occurrence > 0 && e.occurrence <= n_temporal_units) {
+                return Err(SimError::EventTiming {
+                    event: k,
+                    name: e.name.clone(),
+                    message: format!(
+                        "occurrence {} is not within the simulated temporal units ]0, {n_temporal_units}]",
+                        e.occurrence
+                    ),
+                    fix: "lower occurrence or simulate more steps".into(),
+                });
+            }
+            if e.occurrence + e.duration > n_temporal_units {
+                return Err(SimError::EventTiming {
+                    event: k,
+                    name: e.name.clone(),
+                    message: format!(
+                        "occurrence + duration = {} is beyond the simulated temporal units ({n_temporal_units})",
+                        e.occurrence + e.duration
+                    ),
+                    fix: "shorten the event or simulate more steps".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `steps` steps and records them. Events are checked against the
+    /// run's length first.
+    pub fn run(&mut self, steps: usize, record_stocks: bool) -> Result<Trajectory> {
+        self.check_events(steps as u32 * self.tubs)?;
+        let mut traj = Trajectory::new(&self.layout);
+        for _ in 0..steps {
+            let rec = self.step(record_stocks)?;
+            traj.push(rec);
+        }
+        traj.had_shortage = self.had_shortage;
+        Ok(traj)
+    }
+
+    fn status_update(&mut self) -> Result<()> {
+        let t = self.t as i64;
+        let tubs = self.tubs as i64;
+        let mut new_reb = false;
+        for tr in self.trackers.iter_mut() {
+            let occ = tr.ev.occurrence as i64;
+            if tr.status == Status::Pending && t - tubs <= occ && occ <= t {
+                tr.status = Status::Happening;
+            }
+        }
+        for tr in self.trackers.iter_mut() {
+            let end = (tr.ev.occurrence + tr.ev.duration) as i64;
+            if tr.status == Status::Happening && t >= end {
+                match tr.ev.kind {
+                    EventKind::Rebuild => {
+                        new_reb = true;
+                        self.n_rebuilding_events += 1;
+                        tr.rebuild_id = Some(self.n_rebuilding_events - 1);
+                        tr.status = Status::Rebuilding;
+                    }
+                    EventKind::Recovery | EventKind::Arbitrary => tr.status = Status::Recovering,
+                }
+            }
+        }
+        // Capacity lost: capital first (with the arbitrary loss of the
+        // previous update, as BoARIO), then the arbitrary loss for next time.
+        let lost = self.capital_lost();
+        if let Some(i) = (0..self.n).find(|&i| lost[i] > self.capital[i]) {
+            return Err(SimError::CapitalExceeded {
+                step: self.step_index,
+                industry: self.layout.industry_name(i),
+                lost: lost[i],
+                capital: self.capital[i],
+            });
+        }
+        for i in 0..self.n {
+            let dk = if self.capital[i] != 0.0 {
+                lost[i] / self.capital[i]
+            } else {
+                0.0
+            };
+            let da = self.arb_prev.as_ref().map_or(dk, |a| a[i]);
+            self.delta_tot[i] = if dk.is_nan() || da.is_nan() {
+                f64::NAN
+            } else {
+                dk.max(da)
+            };
+        }
+        let mut arb = vec![0.0f64; self.n];
+        for tr in &self.trackers {
+            if matches!(tr.status, Status::Happening | Status::Recovering) {
+                if let Some(a) = &tr.arb {
+                    for (o, v) in arb.iter_mut().zip(a) {
+                        *o = (*o).max(*v);
+                    }
+                }
+            }
+        }
+        self.arb_prev = Some(arb);
+
+        if new_reb {
+            self.blocks.clear();
+        }
+        if self.trackers.iter().any(|t| t.status == Status::Rebuilding) {
+            let mut reb: Vec<&Tracker> = self
+                .trackers
+                .iter()
+                .filter(|t| t.status == Status::Rebuilding)
+                .collect();
+            reb.sort_by_key(|t| t.rebuild_id);
+            let tubs = self.tubs as f64;
+            self.blocks = reb
+                .iter()
+                .filter_map(|t| t.rebuild.as_ref().map(|b| (b, t.ev.rebuild_tau)))
+                .map(|(b, tau)| {
+                    let f = tubs / tau as f64;
+                    Block {
+                        rows: b.rows.clone(),
+                        cols: b.cols.clone(),
+                        v: b.v.iter().map(|v| v * f).collect(),
+                    }
+                })
+                .collect();
+        }
+        Ok(())
+    }
+
+    fn rebuild_rowsum(&self) -> Vec<f64> {
+        let mut r = vec![0.0; self.n];
+        for b in &self.blocks {
+            b.row_sums_into(&mut r);
+        }
+        r
+    }
+
+    fn total_demand(&self) -> Vec<f64> {
+        let reb = self.rebuild_rowsum();
+        (0..self.n)
+            .map(|i| self.ord_rowsum[i] + self.y_rowsum[i] + reb[i])
+            .collect()
+    }
+
+    /// One step of the model (BoARIO's `Simulation.next_step`):
+    /// 1. event statuses, capacity loss Δ and rebuilding demand;
+    /// 2. overproduction α (from the third temporal unit on);
+    /// 3. production under capacity and inventory constraints;
+    /// 4. distribution of production, inventories, unmet final demand,
+    ///    rebuilding progress, recovery — first pass over Z⁰, which also
+    ///    forms Σ_r Z⁰ ρ for the next orders;
+    /// 5. orders for the next step — second pass over Z⁰ (row sums of O).
+    pub fn step(&mut self, record_stocks: bool) -> Result<StepRecord> {
+        let (n, ns) = (self.n, self.ns);
+        self.status_update()?;
+        let stocks = record_stocks.then(|| {
+            let mut v = vec![0.0; ns * n];
+            for j in 0..n {
+                for s in 0..ns {
+                    v[s * n + j] = self.stock[j * ns + s];
+                }
+            }
+            v
+        });
+
+        let tot = self.total_demand();
+        if self.t > 1 {
+            for i in 0..n {
+                let mut sc = if tot[i] != 0.0 {
+                    (tot[i] - self.production[i]) / tot[i]
+                } else {
+                    0.0
+                };
+                if sc.is_nan() {
+                    sc = 0.0;
+                }
+                let op = self.overprod[i];
+                let chg = ((self.params.alpha_max - op) * sc * self.overprod_tau)
+                    + ((self.params.alpha_base - op)
+                        * (if sc == 0.0 { 1.0 } else { 0.0 })
+                        * self.overprod_tau);
+                let v = op + chg;
+                self.overprod[i] = if v < 1.0 { 1.0 } else { v };
+            }
+        }
+        let rebuild_demand = self.rebuild_rowsum();
+
+        // 3. Production.
+        let cap: Vec<f64> = (0..n)
+            .map(|i| (self.x0[i] * (1.0 - self.delta_tot[i])) * self.overprod[i])
+            .collect();
+        if let Some(i) = cap.iter().position(|c| *c < 0.0) {
+            return Err(SimError::Diverged {
+                step: self.step_index,
+                industry: self.layout.industry_name(i),
+                message: "production capacity is negative; an impact is too large for this sector"
+                    .into(),
+            });
+        }
+        let popt: Vec<f64> = (0..n).map(|i| tot[i].min(cap[i])).collect();
+        let mut shortage = false;
+        let mut prod = popt.clone();
+        for j in 0..n {
+            let mut ratio_min = 1.0f64;
+            for s in 0..ns {
+                let k = j * ns + s;
+                let c = ((popt[j] * self.tech[k]) * self.psi) * self.inv_duration_finite[s];
+                if self.thresh[k] && self.stock[k] < c {
+                    shortage = true;
+                }
+                if self.thresh[k] && c != 0.0 {
+                    let r = self.stock[k] / c;
+                    if r < ratio_min {
+                        ratio_min = r;
+                    }
+                }
+            }
+            if ratio_min < 1.0 {
+                prod[j] = popt[j] * ratio_min;
+            }
+        }
+        if shortage {
+            self.in_shortage = true;
+            self.had_shortage = true;
+        } else {
+            self.in_shortage = false;
+            prod = popt.clone();
+        }
+        self.production = prod.clone();
+
+        // 4. Distribution. c = ρ_prev x/d weighs the previous orders.
+        let share: Vec<f64> = (0..n)
+            .map(|i| if tot[i] != 0.0 { 1.0 / tot[i] } else { 0.0 })
+            .collect();
+        let coef: Vec<f64> = (0..n)
+            .map(|i| {
+                if tot[i] != 0.0 {
+                    self.ord_ratio[i] * (prod[i] / tot[i])
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let ratio_t: Vec<f64> = match self.params.order_type {
+            OrderType::Alt => (0..n)
+                .map(|i| {
+                    if self.x0[i] != 0.0 {
+                        cap[i] / self.x0[i]
+                    } else {
+                        1.0
+                    }
+                })
+                .collect(),
+            OrderType::Noalt => vec![1.0; n],
+        };
+        self.pass_weighted_sums(&coef, &ratio_t);
+        // stock_add = H_prev ∘ I_Σ(diag(c) Z⁰)
+        let mut close = true;
+        for k in 0..ns * n {
+            let add = self.ord_h[k] * self.s_add[k];
+            self.s_add[k] = add;
+            let usev = prod[k / ns] * self.tech[k];
+            if close && !isclose(add, usev) {
+                close = false;
+            }
+        }
+        if !close {
+            for k in 0..ns * n {
+                let usev = prod[k / ns] * self.tech[k];
+                let v = (self.stock[k] - usev) + self.s_add[k];
+                if v < 0.0 || v.is_nan() {
+                    return Err(SimError::Diverged {
+                        step: self.step_index,
+                        industry: self.layout.industry_name(k / ns),
+                        message: format!(
+                            "the inventory of input {} became negative or NaN",
+                            self.layout.sectors[k % ns]
+                        ),
+                    });
+                }
+                self.stock[k] = v;
+            }
+        }
+        let nfd = self.nfd;
+        let nf = self.layout.fd_categories.len();
+        let mut fd_unmet = vec![0.0; n];
+        for i in 0..n {
+            let s = i % ns;
+            for c in 0..nfd {
+                let y = self.y0[i * nfd + c];
+                let dist = if tot[i] != 0.0 { y / tot[i] } else { 0.0 } * prod[i];
+                fd_unmet[(c / nf) * ns + s] += y - dist;
+            }
+        }
+        let _ = share;
+        // Rebuilding production, per block, out of the current demand.
+        let mut reb_prod: Vec<Vec<f64>> = Vec::with_capacity(self.blocks.len());
+        for b in self.blocks.iter_mut() {
+            let nc = b.cols.len();
+            let mut p = vec![0.0; b.v.len()];
+            for (a, &i) in b.rows.iter().enumerate() {
+                for c in 0..nc {
+                    let d = b.v[a * nc + c];
+                    let sh = if tot[i] != 0.0 { d / tot[i] } else { 0.0 };
+                    p[a * nc + c] = sh * prod[i];
+                }
+            }
+            for (v, q) in b.v.iter_mut().zip(&p) {
+                *v -= q;
+            }
+            reb_prod.push(p);
+        }
+        self.rebuild_events(&reb_prod);
+        self.recover_events();
+
+        // 5. Orders for the next step.
+        let tot2 = self.total_demand();
+        let mut gap = vec![0.0; ns * n];
+        let mut all_close = true;
+        for j in 0..n {
+            let po = tot2[j].min(cap[j]);
+            for s in 0..ns {
+                let k = j * ns + s;
+                let goal = (po * self.tech[k]) * self.inv_duration[s];
+                gap[k] = goal;
+                if all_close && !isclose(self.stock[k], goal) {
+                    all_close = false;
+                }
+            }
+        }
+        for j in 0..n {
+            for s in 0..ns {
+                let k = j * ns + s;
+                let g = if all_close {
+                    0.0
+                } else {
+                    let goal = gap[k];
+                    let v = if goal.is_finite() {
+                        goal - self.stock[k]
+                    } else {
+                        0.0
+                    };
+                    if v.is_nan() {
+                        return Err(SimError::Diverged {
+                            step: self.step_index,
+                            industry: self.layout.industry_name(j),
+                            message: "NaN in the inventory gap".into(),
+                        });
+                    }
+                    (if v < 0.0 { 0.0 } else { v }) * self.restoration_tau[s]
+                };
+                gap[k] = g + prod[j] * self.tech[k];
+            }
+        }
+        let zc: &[f64] = match self.params.order_type {
+            OrderType::Alt => &self.s_zc,
+            OrderType::Noalt => &self.zc0,
+        };
+        for k in 0..ns * n {
+            self.ord_h[k] = if zc[k] != 0.0 { gap[k] / zc[k] } else { 0.0 };
+        }
+        self.ord_ratio = ratio_t;
+        self.pass_order_rowsums();
+
+        let rec = StepRecord {
+            temporal_unit: self.t,
+            production_realised: prod,
+            production_capacity: cap,
+            final_demand_unmet: fd_unmet
+                .into_iter()
+                .map(|v| if v == 0.0 { 0.0 } else { v })
+                .collect(),
+            rebuild_demand,
+            inputs_stocks: stocks,
+        };
+        self.t += self.tubs;
+        self.step_index += 1;
+        Ok(rec)
+    }
+
+    /// First pass over Z⁰: for every column j and sector s,
+    /// `s_add[s,j] = Σ_r Z⁰[(r,s),j] c_(r,s)` and `s_zc[s,j] = Σ_r Z⁰[(r,s),j] ρ_(r,s)`.
+    fn pass_weighted_sums(&mut self, c: &[f64], rho: &[f64]) {
+        let (n, ns, nr) = (self.n, self.ns, self.nr);
+        let z0 = &self.z0;
+        let alt = self.params.order_type == OrderType::Alt;
+        let work = |j: usize, add: &mut [f64], zc: &mut [f64]| {
+            let col = z0.col_as_slice(j);
+            add.fill(0.0);
+            if alt {
+                zc.fill(0.0);
+            }
+            for r in 0..nr {
+                let zr = &col[r * ns..(r + 1) * ns];
+                let cr = &c[r * ns..(r + 1) * ns];
+                for s in 0..ns {
+                    add[s] += zr[s] * cr[s];
+                }
+                if alt {
+                    let pr = &rho[r * ns..(r + 1) * ns];
+                    for s in 0..ns {
+                        zc[s] += zr[s] * pr[s];
+                    }
+                }
+            }
+        };
+        if n >= PARALLEL_MIN {
+            self.s_add
+                .par_chunks_mut(ns)
+                .zip(self.s_zc.par_chunks_mut(ns))
+                .enumerate()
+                .for_each(|(j, (a, z))| work(j, a, z));
+        } else {
+            for (j, (a, z)) in self
+                .s_add
+                .chunks_mut(ns)
+                .zip(self.s_zc.chunks_mut(ns))
+                .enumerate()
+            {
+                work(j, a, z);
+            }
+        }
+    }
+
+    /// Second pass over Z⁰: row sums of the orders,
+    /// `O·1 [i] = ρ_i Σ_j Z⁰[i,j] H[s(i), j]`.
+    fn pass_order_rowsums(&mut self) {
+        let (n, ns) = (self.n, self.ns);
+        let z0 = &self.z0;
+        let h = &self.ord_h;
+        let rho = &self.ord_ratio;
+        // Chunks of whole regions so that each row's sector is i % ns.
+        let regions_per_chunk = if n >= PARALLEL_MIN {
+            (self.nr / (4 * rayon::current_num_threads()).max(1)).max(1)
+        } else {
+            self.nr
+        };
+        let chunk = regions_per_chunk * ns;
+        let work = |ci: usize, out: &mut [f64]| {
+            let off = ci * chunk;
+            out.fill(0.0);
+            for j in 0..n {
+                let col = &z0.col_as_slice(j)[off..off + out.len()];
+                let hj = &h[j * ns..(j + 1) * ns];
+                for (zr, orr) in col.chunks_exact(ns).zip(out.chunks_exact_mut(ns)) {
+                    for s in 0..ns {
+                        orr[s] += zr[s] * hj[s];
+                    }
+                }
+            }
+            for (k, o) in out.iter_mut().enumerate() {
+                *o *= rho[off + k];
+            }
+        };
+        let mut rs = std::mem::take(&mut self.ord_rowsum);
+        if n >= PARALLEL_MIN {
+            rs.par_chunks_mut(chunk)
+                .enumerate()
+                .for_each(|(ci, o)| work(ci, o));
+        } else {
+            for (ci, o) in rs.chunks_mut(chunk).enumerate() {
+                work(ci, o);
+            }
+        }
+        self.ord_rowsum = rs;
+    }
+
+    fn rebuild_events(&mut self, reb_prod: &[Vec<f64>]) {
+        let mut finished_ids = Vec::new();
+        for tr in self.trackers.iter_mut() {
+            if tr.status != Status::Rebuilding {
+                continue;
+            }
+            let Some(id) = tr.rebuild_id else { continue };
+            let Some(b) = tr.rebuild.as_mut() else {
+                continue;
+            };
+            let prec = precision_of(tr.ev.event_monetary_factor);
+            if let Some(p) = reb_prod.get(id) {
+                for (v, q) in b.v.iter_mut().zip(p) {
+                    *v -= q;
+                }
+            }
+            let mut any = false;
+            for v in b.v.iter_mut() {
+                let r = np_round(*v, prec);
+                *v = if r < 0.0 { 0.0 } else { r };
+                if *v != 0.0 {
+                    any = true;
+                }
+            }
+            if !any {
+                tr.rebuild = None;
+                tr.dmg = None;
+                tr.status = Status::Finished;
+                finished_ids.push(id);
+            } else {
+                let mut d = vec![0.0; self.n];
+                let nc = b.cols.len();
+                for (c, &j) in b.cols.iter().enumerate() {
+                    let mut sum = 0.0;
+                    for a in 0..b.rows.len() {
+                        sum += b.v[a * nc + c];
+                    }
+                    d[j] = sum / tr.ev.rebuilding_factor;
+                }
+                tr.dmg = Some(d);
+            }
+        }
+        if !finished_ids.is_empty() {
+            finished_ids.sort();
+            for tr in self.trackers.iter_mut() {
+                if tr.status == Status::Finished {
+                    continue;
+                }
+                if let Some(id) = tr.rebuild_id.as_mut() {
+                    let below = finished_ids.iter().filter(|&&f| f < *id).count();
+                    *id -= below;
+                }
+            }
+        }
+    }
+
+    fn recover_events(&mut self) {
+        let t = self.t as f64;
+        for tr in self.trackers.iter_mut() {
+            if tr.status != Status::Recovering {
+                continue;
+            }
+            let elapsed = t - (tr.ev.occurrence + tr.ev.duration) as f64;
+            let tau = tr.ev.recovery_tau as f64;
+            let f = tr.ev.recovery_function;
+            if tr.ev.kind == EventKind::Recovery && tr.dmg.is_some() {
+                let prec = precision_of(tr.ev.event_monetary_factor);
+                let d: Vec<f64> = tr
+                    .dmg0
+                    .iter()
+                    .map(|&v| np_round(f.apply(elapsed, v, tau), prec))
+                    .collect();
+                tr.dmg = if d.iter().any(|v| *v != 0.0) {
+                    Some(d)
+                } else {
+                    None
+                };
+            }
+            if tr.arb.is_some() {
+                let d: Vec<f64> = tr
+                    .arb0
+                    .iter()
+                    .map(|&v| np_round(f.apply(elapsed, v, tau), EVENT_ARBITRARY_PRECISION))
+                    .collect();
+                tr.arb = if d.iter().any(|v| *v != 0.0) {
+                    Some(d)
+                } else {
+                    None
+                };
+            }
+            if tr.dmg.is_none() && tr.arb.is_none() {
+                tr.status = Status::Finished;
+            }
+        }
+    }
+}
