@@ -174,7 +174,11 @@ fn spearman(a: &[usize], b: &[usize]) -> f64 {
     if a.len() < 2 {
         return 1.0;
     }
-    let d2: f64 = a.iter().zip(b).map(|(x, y)| (*x as f64 - *y as f64).powi(2)).sum();
+    let d2: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (*x as f64 - *y as f64).powi(2))
+        .sum();
     1.0 - 6.0 * d2 / (n * (n * n - 1.0))
 }
 
@@ -230,7 +234,9 @@ pub fn chokepoints_with(
     let rt = model.leontief_rows_t(&t); // n × m: L_{T_k, i}
     let ones = Mat::from_fn(n, 1, |_, _| 1.0);
     let colsum = model.leontief_solve_t(ones.as_ref()); // 1'L
-    let f_t = Mat::from_fn(n, 1, |i, _| target.regions.iter().map(|&r| ye[(i, r)]).sum::<f64>());
+    let f_t = Mat::from_fn(n, 1, |i, _| {
+        target.regions.iter().map(|&r| ye[(i, r)]).sum::<f64>()
+    });
     let lf = model.leontief_solve(f_t.as_ref());
     let fd_total: f64 = (0..n).map(|i| f_t[(i, 0)]).sum();
     let x_t: f64 = t.iter().map(|&j| x[j]).sum();
@@ -301,7 +307,11 @@ pub fn chokepoints_with(
             bottleneck_va_share: bn / va_t,
             extraction_output_loss: hem,
             extraction_output_share: hem / x_world,
-            exposure_direct_part: if exp_out > 0.0 { deliv[c] / exp_out } else { 0.0 },
+            exposure_direct_part: if exp_out > 0.0 {
+                deliv[c] / exp_out
+            } else {
+                0.0
+            },
             criticality: crit[c],
             rank_exposure: 0,
             rank_bottleneck: 0,
@@ -313,7 +323,11 @@ pub fn chokepoints_with(
     }
     let re = ranks(&out.iter().map(|c| c.exposure_output).collect::<Vec<_>>());
     let rb = ranks(&out.iter().map(|c| c.bottleneck_va_loss).collect::<Vec<_>>());
-    let rh = ranks(&out.iter().map(|c| c.extraction_output_loss).collect::<Vec<_>>());
+    let rh = ranks(
+        &out.iter()
+            .map(|c| c.extraction_output_loss)
+            .collect::<Vec<_>>(),
+    );
     for (k, c) in out.iter_mut().enumerate() {
         c.rank_exposure = re[k];
         c.rank_bottleneck = rb[k];
@@ -322,7 +336,11 @@ pub fn chokepoints_with(
     let spearman = [spearman(&re, &rb), spearman(&re, &rh), spearman(&rb, &rh)];
     let k = opts.top_k.max(1);
     let median_crit = {
-        let mut cs: Vec<f64> = out.iter().filter(|c| c.deliveries > 0.0).map(|c| c.criticality).collect();
+        let mut cs: Vec<f64> = out
+            .iter()
+            .filter(|c| c.deliveries > 0.0)
+            .map(|c| c.criticality)
+            .collect();
         cs.sort_by(f64::total_cmp);
         cs.get(cs.len() / 2).copied().unwrap_or(0.0)
     };

@@ -408,10 +408,16 @@ impl<'m> Decomposer<'m> {
         }
         for i in 0..n {
             for e in 0..ge {
-                eoff[(i, e)] = if e == econ_of[i] { 0.0 } else { eoff[(i, e)] + yee[(i, e)] };
+                eoff[(i, e)] = if e == econ_of[i] {
+                    0.0
+                } else {
+                    eoff[(i, e)] + yee[(i, e)]
+                };
             }
         }
-        let etot: Vec<f64> = (0..n).map(|i| (0..ge).map(|e| eoff[(i, e)]).sum()).collect();
+        let etot: Vec<f64> = (0..n)
+            .map(|i| (0..ge).map(|e| eoff[(i, e)]).sum())
+            .collect();
         let mut sv = Mat::<f64>::zeros(ge, n);
         for i in 0..n {
             sv[(econ_of[i], i)] = v[i];
@@ -622,7 +628,9 @@ impl<'m> Decomposer<'m> {
         let a = self.model.a();
         let n = self.model.n();
         // v'B summed over all economies: ≈ 1' (exactly in exact arithmetic).
-        let colsum: Vec<f64> = (0..n).map(|k| (0..self.ge).map(|t| self.vb[(t, k)]).sum()).collect();
+        let colsum: Vec<f64> = (0..n)
+            .map(|k| (0..self.ge).map(|t| self.vb[(t, k)]).sum())
+            .collect();
         (0..self.ge)
             .into_par_iter()
             .map(|s| {
@@ -748,7 +756,10 @@ impl<'m> Decomposer<'m> {
                 for k in 0..msz {
                     ik[(k, k)] += 1.0;
                 }
-                let kinv = inverse_of(ik.as_ref(), &format!("Woodbury core of {}", self.econ.names()[s]))?;
+                let kinv = inverse_of(
+                    ik.as_ref(),
+                    &format!("Woodbury core of {}", self.econ.names()[s]),
+                )?;
                 // F Π = [−(Y_s* − Y_ss), 0, E_s*] on s's rows.
                 let mut f = Mat::<f64>::zeros(msz, 3);
                 for (k, &i) in is.iter().enumerate() {

@@ -150,7 +150,9 @@ impl RegionGroup {
                         line: li + 1,
                         column: start + 1,
                         message: format!("\"{label}\" holds a space"),
-                        expected: "region labels such as USA or TWN, one per line or separated by commas".into(),
+                        expected:
+                            "region labels such as USA or TWN, one per line or separated by commas"
+                                .into(),
                         hint: "Put each label on its own line or separate them with commas.".into(),
                     });
                 }
@@ -329,7 +331,11 @@ pub struct Selection {
 
 impl Selection {
     /// `sectors = None` means all sectors. Labels are checked.
-    pub fn new(labels: &Labels, regions: &[&str], sectors: Option<&[&str]>) -> Result<Self, GvcError> {
+    pub fn new(
+        labels: &Labels,
+        regions: &[&str],
+        sectors: Option<&[&str]>,
+    ) -> Result<Self, GvcError> {
         if regions.is_empty() {
             return Err(GvcError::Empty {
                 what: "selection".into(),

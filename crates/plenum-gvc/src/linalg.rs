@@ -20,7 +20,11 @@ pub(crate) struct Leontief {
 impl Leontief {
     pub(crate) fn new(a: MatRef<'_, f64>, what: &str) -> Result<Self, GvcError> {
         let n = a.nrows();
-        let m = Mat::from_fn(n, n, |i, j| if i == j { 1.0 - a[(i, j)] } else { -a[(i, j)] });
+        let m = Mat::from_fn(
+            n,
+            n,
+            |i, j| if i == j { 1.0 - a[(i, j)] } else { -a[(i, j)] },
+        );
         let lu = m.partial_piv_lu();
         // A productive A has |det| > 0; a vanishing pivot means it is not.
         let u = lu.U();
@@ -28,7 +32,7 @@ impl Leontief {
         for i in 0..n {
             min_piv = min_piv.min(u[(i, i)].abs());
         }
-        if n > 0 && !(min_piv > 1e-13) {
+        if n > 0 && (min_piv.is_nan() || min_piv <= 1e-13) {
             return Err(GvcError::Singular {
                 what: what.to_string(),
                 pivot: min_piv,
@@ -73,7 +77,7 @@ pub(crate) fn inverse_of(m: MatRef<'_, f64>, what: &str) -> Result<Mat<f64>, Gvc
     let lu = m.partial_piv_lu();
     let u = lu.U();
     for i in 0..n {
-        if !(u[(i, i)].abs() > 1e-300) {
+        if u[(i, i)].is_nan() || u[(i, i)].abs() <= 1e-300 {
             return Err(GvcError::Singular {
                 what: what.to_string(),
                 pivot: u[(i, i)],

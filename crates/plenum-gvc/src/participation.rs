@@ -68,7 +68,10 @@ pub struct WwzParticipation {
 
 /// WWZ (2017a) participation for every industry. Costs the local inverses,
 /// one n² product and one transposed solve.
-pub fn wwz_participation(model: &GvcModel, economies: &Economies) -> Result<WwzParticipation, GvcError> {
+pub fn wwz_participation(
+    model: &GvcModel,
+    economies: &Economies,
+) -> Result<WwzParticipation, GvcError> {
     let l = model.labels();
     let n = model.n();
     let ge = economies.len();
@@ -97,14 +100,23 @@ pub fn wwz_participation(model: &GvcModel, economies: &Economies) -> Result<WwzP
     let lss = idx
         .iter()
         .enumerate()
-        .map(|(e, is)| local_inverse(gather(a, is, is).as_ref(), &format!("the domestic block of {}", economies.names()[e])))
+        .map(|(e, is)| {
+            local_inverse(
+                gather(a, is, is).as_ref(),
+                &format!("the domestic block of {}", economies.names()[e]),
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
     // Block-diagonal L applied to column vectors, and from the left to rows.
     let lmul = |w: &[f64]| -> Vec<f64> {
         let mut out = vec![0.0; n];
         for (e, is) in idx.iter().enumerate() {
             for (p, &i) in is.iter().enumerate() {
-                out[i] = is.iter().enumerate().map(|(q, &k)| lss[e][(p, q)] * w[k]).sum();
+                out[i] = is
+                    .iter()
+                    .enumerate()
+                    .map(|(q, &k)| lss[e][(p, q)] * w[k])
+                    .sum();
             }
         }
         out
@@ -113,7 +125,11 @@ pub fn wwz_participation(model: &GvcModel, economies: &Economies) -> Result<WwzP
         let mut out = vec![0.0; n];
         for (e, is) in idx.iter().enumerate() {
             for (q, &j) in is.iter().enumerate() {
-                out[j] = is.iter().enumerate().map(|(p, &k)| w[k] * lss[e][(p, q)]).sum();
+                out[j] = is
+                    .iter()
+                    .enumerate()
+                    .map(|(p, &k)| w[k] * lss[e][(p, q)])
+                    .sum();
             }
         }
         out
@@ -134,7 +150,12 @@ pub fn wwz_participation(model: &GvcModel, economies: &Economies) -> Result<WwzP
     };
     let af_left = |w: &[f64]| -> Vec<f64> {
         (0..n)
-            .map(|j| (0..n).filter(|&i| econ_of[i] != econ_of[j]).map(|i| w[i] * a[(i, j)]).sum())
+            .map(|j| {
+                (0..n)
+                    .filter(|&i| econ_of[i] != econ_of[j])
+                    .map(|i| w[i] * a[(i, j)])
+                    .sum()
+            })
             .collect()
     };
     let l_yd = lmul(&yd);
@@ -219,7 +240,9 @@ pub fn koopman_2010(kww: &BilateralTerms) -> Vec<KoopmanIndex> {
 pub fn koopman_2010_sectors(kww: &BilateralTerms, s: usize) -> Vec<KoopmanIndex> {
     (0..kww.sectors.len())
         .map(|j| {
-            let e: f64 = (0..kww.economies.len()).map(|r| kww.sector_exports(s, r, j)).sum();
+            let e: f64 = (0..kww.economies.len())
+                .map(|r| kww.sector_exports(s, r, j))
+                .sum();
             KoopmanIndex::from_kww(&kww.sector_world(s, j), e)
         })
         .collect()

@@ -77,7 +77,11 @@ impl VaOrigin {
         let mut idx: Vec<usize> = (0..self.by_source.len())
             .filter(|i| !self.home_regions.contains(&(i / self.n_sectors)))
             .collect();
-        idx.sort_by(|&a, &b| self.by_source[b].total_cmp(&self.by_source[a]).then(a.cmp(&b)));
+        idx.sort_by(|&a, &b| {
+            self.by_source[b]
+                .total_cmp(&self.by_source[a])
+                .then(a.cmp(&b))
+        });
         idx.truncate(k);
         idx.into_iter().map(|i| (i, self.by_source[i])).collect()
     }
@@ -215,7 +219,8 @@ pub fn group_dependence(
     for (k, &j) in js.iter().enumerate() {
         let mut pg = vec![0.0; ns];
         let mut pt = vec![0.0; ns];
-        let (mut dg, mut dt, mut coef, mut tva, mut tin_g, mut tin) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut dg, mut dt, mut coef, mut tva, mut tin_g, mut tin) =
+            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         for i in 0..n {
             let r = i / ns;
             let s = i % ns;
@@ -249,7 +254,13 @@ pub fn group_dependence(
             direct_share: dg / dt,
             direct_coefficient: coef,
             direct_by_product: (0..ns)
-                .map(|s| if pt[s] != 0.0 { Some(pg[s] / pt[s]) } else { None })
+                .map(|s| {
+                    if pt[s] != 0.0 {
+                        Some(pg[s] / pt[s])
+                    } else {
+                        None
+                    }
+                })
                 .collect(),
             total_va_share: tva,
             total_input_share: tin_g / tin,
@@ -261,7 +272,13 @@ pub fn group_dependence(
         direct_share: zg / zt,
         direct_coefficient: ag / xsum,
         direct_by_product: (0..ns)
-            .map(|s| if prod_t[s] != 0.0 { Some(prod_g[s] / prod_t[s]) } else { None })
+            .map(|s| {
+                if prod_t[s] != 0.0 {
+                    Some(prod_g[s] / prod_t[s])
+                } else {
+                    None
+                }
+            })
             .collect(),
         total_va_share: xg_va / xsum,
         total_input_share: xg_in / xt_in,
