@@ -39,10 +39,12 @@
 //!
 //! **4. Assembly.** Z^{rr} and Y^{rr} are the domestic uses, Z^{sr} and
 //! Y^{sr} (s ≠ r) the balanced flows, V the national primary inputs, and x
-//! the row sums Z1 + Y1. The rounding of the published tables (and GRAS's
-//! residuals) leaves x − 1'Z − 1'V slightly off zero; that discrepancy is
-//! booked on one primary-input component
-//! ([`BuildOptions::absorb_component`]) and reported.
+//! the national output. The rounding of the published tables (and GRAS's
+//! residuals) leaves the rows x − Z1 − Y1 and the columns x − 1'Z − 1'V
+//! slightly off zero; the row gap is booked on the economy's own
+//! inventory changes ([`BuildOptions::absorb_fd_category`]), the column gap
+//! on one primary input ([`BuildOptions::absorb_component`]), and both are
+//! reported. The rest of the world's output is its row sum.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -86,6 +88,11 @@ pub struct BuildOptions {
     /// Primary-input component that absorbs the rounding discrepancy of the
     /// columns; `None` takes the last component.
     pub absorb_component: Option<String>,
+    /// Final-demand category that absorbs the rounding gap of the national
+    /// rows (x − Z1 − Y1 of the domestic industry); `None` takes the first
+    /// category whose name starts with "INV" (inventory changes), else the
+    /// last.
+    pub absorb_fd_category: Option<String>,
     /// Metadata of the built table (name, year, unit, source, licence).
     pub meta: Metadata,
 }
@@ -100,6 +107,7 @@ impl Default for BuildOptions {
             row_label: "ROW".into(),
             gap_rtol: 1e-9,
             absorb_component: None,
+            absorb_fd_category: None,
             meta: Metadata::default(),
         }
     }
@@ -154,9 +162,12 @@ pub struct BuildReport {
     pub reexports: Vec<(String, f64)>,
     /// The national tables' own identity gaps, worst over economies.
     pub national: NationalBalance,
-    /// Largest column discrepancy booked on the absorbing component,
+    /// Largest column discrepancy booked on the absorbing primary input,
     /// relative to max(x_j, 1).
     pub max_absorbed: f64,
+    /// Largest row discrepancy booked on the absorbing final-demand
+    /// category, relative to max(x_i, 1).
+    pub max_row_absorbed: f64,
     /// Whether the rest-of-world region was added.
     pub row_included: bool,
 }
@@ -205,7 +216,7 @@ pub fn split_imports(nat: &NationalAccounts) -> SplitUses {
     let mut imports = vec![0.0; n];
     let mut reexports = vec![0.0; n];
     for i in 0..n {
-        let m = nat.imports[i];
+        let m = nat.imports[i].max(0.0);
         let booked = if let Some(im) = &nat.imported {
             for u in 0..nu {
                 imported[(i, u)] = if u < n {
@@ -624,14 +635,36 @@ pub fn build_world_table(
     let yrow = row_sums(&y);
     let mut x = Col::<f64>::zeros(ni);
     let mut max_absorbed = 0.0f64;
+    let mut max_row_absorbed = 0.0f64;
+    let absorb_fd = match &options.absorb_fd_category {
+        Some(name) => first
+            .fd_categories
+            .iter()
+            .position(|c| c == name)
+            .ok_or_else(|| {
+                BuildError::Other(format!(
+                    "absorb_fd_category \"{name}\" is not a final-demand category; valid: {}",
+                    first.fd_categories.join(", ")
+                ))
+            })?,
+        None => first
+            .fd_categories
+            .iter()
+            .position(|c| c.to_ascii_uppercase().starts_with("INV"))
+            .unwrap_or(nf - 1),
+    };
     for j in 0..ni {
         let r = j / n;
         let col_in: f64 = z.col_as_slice(j).iter().sum::<f64>();
-        if options.balance {
-            x[j] = zrow[j] + yrow[j];
-        } else if r < nn {
-            // Unbalanced: rows do not add up; x keeps the national output.
+        if r < nn {
             x[j] = nationals[r].x[j % n];
+            if options.balance {
+                // The national row gap (rounding, clamped negative exports)
+                // goes to the absorbing final-demand category.
+                let d = x[j] - zrow[j] - yrow[j];
+                y[(j, r * nf + absorb_fd)] += d;
+                max_row_absorbed = max_row_absorbed.max(d.abs() / x[j].abs().max(1.0));
+            }
         } else {
             x[j] = zrow[j] + yrow[j];
         }
@@ -751,6 +784,7 @@ pub fn build_world_table(
             .collect(),
         national,
         max_absorbed,
+        max_row_absorbed,
         row_included,
     };
     Ok(BuildOutput { table, report })

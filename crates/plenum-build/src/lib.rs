@@ -18,9 +18,11 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod build;
+pub mod compare;
 pub mod error;
 pub mod gras;
 pub mod national;
+pub mod nbs;
 pub mod prior;
 
 pub use build::{

@@ -77,8 +77,10 @@ impl NationalAccounts {
         self.sectors.len()
     }
 
-    /// Checks shapes, finiteness and the sign of imports and exports, and
-    /// measures the two identities.
+    /// Checks shapes and finiteness and measures the two identities.
+    /// Negative exports or imports (net of cross-border inventory changes,
+    /// as a derived table can hold) are accepted; the builder treats them
+    /// as zero.
     pub fn check(&self) -> Result<NationalBalance, BuildError> {
         let n = self.n();
         let nf = self.fd_categories.len();
@@ -135,12 +137,6 @@ impl NationalAccounts {
                 let val = c[i];
                 if !val.is_finite() {
                     return Err(err(format!("{what} of {} is {val}", self.sectors[i])));
-                }
-                if val < 0.0 {
-                    return Err(err(format!(
-                        "{what} of {} is negative ({val}); give imports and exports as positive amounts",
-                        self.sectors[i]
-                    )));
                 }
             }
         }
