@@ -1,0 +1,171 @@
+//! The event file's validation: unknown keys, regions and sectors are
+//! errors listing the valid names; shares outside [0, 1] are caught; BoARIO's
+//! defaults fill the `[model]` table.
+
+mod common;
+
+use std::path::PathBuf;
+
+use plenum_sim::{build_ario, parse_event_file, ArioParams, SimError};
+
+fn table() -> plenum_table::MrioTable {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/agg3x5_rebuild_shortage/mrio");
+    common::read_pymrio_core(&dir)
+}
+
+fn err(text: &str) -> String {
+    match parse_event_file(text, "ev.toml").and_then(|f| build_ario(&table(), &f)) {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+const OK: &str = r#"
+[[event]]
+event_type = "recovery"
+impact = 1000.0
+affected_regions = ["reg1"]
+affected_sectors = ["mining"]
+recovery_tau = 30
+"#;
+
+#[test]
+fn a_valid_file_builds_with_boario_defaults() {
+    let f = parse_event_file(OK, "ev.toml").expect("parse");
+    assert_eq!(f.model, ArioParams::default());
+    let d = ArioParams::default();
+    assert_eq!(
+        (d.alpha_base, d.alpha_max, d.alpha_tau, d.rebuild_tau),
+        (1.0, 1.25, 365, 60)
+    );
+    assert_eq!(
+        (d.main_inv_dur, d.monetary_factor, d.psi_param),
+        (90.0, 1e6, 0.8)
+    );
+    build_ario(&table(), &f).expect("model");
+}
+
+#[test]
+fn unknown_event_key_is_an_error_with_position() {
+    let e = err(&OK.replace("recovery_tau = 30", "recovery_tau = 30\nrecovery_time = 3"));
+    assert!(
+        e.contains("ev.toml:") && e.contains("recovery_time") && e.contains("valid [[event]] keys"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_model_key_is_an_error() {
+    let e = err(&format!("[model]\nalpha_maximum = 1.3\n{OK}"));
+    assert!(e.contains("alpha_maximum"), "{e}");
+}
+
+#[test]
+fn unknown_region_lists_valid_regions() {
+    let e = err(&OK.replace("[\"reg1\"]", "[\"reg9\"]"));
+    assert!(
+        e.contains("reg9") && e.contains("reg1, reg2, reg3") && e.contains("ev.toml:2"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_sector_lists_valid_sectors() {
+    let e = err(&OK.replace("[\"mining\"]", "[\"minning\"]"));
+    assert!(
+        e.contains("minning") && e.contains("construction, food, manufactoring, mining, other"),
+        "{e}"
+    );
+}
+
+#[test]
+fn arbitrary_share_above_one_is_caught() {
+    let e = err(r#"
+[[event]]
+event_type = "arbitrary"
+impact = { reg1 = { mining = 1.2 } }
+"#);
+    assert!(e.contains("[0, 1]") && e.contains("reg1/mining"), "{e}");
+}
+
+#[test]
+fn rebuilding_shares_are_checked() {
+    let base = r#"
+[[event]]
+event_type = "rebuild"
+impact = 1000.0
+affected_regions = "reg1"
+affected_sectors = "mining"
+rebuilding_sectors = { construction = 0.7, manufactoring = 0.4 }
+"#;
+    let e = err(base);
+    assert!(e.contains("sum") && e.contains("rebuilding_sectors"), "{e}");
+    let e = err(&base.replace("0.7, manufactoring = 0.4", "1.5, manufactoring = -0.5"));
+    assert!(e.contains("[0, 1]"), "{e}");
+    let e = err(&base.replace("construction = 0.7, manufactoring = 0.4", "builders = 1.0"));
+    assert!(e.contains("builders") && e.contains("valid sectors"), "{e}");
+}
+
+#[test]
+fn missing_recovery_tau_is_named() {
+    let e = err(&OK.replace("recovery_tau = 30", ""));
+    assert!(e.contains("recovery_tau"), "{e}");
+}
+
+#[test]
+fn distribution_weights_must_cover_affected_labels() {
+    let e = err(&OK.replace(
+        "recovery_tau = 30",
+        "recovery_tau = 30\nimpact_sectoral_distrib = { food = 1.0 }",
+    ));
+    assert!(e.contains("food") && e.contains("affected"), "{e}");
+}
+
+#[test]
+fn inventory_dict_must_name_every_sector() {
+    let e = err(&format!(
+        "[model]\ninventory_dict = {{ food = 10, mining = \"inf\" }}\n{OK}"
+    ));
+    assert!(
+        e.contains("inventory_dict") && e.contains("construction"),
+        "{e}"
+    );
+}
+
+#[test]
+fn psi_above_one_is_rejected() {
+    let e = err(&format!("[model]\npsi_param = 1.5\n{OK}"));
+    assert!(e.contains("psi_param"), "{e}");
+}
+
+#[test]
+fn event_beyond_the_run_is_rejected() {
+    let f = parse_event_file(
+        &OK.replace(
+            "recovery_tau = 30",
+            "recovery_tau = 30\noccurrence = 50\nduration = 60",
+        ),
+        "ev.toml",
+    )
+    .expect("parse");
+    let mut m = build_ario(&table(), &f).expect("model");
+    match m.run(100, false) {
+        Err(SimError::EventTiming { .. }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn tidy_rows_cover_every_value() {
+    let f = parse_event_file(OK, "ev.toml").expect("parse");
+    let mut m = build_ario(&table(), &f).expect("model");
+    let t = m.run(3, true).expect("run");
+    let n = t.n_industries();
+    let ns = t.sectors.len();
+    let rows: Vec<_> = t.tidy_rows().collect();
+    assert_eq!(rows.len(), 3 * (4 * n + ns * n));
+    assert_eq!(rows[0].variable, "production_realised");
+    assert_eq!((rows[0].region, rows[0].sector), ("reg1", "construction"));
+    assert!(rows.iter().any(|r| r.variable == "inputs_stocks[mining]"));
+}
