@@ -3,6 +3,7 @@
 //! | module | format | reads | writes |
 //! |---|---|---|---|
 //! | [`wiod`] | WIOD 2013-release world table (CSV, gz) | yes | |
+//! | [`oecd_national`] | OECD national IOTs, `TTL_` layout | yes | |
 //!
 //! Every reader returns a validated [`plenum_table::MrioTable`], built under
 //! the caller's [`plenum_table::ValidationPolicy`]; readers of rounded
@@ -14,6 +15,7 @@
 pub mod atomic;
 pub mod error;
 mod industry_labels;
+pub mod oecd_national;
 mod text;
 pub mod wiod;
 

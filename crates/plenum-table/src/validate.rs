@@ -8,6 +8,9 @@
 //!    sale is inconsistent and always rejected; one with no flows at all is
 //!    rejected or, under [`ZeroOutputPolicy::TreatAsAbsent`], recorded so that
 //!    its column of A is defined as 0 (never a silent 0/0);
+//!    in a TTL table ([`ImportTreatment::CompetitiveTotal`]) a product with
+//!    zero output may have uses (all imported), balanced by the negative
+//!    import column: there only its inputs count as flows;
 //! 5. row balance `Z·1 + Y·1 = x` and column balance `1'Z (+ 1'Z_m) + 1'V = x'`
 //!    within a relative tolerance `|lhs − x| / max(|x|, floor)`, reporting the
 //!    worst industries;
@@ -15,13 +18,15 @@
 //!    the spectral radius ρ(A) < 1. For non-negative A, ρ(A) ≤ max column
 //!    sum, so (6a) implies (6b); if A has negative entries ρ(|A|) ≥ ρ(A) is
 //!    estimated by power iteration and must be below 1.
+//!    Under `allow_negative_value_added` a column sum ≥ 1 is accepted and
+//!    only ρ(|A|) < 1 (power iteration) is required.
 
 use faer::{Col, Mat};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{TableError, WorstEntry};
 use crate::labels::Labels;
-use crate::table::TableParts;
+use crate::table::{ImportTreatment, TableParts};
 
 /// What to do with industries whose gross output is zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -47,6 +52,12 @@ pub struct ValidationPolicy {
     pub zero_output: ZeroOutputPolicy,
     /// How many worst offenders an error lists.
     pub report_worst: usize,
+    /// Accept industries whose intermediate inputs exceed their output
+    /// (a column sum of A ≥ 1, i.e. negative value added, as published for
+    /// a few industries of the OECD national tables) provided the table stays
+    /// productive, ρ(A) < 1. Off by default.
+    #[serde(default)]
+    pub allow_negative_value_added: bool,
 }
 
 impl Default for ValidationPolicy {
@@ -56,6 +67,7 @@ impl Default for ValidationPolicy {
             balance_floor: 1.0,
             zero_output: ZeroOutputPolicy::Reject,
             report_worst: 5,
+            allow_negative_value_added: false,
         }
     }
 }
@@ -279,11 +291,21 @@ pub fn validate(p: &TableParts, policy: &ValidationPolicy) -> Result<ValidationR
     for (i, &xi) in x.iter().enumerate() {
         if xi == 0.0 {
             let mut largest = 0.0f64;
+            // In a TTL table a product the economy does not make may still
+            // be used: all its uses are imported, the negative import column
+            // of Y balances its row (checked by the row balance below), and
+            // only its inputs must be zero.
+            let sales_count = p.meta.imports != ImportTreatment::CompetitiveTotal;
             for k in 0..n {
-                largest = largest.max(p.z[(i, k)].abs()).max(p.z[(k, i)].abs());
+                if sales_count {
+                    largest = largest.max(p.z[(i, k)].abs());
+                }
+                largest = largest.max(p.z[(k, i)].abs());
             }
-            for c in 0..nfd {
-                largest = largest.max(p.y[(i, c)].abs());
+            if sales_count {
+                for c in 0..nfd {
+                    largest = largest.max(p.y[(i, c)].abs());
+                }
             }
             for k in 0..nk {
                 largest = largest.max(p.v[(k, i)].abs());
@@ -351,12 +373,12 @@ pub fn validate(p: &TableParts, policy: &ValidationPolicy) -> Result<ValidationR
         .map(|j| if x[j] > 0.0 { zc[j] / x[j] } else { 0.0 })
         .collect();
     let bad = worst(l, &a_col, policy.report_worst.max(1) * 4, |v| v >= 1.0);
-    if !bad.is_empty() {
+    if !bad.is_empty() && !policy.allow_negative_value_added {
         return Err(TableError::NonProductiveColumns { industries: bad });
     }
     let max_a_colsum = a_col.iter().cloned().fold(0.0, f64::max);
     let has_negative = (0..n).any(|j| p.z.col(j).iter().any(|v| *v < 0.0));
-    let spectral_bound = if has_negative {
+    let spectral_bound = if has_negative || !bad.is_empty() {
         let abs_col: Vec<f64> = (0..n)
             .map(|j| {
                 if x[j] > 0.0 {
