@@ -4,6 +4,8 @@
 //! recovered by the end of a linear recovery; small events cause no
 //! shortage; no shock reproduces the baseline for any number of steps.
 
+#![allow(clippy::needless_range_loop)]
+
 use plenum_sim::{ArioModel, ArioParams, Event, EventKind, RecoveryFunction};
 use plenum_table::{Col, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy};
 use rand::{Rng, SeedableRng};

@@ -2,6 +2,8 @@
 //! errors listing the valid names; shares outside [0, 1] are caught; BoARIO's
 //! defaults fill the `[model]` table.
 
+#![allow(clippy::result_large_err)]
+
 mod common;
 
 use std::path::PathBuf;
