@@ -14,7 +14,12 @@
 //! 2. **Bottleneck loss** (first order): if supplier i = (r, s) stops
 //!    delivering to the target and nothing replaces it, a Leontief user j
 //!    of product s loses the fraction c_ij = z_ij / Σ_r' z_(r',s),j of its
-//!    product-s input, so its output falls by δ_j = c_ij x_j. The loss runs
+//!    product-s input, so its output falls by δ_j = c_ij x_j. Only inputs
+//!    critical to the user count: product s is critical for j when its cost
+//!    share Σ_r' z_(r',s),j / x_j reaches `critical_input_share` (default
+//!    1 %; 0 gives pure Leontief, where a sliver of an input that the target
+//!    does not make at home, such as WIOD's China "c19 motor-vehicle trade",
+//!    halts its users). The loss runs
 //!    downstream through the target's own network with the Ghosh inverse
 //!    G_TT = (I − B_TT)⁻¹, B_TT = x̂_T⁻¹ Z_TT: Δx' = δ' G_TT, each Δx_k capped
 //!    at x_k; the value-added loss is Σ_k v_k Δx_k. The propagation is a
@@ -31,8 +36,8 @@
 //!    more solve serve every supplier; nothing is re-solved per supplier.
 //!
 //! The three rank differently because they weigh different things: exposure
-//! counts all the supplier's output in the target's chains, through third
-//! countries too, whether or not the target could buy it elsewhere;
+//! counts all the supplier's output in the target's chains, through other
+//! industries and third countries too, whether or not the target could buy it elsewhere;
 //! bottleneck loss counts only direct deliveries, scaled by how much of the
 //! product the supplier provides to each user (criticality) and by how
 //! central those users are downstream; extraction counts output lost
@@ -189,11 +194,18 @@ pub struct ChokepointOptions {
     pub hits: usize,
     /// Size of the "top" used to report disagreements.
     pub top_k: usize,
+    /// Smallest cost share Σ_r z_(r,s),j / x_j for which product s counts
+    /// as a critical (Leontief) input of user j in the bottleneck measure.
+    pub critical_input_share: f64,
 }
 
 impl Default for ChokepointOptions {
     fn default() -> Self {
-        Self { hits: 3, top_k: 20 }
+        Self {
+            hits: 3,
+            top_k: 20,
+            critical_input_share: 0.01,
+        }
     }
 }
 
@@ -259,7 +271,9 @@ pub fn chokepoints_with(
         let mut cw = 0.0;
         for (k, &j) in t.iter().enumerate() {
             let zij = z[(i, j)];
-            if zij > 0.0 && prod_in[(s, k)] > 0.0 {
+            let critical =
+                prod_in[(s, k)] > 0.0 && prod_in[(s, k)] >= opts.critical_input_share * x[j];
+            if zij > 0.0 && critical {
                 let share = zij / prod_in[(s, k)];
                 delta[(k, c)] = share * x[j];
                 cw += share * zij;
@@ -375,7 +389,7 @@ fn explain(c: &Chokepoint, median_crit: f64, k: usize) -> String {
     if c.rank_exposure <= k && c.rank_bottleneck > 3 * k {
         if c.exposure_direct_part < 0.5 {
             why.push(format!(
-                "exposure is mostly indirect ({:.0}% direct): the supplier reaches the target through third countries, which a stop of direct deliveries does not touch",
+                "exposure is mostly indirect ({:.0}% direct): the supplier reaches the target through other industries (the target's own and third countries'), which a stop of direct deliveries does not touch",
                 100.0 * c.exposure_direct_part
             ));
         }

@@ -20,7 +20,16 @@ fn scores_match_brute_force() {
         let l = t.labels();
         let n = m.n();
         let target = Selection::new(l, &["R02"], None).unwrap();
-        let rep = chokepoints(&m, &target, &ChokepointOptions { hits: 4, top_k: 3 }).unwrap();
+        let rep = chokepoints(
+            &m,
+            &target,
+            &ChokepointOptions {
+                hits: 4,
+                top_k: 3,
+                critical_input_share: 0.02,
+            },
+        )
+        .unwrap();
         let tt = target.industries(l);
         assert_eq!(rep.suppliers.len(), n - tt.len());
         let a = m.a().to_owned();
@@ -66,7 +75,8 @@ fn scores_match_brute_force() {
                     let tot: f64 = (0..l.n_regions())
                         .map(|r| m.z()[(r * l.n_sectors() + s, j)])
                         .sum();
-                    if m.z()[(i, j)] > 0.0 {
+                    // Only inputs with a cost share of at least 2 % are critical.
+                    if m.z()[(i, j)] > 0.0 && tot >= 0.02 * x[j] {
                         m.z()[(i, j)] / tot * x[j]
                     } else {
                         0.0
