@@ -69,6 +69,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let eg = compare(&built.table, &truth, "c14", &["CHN", "USA"], "CHN")?;
     row("market shares, not balanced", &eb);
     row("market shares + GRAS (plenum-build)", &eg);
+    let centres = plenum_build::prior::read_centres(
+        "economy_centres.csv",
+        plenum_build::prior::ECONOMY_CENTRES_CSV,
+    )?;
+    let l = truth.labels();
+    let regions: Vec<String> = l.regions().to_vec();
+    for theta in [0.5, 1.0, 1.5] {
+        let grav = plenum_build::BilateralPrior::gravity(&regions, l.sectors(), &centres, theta);
+        for balance in [false, true] {
+            let g = build_world_table(
+                &nats,
+                &BuildOptions {
+                    prior: plenum_build::TradePrior::Bilateral(grav.clone()),
+                    balance,
+                    ..BuildOptions::default()
+                },
+                &quiet,
+            )?;
+            let e = compare(&g.table, &truth, "c14", &["CHN", "USA"], "CHN")?;
+            row(
+                &format!(
+                    "gravity theta={theta}{}",
+                    if balance { " + GRAS" } else { ", not balanced" }
+                ),
+                &e,
+            );
+        }
+    }
     for (r, e) in built.report.reexports.iter().filter(|x| x.1 > 0.0) {
         eprintln!("re-exports netted {r}: {e:.0}");
     }

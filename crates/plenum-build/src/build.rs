@@ -93,6 +93,11 @@ pub struct BuildOptions {
     /// category whose name starts with "INV" (inventory changes), else the
     /// last.
     pub absorb_fd_category: Option<String>,
+    /// Cap on an industry's intermediate inputs relative to its output
+    /// (the column sum of A). The few industries above it in the source
+    /// (negative value added) are scaled down to it; the table model
+    /// requires column sums of A below 1.
+    pub max_input_share: f64,
     /// Metadata of the built table (name, year, unit, source, licence).
     pub meta: Metadata,
 }
@@ -108,6 +113,7 @@ impl Default for BuildOptions {
             gap_rtol: 1e-9,
             absorb_component: None,
             absorb_fd_category: None,
+            max_input_share: 0.99,
             meta: Metadata::default(),
         }
     }
@@ -198,14 +204,35 @@ pub struct SplitUses {
 }
 
 /// Splits one economy's uses into domestic and imported parts; see the
-/// module docs (step 1).
-pub fn split_imports(nat: &NationalAccounts) -> SplitUses {
+/// module docs (step 1). Industries with zero output use nothing; an
+/// industry whose intermediate inputs exceed `max_input_share` of its
+/// output (negative value added in the source) has them scaled down to it.
+pub fn split_imports(nat: &NationalAccounts, max_input_share: f64) -> SplitUses {
     let n = nat.n();
     let nf = nat.fd_categories.len();
     let nu = n + nf;
+    // An industry with no output uses nothing (published tables can hold
+    // rounding crumbs there).
+    // Columns whose intermediate inputs reach the cap (negative value
+    // added in the source) are scaled down to it, so that A stays
+    // productive.
+    let scale: Vec<f64> = (0..n)
+        .map(|j| {
+            let zin: f64 = nat.u.col_as_slice(j).iter().sum();
+            if nat.x[j] > 0.0 && zin > max_input_share * nat.x[j] {
+                max_input_share * nat.x[j] / zin
+            } else {
+                1.0
+            }
+        })
+        .collect();
     let total = Mat::from_fn(n, nu, |i, u| {
         if u < n {
-            nat.u[(i, u)]
+            if nat.x[u] > 0.0 {
+                nat.u[(i, u)] * scale[u]
+            } else {
+                0.0
+            }
         } else {
             nat.f[(i, u - n)]
         }
@@ -231,10 +258,13 @@ pub fn split_imports(nat: &NationalAccounts) -> SplitUses {
             b
         } else {
             let d: f64 = (0..nu).map(|u| total[(i, u)]).sum();
-            let share = if d > 0.0 {
-                (m / d).clamp(0.0, 1.0)
-            } else {
+            // A product the economy does not make is all imported.
+            let share = if d <= 0.0 {
                 0.0
+            } else if nat.x[i] <= 0.0 {
+                1.0
+            } else {
+                (m / d).clamp(0.0, 1.0)
             };
             mu[i] = share;
             let mut b = 0.0;
@@ -332,7 +362,7 @@ pub fn build_world_table(
     let nn = nationals.len();
     let mut splits = Vec::with_capacity(nn);
     for (k, nat) in nationals.iter().enumerate() {
-        splits.push(split_imports(nat));
+        splits.push(split_imports(nat, options.max_input_share));
         progress(Progress {
             stage: Stage::Split,
             done: k + 1,
@@ -798,4 +828,129 @@ fn row_sums(m: &Mat<f64>) -> Vec<f64> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A two-product economy whose identities hold exactly.
+    fn nat(
+        region: &str,
+        u: [[f64; 2]; 2],
+        fd: [f64; 2],
+        e: [f64; 2],
+        m: [f64; 2],
+    ) -> NationalAccounts {
+        let um = Mat::from_fn(2, 2, |i, j| u[i][j]);
+        let x = Col::from_fn(2, |i| u[i][0] + u[i][1] + fd[i] + e[i] - m[i]);
+        let v = Mat::from_fn(1, 2, |_, j| x[j] - u[0][j] - u[1][j]);
+        NationalAccounts {
+            region: region.into(),
+            sectors: vec!["a".into(), "b".into()],
+            fd_categories: vec!["hh".into()],
+            va_components: vec!["va".into()],
+            u: um,
+            f: Mat::from_fn(2, 1, |i, _| fd[i]),
+            exports: Col::from_fn(2, |i| e[i]),
+            imports: Col::from_fn(2, |i| m[i]),
+            v,
+            x,
+            imported: None,
+        }
+    }
+
+    fn three() -> Vec<NationalAccounts> {
+        vec![
+            nat(
+                "P",
+                [[10.0, 5.0], [4.0, 8.0]],
+                [20.0, 12.0],
+                [5.0, 2.0],
+                [3.0, 4.0],
+            ),
+            nat(
+                "Q",
+                [[6.0, 2.0], [3.0, 9.0]],
+                [15.0, 10.0],
+                [3.0, 5.0],
+                [4.0, 2.0],
+            ),
+            nat(
+                "R",
+                [[8.0, 3.0], [2.0, 6.0]],
+                [10.0, 9.0],
+                [1.0, 3.0],
+                [2.0, 4.0],
+            ),
+        ]
+    }
+
+    /// Exports and imports balance by product (9 = 9, 10 = 10): no closure,
+    /// and the table's exports and imports equal the national ones.
+    #[test]
+    fn small_world_balances_without_closure() {
+        let nats = three();
+        let out = build_world_table(&nats, &BuildOptions::default(), &|_| {}).unwrap();
+        assert!(!out.report.row_included);
+        let t = &out.table;
+        let e = crate::compare::gross_exports(t);
+        let m = crate::compare::bilateral_imports(t);
+        for (r, nat) in nats.iter().enumerate() {
+            for i in 0..2 {
+                assert!((e[r * 2 + i] - nat.exports[i]).abs() < 1e-8);
+                let imp: f64 = (0..3).map(|s| m[i][(s, r)]).sum();
+                assert!((imp - nat.imports[i]).abs() < 1e-8);
+                // Import proportionality: every user of i imports the same share.
+                let d: f64 = nat.u[(i, 0)] + nat.u[(i, 1)] + nat.f[(i, 0)];
+                let mu = nat.imports[i] / d;
+                let dom = t.z()[(r * 2 + i, r * 2)];
+                assert!((dom - (1.0 - mu) * nat.u[(i, 0)]).abs() < 1e-12);
+            }
+        }
+        assert!(out.report.max_absorbed < 1e-8 && out.report.max_row_absorbed < 1e-8);
+    }
+
+    /// A world gap with the closure off is a typed error; with it on, the
+    /// rest of the world takes the gap.
+    #[test]
+    fn world_gap_and_closure() {
+        let mut nats = three();
+        nats[0].exports[0] += 5.0;
+        nats[0].x[0] += 5.0;
+        nats[0].v[(0, 0)] += 5.0;
+        let never = BuildOptions {
+            row_closure: RowClosure::Never,
+            ..BuildOptions::default()
+        };
+        let e = build_world_table(&nats, &never, &|_| {}).unwrap_err();
+        assert!(
+            matches!(e, BuildError::WorldGap { ref product, .. } if product == "a"),
+            "{e}"
+        );
+        let out = build_world_table(&nats, &BuildOptions::default(), &|_| {}).unwrap();
+        assert!(out.report.row_included);
+        assert!((out.report.products[0].row_imports - 5.0).abs() < 1e-12);
+        assert_eq!(out.report.products[1].row_imports, 0.0);
+    }
+
+    /// An importer whose only possible partner is itself cannot be served.
+    #[test]
+    fn import_without_exporter_is_typed() {
+        let mut nats = three();
+        for n in nats.iter_mut() {
+            n.exports[1] = 0.0;
+            n.x[1] = n.u[(1, 0)] + n.u[(1, 1)] + n.f[(1, 0)] - n.imports[1];
+        }
+        let opts = BuildOptions {
+            row_closure: RowClosure::Never,
+            gap_rtol: 1.0,
+            ..BuildOptions::default()
+        };
+        let e = build_world_table(&nats, &opts, &|_| {}).unwrap_err();
+        assert!(
+            matches!(e, BuildError::Trade { ref product, source: GrasError::ZeroLine { .. }, .. } if product == "b"),
+            "{e}"
+        );
+    }
 }

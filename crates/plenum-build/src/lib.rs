@@ -24,6 +24,7 @@ pub mod gras;
 pub mod national;
 pub mod nbs;
 pub mod prior;
+pub mod world2022;
 
 pub use build::{
     build_world_table, split_imports, BuildOptions, BuildOutput, BuildReport, Progress, RowClosure,

@@ -24,6 +24,18 @@
 //!   target year. Economies the reference lacks get w = 1 with everyone,
 //!   unless they are mapped to a proxy region of the reference.
 //!
+//! * gravity: w^{sr} = (d^{sr} / d̄)^{−θ}, with d^{sr} the great-circle
+//!   distance between the economies' centres
+//!   (`concordances/economy_centres.csv`), d̄ the geometric mean distance
+//!   over all pairs and θ = 1, the central distance elasticity of the
+//!   gravity literature (Disdier & Head 2008, meta-analysis mean 0.9).
+//!   Balanced by GRAS this is a gravity model with exporter and importer
+//!   fixed effects and a fixed distance elasticity. Pairs involving an
+//!   economy without a centre (the rest of the world) get w = 1;
+//! * bilateral with gravity fill-in ([`BilateralPrior::fill_from`]): the
+//!   reference's intensities where it covers both economies, gravity
+//!   elsewhere.
+//!
 //! Balancing then rescales rows and columns (see [`crate::gras`]), so only
 //! the pattern of w matters, not its level: w is the gravity-like
 //! "propensity" of a pair to trade beyond what their sizes predict.
@@ -158,6 +170,9 @@ pub struct BilateralPrior {
     pub products: Vec<String>,
     /// One R × R matrix per product, exporter × importer.
     pub intensity: Vec<Mat<f64>>,
+    /// Whether each region is covered by the source of the intensities
+    /// (pairs of covered, distinct regions carry information).
+    pub covered: Vec<bool>,
 }
 
 impl BilateralPrior {
@@ -230,13 +245,153 @@ impl BilateralPrior {
                 })
             })
             .collect();
+        // Two regions sharing a reference region carry no information
+        // between them; mark a region covered when its reference region is
+        // its own.
+        let covered = map
+            .iter()
+            .map(|m| m.is_some_and(|a| map.iter().filter(|x| **x == Some(a)).count() == 1))
+            .collect();
         Self {
             regions: regions.to_vec(),
             products: sectors.products.clone(),
             intensity,
+            covered,
+        }
+    }
+
+    /// Gravity intensities (see the module docs) for `regions`, the same for
+    /// every product. `centres` holds (latitude, longitude) in degrees;
+    /// regions without one get w = 1 with everyone.
+    pub fn gravity(
+        regions: &[String],
+        products: &[String],
+        centres: &HashMap<String, (f64, f64)>,
+        theta: f64,
+    ) -> Self {
+        let nb = regions.len();
+        let pos: Vec<Option<(f64, f64)>> =
+            regions.iter().map(|r| centres.get(r).copied()).collect();
+        let dist = |a: (f64, f64), b: (f64, f64)| -> f64 {
+            let (la1, lo1) = (a.0.to_radians(), a.1.to_radians());
+            let (la2, lo2) = (b.0.to_radians(), b.1.to_radians());
+            let h = ((la2 - la1) / 2.0).sin().powi(2)
+                + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+            // Great-circle distance in km, floored at 100 km so that
+            // neighbouring centres do not dominate.
+            (2.0 * 6371.0 * h.sqrt().min(1.0).asin()).max(100.0)
+        };
+        let (mut lsum, mut cnt) = (0.0, 0usize);
+        for a in 0..nb {
+            for b in 0..nb {
+                if let (true, Some(pa), Some(pb)) = (a != b, pos[a], pos[b]) {
+                    lsum += dist(pa, pb).ln();
+                    cnt += 1;
+                }
+            }
+        }
+        let dbar = if cnt > 0 {
+            (lsum / cnt as f64).exp()
+        } else {
+            1.0
+        };
+        let w = Mat::from_fn(nb, nb, |a, b| match (a != b, pos[a], pos[b]) {
+            (true, Some(pa), Some(pb)) => (dist(pa, pb) / dbar).powf(-theta),
+            _ => 1.0,
+        });
+        Self {
+            regions: regions.to_vec(),
+            products: products.to_vec(),
+            intensity: vec![w; products.len()],
+            covered: pos.iter().map(|p| p.is_some()).collect(),
+        }
+    }
+
+    /// Keeps this prior's intensities between covered regions and takes
+    /// `other`'s elsewhere (matched by region name; 1 where neither has
+    /// information). Both must have the same products.
+    pub fn fill_from(&self, other: &BilateralPrior) -> Self {
+        let idx: Vec<Option<usize>> = self
+            .regions
+            .iter()
+            .map(|r| other.regions.iter().position(|x| x == r))
+            .collect();
+        let nb = self.regions.len();
+        let intensity = self
+            .intensity
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                Mat::from_fn(nb, nb, |a, b| {
+                    if self.covered[a] && self.covered[b] {
+                        w[(a, b)]
+                    } else {
+                        match (idx[a], idx[b], other.intensity.get(i)) {
+                            (Some(oa), Some(ob), Some(ow)) => ow[(oa, ob)],
+                            _ => 1.0,
+                        }
+                    }
+                })
+            })
+            .collect();
+        Self {
+            regions: self.regions.clone(),
+            products: self.products.clone(),
+            intensity,
+            covered: self
+                .covered
+                .iter()
+                .zip(&idx)
+                .map(|(c, o)| *c || o.is_some_and(|k| other.covered[k]))
+                .collect(),
         }
     }
 }
+
+/// Reads economy centres from an `iso3,lat,lon,note` CSV (comment lines
+/// start with `#`).
+pub fn read_centres(file: &str, text: &str) -> Result<HashMap<String, (f64, f64)>, InputError> {
+    let mut out = HashMap::new();
+    let mut header = false;
+    for (ln, raw) in text.lines().enumerate() {
+        let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if !header {
+            header = true;
+            continue;
+        }
+        let c: Vec<&str> = t.splitn(4, ',').collect();
+        let bad = |what: &str| InputError::Parse {
+            file: file.to_string(),
+            line: ln as u64 + 1,
+            message: format!("{what} in \"{t}\""),
+            hint: "each row is iso3,lat,lon,note with decimal degrees".into(),
+        };
+        if c.len() < 3 {
+            return Err(bad("fewer than 3 fields"));
+        }
+        let lat: f64 = c[1]
+            .trim()
+            .parse()
+            .map_err(|_| bad("latitude is not a number"))?;
+        let lon: f64 = c[2]
+            .trim()
+            .parse()
+            .map_err(|_| bad("longitude is not a number"))?;
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            return Err(bad("coordinates out of range"));
+        }
+        out.insert(c[0].trim().to_string(), (lat, lon));
+    }
+    Ok(out)
+}
+
+/// The economy centres shipped with the crate.
+pub const ECONOMY_CENTRES_CSV: &str = include_str!("../concordances/economy_centres.csv");
+/// The WIOD → OECD industry concordance shipped with the crate.
+pub const WIOD_TO_OECD_CSV: &str = include_str!("../concordances/wiod35_to_oecd50.csv");
 
 /// The prior of the bilateral allocation.
 #[derive(Debug, Clone, Default)]
