@@ -1,0 +1,293 @@
+//! Footprint accounts of a satellite extension, as pymrio 0.7.0
+//! `calc_accounts` and `Extension.calc_system`.
+//!
+//! Let S be the stressor coefficients (k × n), Y_agg the final demand
+//! summed over categories per region (n × R, column r = demand of region r),
+//! and ŷ_r the block-diagonalisation pymrio calls
+//! `diagonalize_columns_to_sectors`: the n × S matrix whose column s holds
+//! the entries of Y_agg[:, r] for sector s (of every producing region) and
+//! zero elsewhere. pymrio computes
+//!
+//! ```text
+//!     X_diag[:, (r, s)] = L ŷ_r[:, s] = Σ_r' L[:, (r', s)] Y_agg[(r', s), r]
+//!     x_tot  = X_diag · 1                 (= L y)
+//!     D_cba  = S X_diag                   k × (R·S)  consuming region r, demanded sector s
+//!     D_pba  = S x̂_tot                    k × n      producing industry
+//!     D_imp  = S X_trade                  k × (R·S)  X_diag with rows of region r zeroed in columns (r, ·)
+//!     x_exp  = X_trade · 1
+//!     D_exp  = S x̂_exp                    k × n      producing industry
+//! ```
+//!
+//! and the regional totals (pymrio `*_reg`), with F_Y_agg the final-demand
+//! stressors F_Y summed over each region's categories (0 when absent):
+//!
+//! ```text
+//!     D_cba_reg[:, r] = Σ_s D_cba[:, (r, s)] + F_Y_agg[:, r]
+//!     D_pba_reg[:, p] = Σ_{i ∈ p} D_pba[:, i] + F_Y_agg[:, p]
+//!     D_imp_reg[:, r] = Σ_s D_imp[:, (r, s)]
+//!     D_exp_reg[:, p] = Σ_{i ∈ p} D_exp[:, i]
+//! ```
+//!
+//! Per capita (pymrio `*_cap`, only when a population vector exists):
+//! each `*_reg` column divided by the region's population ([`per_capita`]).
+//!
+//! # Computation without X_diag
+//!
+//! pymrio forms L and the n × n matrix X_diag. Here, with S^(p) the stressor
+//! coefficients masked to the industries of producing region p,
+//! M^(p) = S^(p) L, and
+//!
+//! ```text
+//!     C_p[:, (r, s)] = Σ_r' M^(p)[:, (r', s)] Y_agg[(r', s), r]
+//!     D_cba = Σ_p C_p,     D_imp[:, (r, ·)] = Σ_{p ≠ r} C_p[:, (r, ·)]
+//!     X_R = L Y_agg,       x_tot[i] = Σ_r X_R[i, r],   x_exp[i] = Σ_{r ≠ region(i)} X_R[i, r]
+//! ```
+//!
+//! so D_imp is a sum over foreign producers, not a difference (no
+//! cancellation; a sector with no imports gets an exact 0). M^(p) comes
+//! either from transpose solves (I − A)ᵀ M^(p)ᵀ = S^(p)ᵀ, k right-hand sides
+//! per region, or from an explicit L as S[:, p] L[p, :]. [`AccountsRoute`]
+//! picks one; `Auto` takes the solves unless their 2n²·R(k + 1) flops
+//! exceed forming L (4/3 n³) plus the products.
+
+use faer::{Col, Mat, MatRef};
+
+use crate::dims::Dims;
+use crate::error::{check_shape, IoMathError};
+use crate::leontief::Leontief;
+
+/// How the accounts obtain products with L.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccountsRoute {
+    /// Solves when cheaper than forming L, else L (see module docs).
+    #[default]
+    Auto,
+    /// Transpose solves with the factors; L is never formed.
+    Solve,
+    /// Form L once and multiply.
+    Inverse,
+}
+
+/// The footprint accounts of one extension. Column layouts:
+/// `d_cba`, `d_imp`: (consuming region, demanded sector), region-major;
+/// `d_pba`, `d_exp`: producing industry; `*_reg`: region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accounts {
+    pub d_cba: Mat<f64>,
+    pub d_pba: Mat<f64>,
+    pub d_imp: Mat<f64>,
+    pub d_exp: Mat<f64>,
+    pub d_cba_reg: Mat<f64>,
+    pub d_pba_reg: Mat<f64>,
+    pub d_imp_reg: Mat<f64>,
+    pub d_exp_reg: Mat<f64>,
+}
+
+/// Regional accounts per head (pymrio `D_*_cap`), stressors × regions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PerCapita {
+    pub d_cba_cap: Mat<f64>,
+    pub d_pba_cap: Mat<f64>,
+    pub d_imp_cap: Mat<f64>,
+    pub d_exp_cap: Mat<f64>,
+}
+
+/// The footprint accounts for stressor coefficients `s` (k × n), final
+/// demand by region `y_agg` (n × R, see [`crate::dims::final_demand_by_region`])
+/// and optional final-demand stressors by region `f_y_agg` (k × R).
+pub fn accounts(
+    leontief: &Leontief,
+    s: MatRef<'_, f64>,
+    y_agg: MatRef<'_, f64>,
+    f_y_agg: Option<MatRef<'_, f64>>,
+    dims: Dims,
+    route: AccountsRoute,
+) -> Result<Accounts, IoMathError> {
+    let n = dims.n();
+    let k = s.nrows();
+    let r_n = dims.n_regions;
+    if leontief.n() != n {
+        return Err(IoMathError::Shape {
+            what: "factored I - A".into(),
+            got_rows: leontief.n(),
+            got_cols: leontief.n(),
+            want_rows: n,
+            want_cols: n,
+            hint: "the factors must belong to a table of these dimensions".into(),
+        });
+    }
+    dims.check_industry_cols("S", s)?;
+    check_shape(
+        "Y_agg",
+        (y_agg.nrows(), y_agg.ncols()),
+        (n, r_n),
+        "industries × regions (final demand summed over categories)",
+    )?;
+    if let Some(f) = f_y_agg {
+        check_shape(
+            "F_Y_agg",
+            (f.nrows(), f.ncols()),
+            (k, r_n),
+            "stressors × regions (F_Y summed over categories)",
+        )?;
+    }
+    let use_solves = match route {
+        AccountsRoute::Solve => true,
+        AccountsRoute::Inverse => false,
+        AccountsRoute::Auto => {
+            let nf = n as f64;
+            let solve = 2.0 * nf * nf * (r_n * (k + 1)) as f64;
+            let inverse = 4.0 / 3.0 * nf * nf * nf + 2.0 * nf * nf * (k + r_n) as f64;
+            solve <= inverse
+        }
+    };
+    if use_solves {
+        let x_r = leontief.solve(y_agg)?;
+        assemble(s, y_agg, f_y_agg, dims, x_r, |p| {
+            let block = dims.industries_of(p);
+            let rhs = Mat::<f64>::from_fn(
+                n,
+                k,
+                |j, kk| {
+                    if block.contains(&j) {
+                        s[(kk, j)]
+                    } else {
+                        0.0
+                    }
+                },
+            );
+            let mt = leontief.solve_transpose(rhs.as_ref())?;
+            Ok(mt.transpose().to_owned())
+        })
+    } else {
+        let l = leontief.inverse()?;
+        accounts_with_l(l.as_ref(), s, y_agg, f_y_agg, dims)
+    }
+}
+
+/// The same accounts from an explicit L (pymrio's inputs).
+pub fn accounts_with_l(
+    l: MatRef<'_, f64>,
+    s: MatRef<'_, f64>,
+    y_agg: MatRef<'_, f64>,
+    f_y_agg: Option<MatRef<'_, f64>>,
+    dims: Dims,
+) -> Result<Accounts, IoMathError> {
+    let n = dims.n();
+    let r_n = dims.n_regions;
+    check_shape(
+        "L",
+        (l.nrows(), l.ncols()),
+        (n, n),
+        "industries × industries",
+    )?;
+    dims.check_industry_cols("S", s)?;
+    check_shape(
+        "Y_agg",
+        (y_agg.nrows(), y_agg.ncols()),
+        (n, r_n),
+        "industries × regions",
+    )?;
+    let x_r = l * y_agg;
+    assemble(s, y_agg, f_y_agg, dims, x_r, |p| {
+        let block = dims.industries_of(p);
+        let sp = s.subcols(block.start, block.len());
+        let lp = l.subrows(block.start, block.len());
+        Ok(sp * lp)
+    })
+}
+
+/// Combines M^(p) (from `m_of`) and X_R = L Y_agg into the accounts.
+fn assemble(
+    s: MatRef<'_, f64>,
+    y_agg: MatRef<'_, f64>,
+    f_y_agg: Option<MatRef<'_, f64>>,
+    dims: Dims,
+    x_r: Mat<f64>,
+    mut m_of: impl FnMut(usize) -> Result<Mat<f64>, IoMathError>,
+) -> Result<Accounts, IoMathError> {
+    let n = dims.n();
+    let k = s.nrows();
+    let r_n = dims.n_regions;
+    let ns = dims.n_sectors;
+    let mut d_cba = Mat::<f64>::zeros(k, n);
+    let mut d_imp = Mat::<f64>::zeros(k, n);
+    for p in 0..r_n {
+        let m_p = m_of(p)?;
+        for r in 0..r_n {
+            for sec in 0..ns {
+                let col = r * ns + sec;
+                for kk in 0..k {
+                    let mut c = 0.0;
+                    for rp in 0..r_n {
+                        let i = rp * ns + sec;
+                        c += m_p[(kk, i)] * y_agg[(i, r)];
+                    }
+                    d_cba[(kk, col)] += c;
+                    if p != r {
+                        d_imp[(kk, col)] += c;
+                    }
+                }
+            }
+        }
+    }
+    let x_tot = Col::<f64>::from_fn(n, |i| (0..r_n).map(|r| x_r[(i, r)]).sum());
+    let x_exp = Col::<f64>::from_fn(n, |i| {
+        let home = dims.region_of(i);
+        (0..r_n).filter(|&r| r != home).map(|r| x_r[(i, r)]).sum()
+    });
+    let d_pba = Mat::<f64>::from_fn(k, n, |kk, i| s[(kk, i)] * x_tot[i]);
+    let d_exp = Mat::<f64>::from_fn(k, n, |kk, i| s[(kk, i)] * x_exp[i]);
+    let reg = |m: &Mat<f64>, add_fy: bool| -> Mat<f64> {
+        Mat::<f64>::from_fn(k, r_n, |kk, r| {
+            let sum: f64 = dims.industries_of(r).map(|j| m[(kk, j)]).sum();
+            match (add_fy, f_y_agg) {
+                (true, Some(f)) => sum + f[(kk, r)],
+                _ => sum,
+            }
+        })
+    };
+    Ok(Accounts {
+        d_cba_reg: reg(&d_cba, true),
+        d_pba_reg: reg(&d_pba, true),
+        d_imp_reg: reg(&d_imp, false),
+        d_exp_reg: reg(&d_exp, false),
+        d_cba,
+        d_pba,
+        d_imp,
+        d_exp,
+    })
+}
+
+/// pymrio `D_*_cap`: each regional account divided by the region's
+/// population. Populations must be positive and finite.
+pub fn per_capita(acc: &Accounts, population: &[f64]) -> Result<PerCapita, IoMathError> {
+    let r_n = acc.d_cba_reg.ncols();
+    if population.len() != r_n {
+        return Err(IoMathError::Invalid {
+            what: "population".into(),
+            message: format!(
+                "{} values for {r_n} regions; give one population per region",
+                population.len()
+            ),
+        });
+    }
+    if let Some((r, p)) = population
+        .iter()
+        .enumerate()
+        .find(|(_, p)| !(p.is_finite() && **p > 0.0))
+    {
+        return Err(IoMathError::Invalid {
+            what: "population".into(),
+            message: format!("region {r} has population {p}; it must be positive"),
+        });
+    }
+    let div =
+        |m: &Mat<f64>| Mat::<f64>::from_fn(m.nrows(), r_n, |kk, r| m[(kk, r)] / population[r]);
+    Ok(PerCapita {
+        d_cba_cap: div(&acc.d_cba_reg),
+        d_pba_cap: div(&acc.d_pba_reg),
+        d_imp_cap: div(&acc.d_imp_reg),
+        d_exp_cap: div(&acc.d_exp_reg),
+    })
+}
