@@ -32,12 +32,15 @@
 //! damage, stale rebuilding demand after the last rebuilding event ends,
 //! skipping inventory updates that np.allclose deems negligible).
 
+use std::sync::Arc;
+
 use faer::Mat;
 use plenum_table::MrioTable;
 use rayon::prelude::*;
 
 use crate::error::{Result, SimError};
 use crate::event::{np_round, precision_of, Event, EventKind};
+use crate::extended::Extended;
 use crate::params::{ArioParams, OrderType, RestorationTau};
 use crate::trajectory::Trajectory;
 
@@ -126,7 +129,7 @@ pub enum Status {
 /// Rebuilding demand of one event: a dense block on its rebuilding
 /// industries (rows) × damaged industries (cols), row-major.
 #[derive(Debug, Clone, PartialEq)]
-struct Block {
+pub(crate) struct Block {
     rows: Vec<usize>,
     cols: Vec<usize>,
     v: Vec<f64>,
@@ -143,7 +146,7 @@ impl Block {
 
 /// BoARIO's `EventTracker`: the state of one event during a run.
 #[derive(Debug, Clone)]
-struct Tracker {
+pub(crate) struct Tracker {
     ev: Event,
     status: Status,
     /// Capital destroyed at impact, per industry, in table units.
@@ -162,59 +165,96 @@ struct Tracker {
 /// then call [`ArioModel::run`] or [`ArioModel::step`] repeatedly.
 #[derive(Debug, Clone)]
 pub struct ArioModel {
-    layout: Layout,
-    params: ArioParams,
-    n: usize,
-    ns: usize,
-    nr: usize,
-    nfd: usize,
-    tubs: u32,
-    /// Z⁰ = Z · f, n × n.
-    z0: Mat<f64>,
+    pub(crate) layout: Layout,
+    pub(crate) params: ArioParams,
+    pub(crate) n: usize,
+    pub(crate) ns: usize,
+    pub(crate) nr: usize,
+    pub(crate) nfd: usize,
+    /// Temporal units per step (days).
+    pub(crate) dt: f64,
+    /// Z⁰ = Z · f, n × n, shared by the members of an ensemble.
+    pub(crate) z0: Arc<Mat<f64>>,
     /// Y⁰ = Y · f, n × (R·F), row-major per industry for the distribution.
-    y0: Vec<f64>,
-    y_rowsum: Vec<f64>,
-    x0: Vec<f64>,
+    pub(crate) y0: Vec<f64>,
+    pub(crate) y_rowsum: Vec<f64>,
+    pub(crate) x0: Vec<f64>,
     /// A^S = I_Σ A, S × n stored column by column (index j·S + s).
-    tech: Vec<f64>,
+    pub(crate) tech: Vec<f64>,
     /// I_Σ Z (annual) > 10⁻⁵ x⁰, S × n like `tech`.
-    thresh: Vec<bool>,
+    pub(crate) thresh: Vec<bool>,
     /// Σ_r Z⁰[(r,s), j], S × n (the split of orders under "noalt").
-    zc0: Vec<f64>,
-    va: Vec<f64>,
-    capital: Vec<f64>,
-    inv_duration: Vec<f64>,
-    inv_duration_finite: Vec<f64>,
-    restoration_tau: Vec<f64>,
-    overprod_tau: f64,
-    psi: f64,
+    pub(crate) zc0: Vec<f64>,
+    pub(crate) va: Vec<f64>,
+    pub(crate) capital: Vec<f64>,
+    pub(crate) inv_duration: Vec<f64>,
+    pub(crate) inv_duration_finite: Vec<f64>,
+    pub(crate) restoration_tau: Vec<f64>,
+    pub(crate) overprod_tau: f64,
+    pub(crate) psi: f64,
     // State.
-    t: u32,
-    overprod: Vec<f64>,
-    stock: Vec<f64>,
-    production: Vec<f64>,
+    pub(crate) t: f64,
+    pub(crate) overprod: Vec<f64>,
+    pub(crate) stock: Vec<f64>,
+    pub(crate) production: Vec<f64>,
     /// Orders O = diag(ρ) Z⁰ ∘ (I_Σ' H) kept as ρ (n) and H (S × n).
-    ord_ratio: Vec<f64>,
-    ord_h: Vec<f64>,
-    ord_rowsum: Vec<f64>,
-    delta_tot: Vec<f64>,
-    arb_prev: Option<Vec<f64>>,
-    blocks: Vec<Block>,
-    n_rebuilding_events: usize,
-    trackers: Vec<Tracker>,
-    had_shortage: bool,
-    in_shortage: bool,
-    step_index: usize,
+    pub(crate) ord_ratio: Vec<f64>,
+    pub(crate) ord_h: Vec<f64>,
+    pub(crate) ord_rowsum: Vec<f64>,
+    pub(crate) delta_tot: Vec<f64>,
+    pub(crate) arb_prev: Option<Vec<f64>>,
+    pub(crate) blocks: Vec<Block>,
+    pub(crate) n_rebuilding_events: usize,
+    pub(crate) trackers: Vec<Tracker>,
+    pub(crate) had_shortage: bool,
+    pub(crate) in_shortage: bool,
+    pub(crate) step_index: usize,
     // Scratch (S × n and n), reused every step.
-    s_add: Vec<f64>,
-    s_zc: Vec<f64>,
+    pub(crate) s_add: Vec<f64>,
+    pub(crate) s_zc: Vec<f64>,
+    pub(crate) pend: Option<Pending>,
+    pub(crate) last_balance: StepBalance,
+    /// Mechanisms beyond ARIO (None in ARIO mode).
+    pub(crate) ext: Option<Box<Extended>>,
+}
+
+/// What a step carries between its phases.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Pending {
+    tot: Vec<f64>,
+    cap: Vec<f64>,
+    prod: Vec<f64>,
+    rebuild_demand: Vec<f64>,
+    stocks: Option<Vec<f64>>,
+    coef: Vec<f64>,
+    ratio_t: Vec<f64>,
+    fd_unmet: Vec<f64>,
+}
+
+impl Pending {
+    fn empty() -> Self {
+        Self::default()
+    }
+}
+
+/// Totals of a step, for conservation checks: production is delivered to
+/// intermediate, final and rebuilding buyers; inventories change by what
+/// was delivered less what was used (finite inventories only).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StepBalance {
+    pub production: f64,
+    pub delivered_intermediate: f64,
+    pub delivered_final: f64,
+    pub delivered_rebuild: f64,
+    pub inputs_used_finite: f64,
+    pub inputs_delivered_finite: f64,
 }
 
 /// What one step produced, in model order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepRecord {
     /// Temporal unit of the step (BoARIO's `current_temporal_unit`).
-    pub temporal_unit: u32,
+    pub temporal_unit: f64,
     pub production_realised: Vec<f64>,
     pub production_capacity: Vec<f64>,
     /// Final demand not met, by destination region and product
@@ -224,6 +264,34 @@ pub struct StepRecord {
     /// Inventories N at the start of the step, S × n input-major
     /// (index input·n + industry).
     pub inputs_stocks: Option<Vec<f64>>,
+}
+
+/// The length of a step and how characteristic times become per-step rates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct TimeBase {
+    /// Temporal units (days) per step.
+    pub dt: f64,
+    /// Rates 1 − exp(−dt/τ) instead of BoARIO's dt/τ.
+    pub exponential: bool,
+    /// BoARIO's rule: inventory targets of at most one step become two.
+    pub boario_clamp: bool,
+}
+
+impl TimeBase {
+    pub fn boario(dt: f64) -> Self {
+        Self {
+            dt,
+            exponential: false,
+            boario_clamp: true,
+        }
+    }
+    pub fn rate(&self, tau: f64) -> f64 {
+        if self.exponential {
+            1.0 - (-self.dt / tau).exp()
+        } else {
+            self.dt / tau
+        }
+    }
 }
 
 fn isclose(a: f64, b: f64) -> bool {
@@ -236,6 +304,17 @@ fn isclose(a: f64, b: f64) -> bool {
 impl ArioModel {
     /// Builds the model of `table` under `params` at its initial equilibrium.
     pub fn new(table: &MrioTable, params: &ArioParams) -> Result<Self> {
+        let dt = params.temporal_units_by_step as f64;
+        Self::with_time(table, params, TimeBase::boario(dt))
+    }
+
+    /// Builds the model with a given time base (the extended mode's steps
+    /// of a day or a quarter, with exponential rates).
+    pub(crate) fn with_time(
+        table: &MrioTable,
+        params: &ArioParams,
+        time: TimeBase,
+    ) -> Result<Self> {
         let layout = Layout::from_table(table);
         let n = layout.n_industries();
         let ns = layout.n_sectors();
@@ -463,7 +542,7 @@ impl ArioModel {
             va.iter().map(|v| v * 4.0).collect()
         };
 
-        let tubs = p.temporal_units_by_step as f64;
+        let tubs = time.dt;
         let inventories: Vec<f64> = match &p.inventory_dict {
             None => layout
                 .sectors
@@ -505,7 +584,7 @@ impl ArioModel {
             .iter()
             .map(|v| {
                 let d = v / tubs;
-                if d <= 1.0 {
+                if d <= 1.0 && time.boario_clamp {
                     2.0
                 } else {
                     d
@@ -526,7 +605,7 @@ impl ArioModel {
                         "use 60",
                     ));
                 }
-                vec![tubs / *t as f64; ns]
+                vec![time.rate(*t as f64); ns]
             }
             RestorationTau::PerSector(d) => {
                 check_sectors("inventory_restoration_tau", d.keys().collect())?;
@@ -540,7 +619,7 @@ impl ArioModel {
                             "use 60",
                         ));
                     }
-                    v.push(tubs / d[s] as f64);
+                    v.push(time.rate(d[s] as f64));
                 }
                 v
             }
@@ -564,8 +643,8 @@ impl ArioModel {
             ns,
             nr,
             nfd,
-            tubs: p.temporal_units_by_step,
-            z0,
+            dt: time.dt,
+            z0: Arc::new(z0),
             y0,
             y_rowsum,
             x0: x0.clone(),
@@ -577,9 +656,9 @@ impl ArioModel {
             inv_duration,
             inv_duration_finite,
             restoration_tau,
-            overprod_tau: tubs / p.alpha_tau as f64,
+            overprod_tau: time.rate(p.alpha_tau as f64),
             psi: p.psi_param,
-            t: 0,
+            t: 0.0,
             overprod: vec![p.alpha_base; n],
             stock,
             production: x0,
@@ -596,6 +675,9 @@ impl ArioModel {
             step_index: 0,
             s_add: vec![0.0; ns * n],
             s_zc: vec![0.0; ns * n],
+            pend: None,
+            last_balance: StepBalance::default(),
+            ext: None,
             layout,
             params: p.clone(),
         })
@@ -633,7 +715,7 @@ impl ArioModel {
         self.had_shortage
     }
     /// Temporal unit of the next step.
-    pub fn temporal_unit(&self) -> u32 {
+    pub fn temporal_unit(&self) -> f64 {
         self.t
     }
     /// Capital still destroyed per industry, summed over events.
@@ -748,10 +830,10 @@ impl ArioModel {
 
     /// BoARIO's `event_compatibility`: every event must happen and end within
     /// `n_temporal_units` (occurrence in ]0, n], occurrence + duration ≤ n).
-    pub fn check_events(&self, n_temporal_units: u32) -> Result<()> {
+    pub fn check_events(&self, n_temporal_units: f64) -> Result<()> {
         for (k, tr) in self.trackers.iter().enumerate() {
             let e = &tr.ev;
-            if !(e.occurrence > 0 && e.occurrence <= n_temporal_units) {
+            if !(e.occurrence > 0 && e.occurrence as f64 <= n_temporal_units) {
                 return Err(SimError::EventTiming {
                     event: k,
                     name: e.name.clone(),
@@ -762,7 +844,7 @@ impl ArioModel {
                     fix: "lower occurrence or simulate more steps".into(),
                 });
             }
-            if e.occurrence + e.duration > n_temporal_units {
+            if (e.occurrence + e.duration) as f64 > n_temporal_units {
                 return Err(SimError::EventTiming {
                     event: k,
                     name: e.name.clone(),
@@ -780,7 +862,7 @@ impl ArioModel {
     /// Runs `steps` steps and records them. Events are checked against the
     /// run's length first.
     pub fn run(&mut self, steps: usize, record_stocks: bool) -> Result<Trajectory> {
-        self.check_events(steps as u32 * self.tubs)?;
+        self.check_events(steps as f64 * self.dt)?;
         let mut traj = Trajectory::new(&self.layout);
         for _ in 0..steps {
             let rec = self.step(record_stocks)?;
@@ -791,17 +873,17 @@ impl ArioModel {
     }
 
     fn status_update(&mut self) -> Result<()> {
-        let t = self.t as i64;
-        let tubs = self.tubs as i64;
+        let t = self.t;
+        let tubs = self.dt;
         let mut new_reb = false;
         for tr in self.trackers.iter_mut() {
-            let occ = tr.ev.occurrence as i64;
+            let occ = tr.ev.occurrence as f64;
             if tr.status == Status::Pending && t - tubs <= occ && occ <= t {
                 tr.status = Status::Happening;
             }
         }
         for tr in self.trackers.iter_mut() {
-            let end = (tr.ev.occurrence + tr.ev.duration) as i64;
+            let end = (tr.ev.occurrence + tr.ev.duration) as f64;
             if tr.status == Status::Happening && t >= end {
                 match tr.ev.kind {
                     EventKind::Rebuild => {
@@ -860,12 +942,15 @@ impl ArioModel {
                 .filter(|t| t.status == Status::Rebuilding)
                 .collect();
             reb.sort_by_key(|t| t.rebuild_id);
-            let tubs = self.tubs as f64;
+            let rate = |tau: u32| match &self.ext {
+                Some(e) => e.rate(tau as f64),
+                None => self.dt / tau as f64,
+            };
             self.blocks = reb
                 .iter()
                 .filter_map(|t| t.rebuild.as_ref().map(|b| (b, t.ev.rebuild_tau)))
                 .map(|(b, tau)| {
-                    let f = tubs / tau as f64;
+                    let f = rate(tau);
                     Block {
                         rows: b.rows.clone(),
                         cols: b.cols.clone(),
@@ -901,6 +986,16 @@ impl ArioModel {
     ///    forms Σ_r Z⁰ ρ for the next orders;
     /// 5. orders for the next step — second pass over Z⁰ (row sums of O).
     pub fn step(&mut self, record_stocks: bool) -> Result<StepRecord> {
+        self.phase_begin(record_stocks)?;
+        let z0 = Arc::clone(&self.z0);
+        pass_weighted_sums(&z0, self.nr, self.ns, &mut [self.pass_a_job()]);
+        self.phase_middle()?;
+        pass_order_rowsums(&z0, self.nr, self.ns, &mut [self.pass_b_job()]);
+        Ok(self.phase_end())
+    }
+
+    /// Steps 1–3 and the weights of the first pass.
+    pub(crate) fn phase_begin(&mut self, record_stocks: bool) -> Result<()> {
         let (n, ns) = (self.n, self.ns);
         self.status_update()?;
         let stocks = record_stocks.then(|| {
@@ -912,9 +1007,14 @@ impl ArioModel {
             }
             v
         });
+        if let Some(mut ext) = self.ext.take() {
+            let r = ext.prepare_step(self);
+            self.ext = Some(ext);
+            r?;
+        }
 
         let tot = self.total_demand();
-        if self.t > 1 {
+        if self.t > 1.0 {
             for i in 0..n {
                 let mut sc = if tot[i] != 0.0 {
                     (tot[i] - self.production[i]) / tot[i]
@@ -936,9 +1036,14 @@ impl ArioModel {
         let rebuild_demand = self.rebuild_rowsum();
 
         // 3. Production.
-        let cap: Vec<f64> = (0..n)
+        let mut cap: Vec<f64> = (0..n)
             .map(|i| (self.x0[i] * (1.0 - self.delta_tot[i])) * self.overprod[i])
             .collect();
+        if let Some(ext) = &self.ext {
+            for (c, m) in cap.iter_mut().zip(&ext.capacity_scale) {
+                *c *= m;
+            }
+        }
         if let Some(i) = cap.iter().position(|c| *c < 0.0) {
             return Err(SimError::Diverged {
                 step: self.step_index,
@@ -948,40 +1053,19 @@ impl ArioModel {
             });
         }
         let popt: Vec<f64> = (0..n).map(|i| tot[i].min(cap[i])).collect();
-        let mut shortage = false;
-        let mut prod = popt.clone();
-        for j in 0..n {
-            let mut ratio_min = 1.0f64;
-            for s in 0..ns {
-                let k = j * ns + s;
-                let c = ((popt[j] * self.tech[k]) * self.psi) * self.inv_duration_finite[s];
-                if self.thresh[k] && self.stock[k] < c {
-                    shortage = true;
-                }
-                if self.thresh[k] && c != 0.0 {
-                    let r = self.stock[k] / c;
-                    if r < ratio_min {
-                        ratio_min = r;
-                    }
-                }
-            }
-            if ratio_min < 1.0 {
-                prod[j] = popt[j] * ratio_min;
-            }
-        }
+        let (prod, shortage) = match &self.ext {
+            None => self.constrained_production(&popt),
+            Some(ext) => ext.constrained_production(self, &popt),
+        };
         if shortage {
             self.in_shortage = true;
             self.had_shortage = true;
         } else {
             self.in_shortage = false;
-            prod = popt.clone();
         }
         self.production = prod.clone();
 
-        // 4. Distribution. c = ρ_prev x/d weighs the previous orders.
-        let share: Vec<f64> = (0..n)
-            .map(|i| if tot[i] != 0.0 { 1.0 / tot[i] } else { 0.0 })
-            .collect();
+        // 4. Weights of the previous orders: c = ρ_prev x/d.
         let coef: Vec<f64> = (0..n)
             .map(|i| {
                 if tot[i] != 0.0 {
@@ -1003,22 +1087,100 @@ impl ArioModel {
                 .collect(),
             OrderType::Noalt => vec![1.0; n],
         };
-        self.pass_weighted_sums(&coef, &ratio_t);
-        // stock_add = H_prev ∘ I_Σ(diag(c) Z⁰)
+        self.pend = Some(Pending {
+            tot,
+            cap,
+            prod,
+            rebuild_demand,
+            stocks,
+            coef,
+            ratio_t,
+            fd_unmet: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// BoARIO's production rule: x = min_s x^Opt N/C over the inputs that
+    /// matter, when some inventory is below its constraint.
+    fn constrained_production(&self, popt: &[f64]) -> (Vec<f64>, bool) {
+        let (n, ns) = (self.n, self.ns);
+        let mut shortage = false;
+        let mut prod = popt.to_vec();
+        for j in 0..n {
+            let mut ratio_min = 1.0f64;
+            for s in 0..ns {
+                let k = j * ns + s;
+                let c = ((popt[j] * self.tech[k]) * self.psi) * self.inv_duration_finite[s];
+                if self.thresh[k] && self.stock[k] < c {
+                    shortage = true;
+                }
+                if self.thresh[k] && c != 0.0 {
+                    let r = self.stock[k] / c;
+                    if r < ratio_min {
+                        ratio_min = r;
+                    }
+                }
+            }
+            if ratio_min < 1.0 {
+                prod[j] = popt[j] * ratio_min;
+            }
+        }
+        if !shortage {
+            prod = popt.to_vec();
+        }
+        (prod, shortage)
+    }
+
+    pub(crate) fn pass_a_job(&mut self) -> PassAJob<'_> {
+        let alt = self.params.order_type == OrderType::Alt;
+        let p = self.pend.as_ref().expect("phase_begin ran");
+        PassAJob {
+            coef: &p.coef,
+            rho: if alt { Some(&p.ratio_t) } else { None },
+            add: &mut self.s_add,
+            zc: &mut self.s_zc,
+        }
+    }
+
+    pub(crate) fn pass_b_job(&mut self) -> PassBJob<'_> {
+        PassBJob {
+            h: &self.ord_h,
+            rho: &self.ord_ratio,
+            out: &mut self.ord_rowsum,
+        }
+    }
+
+    /// Step 4 after the first pass, and step 5 up to the second pass.
+    pub(crate) fn phase_middle(&mut self) -> Result<()> {
+        let (n, ns) = (self.n, self.ns);
+        let Some(mut pend) = self.pend.take() else {
+            return Err(SimError::Other(
+                "phase_middle called before phase_begin".into(),
+            ));
+        };
+        let (tot, cap, prod) = (&pend.tot, &pend.cap, &pend.prod);
+        // stock_add = H_prev ∘ I_Σ(diag(c) Z⁰), plus the orders moved by
+        // trade restrictions.
+        for k in 0..ns * n {
+            self.s_add[k] *= self.ord_h[k];
+        }
+        if let Some(ext) = &self.ext {
+            ext.add_adjusted_deliveries(&mut self.s_add, tot, prod, ns);
+        }
         let mut close = true;
         for k in 0..ns * n {
-            let add = self.ord_h[k] * self.s_add[k];
-            self.s_add[k] = add;
             let usev = prod[k / ns] * self.tech[k];
-            if close && !isclose(add, usev) {
+            if close && !isclose(self.s_add[k], usev) {
                 close = false;
             }
         }
-        if !close {
+        let mut used_total = 0.0;
+        let mut delivered_total = 0.0;
+        if !close || self.ext.is_some() {
             for k in 0..ns * n {
                 let usev = prod[k / ns] * self.tech[k];
                 let v = (self.stock[k] - usev) + self.s_add[k];
-                if v < 0.0 || v.is_nan() {
+                if v.is_nan() || (v < 0.0 && self.ext.is_none()) {
                     return Err(SimError::Diverged {
                         step: self.step_index,
                         industry: self.layout.industry_name(k / ns),
@@ -1028,23 +1190,48 @@ impl ArioModel {
                         ),
                     });
                 }
-                self.stock[k] = v;
+                if self.stock[k].is_finite() {
+                    used_total += usev;
+                    delivered_total += self.s_add[k];
+                }
+                // The extended mode clamps round-off below zero.
+                self.stock[k] = if v < 0.0 { 0.0 } else { v };
             }
         }
+        self.last_balance = StepBalance {
+            production: prod.iter().sum(),
+            delivered_intermediate: self.s_add.iter().sum(),
+            delivered_final: 0.0,
+            delivered_rebuild: 0.0,
+            inputs_used_finite: used_total,
+            inputs_delivered_finite: delivered_total,
+        };
         let nfd = self.nfd;
         let nf = self.layout.fd_categories.len();
+        let y: &[f64] = match &self.ext {
+            Some(e) => &e.y_eff,
+            None => &self.y0,
+        };
         let mut fd_unmet = vec![0.0; n];
+        let mut fd_delivered = 0.0;
         for i in 0..n {
             let s = i % ns;
             for c in 0..nfd {
-                let y = self.y0[i * nfd + c];
-                let dist = if tot[i] != 0.0 { y / tot[i] } else { 0.0 } * prod[i];
-                fd_unmet[(c / nf) * ns + s] += y - dist;
+                let yv = y[i * nfd + c];
+                let dist = if tot[i] != 0.0 { yv / tot[i] } else { 0.0 } * prod[i];
+                fd_delivered += dist;
+                fd_unmet[(c / nf) * ns + s] += yv - dist;
             }
         }
-        let _ = share;
+        self.last_balance.delivered_final = fd_delivered;
+        if let Some(e) = &self.ext {
+            for (u, b) in fd_unmet.iter_mut().zip(&e.fd_blocked) {
+                *u += b;
+            }
+        }
         // Rebuilding production, per block, out of the current demand.
         let mut reb_prod: Vec<Vec<f64>> = Vec::with_capacity(self.blocks.len());
+        let mut reb_delivered = 0.0;
         for b in self.blocks.iter_mut() {
             let nc = b.cols.len();
             let mut p = vec![0.0; b.v.len()];
@@ -1053,6 +1240,7 @@ impl ArioModel {
                     let d = b.v[a * nc + c];
                     let sh = if tot[i] != 0.0 { d / tot[i] } else { 0.0 };
                     p[a * nc + c] = sh * prod[i];
+                    reb_delivered += p[a * nc + c];
                 }
             }
             for (v, q) in b.v.iter_mut().zip(&p) {
@@ -1060,6 +1248,7 @@ impl ArioModel {
             }
             reb_prod.push(p);
         }
+        self.last_balance.delivered_rebuild = reb_delivered;
         self.rebuild_events(&reb_prod);
         self.recover_events();
 
@@ -1109,112 +1298,36 @@ impl ArioModel {
         for k in 0..ns * n {
             self.ord_h[k] = if zc[k] != 0.0 { gap[k] / zc[k] } else { 0.0 };
         }
-        self.ord_ratio = ratio_t;
-        self.pass_order_rowsums();
+        self.ord_ratio = std::mem::take(&mut pend.ratio_t);
+        pend.fd_unmet = fd_unmet;
+        self.pend = Some(pend);
+        Ok(())
+    }
 
+    /// After the second pass: trade restrictions on the new orders, and the
+    /// step's record.
+    pub(crate) fn phase_end(&mut self) -> StepRecord {
+        let pend = self.pend.take().unwrap_or_else(Pending::empty);
+        if let Some(mut ext) = self.ext.take() {
+            ext.adjust_orders(self, &pend.cap);
+            self.ext = Some(ext);
+        }
         let rec = StepRecord {
             temporal_unit: self.t,
-            production_realised: prod,
-            production_capacity: cap,
-            final_demand_unmet: fd_unmet
+            production_realised: pend.prod,
+            production_capacity: pend.cap,
+            final_demand_unmet: pend
+                .fd_unmet
                 .into_iter()
                 .map(|v| if v == 0.0 { 0.0 } else { v })
                 .collect(),
-            rebuild_demand,
-            inputs_stocks: stocks,
+            rebuild_demand: pend.rebuild_demand,
+            inputs_stocks: pend.stocks,
         };
-        self.t += self.tubs;
+        self.t += self.dt;
         self.step_index += 1;
-        Ok(rec)
+        rec
     }
-
-    /// First pass over Z⁰: for every column j and sector s,
-    /// `s_add[s,j] = Σ_r Z⁰[(r,s),j] c_(r,s)` and `s_zc[s,j] = Σ_r Z⁰[(r,s),j] ρ_(r,s)`.
-    fn pass_weighted_sums(&mut self, c: &[f64], rho: &[f64]) {
-        let (n, ns, nr) = (self.n, self.ns, self.nr);
-        let z0 = &self.z0;
-        let alt = self.params.order_type == OrderType::Alt;
-        let work = |j: usize, add: &mut [f64], zc: &mut [f64]| {
-            let col = z0.col_as_slice(j);
-            add.fill(0.0);
-            if alt {
-                zc.fill(0.0);
-            }
-            for r in 0..nr {
-                let zr = &col[r * ns..(r + 1) * ns];
-                let cr = &c[r * ns..(r + 1) * ns];
-                for s in 0..ns {
-                    add[s] += zr[s] * cr[s];
-                }
-                if alt {
-                    let pr = &rho[r * ns..(r + 1) * ns];
-                    for s in 0..ns {
-                        zc[s] += zr[s] * pr[s];
-                    }
-                }
-            }
-        };
-        if n >= PARALLEL_MIN {
-            self.s_add
-                .par_chunks_mut(ns)
-                .zip(self.s_zc.par_chunks_mut(ns))
-                .enumerate()
-                .for_each(|(j, (a, z))| work(j, a, z));
-        } else {
-            for (j, (a, z)) in self
-                .s_add
-                .chunks_mut(ns)
-                .zip(self.s_zc.chunks_mut(ns))
-                .enumerate()
-            {
-                work(j, a, z);
-            }
-        }
-    }
-
-    /// Second pass over Z⁰: row sums of the orders,
-    /// `O·1 [i] = ρ_i Σ_j Z⁰[i,j] H[s(i), j]`.
-    fn pass_order_rowsums(&mut self) {
-        let (n, ns) = (self.n, self.ns);
-        let z0 = &self.z0;
-        let h = &self.ord_h;
-        let rho = &self.ord_ratio;
-        // Chunks of whole regions so that each row's sector is i % ns.
-        let regions_per_chunk = if n >= PARALLEL_MIN {
-            (self.nr / (4 * rayon::current_num_threads()).max(1)).max(1)
-        } else {
-            self.nr
-        };
-        let chunk = regions_per_chunk * ns;
-        let work = |ci: usize, out: &mut [f64]| {
-            let off = ci * chunk;
-            out.fill(0.0);
-            for j in 0..n {
-                let col = &z0.col_as_slice(j)[off..off + out.len()];
-                let hj = &h[j * ns..(j + 1) * ns];
-                for (zr, orr) in col.chunks_exact(ns).zip(out.chunks_exact_mut(ns)) {
-                    for s in 0..ns {
-                        orr[s] += zr[s] * hj[s];
-                    }
-                }
-            }
-            for (k, o) in out.iter_mut().enumerate() {
-                *o *= rho[off + k];
-            }
-        };
-        let mut rs = std::mem::take(&mut self.ord_rowsum);
-        if n >= PARALLEL_MIN {
-            rs.par_chunks_mut(chunk)
-                .enumerate()
-                .for_each(|(ci, o)| work(ci, o));
-        } else {
-            for (ci, o) in rs.chunks_mut(chunk).enumerate() {
-                work(ci, o);
-            }
-        }
-        self.ord_rowsum = rs;
-    }
-
     fn rebuild_events(&mut self, reb_prod: &[Vec<f64>]) {
         let mut finished_ids = Vec::new();
         for tr in self.trackers.iter_mut() {
@@ -1272,7 +1385,7 @@ impl ArioModel {
     }
 
     fn recover_events(&mut self) {
-        let t = self.t as f64;
+        let t = self.t;
         for tr in self.trackers.iter_mut() {
             if tr.status != Status::Recovering {
                 continue;
@@ -1308,6 +1421,151 @@ impl ArioModel {
             if tr.dmg.is_none() && tr.arb.is_none() {
                 tr.status = Status::Finished;
             }
+        }
+    }
+}
+
+/// The first pass of one model: weights and outputs.
+pub(crate) struct PassAJob<'a> {
+    pub coef: &'a [f64],
+    pub rho: Option<&'a [f64]>,
+    pub add: &'a mut [f64],
+    pub zc: &'a mut [f64],
+}
+
+/// The second pass of one model.
+pub(crate) struct PassBJob<'a> {
+    pub h: &'a [f64],
+    pub rho: &'a [f64],
+    pub out: &'a mut [f64],
+}
+
+/// One model's slices of a first-pass task: weights c, ρ, outputs.
+type TaskA<'a> = (&'a [f64], Option<&'a [f64]>, &'a mut [f64], &'a mut [f64]);
+/// One model's slices of a second-pass task: H, ρ, output rows.
+type TaskB<'a> = (&'a [f64], &'a [f64], &'a mut [f64]);
+
+/// Columns per parallel task of the first pass.
+const COLS_PER_TASK: usize = 32;
+
+/// First pass over Z⁰ for K models at once (one read of Z⁰): for every
+/// column j, sector s and model k,
+/// `add_k[s,j] = Σ_r Z⁰[(r,s),j] c_k(r,s)` and `zc_k[s,j] = Σ_r Z⁰[(r,s),j] ρ_k(r,s)`.
+/// Each model's sums run over r in the same order whatever K and the
+/// number of threads, so batched runs equal single runs bit for bit.
+pub(crate) fn pass_weighted_sums(z0: &Mat<f64>, nr: usize, ns: usize, jobs: &mut [PassAJob]) {
+    let n = nr * ns;
+    let chunk = COLS_PER_TASK * ns;
+    // tasks[c] = the output slices of column chunk c, one per model.
+    let n_chunks = n.div_ceil(COLS_PER_TASK);
+    let mut tasks: Vec<Vec<TaskA>> = (0..n_chunks)
+        .map(|_| Vec::with_capacity(jobs.len()))
+        .collect();
+    for job in jobs.iter_mut() {
+        for (c, (a, z)) in job
+            .add
+            .chunks_mut(chunk)
+            .zip(job.zc.chunks_mut(chunk))
+            .enumerate()
+        {
+            tasks[c].push((job.coef, job.rho, a, z));
+        }
+    }
+    let work = |c: usize, outs: &mut Vec<TaskA>| {
+        let j0 = c * COLS_PER_TASK;
+        let j1 = (j0 + COLS_PER_TASK).min(n);
+        for (coef, rho, add, zc) in outs.iter_mut() {
+            add.fill(0.0);
+            if rho.is_some() {
+                zc.fill(0.0);
+            }
+            let _ = coef;
+        }
+        for j in j0..j1 {
+            let col = z0.col_as_slice(j);
+            let off = (j - j0) * ns;
+            for r in 0..nr {
+                let zr = &col[r * ns..(r + 1) * ns];
+                for (coef, rho, add, zc) in outs.iter_mut() {
+                    let cr = &coef[r * ns..(r + 1) * ns];
+                    let a = &mut add[off..off + ns];
+                    for s in 0..ns {
+                        a[s] += zr[s] * cr[s];
+                    }
+                    if let Some(rho) = rho {
+                        let pr = &rho[r * ns..(r + 1) * ns];
+                        let z = &mut zc[off..off + ns];
+                        for s in 0..ns {
+                            z[s] += zr[s] * pr[s];
+                        }
+                    }
+                }
+            }
+        }
+    };
+    if n >= PARALLEL_MIN {
+        tasks
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(c, outs)| work(c, outs));
+    } else {
+        for (c, outs) in tasks.iter_mut().enumerate() {
+            work(c, outs);
+        }
+    }
+}
+
+/// Second pass over Z⁰ for K models at once: row sums of the orders,
+/// `O_k·1 [i] = ρ_k,i Σ_j Z⁰[i,j] H_k[s(i), j]`, in a fixed order per row.
+pub(crate) fn pass_order_rowsums(z0: &Mat<f64>, nr: usize, ns: usize, jobs: &mut [PassBJob]) {
+    let n = nr * ns;
+    // Chunks of whole regions so that each row's sector is i % ns.
+    let regions_per_chunk = if n >= PARALLEL_MIN {
+        (nr / (4 * rayon::current_num_threads()).max(1)).max(1)
+    } else {
+        nr
+    };
+    let chunk = regions_per_chunk * ns;
+    let n_chunks = n.div_ceil(chunk);
+    let mut tasks: Vec<Vec<TaskB>> = (0..n_chunks)
+        .map(|_| Vec::with_capacity(jobs.len()))
+        .collect();
+    for job in jobs.iter_mut() {
+        for (c, o) in job.out.chunks_mut(chunk).enumerate() {
+            tasks[c].push((job.h, job.rho, o));
+        }
+    }
+    let work = |ci: usize, outs: &mut Vec<TaskB>| {
+        let off = ci * chunk;
+        for (_, _, out) in outs.iter_mut() {
+            out.fill(0.0);
+        }
+        let len = outs.first().map_or(0, |o| o.2.len());
+        for j in 0..n {
+            let col = &z0.col_as_slice(j)[off..off + len];
+            for (h, _, out) in outs.iter_mut() {
+                let hj = &h[j * ns..(j + 1) * ns];
+                for (zr, orr) in col.chunks_exact(ns).zip(out.chunks_exact_mut(ns)) {
+                    for s in 0..ns {
+                        orr[s] += zr[s] * hj[s];
+                    }
+                }
+            }
+        }
+        for (_, rho, out) in outs.iter_mut() {
+            for (k, o) in out.iter_mut().enumerate() {
+                *o *= rho[off + k];
+            }
+        }
+    };
+    if n >= PARALLEL_MIN {
+        tasks
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(c, outs)| work(c, outs));
+    } else {
+        for (c, outs) in tasks.iter_mut().enumerate() {
+            work(c, outs);
         }
     }
 }

@@ -29,13 +29,19 @@
 pub mod ario;
 pub mod error;
 pub mod event;
+pub mod extended;
 pub mod params;
 pub mod spec;
 pub mod trajectory;
 
+pub use ario::StepBalance;
 pub use ario::{ArioModel, Layout, StepRecord};
 pub use error::{Location, Result, SimError};
 pub use event::{Event, EventKind, EventSpec, RecoveryFunction};
+pub use extended::{
+    CapacityKind, CapacityPath, Controls, Ensemble, ExtendedSpec, FinalDemandPath, Hook, Path,
+    StateView, TradeRestriction,
+};
 pub use params::{ArioParams, OrderType};
 pub use spec::{build_ario, parse_event_file, resolve_event, EventFile};
 pub use trajectory::{TidyRow, Trajectory, VARIABLES};

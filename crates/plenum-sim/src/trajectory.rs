@@ -27,7 +27,7 @@ pub struct Trajectory {
     pub regions: Vec<String>,
     pub sectors: Vec<String>,
     /// Temporal unit of each recorded step.
-    pub temporal_units: Vec<u32>,
+    pub temporal_units: Vec<f64>,
     pub production_realised: Vec<Vec<f64>>,
     pub production_capacity: Vec<Vec<f64>>,
     pub final_demand_unmet: Vec<Vec<f64>>,

@@ -184,7 +184,7 @@ fn capital_is_fully_recovered_by_the_end_of_recovery() {
         model
             .add_event(recovery(&model, &hit, share, occ, dur, tau))
             .expect("event");
-        model.check_events(400).expect("timing");
+        model.check_events(400.0).expect("timing");
         let total: f64 = model.productive_capital()[hit[0]] * share;
         for t in 0..(occ + dur + tau + 5) {
             model.step(false).expect("step");
