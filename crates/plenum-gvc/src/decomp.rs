@@ -228,8 +228,36 @@ impl BilateralTerms {
         }
         (cell, pair)
     }
-    /// Regroups the terms (e.g. WWZ into KWW) by summing the given lists.
-    pub fn regroup(&self, method: &'static str, names: &[&'static str], map: &[&[usize]]) -> Self {
+    /// Regroups the terms (e.g. WWZ into KWW) by summing the given lists of
+    /// term indices; one list per new name.
+    pub fn regroup(
+        &self,
+        method: &'static str,
+        names: &[&'static str],
+        map: &[&[usize]],
+    ) -> Result<Self, GvcError> {
+        if names.len() != map.len() {
+            return Err(GvcError::Invalid(format!(
+                "regroup: {} names but {} index lists; give one list per name",
+                names.len(),
+                map.len()
+            )));
+        }
+        if let Some(bad) = map.iter().flat_map(|l| l.iter()).find(|&&q| q >= self.nt) {
+            return Err(GvcError::Invalid(format!(
+                "regroup: term index {bad} is out of range; {} has {} terms (0..{})",
+                self.method, self.nt, self.nt
+            )));
+        }
+        Ok(self.regroup_checked(method, names, map))
+    }
+
+    fn regroup_checked(
+        &self,
+        method: &'static str,
+        names: &[&'static str],
+        map: &[&[usize]],
+    ) -> Self {
         let nt = names.len();
         let cells = self.exports.len();
         let mut values = vec![0.0; cells * nt];
@@ -252,7 +280,8 @@ impl BilateralTerms {
     }
     /// The 9 KWW terms from a WWZ decomposition.
     pub fn kww_from_wwz(&self) -> Self {
-        self.regroup("KWW (2014) from WWZ (2013)", &KWW_TERMS, &WWZ_TO_KWW)
+        // WWZ_TO_KWW only names terms 0..16 of a 16-term WWZ result.
+        self.regroup_checked("KWW (2014) from WWZ (2013)", &KWW_TERMS, &WWZ_TO_KWW)
     }
 }
 
