@@ -4,6 +4,7 @@
 //! |---|---|---|---|
 //! | [`wiod`] | WIOD 2013-release world table (CSV, gz) | yes | |
 //! | [`oecd_national`] | OECD national IOTs, `TTL_` layout | yes | |
+//! | [`native`] | plenum's own binary format (`.plenum`) | yes | yes |
 //!
 //! Every reader returns a validated [`plenum_table::MrioTable`], built under
 //! the caller's [`plenum_table::ValidationPolicy`]; readers of rounded
@@ -13,10 +14,13 @@
 //! Z, Y, x and V.
 
 pub mod atomic;
+pub mod concordance;
 pub mod error;
 mod industry_labels;
+pub mod native;
 pub mod oecd_national;
 mod text;
+pub mod tidy;
 pub mod wiod;
 
 pub use error::{FormatError, Result};

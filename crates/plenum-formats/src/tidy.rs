@@ -52,7 +52,11 @@ impl TidyFrame {
             if col.len() != value.len() {
                 return Err(FormatError::file(
                     "tidy frame",
-                    format!("key column \"{name}\" has {} rows but value has {}", col.len(), value.len()),
+                    format!(
+                        "key column \"{name}\" has {} rows but value has {}",
+                        col.len(),
+                        value.len()
+                    ),
                     "build every column with one entry per row",
                 ));
             }
@@ -71,7 +75,11 @@ impl TidyFrame {
             if k.len() != names.len() {
                 return Err(FormatError::file(
                     "tidy frame",
-                    format!("a row has {} keys but the frame has {} key columns", k.len(), names.len()),
+                    format!(
+                        "a row has {} keys but the frame has {} key columns",
+                        k.len(),
+                        names.len()
+                    ),
                     "give every row one key per column",
                 ));
             }
@@ -81,7 +89,11 @@ impl TidyFrame {
             value.push(v);
         }
         Self::new(
-            names.iter().zip(cols).map(|(n, c)| (n.to_string(), KeyColumn::Text(c))).collect(),
+            names
+                .iter()
+                .zip(cols)
+                .map(|(n, c)| (n.to_string(), KeyColumn::Text(c)))
+                .collect(),
             value,
         )
     }
@@ -161,7 +173,8 @@ pub fn to_parquet_bytes(frame: &TidyFrame) -> Result<Vec<u8>> {
         .set_created_by(format!("plenum {}", env!("CARGO_PKG_VERSION")))
         .build();
     let mut buf = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut buf, b.schema(), Some(props)).map_err(|e| fail(e.to_string()))?;
+    let mut w =
+        ArrowWriter::try_new(&mut buf, b.schema(), Some(props)).map_err(|e| fail(e.to_string()))?;
     w.write(&b).map_err(|e| fail(e.to_string()))?;
     w.close().map_err(|e| fail(e.to_string()))?;
     Ok(buf)
@@ -193,7 +206,11 @@ pub struct Manifest {
 /// Writes `manifest` as pretty JSON at `path`, atomically.
 pub fn write_manifest(manifest: &Manifest, path: &Path) -> Result<()> {
     let text = serde_json::to_string_pretty(manifest).map_err(|e| {
-        FormatError::file(name(path), format!("cannot encode the manifest: {e}"), "report this as a bug")
+        FormatError::file(
+            name(path),
+            format!("cannot encode the manifest: {e}"),
+            "report this as a bug",
+        )
     })?;
     write_atomic(path, |w| {
         use std::io::Write;
@@ -217,9 +234,15 @@ mod tests {
     fn frame() -> TidyFrame {
         TidyFrame::new(
             vec![
-                ("quarter".into(), KeyColumn::Text(vec!["2024Q1".into(), "2024Q2".into(), "2024Q3".into()])),
+                (
+                    "quarter".into(),
+                    KeyColumn::Text(vec!["2024Q1".into(), "2024Q2".into(), "2024Q3".into()]),
+                ),
                 ("step".into(), KeyColumn::Int(vec![0, 1, 2])),
-                ("region".into(), KeyColumn::Text(vec!["CHN".into(), "US,A".into(), "say \"x\"".into()])),
+                (
+                    "region".into(),
+                    KeyColumn::Text(vec!["CHN".into(), "US,A".into(), "say \"x\"".into()]),
+                ),
             ],
             vec![0.1, -2.5e-17, f64::NAN],
         )
@@ -249,7 +272,12 @@ mod tests {
         assert_eq!(batches.len(), 1);
         let b = &batches[0];
         assert_eq!(b.num_rows(), 3);
-        let names: Vec<&str> = b.schema_ref().fields().iter().map(|f| f.name().as_str()).collect();
+        let names: Vec<&str> = b
+            .schema_ref()
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
         assert_eq!(names, ["quarter", "step", "region", "value"]);
         let v = b.column(3).as_any().downcast_ref::<Float64Array>().unwrap();
         assert_eq!(v.value(0), 0.1);
@@ -259,7 +287,10 @@ mod tests {
 
     #[test]
     fn same_frame_same_bytes() {
-        assert_eq!(to_parquet_bytes(&frame()).unwrap(), to_parquet_bytes(&frame()).unwrap());
+        assert_eq!(
+            to_parquet_bytes(&frame()).unwrap(),
+            to_parquet_bytes(&frame()).unwrap()
+        );
         assert_eq!(to_csv_string(&frame()), to_csv_string(&frame()));
     }
 

@@ -1,0 +1,411 @@
+//! plenum's own binary table format (`.plenum`), and the content hash of a
+//! table.
+//!
+//! Layout of format version 1 (all integers little-endian; see
+//! `docs/native-format.md` for the full description):
+//!
+//! | offset | size | content |
+//! |---|---|---|
+//! | 0 | 8 | magic bytes `PLENUMTB` |
+//! | 8 | 4 | format version, u32 (= 1) |
+//! | 12 | 4 | flags, u32 (= 0, reserved) |
+//! | 16 | 8 | header length H, u64 |
+//! | 24 | H | header: UTF-8 JSON with metadata, labels, extensions' labels and the list of blocks |
+//! | 24 + H | 0–7 | zero padding to a multiple of 8 |
+//! | P | 8 · Σ rows·cols | the blocks, f64 little-endian, each column-major, in the header's order: Z, Y, x, V, [Z_imported, Y_imported], then per extension F, [F_Y] |
+//! | end − 32 | 32 | SHA-256 of every byte before it |
+//!
+//! The reader checks the magic bytes, the version, the hash, the header and
+//! every block's shape against the labels before it allocates, then
+//! validates the table under the caller's policy. Writing is deterministic:
+//! the same table gives the same bytes.
+//!
+//! [`table_hash`] is a SHA-256 over a canonical encoding of what gives the
+//! numbers their meaning (labels, currency, unit, import treatment,
+//! extension labels and units) and the numbers themselves (−0 written as
+//! +0), but not over descriptive metadata (name, year, source, licence,
+//! notes), so that renaming a table or reading it from another path keeps
+//! its hash.
+
+use std::path::Path;
+
+use plenum_table::table::ImportTreatment;
+use plenum_table::{
+    Col, Extension, ImportedUse, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::atomic::write_bytes_atomic;
+use crate::error::{FormatError, Result};
+use crate::text::name;
+
+/// The first eight bytes of every native file.
+pub const MAGIC: [u8; 8] = *b"PLENUMTB";
+/// The format version this crate writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// The conventional file extension.
+pub const EXTENSION: &str = "plenum";
+
+const PREAMBLE: usize = 24;
+const HASH_LEN: usize = 32;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct BlockInfo {
+    name: String,
+    rows: usize,
+    cols: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct ExtensionInfo {
+    name: String,
+    stressors: Vec<String>,
+    units: Vec<String>,
+    has_f_y: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Header {
+    meta: Metadata,
+    labels: Labels,
+    imported_use: bool,
+    extensions: Vec<ExtensionInfo>,
+    blocks: Vec<BlockInfo>,
+}
+
+/// The blocks a table with these labels holds, in file order.
+fn expected_blocks(labels: &Labels, imported: bool, ext: &[ExtensionInfo]) -> Vec<BlockInfo> {
+    let n = labels.n_industries();
+    let nfd = labels.n_fd_columns();
+    let b = |name: &str, rows, cols| BlockInfo {
+        name: name.to_string(),
+        rows,
+        cols,
+    };
+    let mut v = vec![
+        b("Z", n, n),
+        b("Y", n, nfd),
+        b("x", n, 1),
+        b("V", labels.va_components().len(), n),
+    ];
+    if imported {
+        v.push(b("Z_imported", n, n));
+        v.push(b("Y_imported", n, nfd));
+    }
+    for e in ext {
+        v.push(b(&format!("{}.F", e.name), e.stressors.len(), n));
+        if e.has_f_y {
+            v.push(b(&format!("{}.F_Y", e.name), e.stressors.len(), nfd));
+        }
+    }
+    v
+}
+
+fn mat_le(out: &mut Vec<u8>, m: &Mat<f64>, canonical: bool) {
+    for j in 0..m.ncols() {
+        for v in m.col(j).iter() {
+            let v = if canonical && *v == 0.0 { 0.0 } else { *v };
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+}
+
+fn col_le(out: &mut Vec<u8>, c: &Col<f64>, canonical: bool) {
+    for v in c.iter() {
+        let v = if canonical && *v == 0.0 { 0.0 } else { *v };
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+fn payload(p: &TableParts, canonical: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    mat_le(&mut out, &p.z, canonical);
+    mat_le(&mut out, &p.y, canonical);
+    col_le(&mut out, &p.x, canonical);
+    mat_le(&mut out, &p.v, canonical);
+    if let Some(m) = &p.imported_use {
+        mat_le(&mut out, &m.z, canonical);
+        mat_le(&mut out, &m.y, canonical);
+    }
+    for e in &p.extensions {
+        mat_le(&mut out, &e.f, canonical);
+        if let Some(fy) = &e.f_y {
+            mat_le(&mut out, fy, canonical);
+        }
+    }
+    out
+}
+
+fn extension_infos(p: &TableParts) -> Vec<ExtensionInfo> {
+    p.extensions
+        .iter()
+        .map(|e| ExtensionInfo {
+            name: e.name.clone(),
+            stressors: e.stressors.clone(),
+            units: e.units.clone(),
+            has_f_y: e.f_y.is_some(),
+        })
+        .collect()
+}
+
+fn json_error(file: &str, e: serde_json::Error) -> FormatError {
+    FormatError::file(
+        file,
+        format!("cannot encode the header: {e}"),
+        "report this as a bug of plenum-formats",
+    )
+}
+
+/// The native encoding of `table`, e.g. to embed it with `include_bytes!`.
+pub fn write_native_bytes(table: &MrioTable) -> Result<Vec<u8>> {
+    let p = table.parts();
+    let ext = extension_infos(p);
+    let header = Header {
+        meta: p.meta.clone(),
+        labels: p.labels.clone(),
+        imported_use: p.imported_use.is_some(),
+        blocks: expected_blocks(&p.labels, p.imported_use.is_some(), &ext),
+        extensions: ext,
+    };
+    let h = serde_json::to_vec(&header).map_err(|e| json_error("(native bytes)", e))?;
+    let body = payload(p, false);
+    let pad = (8 - (PREAMBLE + h.len()) % 8) % 8;
+    let mut out = Vec::with_capacity(PREAMBLE + h.len() + pad + body.len() + HASH_LEN);
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&(h.len() as u64).to_le_bytes());
+    out.extend_from_slice(&h);
+    out.extend(std::iter::repeat_n(0u8, pad));
+    out.extend_from_slice(&body);
+    let digest = Sha256::digest(&out);
+    out.extend_from_slice(&digest);
+    Ok(out)
+}
+
+/// Writes `table` to `path` in the native format, atomically.
+pub fn write_native(table: &MrioTable, path: &Path) -> Result<()> {
+    let bytes = write_native_bytes(table)?;
+    write_bytes_atomic(path, &bytes)
+}
+
+/// Reads a native file and validates the table under `policy`.
+pub fn read_native(path: &Path, policy: &ValidationPolicy) -> Result<MrioTable> {
+    let file = name(path);
+    let bytes = std::fs::read(path).map_err(|e| FormatError::io(&file, "read", e))?;
+    decode(&file, &bytes, policy)
+}
+
+/// Reads a table from native bytes (e.g. embedded with `include_bytes!`).
+pub fn read_native_bytes(bytes: &[u8], policy: &ValidationPolicy) -> Result<MrioTable> {
+    decode("(native bytes)", bytes, policy)
+}
+
+/// Reads only the header of a native file: metadata and labels, cheaply.
+pub fn read_native_header(bytes: &[u8]) -> Result<(Metadata, Labels)> {
+    let (h, _) = split("(native bytes)", bytes)?;
+    Ok((h.meta, h.labels))
+}
+
+fn corrupt(file: &str, problem: impl Into<String>) -> FormatError {
+    FormatError::file(
+        file,
+        problem,
+        "the file is damaged or truncated; write it again from its source",
+    )
+}
+
+/// Checks preamble and hash, parses the header; returns it and the payload.
+fn split<'a>(file: &str, bytes: &'a [u8]) -> Result<(Header, &'a [u8])> {
+    if bytes.len() < 8 || bytes[..8] != MAGIC {
+        return Err(FormatError::file(
+            file,
+            "not a plenum native table (the first bytes are not PLENUMTB)",
+            "give a file written by plenum's native writer, or name the table's format",
+        ));
+    }
+    if bytes.len() < PREAMBLE + HASH_LEN {
+        return Err(corrupt(file, format!("only {} bytes", bytes.len())));
+    }
+    let u32_at =
+        |o: usize| u32::from_le_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]);
+    let version = u32_at(8);
+    if version != FORMAT_VERSION {
+        return Err(FormatError::file(
+            file,
+            format!("format version {version}, but this plenum reads version {FORMAT_VERSION}"),
+            if version > FORMAT_VERSION {
+                "use a newer plenum, or write the table again with this one"
+            } else {
+                "write the table again with this plenum"
+            },
+        ));
+    }
+    let flags = u32_at(12);
+    if flags != 0 {
+        return Err(corrupt(file, format!("unknown flags {flags:#x}")));
+    }
+    let (content, stored) = bytes.split_at(bytes.len() - HASH_LEN);
+    let digest = Sha256::digest(content);
+    if digest.as_slice() != stored {
+        return Err(corrupt(
+            file,
+            format!(
+                "content hash mismatch (stored {}, computed {})",
+                hex(stored),
+                hex(&digest)
+            ),
+        ));
+    }
+    let mut hl = [0u8; 8];
+    hl.copy_from_slice(&bytes[16..24]);
+    let h_len = u64::from_le_bytes(hl);
+    let h_end = usize::try_from(h_len)
+        .ok()
+        .and_then(|l| l.checked_add(PREAMBLE))
+        .filter(|&e| e <= content.len())
+        .ok_or_else(|| corrupt(file, format!("header length {h_len} exceeds the file")))?;
+    let header: Header = serde_json::from_slice(&content[PREAMBLE..h_end]).map_err(|e| {
+        corrupt(
+            file,
+            format!(
+                "the header is not valid (JSON line {}, column {}: {e})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let pad = (8 - h_end % 8) % 8;
+    let p_start = h_end + pad;
+    if p_start > content.len() || content[h_end..p_start].iter().any(|b| *b != 0) {
+        return Err(corrupt(file, "bad padding after the header"));
+    }
+    Ok((header, &content[p_start..]))
+}
+
+fn decode(file: &str, bytes: &[u8], policy: &ValidationPolicy) -> Result<MrioTable> {
+    let (h, body) = split(file, bytes)?;
+    // Labels::new re-checks what deserialisation bypassed.
+    let labels = Labels::new(
+        h.labels.regions().to_vec(),
+        h.labels.sectors().to_vec(),
+        h.labels.fd_categories().to_vec(),
+        h.labels.va_components().to_vec(),
+    )
+    .map_err(|e| FormatError::table(file, e))?;
+    let want = expected_blocks(&labels, h.imported_use, &h.extensions);
+    if want != h.blocks {
+        return Err(corrupt(
+            file,
+            "the header's block list does not match its labels",
+        ));
+    }
+    let mut total: usize = 0;
+    for b in &want {
+        total = b
+            .rows
+            .checked_mul(b.cols)
+            .and_then(|c| c.checked_mul(8))
+            .and_then(|c| c.checked_add(total))
+            .ok_or_else(|| corrupt(file, "block sizes overflow"))?;
+    }
+    if total != body.len() {
+        return Err(corrupt(
+            file,
+            format!("the blocks need {total} bytes but {} are there", body.len()),
+        ));
+    }
+    let mut off = 0usize;
+    let mut next = |rows: usize, cols: usize| -> Mat<f64> {
+        let m = Mat::<f64>::from_fn(rows, cols, |i, j| {
+            let o = off + 8 * (j * rows + i);
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&body[o..o + 8]);
+            f64::from_le_bytes(b)
+        });
+        off += 8 * rows * cols;
+        m
+    };
+    let n = labels.n_industries();
+    let nfd = labels.n_fd_columns();
+    let z = next(n, n);
+    let y = next(n, nfd);
+    let xm = next(n, 1);
+    let x = Col::<f64>::from_fn(n, |i| xm[(i, 0)]);
+    let v = next(labels.va_components().len(), n);
+    let imported_use = if h.imported_use {
+        let zm = next(n, n);
+        let ym = next(n, nfd);
+        Some(ImportedUse { z: zm, y: ym })
+    } else {
+        None
+    };
+    let mut extensions = Vec::with_capacity(h.extensions.len());
+    for e in &h.extensions {
+        let f = next(e.stressors.len(), n);
+        let f_y = e.has_f_y.then(|| next(e.stressors.len(), nfd));
+        extensions.push(Extension {
+            name: e.name.clone(),
+            stressors: e.stressors.clone(),
+            units: e.units.clone(),
+            f,
+            f_y,
+        });
+    }
+    let parts = TableParts {
+        meta: h.meta,
+        labels,
+        z,
+        y,
+        x,
+        v,
+        imported_use,
+        extensions,
+    };
+    MrioTable::new(parts, policy).map_err(|e| FormatError::table(file, e))
+}
+
+/// Lower-case hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const D: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(D[(b >> 4) as usize] as char);
+        s.push(D[(b & 15) as usize] as char);
+    }
+    s
+}
+
+#[derive(Serialize)]
+struct HashHeader<'a> {
+    labels: &'a Labels,
+    currency: &'a str,
+    unit: &'a str,
+    imports: ImportTreatment,
+    imported_use: bool,
+    extensions: Vec<ExtensionInfo>,
+}
+
+/// SHA-256 (lower-case hex) of the table's content; see the module docs for
+/// what it covers. Use it in output manifests.
+pub fn table_hash(table: &MrioTable) -> String {
+    let p = table.parts();
+    let hh = HashHeader {
+        labels: &p.labels,
+        currency: &p.meta.currency,
+        unit: &p.meta.unit,
+        imports: p.meta.imports,
+        imported_use: p.imported_use.is_some(),
+        extensions: extension_infos(p),
+    };
+    // Serialising plain strings, vectors and enums cannot fail; an empty
+    // header would still leave the numbers in the hash.
+    let h = serde_json::to_vec(&hh).unwrap_or_default();
+    let mut d = Sha256::new();
+    d.update(b"plenum-table-hash\0v1\0");
+    d.update((h.len() as u64).to_le_bytes());
+    d.update(&h);
+    d.update(payload(p, true));
+    hex(&d.finalize())
+}

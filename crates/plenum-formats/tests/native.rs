@@ -1,0 +1,147 @@
+//! Native format: bit-exact round trips (seeded random tables), determinism,
+//! corruption and version errors, the table hash, and load time.
+
+mod common;
+
+use plenum_formats::native::{
+    read_native, read_native_bytes, read_native_header, table_hash, write_native,
+    write_native_bytes, FORMAT_VERSION, MAGIC,
+};
+use plenum_formats::wiod::read_wiod_dir;
+use plenum_table::{MrioTable, ValidationPolicy};
+
+fn policy() -> ValidationPolicy {
+    ValidationPolicy::lenient(1e-9)
+}
+
+#[test]
+fn round_trip_is_bit_exact_and_deterministic() {
+    for seed in 0..8u64 {
+        let extras = seed % 2 == 0;
+        let t = common::random_table(seed, 1 + seed as usize % 3, 2 + seed as usize, 3, extras);
+        let b = write_native_bytes(&t).unwrap();
+        assert_eq!(&b[..8], &MAGIC);
+        assert_eq!(b.len() % 8, 0);
+        let back = read_native_bytes(&b, &policy()).unwrap();
+        common::assert_bit_identical(&t, &back);
+        assert_eq!(
+            write_native_bytes(&back).unwrap(),
+            b,
+            "seed {seed}: not deterministic"
+        );
+        assert_eq!(table_hash(&t), table_hash(&back));
+    }
+    // −0.0 survives the file (bit-exact), as does a subnormal.
+    let t = common::random_table(42, 2, 3, 2, true);
+    let back = read_native_bytes(&write_native_bytes(&t).unwrap(), &policy()).unwrap();
+    assert_eq!(back.z()[(0, 0)].to_bits(), (-0.0f64).to_bits());
+    assert_eq!(back.z()[(1, 0)], 5e-324);
+}
+
+#[test]
+fn file_round_trip_and_header() {
+    let t = read_wiod_dir(&common::mock("wiod"), &ValidationPolicy::default()).unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("mock.plenum");
+    write_native(&t, &p).unwrap();
+    let back = read_native(&p, &ValidationPolicy::default()).unwrap();
+    common::assert_bit_identical(&t, &back);
+    let (meta, labels) = read_native_header(&std::fs::read(&p).unwrap()).unwrap();
+    assert_eq!(meta.currency, "USD");
+    assert_eq!(labels.regions(), ["AUS", "RoW"]);
+}
+
+#[test]
+fn corruption_and_versions_are_reported() {
+    let t = common::random_table(7, 2, 3, 2, true);
+    let b = write_native_bytes(&t).unwrap();
+    let msg = |bytes: &[u8]| read_native_bytes(bytes, &policy()).unwrap_err().to_string();
+
+    let mut bad = b.clone();
+    let k = bad.len() - 100;
+    bad[k] ^= 1;
+    assert!(msg(&bad).contains("content hash mismatch"), "{}", msg(&bad));
+
+    let mut bad = b.clone();
+    bad[0] = b'X';
+    assert!(msg(&bad).contains("not a plenum native table"));
+
+    let mut bad = b.clone();
+    bad[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+    assert!(msg(&bad).contains("format version 2"), "{}", msg(&bad));
+    assert!(msg(&bad).contains("newer plenum"));
+
+    assert!(msg(&b[..b.len() - 1]).contains("hash mismatch"));
+    assert!(msg(&b[..20]).contains("only 20 bytes"));
+    assert!(msg(b"").contains("not a plenum native table"));
+
+    // A consistent hash over a lying header is still caught.
+    let mut bad = b[..b.len() - 32].to_vec();
+    let hdr = String::from_utf8_lossy(&bad[24..200]).to_string();
+    assert!(hdr.starts_with("{\"meta\""));
+    let pos = bad.windows(5).position(|w| w == b"\"R00\"").map(|p| p + 1);
+    if let Some(p) = pos {
+        bad[p] = b'R';
+        bad[p + 1] = b'0';
+        bad[p + 2] = b'1'; // duplicate region label R01
+    }
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(&bad);
+    bad.extend_from_slice(&h);
+    let m = msg(&bad);
+    assert!(m.contains("R01") && m.contains("twice"), "{m}");
+}
+
+#[test]
+fn table_hash_covers_numbers_and_labels_not_descriptions() {
+    let t = common::random_table(3, 2, 3, 2, true);
+    let h = table_hash(&t);
+    assert_eq!(h.len(), 64);
+    let mut p = t.clone().into_parts();
+    p.meta.name = "renamed".into();
+    p.meta.notes.push("read from elsewhere".into());
+    let renamed = MrioTable::new(p.clone(), &policy()).unwrap();
+    assert_eq!(table_hash(&renamed), h);
+    // −0 and +0 hash alike.
+    p.z[(0, 0)] = 0.0;
+    assert_eq!(
+        table_hash(&MrioTable::new(p.clone(), &policy()).unwrap()),
+        h
+    );
+    // One ulp in one flow changes it (kept balanced through Y and V).
+    let mut q = p.clone();
+    q.extensions[0].f[(1, 1)] = f64::from_bits(q.extensions[0].f[(1, 1)].to_bits() + 1);
+    assert_ne!(table_hash(&MrioTable::new(q, &policy()).unwrap()), h);
+    let mut q = p.clone();
+    q.meta.unit = "billion".into();
+    assert_ne!(table_hash(&MrioTable::new(q, &policy()).unwrap()), h);
+}
+
+/// Pins the hash of the mock WIOD table, so that a change of the canonical
+/// encoding cannot pass unnoticed (manifests would silently change).
+#[test]
+fn table_hash_is_pinned() {
+    let t = read_wiod_dir(&common::mock("wiod"), &ValidationPolicy::default()).unwrap();
+    assert_eq!(
+        table_hash(&t),
+        "2f08d593a68f9193fb08e958e4d87049980bd9448b0d33f6a08557578e16d0a3"
+    );
+}
+
+#[test]
+fn load_time_of_a_200_industry_table() {
+    let t = common::random_table(11, 10, 20, 5, false);
+    let b = write_native_bytes(&t).unwrap();
+    let reps = 20;
+    let t0 = std::time::Instant::now();
+    for _ in 0..reps {
+        let back = read_native_bytes(&b, &policy()).unwrap();
+        assert_eq!(back.n_industries(), 200);
+    }
+    let per = t0.elapsed() / reps;
+    eprintln!(
+        "native: {} bytes for 10 regions x 20 sectors (n = 200); read + validate {:?} per load",
+        b.len(),
+        per
+    );
+}
