@@ -248,6 +248,9 @@ pub struct StepBalance {
     pub delivered_rebuild: f64,
     pub inputs_used_finite: f64,
     pub inputs_delivered_finite: f64,
+    /// Inventory added back when the extended mode clamps a stock at 0
+    /// (a non-critical input used beyond what was held).
+    pub inventory_clamped: f64,
 }
 
 /// What one step produced, in model order.
@@ -447,8 +450,7 @@ impl ArioModel {
             }
         }
         let x: Vec<f64> = (0..n).map(|i| xt[ti[i]]).collect();
-        let steply =
-            p.temporal_units_by_step as f64 / p.iotable_year_to_temporal_unit_factor as f64;
+        let steply = time.dt / p.iotable_year_to_temporal_unit_factor as f64;
         let x0: Vec<f64> = x.iter().map(|v| v * steply).collect();
         let z0 = Mat::<f64>::from_fn(n, n, |i, j| z[(i, j)] * steply);
         let mut y0 = vec![0.0; n * nfd];
@@ -1176,6 +1178,7 @@ impl ArioModel {
         }
         let mut used_total = 0.0;
         let mut delivered_total = 0.0;
+        let mut clamped = 0.0;
         if !close || self.ext.is_some() {
             for k in 0..ns * n {
                 let usev = prod[k / ns] * self.tech[k];
@@ -1194,8 +1197,14 @@ impl ArioModel {
                     used_total += usev;
                     delivered_total += self.s_add[k];
                 }
-                // The extended mode clamps round-off below zero.
-                self.stock[k] = if v < 0.0 { 0.0 } else { v };
+                // The extended mode clamps at zero: a non-critical input can
+                // be short without stopping production.
+                if v < 0.0 {
+                    clamped -= v;
+                    self.stock[k] = 0.0;
+                } else {
+                    self.stock[k] = v;
+                }
             }
         }
         self.last_balance = StepBalance {
@@ -1205,6 +1214,7 @@ impl ArioModel {
             delivered_rebuild: 0.0,
             inputs_used_finite: used_total,
             inputs_delivered_finite: delivered_total,
+            inventory_clamped: clamped,
         };
         let nfd = self.nfd;
         let nf = self.layout.fd_categories.len();

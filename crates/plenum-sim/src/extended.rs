@@ -15,7 +15,7 @@
 //! - **critical and non-critical inputs** (Pichler et al. 2022): with
 //!   r_sj = min(1, N_sj / C_sj) the inventory ratio of input s in industry
 //!   j, x_j = x^Opt_j · min( min_{s critical} r_sj,
-//!   1 − Σ_{s non-critical} w_sj (1 − r_sj), min_{s critical} N_sj/(a_sj x^Opt_j) ),
+//!   1 − Σ_{s non-critical} w_sj (1 − r_sj) ),
 //!   w_sj = a_sj / Σ_s a_sj the input's share. By default an input is
 //!   critical for an industry when it is at least `critical_share` (5 %) of
 //!   its intermediate inputs; `[[critical_input]]` entries override;
@@ -374,9 +374,6 @@ impl Extended {
                 };
                 if self.critical[k] {
                     crit = crit.min(r);
-                    if need > 0.0 {
-                        crit = crit.min(m.stock[k] / need);
-                    }
                 } else {
                     loss += self.weight[k] * (1.0 - r);
                 }

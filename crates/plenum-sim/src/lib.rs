@@ -31,6 +31,7 @@ pub mod error;
 pub mod event;
 pub mod extended;
 pub mod params;
+pub mod shocks;
 pub mod spec;
 pub mod trajectory;
 
@@ -43,5 +44,6 @@ pub use extended::{
     StateView, TradeRestriction,
 };
 pub use params::{ArioParams, OrderType};
+pub use shocks::{build_extended, parse_shocks_file, ShocksFile};
 pub use spec::{build_ario, parse_event_file, resolve_event, EventFile};
 pub use trajectory::{TidyRow, Trajectory, VARIABLES};
