@@ -351,6 +351,34 @@ mod lapack {
         );
     }
 
+    /// Stack of the thread that runs each OpenBLAS call. OpenBLAS's threaded
+    /// getrf keeps per-thread job tables on the stack (MAX_CPU_NUMBER² cache
+    /// lines, over 2 MiB for Debian's build), which overflows the 2 MiB stacks
+    /// of Rust's spawned threads (seen as SIGSEGV in `cargo test`). A scoped
+    /// thread with a large stack costs microseconds against an O(n³) call.
+    const LAPACK_STACK: usize = 64 << 20;
+
+    fn on_big_stack<T: Send>(
+        f: impl FnOnce() -> Result<T, IoMathError> + Send,
+    ) -> Result<T, IoMathError> {
+        std::thread::scope(|scope| {
+            let handle = std::thread::Builder::new()
+                .name("plenum-openblas".into())
+                .stack_size(LAPACK_STACK)
+                .spawn_scoped(scope, f)
+                .map_err(|e| IoMathError::Invalid {
+                    what: "OpenBLAS call".into(),
+                    message: format!(
+                        "could not start its thread ({e}); free memory or use Backend::Faer"
+                    ),
+                })?;
+            match handle.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+
     fn int(what: &'static str, v: usize) -> Result<i32, IoMathError> {
         i32::try_from(v).map_err(|_| IoMathError::TooLarge { what, value: v })
     }
@@ -376,7 +404,11 @@ mod lapack {
         Mat::from_fn(m.nrows(), m.ncols(), |i, j| m[(i, j)])
     }
 
-    pub(super) fn factor(mut m: Mat<f64>) -> Result<LuFactors, IoMathError> {
+    pub(super) fn factor(m: Mat<f64>) -> Result<LuFactors, IoMathError> {
+        on_big_stack(move || factor_here(m))
+    }
+
+    fn factor_here(mut m: Mat<f64>) -> Result<LuFactors, IoMathError> {
         let n = int("the matrix to factor", m.nrows())?;
         let lda = int("the matrix to factor", ld(m.as_ref()).unwrap_or(m.nrows()))?;
         let mut ipiv = vec![0i32; m.nrows()];
@@ -401,6 +433,15 @@ mod lapack {
     }
 
     pub(super) fn solve(
+        lu: MatRef<'_, f64>,
+        ipiv: &[i32],
+        rhs: MatMut<'_, f64>,
+        transpose: bool,
+    ) -> Result<(), IoMathError> {
+        on_big_stack(move || solve_here(lu, ipiv, rhs, transpose))
+    }
+
+    fn solve_here(
         lu: MatRef<'_, f64>,
         ipiv: &[i32],
         mut rhs: MatMut<'_, f64>,
@@ -462,7 +503,11 @@ mod lapack {
         Ok(())
     }
 
-    pub(super) fn inverse(mut lu: Mat<f64>, ipiv: &[i32]) -> Result<Mat<f64>, IoMathError> {
+    pub(super) fn inverse(lu: Mat<f64>, ipiv: &[i32]) -> Result<Mat<f64>, IoMathError> {
+        on_big_stack(move || inverse_here(lu, ipiv))
+    }
+
+    fn inverse_here(mut lu: Mat<f64>, ipiv: &[i32]) -> Result<Mat<f64>, IoMathError> {
         if lu.nrows() == 0 {
             return Ok(lu);
         }

@@ -150,6 +150,13 @@ impl Leontief {
         self.factors.inverse()
     }
 
+    /// The row permutation of the factorisation: entry i is the row of
+    /// I − A that partial pivoting moved to row i. The identity for a
+    /// productive A (no interchanges, see [`crate::backend`]).
+    pub fn row_permutation(&self) -> Vec<usize> {
+        self.factors.row_perm()
+    }
+
     /// Rebuilds I − A from the factors, Pᵀ L U, for checking the
     /// factorisation.
     pub fn reconstruct(&self) -> Mat<f64> {
