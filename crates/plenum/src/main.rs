@@ -1,1 +1,28 @@
-fn main() {}
+//! The `plenum` binary: parses flags, runs a command, and maps errors to
+//! exit codes. Everything else lives in the library crates and in `cmd`.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod cli;
+mod cmd;
+mod embedded;
+mod output;
+mod progress;
+mod source;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cmd::dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // One clear message: the error and its causes, no backtrace.
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

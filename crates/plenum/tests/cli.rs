@@ -1,0 +1,247 @@
+//! End-to-end tests of the `plenum` binary: the README's main command,
+//! reproducibility, and clear errors (never a panic) on bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn plenum(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plenum"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Asserts a clean failure: non-zero exit, an `error:` line, no panic.
+fn assert_clean_error(o: &Output, needles: &[&str]) {
+    let e = stderr(o);
+    assert!(
+        !o.status.success(),
+        "expected failure, got success; stderr: {e}"
+    );
+    assert!(
+        e.starts_with("error: "),
+        "stderr should start with `error: `: {e}"
+    );
+    assert!(!e.contains("panicked"), "panic on user input: {e}");
+    for n in needles {
+        assert!(e.contains(n), "stderr lacks {n:?}: {e}");
+    }
+}
+
+fn shared_data() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("SKIPPED: ../shared/data not found");
+        None
+    }
+}
+
+#[test]
+fn table_info_on_embedded_default() {
+    let o = plenum(&["table", "info"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.contains("plenum-default-2022"), "{s}");
+    assert!(s.contains("10 regions × 24 sectors"), "{s}");
+    for sector in ["C26", "C28", "J62_63", "F", "L", "K", "O"] {
+        assert!(
+            s.split_whitespace().any(|w| w == sector),
+            "sector {sector} missing: {s}"
+        );
+    }
+}
+
+#[test]
+fn run_writes_outputs_and_is_bit_identical() {
+    let d = tempfile::tempdir().unwrap();
+    let a = d.path().join("a");
+    let b = d.path().join("b");
+    for dir in [&a, &b] {
+        let o = plenum(&["run", "--out", dir.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.contains(&"manifest.json".to_string()), "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with(".csv")), "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with(".parquet")), "{names:?}");
+    for n in &names {
+        assert!(!n.starts_with('.'), "temporary file left behind: {n}");
+        let x = std::fs::read(a.join(n)).unwrap();
+        let y = std::fs::read(b.join(n)).unwrap();
+        assert!(x == y, "{n} differs between two runs");
+    }
+    let manifest = std::fs::read_to_string(a.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"plenum_version\""), "{manifest}");
+    assert!(manifest.contains("\"table_hash\""), "{manifest}");
+}
+
+#[test]
+fn analyze_tidy_csv_is_long_format() {
+    let d = tempfile::tempdir().unwrap();
+    let o = plenum(&[
+        "analyze",
+        "--out",
+        d.path().to_str().unwrap(),
+        "--tidy",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(d.path().join("industries.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("region,sector,variable,value"));
+    // 240 industries × 11 variables.
+    assert_eq!(lines.count(), 240 * 11);
+    // Output multipliers are at least 1 (an identity of productive tables).
+    for line in csv.lines().filter(|l| l.contains(",output_multiplier,")) {
+        let v: f64 = line.rsplit(',').next().unwrap().parse().unwrap();
+        assert!(v >= 1.0 - 1e-12, "{line}");
+    }
+}
+
+#[test]
+fn missing_table_is_a_clear_error() {
+    let o = plenum(&["table", "info", "no/such/table.plenum"]);
+    assert_clean_error(&o, &["no/such/table.plenum"]);
+}
+
+#[test]
+fn unknown_format_asks_for_format_flag() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("table.txt");
+    std::fs::write(&p, "hello").unwrap();
+    let o = plenum(&["table", "info", p.to_str().unwrap()]);
+    assert_clean_error(&o, &["--format"]);
+}
+
+#[test]
+fn corrupted_native_file_is_a_clear_error() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("bad.plenum");
+    let mut bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/default/default.plenum"),
+    )
+    .unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&p, &bytes).unwrap();
+    let o = plenum(&["table", "info", p.to_str().unwrap()]);
+    assert_clean_error(&o, &["bad.plenum"]);
+}
+
+#[test]
+fn aggregate_with_bad_concordance_names_the_line() {
+    let d = tempfile::tempdir().unwrap();
+    let conc = d.path().join("regions.csv");
+    std::fs::write(&conc, "source,group\nCHN,ASIA\nUSA,WEST\nCHN,WEST\n").unwrap();
+    let out = d.path().join("agg.plenum");
+    let o = plenum(&[
+        "table",
+        "aggregate",
+        "--regions",
+        conc.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_clean_error(&o, &["regions.csv line 4", "\"CHN\""]);
+    assert!(!out.exists(), "no output on error");
+}
+
+#[test]
+fn aggregate_then_info_round_trip() {
+    let d = tempfile::tempdir().unwrap();
+    let conc = d.path().join("regions.csv");
+    let mut text = String::from("source,group\n");
+    for r in [
+        "CHN",
+        "USA",
+        "JPN",
+        "KOR",
+        "TWN",
+        "DEU",
+        "NLD",
+        "EU_REST",
+        "APAC_REST",
+        "ROW",
+    ] {
+        let g = if r == "CHN" { "CHN" } else { "WORLD" };
+        text.push_str(&format!("{r},{g}\n"));
+    }
+    std::fs::write(&conc, text).unwrap();
+    let out = d.path().join("agg.plenum");
+    let o = plenum(&[
+        "table",
+        "aggregate",
+        "--regions",
+        conc.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = plenum(&["table", "info", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("2 regions × 24 sectors"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn help_has_examples() {
+    let o = plenum(&["--help"]);
+    assert!(stdout(&o).contains("Examples:"));
+    let o = plenum(&["table", "build", "--help"]);
+    assert!(stdout(&o).contains("Examples:"));
+}
+
+#[test]
+fn wiod_info_on_real_table() {
+    let Some(data) = shared_data() else { return };
+    let p = data.join("wiod-2013-wiot2011");
+    let o = plenum(&["table", "info", p.to_str().unwrap(), "--allow-zero-output"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("41 regions × 35 sectors"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// The committed default table is exactly what the documented command makes.
+#[test]
+fn default_table_rebuilds_identically() {
+    let Some(data) = shared_data() else { return };
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("default.plenum");
+    let o = plenum(&[
+        "table",
+        "build",
+        "--data",
+        data.to_str().unwrap(),
+        "--default",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let committed = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/default/default.plenum"),
+    )
+    .unwrap();
+    let rebuilt = std::fs::read(&out).unwrap();
+    assert!(committed == rebuilt, "the committed default table differs from a rebuild; rerun the command in data/default/PROVENANCE.md");
+}
