@@ -1,9 +1,12 @@
 //! The dynamic engine of plenum.
 //!
-//! Part 1 is an adaptive regional input-output (ARIO) model (Hallegatte
-//! 2008, 2014) whose ARIO mode reproduces BoARIO 0.7.2's `ARIOPsiModel`
-//! step for step ([`ario`]), driven by BoARIO-style events ([`event`],
-//! parsed from TOML by [`spec`]) and producing a [`Trajectory`].
+//! The ARIO mode is an adaptive regional input-output model (Hallegatte
+//! 2008, 2014) that reproduces BoARIO 0.7.2's `ARIOPsiModel` step for step
+//! ([`ario`]), driven by BoARIO-style events ([`event`], parsed from TOML by
+//! [`spec`]) and producing a [`Trajectory`]. The extended mode
+//! ([`extended`], parsed by [`shocks`]) reuses the same state and adds trade
+//! restrictions, critical inputs, capacity and final-demand paths, steps of
+//! a day or a quarter, hooks and ensembles.
 //!
 //! The engine does no I/O: event files are parsed from `&str`, tables come
 //! in as validated [`plenum_table::MrioTable`]s and trajectories go out as
@@ -47,3 +50,30 @@ pub use params::{ArioParams, OrderType};
 pub use shocks::{build_extended, parse_shocks_file, ShocksFile};
 pub use spec::{build_ario, parse_event_file, resolve_event, EventFile};
 pub use trajectory::{TidyRow, Trajectory, VARIABLES};
+
+/// `plenum simulate ario --mrio FOLDER --event EVENT.toml --steps N`: parses
+/// the event file `text` (named `file` in messages), builds the ARIO model
+/// of `table` and runs `steps` steps, recording inventories.
+pub fn simulate_ario(
+    table: &plenum_table::MrioTable,
+    text: &str,
+    file: &str,
+    steps: usize,
+) -> Result<Trajectory> {
+    let f = parse_event_file(text, file)?;
+    let mut m = build_ario(table, &f)?;
+    m.run(steps, true)
+}
+
+/// `plenum simulate --table T --shocks SHOCKS.toml --steps N`: the extended
+/// mode (see [`shocks`]).
+pub fn simulate_shocks(
+    table: &plenum_table::MrioTable,
+    text: &str,
+    file: &str,
+    steps: usize,
+) -> Result<Trajectory> {
+    let f = parse_shocks_file(text, file)?;
+    let mut m = build_extended(table, &f)?;
+    m.run(steps, true)
+}
