@@ -123,14 +123,6 @@ pub fn accounts(
         (n, r_n),
         "industries × regions (final demand summed over categories)",
     )?;
-    if let Some(f) = f_y_agg {
-        check_shape(
-            "F_Y_agg",
-            (f.nrows(), f.ncols()),
-            (k, r_n),
-            "stressors × regions (F_Y summed over categories)",
-        )?;
-    }
     let use_solves = match route {
         AccountsRoute::Solve => true,
         AccountsRoute::Inverse => false,
@@ -210,6 +202,14 @@ fn assemble(
     let k = s.nrows();
     let r_n = dims.n_regions;
     let ns = dims.n_sectors;
+    if let Some(f) = f_y_agg {
+        check_shape(
+            "F_Y_agg",
+            (f.nrows(), f.ncols()),
+            (k, r_n),
+            "stressors × regions (F_Y summed over categories)",
+        )?;
+    }
     let mut d_cba = Mat::<f64>::zeros(k, n);
     let mut d_imp = Mat::<f64>::zeros(k, n);
     for p in 0..r_n {

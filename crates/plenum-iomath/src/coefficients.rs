@@ -1,7 +1,7 @@
 //! Coefficients: flows divided by the output of the industry that uses them.
 //!
 //! ```text
-//!     A = Z x̂⁻¹    a_ij = z_ij / x_j     technical coefficients (M&B eq. 2.4; pymrio calc_A)
+//!     A = Z x̂⁻¹    a_ij = z_ij / x_j     technical coefficients (M&B §2.2; pymrio calc_A)
 //!     S = F x̂⁻¹    s_kj = f_kj / x_j     stressor coefficients  (pymrio calc_S)
 //!     v = V x̂⁻¹    v_kj = v_kj / x_j     value-added coefficients (M&B §2.3, "v_c")
 //! ```

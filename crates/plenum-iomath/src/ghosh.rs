@@ -6,8 +6,8 @@
 //! inverse":
 //!
 //! ```text
-//!     B = x̂⁻¹ Z          b_ij = z_ij / x_i        (M&B eq. 12.1)
-//!     G = (I − B)⁻¹                               (M&B eq. 12.4)
+//!     B = x̂⁻¹ Z          b_ij = z_ij / x_i        (M&B §12.1)
+//!     G = (I − B)⁻¹                               (M&B §12.1)
 //!     x' = v' G                                    (supply-driven model)
 //! ```
 //!

@@ -1,7 +1,7 @@
 //! The Leontief system: factor I − A once, solve many times.
 //!
 //! With A the technical coefficients, the quantity model (Miller & Blair
-//! 2009, eqs. 2.9–2.11) is
+//! 2009, §2.3) is
 //!
 //! ```text
 //!     x = A x + y   ⇔   (I − A) x = y   ⇔   x = L y,   L = (I − A)⁻¹

@@ -1,7 +1,7 @@
 //! Gross output from final demand, by solving the Leontief system.
 //!
 //! ```text
-//!     (I − A) x = y,   y = Y·1   (M&B eq. 2.10; pymrio calc_x_from_L: x = L y)
+//!     (I − A) x = y,   y = Y·1   (M&B §2.3; pymrio calc_x_from_L: x = L y)
 //! ```
 //!
 //! x is found by one triangular solve pair with the LU factors of I − A

@@ -12,9 +12,10 @@
 //! O[p, r] is the value added generated in region p by the final demand of
 //! region r (value added in trade; Johnson & Noguera 2012, the TiVA
 //! "domestic value added in foreign final demand" for p ≠ r). In a balanced
-//! table without separately recorded imported uses, 1'V = x' − 1'Z, so Σ_r total[r] = 1'V·1 = 1'Y·1: world value added
-//! equals world final demand (M&B eq. 2.14 summed over regions), which the
-//! tests check. X_R takes R solves with the factors of I − A.
+//! table without separately recorded imported uses, 1'V = x' − 1'Z, hence
+//! v_c' L = 1' and the totals over regions sum to 1'V·1 = 1'Y·1: world value
+//! added equals world final demand (the GDP identity of M&B §2.3 summed over
+//! regions), which the tests check. X_R takes R solves with the factors of I − A.
 //!
 //! This is exactly the D_cba_reg of an extension whose coefficients are
 //! V_c (see [`crate::accounts`]), computed here in the cheaper form that
