@@ -33,6 +33,8 @@ pub enum Command {
     Table(TableCommand),
     /// Static input-output analysis: multipliers, footprints, linkages, trade.
     Analyze(AnalyzeArgs),
+    /// The dynamic engine: BoARIO-exact ARIO runs and the export-control mechanisms.
+    Simulate(crate::cmd::simulate::SimulateArgs),
 }
 
 /// Where a table comes from: a path (with its format) or the embedded default.

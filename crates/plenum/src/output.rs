@@ -71,6 +71,19 @@ impl OutDir {
         Ok(())
     }
 
+    /// Writes a typed tidy frame as `<stem>.csv` and/or `<stem>.parquet`.
+    pub fn write_tidy(&self, stem: &str, tidy: &plenum_formats::tidy::TidyFrame) -> Result<()> {
+        if matches!(self.format, TidyFormat::Csv | TidyFormat::Both) {
+            plenum_formats::tidy::write_csv(tidy, &self.dir.join(format!("{stem}.csv")))?;
+            self.files.borrow_mut().push(format!("{stem}.csv"));
+        }
+        if matches!(self.format, TidyFormat::Parquet | TidyFormat::Both) {
+            plenum_formats::tidy::write_parquet(tidy, &self.dir.join(format!("{stem}.parquet")))?;
+            self.files.borrow_mut().push(format!("{stem}.parquet"));
+        }
+        Ok(())
+    }
+
     /// Writes `manifest.json`: plenum version, the input table's hash, the
     /// command, scenario hashes and the seed.
     pub fn manifest(

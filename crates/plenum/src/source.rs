@@ -160,17 +160,21 @@ pub fn load(arg: &TableArg) -> Result<Loaded> {
         Source::File { path, format } => {
             let p = path.as_path();
             let table = match format {
-                Format::Wiod => plenum_formats::wiod::read_wiod_dir(
-                    p,
-                    &policy(arg, plenum_formats::wiod::default_policy())?,
-                )?,
+                Format::Wiod => {
+                    let pol = policy(arg, plenum_formats::wiod::default_policy())?;
+                    plenum_formats::wiod::read_wiod_dir(p, &pol)?
+                }
                 Format::Native => {
                     plenum_formats::native::read_native(p, &policy(arg, native_policy())?)?
                 }
-                Format::OecdNiot => plenum_formats::oecd_national::read_oecd_national_table(
-                    p,
-                    &policy(arg, plenum_formats::oecd_national::default_policy())?,
-                )?,
+                Format::Pymrio => {
+                    let pol = policy(arg, plenum_formats::pymrio::default_policy())?;
+                    plenum_formats::pymrio::read_pymrio(p, &pol)?
+                }
+                Format::OecdNiot => {
+                    let pol = policy(arg, plenum_formats::oecd_national::default_policy())?;
+                    plenum_formats::oecd_national::read_oecd_national_table(p, &pol)?
+                }
                 other => bail!(
                     "reading the {} format is not wired into the CLI yet",
                     other.name()

@@ -6,6 +6,7 @@ use crate::cli::{Cli, Command};
 
 pub mod analyze;
 pub mod run;
+pub mod simulate;
 pub mod table;
 
 pub fn dispatch(cli: Cli) -> Result<()> {
@@ -13,5 +14,6 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(args) => run::run(args),
         Command::Table(cmd) => table::table(cmd),
         Command::Analyze(args) => analyze::analyze(args),
+        Command::Simulate(args) => simulate::simulate(args),
     }
 }

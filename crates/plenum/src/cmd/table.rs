@@ -140,7 +140,7 @@ fn t_policy(t: &MrioTable) -> ValidationPolicy {
 fn write(t: &MrioTable, to: OutputFormat, out: &Path) -> Result<()> {
     match to {
         OutputFormat::Native => plenum_formats::native::write_native(t, out)?,
-        OutputFormat::Pymrio => anyhow::bail!("pymrio writer pending"),
+        OutputFormat::Pymrio => plenum_formats::pymrio::write_folder(t, out)?,
     }
     Ok(())
 }

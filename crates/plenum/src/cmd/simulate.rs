@@ -1,0 +1,224 @@
+//! `plenum simulate ario` (BoARIO's inputs, BoARIO's numbers) and
+//! `plenum simulate --shocks` (the extended mechanisms: trade restrictions,
+//! critical inputs, capacity and final-demand paths).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use plenum_formats::tidy::{KeyColumn, TidyFrame};
+use plenum_sim::Trajectory;
+use plenum_table::MrioTable;
+
+use crate::cli::{TableArg, TidyFormat};
+use crate::output::OutDir;
+use crate::source;
+
+const SIM_EXAMPLES: &str = "Examples:
+  plenum simulate --shocks examples/shocks/chip-controls.toml --steps 8 --out out/sim
+  plenum simulate ario --mrio crates/plenum-sim/tests/golden/test_mrio/mrio --event event.toml --steps 365 --out out/ario
+
+The shocks file is documented in docs/engine.md (\"Mechanisms beyond ARIO\"); the event file of
+`simulate ario` uses BoARIO's own argument names (docs/engine.md, \"The event file\").";
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, after_help = SIM_EXAMPLES)]
+pub struct SimulateArgs {
+    #[command(subcommand)]
+    pub mode: Option<SimulateMode>,
+    #[command(flatten)]
+    pub input: TableArg,
+    /// The shocks file (TOML): trade restrictions, critical inputs, capacity and demand paths, events.
+    #[arg(long, value_name = "TOML")]
+    pub shocks: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: SimOutArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SimOutArgs {
+    /// Number of steps to simulate (the step length is set in the shocks/event file).
+    #[arg(long, default_value_t = 365)]
+    pub steps: usize,
+    /// Folder for the tidy trajectories (step, region, sector, variable, value).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = TidyFormat::Csv)]
+    pub tidy: TidyFormat,
+    /// Do not record inventories (inputs_stocks), which are S × n numbers per step.
+    #[arg(long)]
+    pub no_stocks: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimulateMode {
+    /// Run BoARIO's inputs directly: a pymrio folder and a BoARIO-style event file
+    /// (ARIOPsiModel, reproduced step for step).
+    #[command(after_help = SIM_EXAMPLES)]
+    Ario {
+        /// A pymrio folder (save_all, txt), as BoARIO reads it.
+        #[arg(long, value_name = "FOLDER")]
+        mrio: PathBuf,
+        /// Event file (TOML) with `[model]` and `[[event]]` tables named as BoARIO's arguments.
+        #[arg(long, value_name = "TOML")]
+        event: PathBuf,
+        #[command(flatten)]
+        common: SimOutArgs,
+    },
+}
+
+fn read_text(p: &Path) -> Result<(String, String)> {
+    let text =
+        std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+    Ok((text, p.display().to_string()))
+}
+
+pub fn simulate(args: SimulateArgs) -> Result<()> {
+    match args.mode {
+        Some(SimulateMode::Ario {
+            mrio,
+            event,
+            common,
+        }) => {
+            let policy = plenum_formats::pymrio::default_policy();
+            let table = plenum_formats::pymrio::read_pymrio(&mrio, &policy)?;
+            let (text, name) = read_text(&event)?;
+            let file = plenum_sim::parse_event_file(&text, &name)?;
+            let mut model = plenum_sim::build_ario(&table, &file)?;
+            let pb = crate::progress::spinner("simulating");
+            let traj = model.run(common.steps, !common.no_stocks)?;
+            pb.finish_and_clear();
+            finish(
+                &table,
+                &traj,
+                &common,
+                "simulate ario",
+                &[(name, plenum_formats::tidy::sha256_hex(text.as_bytes()))],
+            )
+        }
+        None => {
+            let Some(shocks) = &args.shocks else {
+                anyhow::bail!("give a shocks file with --shocks FILE (see docs/engine.md), or use `plenum simulate ario` for BoARIO's inputs");
+            };
+            let loaded = source::load(&args.input)?;
+            let (text, name) = read_text(shocks)?;
+            let file = plenum_sim::parse_shocks_file(&text, &name)?;
+            let mut model = plenum_sim::build_extended(&loaded.table, &file)?;
+            let pb = crate::progress::spinner("simulating");
+            let traj = model.run(args.common.steps, !args.common.no_stocks)?;
+            pb.finish_and_clear();
+            finish(
+                &loaded.table,
+                &traj,
+                &args.common,
+                "simulate",
+                &[(name, plenum_formats::tidy::sha256_hex(text.as_bytes()))],
+            )
+        }
+    }
+}
+
+/// Prints the summary and writes the tidy trajectory.
+fn finish(
+    table: &MrioTable,
+    traj: &Trajectory,
+    common: &SimOutArgs,
+    command: &str,
+    inputs: &[(String, String)],
+) -> Result<()> {
+    print!("{}", summary(traj));
+    if let Some(dir) = &common.out {
+        let out = OutDir::create(dir, common.tidy)?;
+        out.write_tidy("trajectory", &tidy(traj)?)?;
+        out.manifest(table, command, inputs, None)?;
+        eprintln!("wrote {}", dir.display());
+    }
+    Ok(())
+}
+
+fn tidy(traj: &Trajectory) -> Result<TidyFrame> {
+    let mut step = Vec::new();
+    let mut region = Vec::new();
+    let mut sector = Vec::new();
+    let mut variable = Vec::new();
+    let mut value = Vec::new();
+    for r in traj.tidy_rows() {
+        step.push(r.step as i64);
+        region.push(r.region.to_string());
+        sector.push(r.sector.to_string());
+        variable.push(r.variable.into_owned());
+        value.push(r.value);
+    }
+    Ok(TidyFrame::new(
+        vec![
+            ("step".into(), KeyColumn::Int(step)),
+            ("region".into(), KeyColumn::Text(region)),
+            ("sector".into(), KeyColumn::Text(sector)),
+            ("variable".into(), KeyColumn::Text(variable)),
+        ],
+        value,
+    )?)
+}
+
+/// Per region: production at the trough relative to the first step, when,
+/// at the end, and unmet final demand summed over the run.
+fn summary(traj: &Trajectory) -> String {
+    let mut s = String::new();
+    let ns = traj.sectors.len();
+    let steps = traj.n_steps();
+    let _ = writeln!(
+        s,
+        "{} steps; inventories ever constraining production: {}\n",
+        steps,
+        if traj.had_shortage { "yes" } else { "no" }
+    );
+    let _ = writeln!(
+        s,
+        "{:<16} {:>12} {:>10} {:>12} {:>18}",
+        "region", "trough %", "at step", "final %", "unmet final dem."
+    );
+    if steps == 0 {
+        return s;
+    }
+    for (r, name) in traj.regions.iter().enumerate() {
+        let total = |t: usize| {
+            traj.production_realised[t][r * ns..(r + 1) * ns]
+                .iter()
+                .sum::<f64>()
+        };
+        let base = total(0);
+        let (mut lo, mut at) = (f64::INFINITY, 0);
+        for t in 0..steps {
+            let v = total(t);
+            if v < lo {
+                lo = v;
+                at = t;
+            }
+        }
+        let unmet: f64 = (0..steps)
+            .map(|t| {
+                traj.final_demand_unmet[t][r * ns..(r + 1) * ns]
+                    .iter()
+                    .sum::<f64>()
+            })
+            .sum();
+        let pct = |v: f64| {
+            if base != 0.0 {
+                100.0 * v / base
+            } else {
+                f64::NAN
+            }
+        };
+        let _ = writeln!(
+            s,
+            "{:<16} {:>12.3} {:>10} {:>12.3} {:>18.4e}",
+            name,
+            pct(lo),
+            at,
+            pct(total(steps - 1)),
+            unmet
+        );
+    }
+    s
+}
