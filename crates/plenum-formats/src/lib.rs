@@ -5,6 +5,9 @@
 //! | [`wiod`] | WIOD 2013-release world table (CSV, gz) | yes | |
 //! | [`oecd_national`] | OECD national IOTs, `TTL_` layout | yes | |
 //! | [`native`] | plenum's own binary format (`.plenum`) | yes | yes |
+//! | [`pymrio`] | pymrio's saved folder (`save_all`, txt or parquet) | yes | yes (txt) |
+//! | [`concordance`] | concordance CSV (label, group) | yes | |
+//! | [`tidy`] | long-format outputs (CSV, Parquet) and `manifest.json` | | yes |
 //!
 //! Every reader returns a validated [`plenum_table::MrioTable`], built under
 //! the caller's [`plenum_table::ValidationPolicy`]; readers of rounded
@@ -19,6 +22,8 @@ pub mod error;
 mod industry_labels;
 pub mod native;
 pub mod oecd_national;
+pub mod pymrio;
+mod pymrio_parquet;
 mod text;
 pub mod tidy;
 pub mod wiod;

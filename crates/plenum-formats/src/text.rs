@@ -49,7 +49,6 @@ impl TextOptions {
         delimiter: b',',
         comment: None,
     };
-    #[allow(dead_code)] // used by the pymrio reader
     pub const TSV: Self = Self {
         delimiter: b'\t',
         comment: None,

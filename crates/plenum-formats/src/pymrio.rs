@@ -1,0 +1,978 @@
+//! Reader and writer of pymrio's saved folders (`IOSystem.save_all`, text
+//! format, pymrio 0.7.0).
+//!
+//! A folder holds `file_parameters.json` (`"systemtype": "IOSystem"` and,
+//! per table, its file name, `nr_index_col` and `nr_header`),
+//! `metadata.json`, and tab-separated tables written by pandas `to_csv`:
+//!
+//! | file | index (rows) | header (columns) | plenum |
+//! |---|---|---|---|
+//! | `Z.txt` | region, sector | region, sector | Z |
+//! | `Y.txt` | region, sector | region, category | Y |
+//! | `x.txt` | region, sector | `indout` | x; if absent, x = Z·1 + Y·1 |
+//! | `unit.txt` | region, sector | `unit` | `meta.currency`, `meta.unit` |
+//! | `A.txt`, `L.txt`, … | | | ignored (derived) |
+//! | `<ext>/F.txt` | stressor levels | region, sector | extension F |
+//! | `<ext>/F_Y.txt` | stressor levels | region, category | extension F_Y |
+//! | `<ext>/unit.txt` | stressor levels | `unit` | extension units |
+//!
+//! A table with `nr_header` = h levels of column labels is written by pandas
+//! as h header lines (the level's name, blanks under the other index
+//! columns, then the labels), then, when h > 1, one line with the index
+//! names; then one line per row: its index labels and its values.
+//!
+//! pymrio has no value-added block. By default V is derived as the one
+//! component `VA` = x' − 1'Z (so the column balance holds by construction)
+//! and every extension, `factor_inputs` included, is kept as an extension.
+//! [`ValueAdded::FromExtension`] takes V from an extension instead (its
+//! stressors become the components, and it is removed from the extensions).
+//! Stressors with several index levels (pymrio's `stressor, compartment`)
+//! become one label, the levels joined by `" | "`.
+//!
+//! The writer writes the same layout, numbers in Rust's shortest
+//! round-trip form (pandas ≥ 2 parses them to the same bits), V as the
+//! extension `factor_inputs` (index `inputtype`) unless the table already has
+//! an extension of that folder name, and `x.txt`. Reading a written folder
+//! with `ValueAdded::FromExtension("Factor Inputs")` gives back the table bit
+//! for bit. Each file is written atomically; the folder as a whole is not.
+//! A table with imported uses kept apart (Z_m, Y_m) cannot be written:
+//! pymrio has no place for them.
+//!
+//! The parquet variant (`save_all(table_format="parquet")`) stores column
+//! labels as Python tuple reprs and the index as trailing columns, with
+//! pandas metadata in the schema: see [`read_pymrio`], which reads it too.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use plenum_table::table::ImportTreatment;
+use plenum_table::{
+    Col, Extension, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy,
+    ZeroOutputPolicy,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::atomic::write_bytes_atomic;
+use crate::error::{FormatError, Result};
+use crate::text::{name, parse_number, read_path, Row, TextOptions};
+
+/// Where V comes from when reading a pymrio folder.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ValueAdded {
+    /// One component `VA` = x' − 1'Z; all extensions kept.
+    #[default]
+    Derived,
+    /// V = F of the extension of this name (pymrio's `name`, e.g.
+    /// `"Factor Inputs"`, or its folder name, e.g. `factor_inputs`); the
+    /// extension is not kept.
+    FromExtension(String),
+}
+
+/// Options of [`read_pymrio_with`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PymrioReadOptions {
+    pub value_added: ValueAdded,
+}
+
+/// A policy for pymrio folders: pymrio writes 12 significant digits by
+/// default, so balances hold to about 1e-11; zero-output industries are
+/// accepted as absent.
+pub fn default_policy() -> ValidationPolicy {
+    ValidationPolicy {
+        balance_rtol: Some(1e-8),
+        zero_output: ZeroOutputPolicy::TreatAsAbsent,
+        ..ValidationPolicy::default()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct FileEntry {
+    name: String,
+    nr_index_col: serde_json::Value,
+    nr_header: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct FilePara {
+    files: BTreeMap<String, FileEntry>,
+    systemtype: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+}
+
+const FILEPARA: &str = "file_parameters.json";
+
+fn read_filepara(dir: &Path) -> Result<FilePara> {
+    let p = dir.join(FILEPARA);
+    let f = name(&p);
+    let text = std::fs::read_to_string(&p).map_err(|e| FormatError::io(&f, "read", e))?;
+    serde_json::from_str(&text).map_err(|e| FormatError::Layout {
+        file: f,
+        line: e.line() as u64,
+        problem: format!("not a pymrio file-parameters file: {e}"),
+        fix: "give a folder written by pymrio's save/save_all".into(),
+    })
+}
+
+fn count(v: &serde_json::Value) -> Option<usize> {
+    match v {
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        serde_json::Value::Number(n) => n.as_u64().and_then(|n| usize::try_from(n).ok()),
+        _ => None,
+    }
+}
+
+/// A pandas DataFrame as read back from pymrio's text or parquet output.
+#[derive(Debug, Clone)]
+struct Frame {
+    file: String,
+    /// Index labels of each row (nr_index_col levels).
+    row_keys: Vec<Vec<String>>,
+    /// 1-based line of each row (0 for parquet).
+    row_lines: Vec<u64>,
+    /// Labels of each column (nr_header levels).
+    col_keys: Vec<Vec<String>>,
+    /// 1-based line of the last header line (0 for parquet).
+    header_line: u64,
+    /// Numbers, rows × columns (empty for text frames such as unit.txt).
+    values: Mat<f64>,
+    /// Text values, for unit.txt.
+    text: Vec<Vec<String>>,
+}
+
+impl Frame {
+    fn label_err(
+        &self,
+        row: Option<usize>,
+        col: Option<usize>,
+        expected: String,
+        found: String,
+        fix: &str,
+    ) -> FormatError {
+        let line = row.map_or(self.header_line, |r| {
+            self.row_lines.get(r).copied().unwrap_or(0)
+        });
+        let nic = self.row_keys.first().map_or(1, |k| k.len());
+        FormatError::cell(
+            &self.file,
+            line,
+            col.map_or(1, |c| nic + c + 1),
+            col.map_or("index".to_string(), |c| self.col_keys[c].join("/")),
+            row.map_or("header".to_string(), |r| self.row_keys[r].join("/")),
+            expected,
+            found,
+            fix,
+        )
+    }
+}
+
+fn file_entry<'a>(
+    para: &'a FilePara,
+    key: &str,
+    dir: &Path,
+) -> Result<Option<(PathBuf, usize, usize, &'a FileEntry)>> {
+    let Some(e) = para.files.get(key) else {
+        return Ok(None);
+    };
+    let p = dir.join(FILEPARA);
+    let bad = |what: &str| {
+        FormatError::file(
+            name(&p),
+            format!("entry \"{key}\": {what} is not a count"),
+            "write nr_index_col and nr_header as numbers (pymrio writes them as strings, e.g. \"2\")",
+        )
+    };
+    let nic = count(&e.nr_index_col).ok_or_else(|| bad("nr_index_col"))?;
+    let nh = count(&e.nr_header).ok_or_else(|| bad("nr_header"))?;
+    if nic == 0 || nh == 0 {
+        return Err(bad("0"));
+    }
+    Ok(Some((dir.join(&e.name), nic, nh, e)))
+}
+
+fn read_frame(path: &Path, nic: usize, nh: usize, numeric: bool) -> Result<Frame> {
+    let is_parquet = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    if is_parquet {
+        return crate::pymrio_parquet::read_parquet_frame(path, nic, nh, numeric).map(
+            |(row_keys, col_keys, values, text)| Frame {
+                file: name(path),
+                row_lines: vec![0; row_keys.len()],
+                row_keys,
+                col_keys,
+                header_line: 0,
+                values,
+                text,
+            },
+        );
+    }
+    let t = read_path(path, TextOptions::TSV)?;
+    let f = t.file.clone();
+    if t.rows.len() < nh {
+        return Err(FormatError::file(
+            &f,
+            format!("{} lines, but {nh} header lines are declared", t.rows.len()),
+            "give the file as pymrio wrote it",
+        ));
+    }
+    let width = t.rows[0].len();
+    if width <= nic {
+        return Err(FormatError::layout(
+            &f,
+            t.rows[0].line,
+            format!("{width} fields, but {nic} index columns are declared and values must follow"),
+            "check nr_index_col in file_parameters.json",
+        ));
+    }
+    let ncol = width - nic;
+    let mut col_keys = vec![Vec::with_capacity(nh); ncol];
+    for h in &t.rows[..nh] {
+        if h.len() != width {
+            return Err(FormatError::layout(
+                &f,
+                h.line,
+                format!("{} fields, the first header line has {width}", h.len()),
+                "give every header line the same number of fields",
+            ));
+        }
+        for (c, key) in col_keys.iter_mut().enumerate() {
+            key.push(h.get(nic + c).unwrap_or("").to_string());
+        }
+    }
+    let mut body = &t.rows[nh..];
+    let mut header_line = t.rows[nh - 1].line;
+    // pandas writes one line of index names under a multi-level header.
+    if nh > 1 {
+        if let Some(first) = body.first() {
+            if (nic..first.len()).all(|c| first.get(c).is_none_or(str::is_empty)) {
+                header_line = first.line;
+                body = &body[1..];
+            }
+        }
+    }
+    let mut row_keys = Vec::with_capacity(body.len());
+    let mut row_lines = Vec::with_capacity(body.len());
+    let mut values = if numeric {
+        Mat::<f64>::zeros(body.len(), ncol)
+    } else {
+        Mat::<f64>::zeros(0, 0)
+    };
+    let mut text = Vec::new();
+    let col_label = |c: usize| col_keys[c].join("/");
+    for (i, row) in body.iter().enumerate() {
+        crate::text::expect_len(&f, row, width, "index labels and one value per column")?;
+        row_keys.push(
+            (0..nic)
+                .map(|k| row.get(k).unwrap_or("").to_string())
+                .collect(),
+        );
+        row_lines.push(row.line);
+        if numeric {
+            for c in 0..ncol {
+                values[(i, c)] = number(&f, row, nic + c, &col_label(c))?;
+            }
+        } else {
+            text.push(
+                (nic..width)
+                    .map(|c| row.get(c).unwrap_or("").to_string())
+                    .collect(),
+            );
+        }
+    }
+    Ok(Frame {
+        file: f,
+        row_keys,
+        row_lines,
+        col_keys,
+        header_line,
+        values,
+        text,
+    })
+}
+
+fn number(file: &str, row: &Row, col: usize, label: &str) -> Result<f64> {
+    parse_number(
+        file,
+        row,
+        col,
+        label,
+        "replace with 0 if the flow is absent (pandas writes a missing value as an empty field)",
+    )
+}
+
+/// Regions and second-level labels of region-major two-level keys, checking
+/// that every region lists the same labels in the same order.
+fn two_level(
+    frame: &Frame,
+    keys: &[Vec<String>],
+    on_rows: bool,
+    what: &str,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let err = |i: usize, expected: String, found: String| {
+        if on_rows {
+            frame.label_err(
+                Some(i),
+                None,
+                expected,
+                found,
+                "keep pymrio's region-major order",
+            )
+        } else {
+            frame.label_err(
+                None,
+                Some(i),
+                expected,
+                found,
+                "keep pymrio's region-major order",
+            )
+        }
+    };
+    if keys.is_empty() {
+        return Err(FormatError::file(
+            &frame.file,
+            format!("no {what}"),
+            "give a non-empty table",
+        ));
+    }
+    if keys[0].len() != 2 {
+        return Err(FormatError::file(
+            &frame.file,
+            format!(
+                "{what} have {} levels, expected 2 (region and {what})",
+                keys[0].len()
+            ),
+            "check nr_index_col / nr_header in file_parameters.json",
+        ));
+    }
+    let mut regions: Vec<String> = Vec::new();
+    let mut seconds: Vec<String> = Vec::new();
+    for k in keys {
+        if !regions.contains(&k[0]) {
+            regions.push(k[0].clone());
+        }
+        if k[0] == regions[0] && !seconds.contains(&k[1]) {
+            seconds.push(k[1].clone());
+        }
+    }
+    if keys.len() != regions.len() * seconds.len() {
+        return Err(FormatError::file(
+            &frame.file,
+            format!(
+                "{} {what} for {} regions × {} labels",
+                keys.len(),
+                regions.len(),
+                seconds.len()
+            ),
+            "give every region the same labels in the same order",
+        ));
+    }
+    for (i, k) in keys.iter().enumerate() {
+        let (r, s) = (&regions[i / seconds.len()], &seconds[i % seconds.len()]);
+        if &k[0] != r || &k[1] != s {
+            return Err(err(i, format!("{r}/{s}"), k.join("/")));
+        }
+    }
+    Ok((regions, seconds))
+}
+
+fn require_keys(
+    frame: &Frame,
+    got: &[Vec<String>],
+    want: &[Vec<String>],
+    on_rows: bool,
+    like: &str,
+) -> Result<()> {
+    if got.len() != want.len() {
+        return Err(FormatError::file(
+            &frame.file,
+            format!(
+                "{} {}, but {like} has {}",
+                got.len(),
+                if on_rows { "rows" } else { "columns" },
+                want.len()
+            ),
+            format!(
+                "give the {} of {like}",
+                if on_rows { "rows" } else { "columns" }
+            ),
+        ));
+    }
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        if g != w {
+            let fix = format!("order them as in {like}");
+            return Err(if on_rows {
+                frame.label_err(Some(i), None, w.join("/"), g.join("/"), &fix)
+            } else {
+                frame.label_err(None, Some(i), w.join("/"), g.join("/"), &fix)
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Currency and unit from a pymrio unit string such as `Mill USD` or
+/// `USD million`.
+fn parse_unit(s: &str) -> (String, String) {
+    let mut currency = String::new();
+    let mut rest = Vec::new();
+    for tok in s.split_whitespace() {
+        if currency.is_empty() && tok.len() == 3 && tok.chars().all(|c| c.is_ascii_uppercase()) {
+            currency = tok.to_string();
+        } else {
+            rest.push(tok);
+        }
+    }
+    let unit = rest.join(" ");
+    let unit = match unit.to_ascii_lowercase().as_str() {
+        "mill" | "mill." | "mio" | "mio." | "m" | "million" => "million".to_string(),
+        _ => unit,
+    };
+    (currency, unit)
+}
+
+/// Reads a pymrio folder with the default options (V = x' − 1'Z).
+pub fn read_pymrio(dir: &Path, policy: &ValidationPolicy) -> Result<MrioTable> {
+    read_pymrio_with(dir, &PymrioReadOptions::default(), policy)
+}
+
+#[derive(Debug, Deserialize)]
+struct PymrioMeta {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    version: Option<serde_json::Value>,
+}
+
+/// Reads a pymrio folder (text or parquet tables).
+pub fn read_pymrio_with(
+    dir: &Path,
+    opts: &PymrioReadOptions,
+    policy: &ValidationPolicy,
+) -> Result<MrioTable> {
+    let dname = name(dir);
+    let para = read_filepara(dir)?;
+    if para.systemtype != "IOSystem" {
+        return Err(FormatError::file(
+            name(&dir.join(FILEPARA)),
+            format!(
+                "systemtype is \"{}\", expected \"IOSystem\"",
+                para.systemtype
+            ),
+            "point at the folder of the whole system, not at an extension",
+        ));
+    }
+    let need = |key: &str| -> Result<(PathBuf, usize, usize)> {
+        match file_entry(&para, key, dir)? {
+            Some((p, a, b, _)) => Ok((p, a, b)),
+            None => Err(FormatError::file(
+                name(&dir.join(FILEPARA)),
+                format!("no entry for {key}"),
+                "save the system with Z and Y (pymrio's save_all does)",
+            )),
+        }
+    };
+    let (zp, znic, znh) = need("Z")?;
+    let zf = read_frame(&zp, znic, znh, true)?;
+    let (regions, sectors) = two_level(&zf, &zf.row_keys, true, "sectors")?;
+    require_keys(&zf, &zf.col_keys, &zf.row_keys, false, "the rows of Z")?;
+    let n = zf.row_keys.len();
+
+    let (yp, ynic, ynh) = need("Y")?;
+    let yf = read_frame(&yp, ynic, ynh, true)?;
+    require_keys(&yf, &yf.row_keys, &zf.row_keys, true, "Z")?;
+    let (yregions, cats) = two_level(&yf, &yf.col_keys, false, "categories")?;
+    if yregions != regions {
+        return Err(FormatError::file(
+            &yf.file,
+            format!("final-demand regions {yregions:?} differ from the regions of Z {regions:?}"),
+            "give final demand for the regions of Z, in their order",
+        ));
+    }
+
+    let x = match file_entry(&para, "x", dir)? {
+        Some((xp, nic, nh, _)) => {
+            let xf = read_frame(&xp, nic, nh, true)?;
+            require_keys(&xf, &xf.row_keys, &zf.row_keys, true, "Z")?;
+            if xf.col_keys.len() != 1 {
+                return Err(FormatError::file(
+                    &xf.file,
+                    format!("{} columns, expected one (indout)", xf.col_keys.len()),
+                    "give gross output as one column",
+                ));
+            }
+            Col::from_fn(n, |i| xf.values[(i, 0)])
+        }
+        None => Col::from_fn(n, |i| {
+            (0..n).map(|j| zf.values[(i, j)]).sum::<f64>()
+                + (0..yf.values.ncols())
+                    .map(|c| yf.values[(i, c)])
+                    .sum::<f64>()
+        }),
+    };
+
+    // Currency and unit from unit.txt (the first industry's unit).
+    let (mut currency, mut unit) = (String::new(), String::new());
+    if let Some((up, nic, nh, _)) = file_entry(&para, "unit", dir)? {
+        let uf = read_frame(&up, nic, nh, false)?;
+        if let Some(u) = uf.text.first().and_then(|r| r.first()) {
+            (currency, unit) = parse_unit(u);
+        }
+    }
+
+    // Extensions: subfolders whose file_parameters.json says "Extension",
+    // in folder-name order.
+    let mut ext_dirs: Vec<PathBuf> = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(|e| FormatError::io(&dname, "list", e))? {
+        let p = e.map_err(|e| FormatError::io(&dname, "list", e))?.path();
+        if p.is_dir() && p.join(FILEPARA).is_file() {
+            ext_dirs.push(p);
+        }
+    }
+    ext_dirs.sort();
+    let fd_keys = yf.col_keys.clone();
+    let mut extensions: Vec<(String, Extension)> = Vec::new();
+    for ed in &ext_dirs {
+        let ep = read_filepara(ed)?;
+        if ep.systemtype != "Extension" {
+            continue;
+        }
+        let folder = ed
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ext_name = ep.name.clone().unwrap_or_else(|| folder.clone());
+        let Some((fp, nic, nh, _)) = file_entry(&ep, "F", ed)? else {
+            continue;
+        };
+        let ff = read_frame(&fp, nic, nh, true)?;
+        require_keys(&ff, &ff.col_keys, &zf.row_keys, false, "the rows of Z")?;
+        let stressors: Vec<String> = ff.row_keys.iter().map(|k| k.join(" | ")).collect();
+        let f_y = match file_entry(&ep, "F_Y", ed)? {
+            Some((p, nic, nh, _)) => {
+                let fy = read_frame(&p, nic, nh, true)?;
+                require_keys(&fy, &fy.row_keys, &ff.row_keys, true, "F")?;
+                require_keys(&fy, &fy.col_keys, &fd_keys, false, "the columns of Y")?;
+                Some(fy.values)
+            }
+            None => None,
+        };
+        let mut units = vec![String::new(); stressors.len()];
+        if let Some((p, nic, nh, _)) = file_entry(&ep, "unit", ed)? {
+            let uf = read_frame(&p, nic, nh, false)?;
+            for (k, key) in uf.row_keys.iter().enumerate() {
+                if let Some(pos) = ff.row_keys.iter().position(|r| r == key) {
+                    units[pos] = uf.text[k].first().cloned().unwrap_or_default();
+                }
+            }
+        }
+        extensions.push((
+            folder,
+            Extension {
+                name: ext_name,
+                stressors,
+                units,
+                f: ff.values,
+                f_y,
+            },
+        ));
+    }
+
+    let (v, va_components) = match &opts.value_added {
+        ValueAdded::Derived => (
+            Mat::<f64>::from_fn(1, n, |_, j| x[j] - zf.values.col(j).iter().sum::<f64>()),
+            vec!["VA".to_string()],
+        ),
+        ValueAdded::FromExtension(want) => {
+            let Some(pos) = extensions
+                .iter()
+                .position(|(folder, e)| &e.name == want || folder == want)
+            else {
+                return Err(FormatError::file(
+                    dname,
+                    format!("no extension \"{want}\" to take value added from"),
+                    format!(
+                        "name one of: {}",
+                        extensions
+                            .iter()
+                            .map(|(_, e)| e.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            };
+            let (_, e) = extensions.remove(pos);
+            (e.f, e.stressors)
+        }
+    };
+
+    let meta_json: Option<PymrioMeta> = std::fs::read_to_string(dir.join("metadata.json"))
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok());
+    let mut notes = vec![format!("read from pymrio folder {dname}")];
+    if opts.value_added == ValueAdded::Derived {
+        notes.push("V has one component VA = x' - 1'Z (pymrio has no value-added block)".into());
+    }
+    let mut source = "pymrio folder".to_string();
+    let mut table_name = dir
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "pymrio".into());
+    let mut year = None;
+    if let Some(m) = meta_json {
+        if let Some(nm) = m.name.filter(|s| !s.is_empty()) {
+            table_name = nm;
+        }
+        if let Some(d) = m.description.filter(|s| !s.is_empty()) {
+            source = d;
+        }
+        year = match m.version {
+            Some(serde_json::Value::Number(v)) => v.as_i64().and_then(|y| i32::try_from(y).ok()),
+            Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        };
+    }
+    let labels = Labels::new(regions, sectors, cats, va_components)
+        .map_err(|e| FormatError::table(&dname, e))?;
+    let parts = TableParts {
+        meta: Metadata {
+            name: table_name,
+            year,
+            currency,
+            unit,
+            source,
+            licence: String::new(),
+            imports: ImportTreatment::Interregional,
+            notes,
+        },
+        labels,
+        z: zf.values,
+        y: yf.values,
+        x,
+        v,
+        imported_use: None,
+        extensions: extensions.into_iter().map(|(_, e)| e).collect(),
+    };
+    MrioTable::new(parts, policy).map_err(|e| FormatError::table(dname, e))
+}
+
+// ---------------------------------------------------------------- writer
+
+/// Rust's shortest representation that parses back to the same f64.
+pub(crate) fn fmt_f64(v: f64) -> String {
+    format!("{v:?}")
+}
+
+struct Tsv(String);
+
+impl Tsv {
+    fn line<S: AsRef<str>>(&mut self, fields: impl IntoIterator<Item = S>) {
+        let mut first = true;
+        for f in fields {
+            if !first {
+                self.0.push('\t');
+            }
+            first = false;
+            self.0.push_str(f.as_ref());
+        }
+        self.0.push('\n');
+    }
+}
+
+/// The text pandas `to_csv(sep="\t")` writes for a frame with the given
+/// index (names and row keys) and columns (level names and column keys).
+fn frame_text(
+    index_names: &[&str],
+    row_keys: &[Vec<String>],
+    col_level_names: &[&str],
+    col_keys: &[Vec<String>],
+    value: impl Fn(usize, usize) -> String,
+) -> String {
+    let nic = index_names.len();
+    let mut t = Tsv(String::new());
+    if col_level_names.len() == 1 {
+        t.line(
+            index_names
+                .iter()
+                .map(|s| s.to_string())
+                .chain(col_keys.iter().map(|k| k[0].clone())),
+        );
+    } else {
+        for (lvl, lname) in col_level_names.iter().enumerate() {
+            t.line(
+                std::iter::once(lname.to_string())
+                    .chain(std::iter::repeat_n(String::new(), nic - 1))
+                    .chain(col_keys.iter().map(|k| k[lvl].clone())),
+            );
+        }
+        t.line(
+            index_names
+                .iter()
+                .map(|s| s.to_string())
+                .chain(std::iter::repeat_n(String::new(), col_keys.len())),
+        );
+    }
+    for (i, rk) in row_keys.iter().enumerate() {
+        t.line(
+            rk.iter()
+                .cloned()
+                .chain((0..col_keys.len()).map(|j| value(i, j))),
+        );
+    }
+    t.0
+}
+
+fn entry(file: &str, nic: usize, nh: usize) -> FileEntry {
+    FileEntry {
+        name: file.to_string(),
+        nr_index_col: serde_json::Value::String(nic.to_string()),
+        nr_header: serde_json::Value::String(nh.to_string()),
+    }
+}
+
+/// pymrio's folder name for an extension: lower case, non-alphanumerics as
+/// underscores (pymrio's own extension attribute names look like this).
+fn folder_name(ext: &str) -> String {
+    let s: String = ext
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() {
+        "extension".into()
+    } else {
+        s
+    }
+}
+
+fn json_pretty(file: &Path, v: &impl Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec_pretty(v).map_err(|e| {
+        FormatError::file(
+            name(file),
+            format!("cannot encode JSON: {e}"),
+            "report this as a bug",
+        )
+    })
+}
+
+/// Writes `table` as a pymrio folder (text format) that pymrio 0.7.0 loads
+/// with `pymrio.load_all(dir)`. See the module docs for the layout.
+pub fn write_folder(table: &MrioTable, dir: &Path) -> Result<()> {
+    let dname = name(dir);
+    if table.imported_use().is_some() {
+        return Err(FormatError::file(
+            &dname,
+            "the table keeps imported uses apart (Z_m, Y_m), which pymrio cannot hold",
+            "write the native format instead, or add the imported uses into Z and Y first",
+        ));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| FormatError::io(&dname, "create", e))?;
+    let l = table.labels();
+    let ind_keys: Vec<Vec<String>> = (0..l.n_industries())
+        .map(|i| {
+            let ind = l.industry(i);
+            vec![
+                l.regions()[ind.region].clone(),
+                l.sectors()[ind.sector].clone(),
+            ]
+        })
+        .collect();
+    let nf = l.n_fd_categories();
+    let fd_keys: Vec<Vec<String>> = (0..l.n_fd_columns())
+        .map(|c| {
+            vec![
+                l.regions()[c / nf].clone(),
+                l.fd_categories()[c % nf].clone(),
+            ]
+        })
+        .collect();
+    let meta = table.meta();
+    let unit = [meta.unit.as_str(), meta.currency.as_str()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>();
+    let unit = if meta.currency.is_empty() {
+        unit.join(" ")
+    } else {
+        format!("{} {}", meta.currency, meta.unit)
+            .trim()
+            .to_string()
+    };
+    let put = |file: &str, text: String| write_bytes_atomic(&dir.join(file), text.as_bytes());
+
+    let z = table.z();
+    put(
+        "Z.txt",
+        frame_text(
+            &["region", "sector"],
+            &ind_keys,
+            &["region", "sector"],
+            &ind_keys,
+            |i, j| fmt_f64(z[(i, j)]),
+        ),
+    )?;
+    let y = table.y();
+    put(
+        "Y.txt",
+        frame_text(
+            &["region", "sector"],
+            &ind_keys,
+            &["region", "category"],
+            &fd_keys,
+            |i, j| fmt_f64(y[(i, j)]),
+        ),
+    )?;
+    let x = table.x();
+    put(
+        "x.txt",
+        frame_text(
+            &["region", "sector"],
+            &ind_keys,
+            &["indout"],
+            &[vec!["indout".into()]],
+            |i, _| fmt_f64(x[i]),
+        ),
+    )?;
+    put(
+        "unit.txt",
+        frame_text(
+            &["region", "sector"],
+            &ind_keys,
+            &["unit"],
+            &[vec!["unit".into()]],
+            |_, _| unit.clone(),
+        ),
+    )?;
+
+    let mut files = BTreeMap::new();
+    files.insert("Z".to_string(), entry("Z.txt", 2, 2));
+    files.insert("Y".to_string(), entry("Y.txt", 2, 2));
+    files.insert("x".to_string(), entry("x.txt", 2, 1));
+    files.insert("unit".to_string(), entry("unit.txt", 2, 1));
+    let para = FilePara {
+        files,
+        systemtype: "IOSystem".into(),
+        name: None,
+    };
+    let pp = dir.join(FILEPARA);
+    write_bytes_atomic(&pp, &json_pretty(&pp, &para)?)?;
+
+    #[derive(Serialize)]
+    struct MetaOut<'a> {
+        description: &'a str,
+        name: &'a str,
+        system: &'a str,
+        version: String,
+        history: Vec<String>,
+    }
+    let mp = dir.join("metadata.json");
+    let m = MetaOut {
+        description: &meta.source,
+        name: &meta.name,
+        system: "ixi",
+        version: meta.year.map(|y| y.to_string()).unwrap_or_default(),
+        history: meta.notes.iter().map(|s| format!("NOTE - {s}")).collect(),
+    };
+    write_bytes_atomic(&mp, &json_pretty(&mp, &m)?)?;
+
+    let mut written: Vec<String> = Vec::new();
+    let write_ext = |folder: &str,
+                     e_name: &str,
+                     index_name: &str,
+                     rows: &[String],
+                     units: &[String],
+                     f: &Mat<f64>,
+                     f_y: Option<&Mat<f64>>|
+     -> Result<()> {
+        let ed = dir.join(folder);
+        std::fs::create_dir_all(&ed).map_err(|e| FormatError::io(name(&ed), "create", e))?;
+        let rk: Vec<Vec<String>> = rows.iter().map(|s| vec![s.clone()]).collect();
+        let put = |file: &str, text: String| write_bytes_atomic(&ed.join(file), text.as_bytes());
+        put(
+            "F.txt",
+            frame_text(
+                &[index_name],
+                &rk,
+                &["region", "sector"],
+                &ind_keys,
+                |i, j| fmt_f64(f[(i, j)]),
+            ),
+        )?;
+        let mut files = BTreeMap::new();
+        files.insert("F".to_string(), entry("F.txt", 1, 2));
+        if let Some(fy) = f_y {
+            put(
+                "F_Y.txt",
+                frame_text(
+                    &[index_name],
+                    &rk,
+                    &["region", "category"],
+                    &fd_keys,
+                    |i, j| fmt_f64(fy[(i, j)]),
+                ),
+            )?;
+            files.insert("F_Y".to_string(), entry("F_Y.txt", 1, 2));
+        }
+        put(
+            "unit.txt",
+            frame_text(
+                &[index_name],
+                &rk,
+                &["unit"],
+                &[vec!["unit".into()]],
+                |i, _| units[i].clone(),
+            ),
+        )?;
+        files.insert("unit".to_string(), entry("unit.txt", 1, 1));
+        let para = FilePara {
+            files,
+            systemtype: "Extension".into(),
+            name: Some(e_name.to_string()),
+        };
+        let pp = ed.join(FILEPARA);
+        write_bytes_atomic(&pp, &json_pretty(&pp, &para)?)
+    };
+    for e in table.extensions() {
+        let folder = folder_name(&e.name);
+        if written.contains(&folder) {
+            return Err(FormatError::file(
+                &dname,
+                format!("two extensions would share the folder \"{folder}\""),
+                "rename one of the extensions",
+            ));
+        }
+        write_ext(
+            &folder,
+            &e.name,
+            "stressor",
+            &e.stressors,
+            &e.units,
+            &e.f,
+            e.f_y.as_ref(),
+        )?;
+        written.push(folder);
+    }
+    if !l.va_components().is_empty() && !written.iter().any(|f| f == "factor_inputs") {
+        let units = vec![unit.clone(); l.va_components().len()];
+        write_ext(
+            "factor_inputs",
+            "Factor Inputs",
+            "inputtype",
+            l.va_components(),
+            &units,
+            table.v(),
+            None,
+        )?;
+    }
+    Ok(())
+}
