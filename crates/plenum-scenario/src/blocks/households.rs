@@ -1,0 +1,89 @@
+//! Households: consumption out of labour income, with confidence.
+//!
+//! C_t = C⁰ a_t (1 + ε (CCI_t − CCI*)/CCI*) + c_L (W_{t−1} − W*_{t−1}) + (c_L − c_K) T_t
+//!
+//! - C⁰: baseline household consumption (the table's household column,
+//!   without the part that moves with property sales), a_t the index of
+//!   China's autonomous demand growth;
+//! - CCI_t: the NBS consumer confidence index (a scenario path), CCI* its
+//!   reference (`confidence_reference`, Jun 2024: 86.2), ε
+//!   (`confidence_elasticity`);
+//! - W_t = Σ_j λ_j v_j x_j: labour income, value added times the labour
+//!   share λ_j (LABR/VA of the table, or `labour_share_fallback`); W*_t its
+//!   reference path, W⁰ grown at potential growth; c_L (`mpc_labour`) the
+//!   marginal propensity to consume out of labour income. Income enters
+//!   with a lag of one quarter, which closes the income multiplier without
+//!   a simultaneous solve: a fall in output lowers W, then C, then output;
+//!   the series converges because c_L λ v (1 − import share) < 1.
+//! - T_t: the common-prosperity transfer from operating surplus to
+//!   households ([`super::prosperity`]); owners consume c_K (`mpc_owners`)
+//!   of it, households c_L, so demand rises by (c_L − c_K) T.
+
+/// Inputs of one quarter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HouseholdInputs {
+    pub base: f64,
+    pub trend: f64,
+    pub confidence: f64,
+    pub confidence_reference: f64,
+    pub elasticity: f64,
+    pub mpc_labour: f64,
+    pub mpc_owners: f64,
+    /// W_{t−1} − W*_{t−1}.
+    pub income_gap: f64,
+    /// T_t, real.
+    pub transfer: f64,
+}
+
+/// Household consumption C_t (real, table units per quarter), never
+/// negative.
+pub fn consumption(i: &HouseholdInputs) -> f64 {
+    let conf =
+        1.0 + i.elasticity * (i.confidence - i.confidence_reference) / i.confidence_reference;
+    let c = i.base * i.trend * conf
+        + i.mpc_labour * i.income_gap
+        + (i.mpc_labour - i.mpc_owners) * i.transfer;
+    c.max(0.0)
+}
+
+/// Labour income W = Σ_j λ_j v_j x_j over the industries of one region.
+pub fn labour_income(va: &[f64], labour_share: &[f64]) -> f64 {
+    va.iter().zip(labour_share).map(|(v, l)| v * l).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> HouseholdInputs {
+        HouseholdInputs {
+            base: 100.0,
+            trend: 1.1,
+            confidence: 86.2,
+            confidence_reference: 86.2,
+            elasticity: 0.15,
+            mpc_labour: 0.6,
+            mpc_owners: 0.2,
+            income_gap: 0.0,
+            transfer: 0.0,
+        }
+    }
+
+    #[test]
+    fn at_reference_consumption_follows_trend() {
+        assert!((consumption(&base()) - 110.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn income_confidence_and_transfers_move_consumption() {
+        let mut i = base();
+        i.income_gap = -10.0;
+        assert!((consumption(&i) - 104.0).abs() < 1e-12);
+        let mut i = base();
+        i.confidence = 86.2 * 1.1;
+        assert!((consumption(&i) - 110.0 * 1.015).abs() < 1e-9);
+        let mut i = base();
+        i.transfer = 10.0;
+        assert!((consumption(&i) - 114.0).abs() < 1e-12);
+    }
+}

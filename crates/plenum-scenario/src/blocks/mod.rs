@@ -1,0 +1,18 @@
+//! The macro blocks that sit on top of the input-output core. Each is a
+//! small module of pure functions (state in, state out) with its equations,
+//! parameters and sources in its docs; [`crate::run`] calls them once per
+//! quarter, in the order households, local government, FDI, self-reliance,
+//! controls, and turns what they return into final demand, capacity and
+//! restrictions for [`crate::core`].
+//!
+//! Units: real flows are in table units per quarter at 2023 prices
+//! (κ table units = 1 tn yuan, see [`crate::run`]); fiscal flows are
+//! nominal tn yuan per quarter; FDI is USD bn per year.
+
+pub mod controls;
+pub mod fdi;
+pub mod households;
+pub mod localgov;
+pub mod property;
+pub mod prosperity;
+pub mod selfreliance;

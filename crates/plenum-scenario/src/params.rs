@@ -1,0 +1,160 @@
+//! The one parameter table of the macro blocks: name, value, unit, plausible
+//! range and source. `docs/calibration.md` prints the same table and a test
+//! checks the two agree. Scenario files may override a value under
+//! `[params]`, within its plausible range (the range that the uncertainty
+//! analysis will draw from).
+//!
+//! Sources are the figures of `/work/shared/calibration/china-mid-2024.md`
+//! (published by mid-July 2024) or arithmetic on them ("derived"); a value
+//! no published figure pins down is marked "assumption" and given a wide
+//! range.
+
+/// One parameter: the row of the table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParamDef {
+    pub name: &'static str,
+    pub value: f64,
+    pub unit: &'static str,
+    pub min: f64,
+    pub max: f64,
+    pub source: &'static str,
+}
+
+macro_rules! params {
+    ($( $field:ident = $value:expr, $unit:expr, [$min:expr, $max:expr], $source:expr; )*) => {
+        /// The parameter table, in the order of docs/calibration.md.
+        pub static PARAMS: &[ParamDef] = &[
+            $( ParamDef { name: stringify!($field), value: $value, unit: $unit, min: $min, max: $max, source: $source }, )*
+        ];
+
+        /// Parameter values, one field per row of [`PARAMS`].
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Params {
+            $( pub $field: f64, )*
+        }
+
+        impl Params {
+            /// The values of the table.
+            pub fn defaults() -> Self {
+                Self { $( $field: $value, )* }
+            }
+            /// Sets a value by name; false if there is no such parameter.
+            pub fn set(&mut self, name: &str, v: f64) -> bool {
+                match name {
+                    $( stringify!($field) => { self.$field = v; true } )*
+                    _ => false,
+                }
+            }
+            pub fn get(&self, name: &str) -> Option<f64> {
+                match name {
+                    $( stringify!($field) => Some(self.$field), )*
+                    _ => None,
+                }
+            }
+            /// (name, value) in table order.
+            pub fn to_vec(&self) -> Vec<(&'static str, f64)> {
+                vec![ $( (stringify!($field), self.$field), )* ]
+            }
+        }
+    };
+}
+
+params! {
+    china_autonomous_growth = 5.0, "% per year", [0.0, 12.0],
+        "calibrated at each run (with the next row) so that baseline-2024 gives real growth of 5.3% in 2024Q1 and 4.7% in 2024Q2 (NBS, 15 Jul 2024): growth of China's demand not driven by a block, 2022-2023; the value here is the starting guess";
+    china_autonomous_growth_2024 = 5.0, "% per year", [0.0, 12.0],
+        "calibrated at each run (see the row above): the same growth in 2024; the value here is the starting guess";
+    autonomous_convergence_year = 2027.0, "year", [2025.0, 2030.0],
+        "assumption: year by which China's autonomous demand growth has moved linearly from its calibrated 2022-2024 value to potential growth";
+    china_potential_growth = 5.0, "% per year", [4.0, 6.0],
+        "growth of China's productive capacity and of the labour-income reference path; the 2024 target 'around 5%' (Government work report, Mar 2024)";
+    capacity_headroom = 0.08, "share of output", [0.03, 0.15],
+        "assumption: capacity above trend output before rationing starts";
+    mpc_labour = 0.6, "share", [0.4, 0.8],
+        "derived/assumption: households save about a third of disposable income (calibration file), so the average propensity is about 0.67; the marginal one out of labour income is taken a little lower";
+    mpc_owners = 0.2, "share", [0.1, 0.4],
+        "assumption: propensity to consume out of operating surplus (owners, firms), for the common-prosperity transfer";
+    confidence_elasticity = 0.15, "% consumption per % of index", [0.05, 0.3],
+        "assumption: consumption moves by this share of the relative change of the NBS consumer confidence index from its reference";
+    confidence_reference = 86.2, "index (100 = neutral)", [80.0, 100.0],
+        "NBS consumer confidence index, Jun 2024 (86.2): the level at which consumption follows its trend";
+    labour_share_fallback = 0.52, "share of value added", [0.4, 0.6],
+        "assumption: labour share used only when the table has no LABR row (e.g. WIOD)";
+    property_share_of_construction_investment = 0.45, "share", [0.3, 0.6],
+        "assumption: share of China's construction investment (GFCF on the construction sector) that is real-estate development";
+    infrastructure_share_of_construction_investment = 0.35, "share", [0.2, 0.5],
+        "assumption: share of China's construction investment that is local-government infrastructure";
+    sales_share_of_real_estate_demand = 0.25, "share", [0.1, 0.4],
+        "assumption: share of China's final demand for real-estate services that moves with property sales (brokerage, new-home services)";
+    land_sales_elasticity = 0.84, "elasticity", [0.6, 2.1],
+        "derived: least squares through the origin of Δln land revenue on Δln sales value, 2022 (-23%, -28.3%) and 2023 (-13.2%, -6.5%), MoF and NBS; each year alone gives 0.79 and 2.1";
+    land_revenue_2023 = 5.80, "tn yuan", [5.80, 5.80],
+        "MoF: land-use-rights sale revenue 2023 (8.4, 8.71, ~6.7, 5.80 tn in 2020-2023)";
+    gdp_2023 = 126.06, "tn yuan", [126.06, 126.06],
+        "NBS: nominal GDP 2023 (preliminary); scales the table's China to yuan";
+    real_growth_2023 = 5.2, "%", [5.2, 5.2],
+        "NBS: real GDP growth 2023, to carry the table's 2022 level to 2023";
+    gdp_deflator_growth = 0.5, "% per year", [-1.0, 3.0],
+        "assumption: GDP deflator growth (turns real flows into nominal yuan for the fiscal blocks)";
+    local_nonland_revenue_share = 0.096, "share of GDP", [0.08, 0.12],
+        "derived: land revenue 8.71 tn was 41.8% of local revenue in 2021 (MoF), so taxes plus transfers were 12.13 tn, 9.6% of 2023 GDP";
+    local_transfer_share = 0.45, "share of non-land revenue", [0.3, 0.6],
+        "assumption: central transfers in local non-land revenue (the rest are local taxes, which move with GDP)";
+    local_planned_deficit = 3.0, "% of GDP", [2.0, 5.0],
+        "assumption: borrowing local governments plan each year (new bond quota); no 2024 figure in the calibration file";
+    local_debt_2023 = 40.74, "tn yuan", [40.74, 40.74],
+        "MoF: statutory local government debt end-2023 (general 15.87 + special 24.87 tn); hidden debt, published later, is left out";
+    local_debt_limit = 40.0, "% of GDP", [35.0, 50.0],
+        "assumption: borrowing limit (the NPC quota) as a share of GDP; end-2023 debt was 32.3% of GDP (derived)";
+    local_interest_rate = 4.0, "% per year", [3.0, 7.0],
+        "calibration file: LGFV bonds ~4.7%, old local debt 6.5-7% (2015 figures; no 2024 figure); statutory bonds pay less";
+    swap_interest_rate = 2.5, "% per year", [2.0, 3.5],
+        "assumption: rate on refinancing bonds that replace swapped debt";
+    spending_smoothing = 0.75, "weight per quarter", [0.5, 0.9],
+        "assumption: weight of last quarter's smoothed revenue in the revenue local governments plan spending on";
+    local_spending_to_consumption = 0.5, "share", [0.3, 0.7],
+        "assumption: share of a change (or cut) in local spending that falls on government consumption; the rest falls on infrastructure investment";
+    fdi_2023 = 33.0, "USD bn per year", [33.0, 180.0],
+        "SAFE: inward direct investment 2023 (~$33 bn, -82%); MOFCOM's actual use of foreign capital was ~$160 bn";
+    fdi_openness_semi_elasticity = 0.5, "ln FDI per index point", [0.2, 1.0],
+        "assumption: FDI rises by e^(0.5)-1 = 65% when the openness index rises by 1 (one index point = the 2021-2023 swing in policy signals)";
+    fdi_risk_semi_elasticity = 0.7, "ln FDI per index point", [0.3, 1.5],
+        "assumption: FDI falls by 1-e^(-0.7) = 50% when the geopolitical-risk index rises by 1; the 2021-2023 fall from $344 bn to $33 bn (SAFE) is about 2.3 log points";
+    fdi_capital_output_ratio = 2.5, "years of output", [1.5, 4.0],
+        "assumption: capital per unit of annual output of FDI-built capacity";
+    fdi_capacity_lag = 6.0, "quarters", [2.0, 12.0],
+        "assumption: quarters before FDI becomes capacity";
+    yuan_per_usd = 7.24, "yuan per USD", [6.7, 7.3],
+        "derived: Big Fund III 344 bn yuan is ~$47.5 bn (Caixin, Yicai)";
+    sr_capital_output_ratio = 3.0, "years of output", [2.0, 5.0],
+        "assumption: capital per unit of annual output in chips and chip tools (fabs are capital-intensive)";
+    sr_technology_yield = 0.6, "share", [0.3, 0.9],
+        "assumption: output per unit of capacity relative to the frontier (the technology gap: 7 nm without EUV, TechInsights Sep 2023)";
+    sr_lag = 8.0, "quarters", [4.0, 16.0],
+        "assumption: quarters from spending to capacity (building and equipping a fab)";
+}
+
+/// Looks a parameter's row up by name.
+pub fn param_def(name: &str) -> Option<&'static ParamDef> {
+    PARAMS.iter().find(|p| p.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_lie_in_their_ranges_and_names_are_unique() {
+        let mut names = std::collections::BTreeSet::new();
+        for p in PARAMS {
+            assert!(p.min <= p.value && p.value <= p.max, "{}", p.name);
+            assert!(names.insert(p.name), "duplicate {}", p.name);
+            assert!(!p.source.is_empty() && !p.unit.is_empty());
+        }
+        let mut q = Params::defaults();
+        assert!(q.set("mpc_labour", 0.5));
+        assert_eq!(q.get("mpc_labour"), Some(0.5));
+        assert!(!q.set("nope", 1.0));
+        assert_eq!(q.to_vec().len(), PARAMS.len());
+    }
+}

@@ -1,0 +1,411 @@
+//! What a run returns: quarterly series by variable, region and sector,
+//! and their tidy rows (quarter, scenario, region, sector, variable,
+//! value). Region-level variables have sector `TOTAL`; fiscal, FDI and
+//! self-reliance variables exist for the scenario's own region only.
+//!
+//! | variable | unit | meaning |
+//! |---|---|---|
+//! | `gdp_real` | table unit per quarter, 2023 prices | value added Σ v_j x_j |
+//! | `gdp_growth_yoy` | % | real GDP growth on the same quarter a year before |
+//! | `exports`, `imports` | table unit per quarter | intermediate and final, delivered |
+//! | `consumption`, `government`, `investment`, `other_final` | table unit per quarter | delivered final demand of the region's households, government, investment and other categories |
+//! | `inventory_drawdown` | table unit per quarter | inputs missing because a supplier rationed |
+//! | `consumption_share` | % of GDP | household consumption / GDP |
+//! | `labour_income` | table unit per quarter | Σ λ_j v_j x_j |
+//! | `gdp_nominal` | tn yuan per quarter | GDP at current prices |
+//! | `confidence` | index | consumer confidence path |
+//! | `property_investment_index`, `property_sales_index` | 2022 = 1 | property paths |
+//! | `land_revenue`, `local_revenue`, `local_spending`, `local_spending_cut`, `interest_paid`, `local_deficit` | tn yuan per quarter | local government flows |
+//! | `local_debt`, `debt_swapped` | tn yuan | end of quarter (from 2024Q1) |
+//! | `local_debt_to_gdp` | % | debt / annualised nominal GDP |
+//! | `interest_burden` | % | interest / local revenue |
+//! | `fdi_inflow` | USD bn per year | inward direct investment |
+//! | `sr_spending` | bn yuan per quarter | self-reliance programme spending |
+//! | `sr_capacity`, `fdi_capacity` | table unit per quarter | capacity added by programmes and FDI |
+//! | `cp_transfer` | tn yuan per quarter | common-prosperity transfer |
+//! | `self_reliance_chips` | % | share of the region's use of the chips sector supplied at home |
+//! | `output`, `value_added`, `capacity` | table unit per quarter | per industry |
+
+use crate::bind::Bound;
+use crate::blocks::localgov::LocalOutputs;
+use crate::blocks::property::PropertyIndices;
+use crate::core::{Accounts, Solution};
+use crate::economy::Economy;
+use crate::params::Params;
+use crate::schema::Scenario;
+use crate::time::Quarter;
+
+/// Sector label of region-level series.
+pub const TOTAL: &str = "TOTAL";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub variable: &'static str,
+    pub region: String,
+    pub sector: String,
+    pub unit: String,
+    /// One value per quarter of the run; NaN where undefined.
+    pub values: Vec<f64>,
+}
+
+/// One scenario's results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioRun {
+    pub name: String,
+    pub description: String,
+    pub files: Vec<String>,
+    pub hash: String,
+    pub seed: u64,
+    pub region: String,
+    pub chips: String,
+    pub quarters: Vec<Quarter>,
+    pub series: Vec<Series>,
+    pub params: Params,
+    /// The scenario's assumptions in words (measures, programmes, swaps).
+    pub assumptions: Vec<String>,
+    /// Table units per tn yuan.
+    pub kappa: f64,
+    pub table_unit: String,
+}
+
+/// A tidy row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TidyRow<'a> {
+    pub quarter: Quarter,
+    pub scenario: &'a str,
+    pub region: &'a str,
+    pub sector: &'a str,
+    pub variable: &'a str,
+    pub value: f64,
+}
+
+impl ScenarioRun {
+    pub fn series(&self, variable: &str, region: &str) -> Option<&Series> {
+        self.series
+            .iter()
+            .find(|s| s.variable == variable && s.region == region && s.sector == TOTAL)
+    }
+    pub fn industry(&self, variable: &str, region: &str, sector: &str) -> Option<&Series> {
+        self.series
+            .iter()
+            .find(|s| s.variable == variable && s.region == region && s.sector == sector)
+    }
+    /// Value at a quarter (NaN if absent).
+    pub fn at(&self, variable: &str, region: &str, q: Quarter) -> f64 {
+        let k = self.quarters.iter().position(|x| *x == q);
+        match (self.series(variable, region), k) {
+            (Some(s), Some(k)) => s.values[k],
+            _ => f64::NAN,
+        }
+    }
+    /// Sum over the quarters of `year` (NaN unless all four are present).
+    pub fn annual_sum(&self, variable: &str, region: &str, year: i32) -> f64 {
+        (1..=4)
+            .map(|q| self.at(variable, region, Quarter::new(year, q)))
+            .sum()
+    }
+    pub fn annual_mean(&self, variable: &str, region: &str, year: i32) -> f64 {
+        self.annual_sum(variable, region, year) / 4.0
+    }
+    /// Real GDP growth of `year` over the year before, per cent.
+    pub fn annual_growth(&self, region: &str, year: i32) -> f64 {
+        100.0
+            * (self.annual_sum("gdp_real", region, year)
+                / self.annual_sum("gdp_real", region, year - 1)
+                - 1.0)
+    }
+    /// Tidy rows in a fixed order: series order, then quarters; NaN skipped.
+    pub fn tidy_rows(&self) -> impl Iterator<Item = TidyRow<'_>> + '_ {
+        self.series.iter().flat_map(move |s| {
+            self.quarters
+                .iter()
+                .zip(&s.values)
+                .filter(|(_, v)| !v.is_nan())
+                .map(move |(q, v)| TidyRow {
+                    quarter: *q,
+                    scenario: &self.name,
+                    region: &s.region,
+                    sector: &s.sector,
+                    variable: s.variable,
+                    value: *v,
+                })
+        })
+    }
+}
+
+/// Everything the run knows about one quarter, for the recorder.
+pub(crate) struct QuarterState<'a> {
+    pub sol: &'a Solution,
+    pub acc: &'a Accounts,
+    pub bound: &'a Bound,
+    pub local: &'a LocalOutputs,
+    pub local_tracked: bool,
+    pub ngdp: f64,
+    pub labour_income: f64,
+    pub confidence: f64,
+    pub property: PropertyIndices,
+    pub fdi: f64,
+    pub sr_spending_bn: f64,
+    pub sr_capacity: f64,
+    pub fdi_capacity: f64,
+    pub cp_transfer: f64,
+    pub self_reliance: f64,
+}
+
+const REGION_VARS: [&str; 9] = [
+    "gdp_real",
+    "gdp_growth_yoy",
+    "exports",
+    "imports",
+    "consumption",
+    "government",
+    "investment",
+    "other_final",
+    "inventory_drawdown",
+];
+
+const CHINA_VARS: [(&str, &str); 25] = [
+    ("consumption_share", "% of GDP"),
+    ("labour_income", "table"),
+    ("gdp_nominal", "tn yuan per quarter"),
+    ("confidence", "index (100 = neutral)"),
+    ("property_investment_index", "2022 = 1"),
+    ("property_sales_index", "2022 = 1"),
+    ("land_revenue", "tn yuan per quarter"),
+    ("local_revenue", "tn yuan per quarter"),
+    ("local_spending", "tn yuan per quarter"),
+    ("local_spending_cut", "tn yuan per quarter"),
+    ("interest_paid", "tn yuan per quarter"),
+    ("local_deficit", "tn yuan per quarter"),
+    ("local_debt", "tn yuan"),
+    ("debt_swapped", "tn yuan"),
+    ("local_debt_to_gdp", "%"),
+    ("interest_burden", "% of local revenue"),
+    ("fdi_inflow", "USD bn per year"),
+    ("sr_spending", "bn yuan per quarter"),
+    ("sr_capacity", "table"),
+    ("fdi_capacity", "table"),
+    ("cp_transfer", "tn yuan per quarter"),
+    ("self_reliance_chips", "%"),
+    ("net_exports", "table"),
+    ("local_taxes", "tn yuan per quarter"),
+    ("local_transfers", "tn yuan per quarter"),
+];
+
+const INDUSTRY_VARS: [&str; 3] = ["output", "value_added", "capacity"];
+
+pub(crate) struct Recorder {
+    run: ScenarioRun,
+    nr: usize,
+    ns: usize,
+    nf: usize,
+    /// Index of the first China-only series and of the first industry series.
+    china_at: usize,
+    industry_at: usize,
+}
+
+fn describe(scn: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in &scn.measures {
+        let ends = m.end.map(|e| format!(" until {e}")).unwrap_or_default();
+        let users = m
+            .users
+            .as_ref()
+            .map(|u| format!(" (users: {})", u.join(", ")))
+            .unwrap_or_default();
+        out.push(format!(
+            "Restriction {}: {} → {}, products {}{users}: {:.0}% of the flow restricted, substitutability {:.2}, from {} over {} quarter(s){ends}. {}",
+            m.id,
+            m.from.join(", "),
+            m.to.join(", "),
+            m.products.join(", "),
+            100.0 * m.restricted_share,
+            m.substitutability,
+            m.start,
+            m.phase_in,
+            m.description
+        ));
+    }
+    for p in &scn.programmes {
+        out.push(format!(
+            "Programme {}: {:.0} bn yuan from {} to {}, building {} capacity after {:.0} quarters (capital-output ratio {:.1}, technology yield {:.2}).",
+            p.id, p.amount, p.start, p.end, p.target, p.lag, p.capital_output_ratio, p.technology_yield
+        ));
+    }
+    for s in &scn.swaps {
+        out.push(format!(
+            "Debt swap {}: {:.1} tn yuan from {} to {} at {:.2}%.",
+            s.id, s.amount, s.start, s.end, s.rate
+        ));
+    }
+    if !scn.params_set.is_empty() {
+        let v: Vec<String> = scn
+            .params_set
+            .iter()
+            .map(|k| format!("{k} = {}", scn.params.get(k).unwrap_or(f64::NAN)))
+            .collect();
+        out.push(format!("Parameters set by the scenario: {}.", v.join(", ")));
+    }
+    out
+}
+
+impl Recorder {
+    pub fn new(
+        scn: &Scenario,
+        p: &Params,
+        econ: &Economy,
+        quarters: Vec<Quarter>,
+        kappa: f64,
+    ) -> Self {
+        let nq = quarters.len();
+        let unit = format!("{} {} per quarter (2023 prices)", econ.currency, econ.unit);
+        let mut series = Vec::new();
+        for v in REGION_VARS {
+            for r in &econ.regions {
+                let u = if v == "gdp_growth_yoy" {
+                    "%".to_string()
+                } else {
+                    unit.clone()
+                };
+                series.push(Series {
+                    variable: v,
+                    region: r.clone(),
+                    sector: TOTAL.into(),
+                    unit: u,
+                    values: vec![f64::NAN; nq],
+                });
+            }
+        }
+        let china_at = series.len();
+        for (v, u) in CHINA_VARS {
+            let u = if u == "table" {
+                unit.clone()
+            } else {
+                u.to_string()
+            };
+            series.push(Series {
+                variable: v,
+                region: scn.roles.region.clone(),
+                sector: TOTAL.into(),
+                unit: u,
+                values: vec![f64::NAN; nq],
+            });
+        }
+        let industry_at = series.len();
+        for v in INDUSTRY_VARS {
+            for r in &econ.regions {
+                for s in &econ.sectors {
+                    series.push(Series {
+                        variable: v,
+                        region: r.clone(),
+                        sector: s.clone(),
+                        unit: unit.clone(),
+                        values: vec![f64::NAN; nq],
+                    });
+                }
+            }
+        }
+        Self {
+            run: ScenarioRun {
+                name: scn.name.clone(),
+                description: scn.description.clone(),
+                files: scn.files.clone(),
+                hash: scn.hash.clone(),
+                seed: scn.seed,
+                region: scn.roles.region.clone(),
+                chips: scn.roles.chips.clone(),
+                quarters,
+                series,
+                params: p.clone(),
+                assumptions: describe(scn),
+                kappa,
+                table_unit: format!("{} {}", econ.currency, econ.unit),
+            },
+            nr: econ.nr,
+            ns: econ.ns,
+            nf: econ.nf,
+            china_at,
+            industry_at,
+        }
+    }
+
+    pub fn record(&mut self, k: usize, q: &QuarterState<'_>) {
+        let (nr, ns, nf) = (self.nr, self.ns, self.nf);
+        let b = q.bound;
+        let acc = q.acc;
+        let s = &mut self.run.series;
+        for r in 0..nr {
+            let fd = |f: usize| acc.fd[r * nf + f];
+            let other: f64 = (0..nf)
+                .filter(|&f| f != b.households && f != b.government && f != b.investment)
+                .map(fd)
+                .sum();
+            let vals = [
+                acc.gdp[r],
+                f64::NAN,
+                acc.exports[r],
+                acc.imports[r],
+                fd(b.households),
+                fd(b.government),
+                fd(b.investment),
+                other,
+                acc.shortfall[r],
+            ];
+            for (vi, v) in vals.iter().enumerate() {
+                s[vi * nr + r].values[k] = *v;
+            }
+        }
+        let ch = b.china;
+        let lo = q.local;
+        let tracked = |v: f64| if q.local_tracked { v } else { f64::NAN };
+        let gdp_ann = 4.0 * q.ngdp;
+        let cvals: [f64; 25] = [
+            100.0 * acc.fd[ch * nf + b.households] / acc.gdp[ch],
+            q.labour_income,
+            q.ngdp,
+            q.confidence,
+            q.property.investment,
+            q.property.sales,
+            lo.land,
+            lo.revenue,
+            lo.spending,
+            tracked(lo.cut),
+            tracked(lo.interest),
+            tracked(lo.deficit),
+            tracked(lo.debt),
+            tracked(lo.swapped),
+            tracked(100.0 * lo.debt / gdp_ann),
+            tracked(100.0 * lo.interest / lo.revenue),
+            q.fdi,
+            q.sr_spending_bn,
+            q.sr_capacity,
+            q.fdi_capacity,
+            q.cp_transfer,
+            100.0 * q.self_reliance,
+            acc.exports[ch] - acc.imports[ch],
+            lo.taxes,
+            lo.transfers,
+        ];
+        for (vi, v) in cvals.iter().enumerate() {
+            s[self.china_at + vi].values[k] = *v;
+        }
+        let n = nr * ns;
+        for j in 0..n {
+            s[self.industry_at + j].values[k] = q.sol.x[j];
+            s[self.industry_at + n + j].values[k] = acc.va[j];
+            s[self.industry_at + 2 * n + j].values[k] = q.sol.cap[j];
+        }
+    }
+
+    pub fn finish(mut self) -> ScenarioRun {
+        let nr = self.nr;
+        for r in 0..nr {
+            let gdp = self.run.series[r].values.clone();
+            let g = &mut self.run.series[nr + r].values;
+            for k in 4..gdp.len() {
+                g[k] = 100.0 * (gdp[k] / gdp[k - 4] - 1.0);
+            }
+        }
+        self.run
+    }
+}
