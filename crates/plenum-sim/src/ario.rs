@@ -1494,21 +1494,10 @@ pub(crate) fn pass_weighted_sums(z0: &Mat<f64>, nr: usize, ns: usize, jobs: &mut
         for j in j0..j1 {
             let col = z0.col_as_slice(j);
             let off = (j - j0) * ns;
-            for r in 0..nr {
-                let zr = &col[r * ns..(r + 1) * ns];
-                for (coef, rho, add, zc) in outs.iter_mut() {
-                    let cr = &coef[r * ns..(r + 1) * ns];
-                    let a = &mut add[off..off + ns];
-                    for s in 0..ns {
-                        a[s] += zr[s] * cr[s];
-                    }
-                    if let Some(rho) = rho {
-                        let pr = &rho[r * ns..(r + 1) * ns];
-                        let z = &mut zc[off..off + ns];
-                        for s in 0..ns {
-                            z[s] += zr[s] * pr[s];
-                        }
-                    }
+            for (coef, rho, add, zc) in outs.iter_mut() {
+                weighted_region_sums(col, coef, nr, ns, &mut add[off..off + ns]);
+                if let Some(rho) = rho {
+                    weighted_region_sums(col, rho, nr, ns, &mut zc[off..off + ns]);
                 }
             }
         }
@@ -1522,6 +1511,45 @@ pub(crate) fn pass_weighted_sums(z0: &Mat<f64>, nr: usize, ns: usize, jobs: &mut
         for (c, outs) in tasks.iter_mut().enumerate() {
             work(c, outs);
         }
+    }
+}
+
+/// `out[s] = Σ_r col[(r,s)] w[(r,s)]`, r ascending from 0.0 (four regions
+/// per sweep with the partial sum in a register; same order of additions).
+fn weighted_region_sums(col: &[f64], w: &[f64], nr: usize, ns: usize, out: &mut [f64]) {
+    let out = &mut out[..ns];
+    out.fill(0.0);
+    let mut r = 0;
+    while r + 4 <= nr {
+        let b = r * ns;
+        let (z0, z1, z2, z3) = (
+            &col[b..b + ns],
+            &col[b + ns..b + 2 * ns],
+            &col[b + 2 * ns..b + 3 * ns],
+            &col[b + 3 * ns..b + 4 * ns],
+        );
+        let (w0, w1, w2, w3) = (
+            &w[b..b + ns],
+            &w[b + ns..b + 2 * ns],
+            &w[b + 2 * ns..b + 3 * ns],
+            &w[b + 3 * ns..b + 4 * ns],
+        );
+        for s in 0..ns {
+            let mut o = out[s];
+            o += z0[s] * w0[s];
+            o += z1[s] * w1[s];
+            o += z2[s] * w2[s];
+            o += z3[s] * w3[s];
+            out[s] = o;
+        }
+        r += 4;
+    }
+    while r < nr {
+        let b = r * ns;
+        for ((o, z), c) in out.iter_mut().zip(&col[b..b + ns]).zip(&w[b..b + ns]) {
+            *o += z * c;
+        }
+        r += 1;
     }
 }
 
@@ -1551,16 +1579,51 @@ pub(crate) fn pass_order_rowsums(z0: &Mat<f64>, nr: usize, ns: usize, jobs: &mut
             out.fill(0.0);
         }
         let len = outs.first().map_or(0, |o| o.2.len());
-        for j in 0..n {
+        // Four columns at a time: each row's sum still runs over j in
+        // order, (((o + t_j) + t_j+1) + t_j+2) + t_j+3, with o kept in a
+        // register.
+        let mut j = 0;
+        while j + 4 <= n {
+            let c0 = &z0.col_as_slice(j)[off..off + len];
+            let c1 = &z0.col_as_slice(j + 1)[off..off + len];
+            let c2 = &z0.col_as_slice(j + 2)[off..off + len];
+            let c3 = &z0.col_as_slice(j + 3)[off..off + len];
+            for (h, _, out) in outs.iter_mut() {
+                let h0 = &h[j * ns..(j + 1) * ns];
+                let h1 = &h[(j + 1) * ns..(j + 2) * ns];
+                let h2 = &h[(j + 2) * ns..(j + 3) * ns];
+                let h3 = &h[(j + 3) * ns..(j + 4) * ns];
+                for (r, orr) in out.chunks_exact_mut(ns).enumerate() {
+                    let b = r * ns;
+                    let (z0r, z1r, z2r, z3r) = (
+                        &c0[b..b + ns],
+                        &c1[b..b + ns],
+                        &c2[b..b + ns],
+                        &c3[b..b + ns],
+                    );
+                    for s in 0..ns {
+                        let mut o = orr[s];
+                        o += z0r[s] * h0[s];
+                        o += z1r[s] * h1[s];
+                        o += z2r[s] * h2[s];
+                        o += z3r[s] * h3[s];
+                        orr[s] = o;
+                    }
+                }
+            }
+            j += 4;
+        }
+        while j < n {
             let col = &z0.col_as_slice(j)[off..off + len];
             for (h, _, out) in outs.iter_mut() {
                 let hj = &h[j * ns..(j + 1) * ns];
                 for (zr, orr) in col.chunks_exact(ns).zip(out.chunks_exact_mut(ns)) {
-                    for s in 0..ns {
-                        orr[s] += zr[s] * hj[s];
+                    for ((o, z), h) in orr.iter_mut().zip(zr).zip(hj) {
+                        *o += z * h;
                     }
                 }
             }
+            j += 1;
         }
         for (_, rho, out) in outs.iter_mut() {
             for (k, o) in out.iter_mut().enumerate() {
