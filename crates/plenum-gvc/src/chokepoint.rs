@@ -47,7 +47,9 @@ use faer::{Mat, MatRef};
 
 use crate::error::GvcError;
 use crate::groups::Selection;
-use crate::linalg::Leontief;
+use plenum_iomath::Leontief;
+
+use crate::linalg::{factor, io_err};
 use crate::model::GvcModel;
 
 /// How a direct output loss in the target's industries spreads downstream.
@@ -55,7 +57,7 @@ use crate::model::GvcModel;
 pub trait DownstreamPropagation: Sync {
     /// `direct` is |T| × k (one column per shock, rows in the order of the
     /// target's industries); returns the total output loss, same shape.
-    fn propagate(&self, direct: MatRef<'_, f64>) -> Mat<f64>;
+    fn propagate(&self, direct: MatRef<'_, f64>) -> Result<Mat<f64>, GvcError>;
     fn name(&self) -> &str;
 }
 
@@ -81,21 +83,24 @@ impl GhoshFirstOrder {
             }
         });
         Ok(Self {
-            lu: Leontief::new(bt.as_ref(), "the Ghosh system of the target")?,
+            lu: factor(bt.as_ref(), "the Ghosh system of the target")?,
             x_t: target.iter().map(|&j| x[j]).collect(),
         })
     }
 }
 
 impl DownstreamPropagation for GhoshFirstOrder {
-    fn propagate(&self, direct: MatRef<'_, f64>) -> Mat<f64> {
-        let mut dx = self.lu.solve(direct);
+    fn propagate(&self, direct: MatRef<'_, f64>) -> Result<Mat<f64>, GvcError> {
+        let mut dx = self
+            .lu
+            .solve(direct)
+            .map_err(|e| io_err("the Ghosh system of the target", e))?;
         for c in 0..dx.ncols() {
             for k in 0..dx.nrows() {
                 dx[(k, c)] = dx[(k, c)].clamp(0.0, self.x_t[k]);
             }
         }
-        dx
+        Ok(dx)
     }
     fn name(&self) -> &str {
         "first-order Ghosh (supply-driven) propagation in the target's domestic network, capped at output"
@@ -242,14 +247,14 @@ pub fn chokepoints_with(
     let suppliers: Vec<usize> = (0..n).filter(|&i| !tsel.contains_region(i / ns)).collect();
 
     // Columns and rows of L for the target's industries.
-    let lt = model.leontief_columns(&t); // n × m: L_{i, T_k}
-    let rt = model.leontief_rows_t(&t); // n × m: L_{T_k, i}
+    let lt = model.leontief_columns(&t)?; // n × m: L_{i, T_k}
+    let rt = model.leontief_rows_t(&t)?; // n × m: L_{T_k, i}
     let ones = Mat::from_fn(n, 1, |_, _| 1.0);
-    let colsum = model.leontief_solve_t(ones.as_ref()); // 1'L
+    let colsum = model.leontief_solve_t(ones.as_ref())?; // 1'L
     let f_t = Mat::from_fn(n, 1, |i, _| {
         target.regions.iter().map(|&r| ye[(i, r)]).sum::<f64>()
     });
-    let lf = model.leontief_solve(f_t.as_ref());
+    let lf = model.leontief_solve(f_t.as_ref())?;
     let fd_total: f64 = (0..n).map(|i| f_t[(i, 0)]).sum();
     let x_t: f64 = t.iter().map(|&j| x[j]).sum();
     let va_t: f64 = t.iter().map(|&j| v[j] * x[j]).sum();
@@ -282,7 +287,17 @@ pub fn chokepoints_with(
         }
         crit[c] = if deliv[c] > 0.0 { cw / deliv[c] } else { 0.0 };
     }
-    let dx = propagation.propagate(delta.as_ref());
+    let dx = propagation.propagate(delta.as_ref())?;
+    if dx.nrows() != m || dx.ncols() != suppliers.len() {
+        return Err(GvcError::Invalid(format!(
+            "the downstream propagation \"{}\" returned a {} × {} matrix for a {} × {} shock; it must keep the shape (one row per target industry, one column per supplier)",
+            propagation.name(),
+            dx.nrows(),
+            dx.ncols(),
+            m,
+            suppliers.len()
+        )));
+    }
 
     let mut out = Vec::with_capacity(suppliers.len());
     for (c, &i) in suppliers.iter().enumerate() {

@@ -405,7 +405,7 @@ impl<'m> Decomposer<'m> {
                 econ_of[i] = e;
             }
         }
-        let b = model.leontief_inverse();
+        let b = model.leontief_inverse()?;
         let lss = idx
             .par_iter()
             .enumerate()

@@ -54,6 +54,13 @@ pub enum GvcError {
     #[error("the Leontief matrix (I - A) of {what} is singular or badly conditioned (pivot {pivot:e}); the table is not productive there")]
     Singular { what: String, pivot: f64 },
 
+    #[error("{what}: {source}")]
+    IoMath {
+        what: String,
+        #[source]
+        source: plenum_iomath::IoMathError,
+    },
+
     #[error("{0}")]
     Invalid(String),
 }

@@ -1,64 +1,32 @@
-//! Private linear algebra on faer: the factor-once / solve-many Leontief
-//! system (I − A), dense inverses of small diagonal blocks, and block
-//! gathering by index lists.
-//!
-//! This stands in for `plenum-iomath` until that crate's factorisation is
-//! committed; all callers go through [`Leontief`] so the switch is local.
+//! Small linear-algebra helpers on top of `plenum-iomath`'s factor-once /
+//! solve-many [`Leontief`] system: factoring I − M with errors in this
+//! crate's terms, dense inverses of small blocks, and block gathering by
+//! index lists.
 
-use faer::linalg::solvers::{DenseSolveCore, PartialPivLu, Solve};
+use faer::linalg::solvers::DenseSolveCore;
 use faer::{Mat, MatRef};
+use plenum_iomath::{Backend, IoMathError, Leontief};
 
 use crate::error::GvcError;
 
-/// LU factorisation of M = I − A, computed once. `solve` gives L·R and
-/// `solve_t` gives L'·R, with L = (I − A)⁻¹ the Leontief inverse.
-pub(crate) struct Leontief {
-    lu: PartialPivLu<f64>,
-    n: usize,
+/// Turns an error of `plenum-iomath` into this crate's, saying which
+/// system it came from.
+pub(crate) fn io_err(what: &str, e: IoMathError) -> GvcError {
+    match e {
+        IoMathError::Singular { index, pivot, .. } => GvcError::Singular {
+            what: format!("{what} (pivot {index})"),
+            pivot,
+        },
+        other => GvcError::IoMath {
+            what: what.to_string(),
+            source: other,
+        },
+    }
 }
 
-impl Leontief {
-    pub(crate) fn new(a: MatRef<'_, f64>, what: &str) -> Result<Self, GvcError> {
-        let n = a.nrows();
-        let m = Mat::from_fn(
-            n,
-            n,
-            |i, j| if i == j { 1.0 - a[(i, j)] } else { -a[(i, j)] },
-        );
-        let lu = m.partial_piv_lu();
-        // A productive A has |det| > 0; a vanishing pivot means it is not.
-        let u = lu.U();
-        let mut min_piv = f64::INFINITY;
-        for i in 0..n {
-            min_piv = min_piv.min(u[(i, i)].abs());
-        }
-        if n > 0 && (min_piv.is_nan() || min_piv <= 1e-13) {
-            return Err(GvcError::Singular {
-                what: what.to_string(),
-                pivot: min_piv,
-            });
-        }
-        Ok(Self { lu, n })
-    }
-
-    pub(crate) fn n(&self) -> usize {
-        self.n
-    }
-
-    /// L · rhs.
-    pub(crate) fn solve(&self, rhs: MatRef<'_, f64>) -> Mat<f64> {
-        self.lu.solve(rhs)
-    }
-
-    /// L' · rhs (rows of L as columns): for row vectors w' = b' L.
-    pub(crate) fn solve_t(&self, rhs: MatRef<'_, f64>) -> Mat<f64> {
-        self.lu.solve_transpose(rhs)
-    }
-
-    /// The dense Leontief inverse L (the global B of the GVC literature).
-    pub(crate) fn inverse(&self) -> Mat<f64> {
-        self.lu.inverse()
-    }
+/// The LU factors of I − M (M square), with the default backend.
+pub(crate) fn factor(m: MatRef<'_, f64>, what: &str) -> Result<Leontief, GvcError> {
+    Leontief::factor_with(m, Backend::default()).map_err(|e| io_err(what, e))
 }
 
 /// Copy of the block `m[rows, cols]`.
@@ -66,12 +34,13 @@ pub(crate) fn gather(m: MatRef<'_, f64>, rows: &[usize], cols: &[usize]) -> Mat<
     Mat::from_fn(rows.len(), cols.len(), |i, j| m[(rows[i], cols[j])])
 }
 
-/// (I − M)⁻¹ of a small square block.
+/// (I − M)⁻¹ of a small square block (a local Leontief inverse L_ss).
 pub(crate) fn local_inverse(m: MatRef<'_, f64>, what: &str) -> Result<Mat<f64>, GvcError> {
-    Ok(Leontief::new(m, what)?.inverse())
+    factor(m, what)?.inverse().map_err(|e| io_err(what, e))
 }
 
-/// Inverse of a small square matrix (not I − M), via LU.
+/// Inverse of a small square matrix that is not of the form I − M (the
+/// Woodbury core and B_ss in the Borin–Mancini terms), via faer's LU.
 pub(crate) fn inverse_of(m: MatRef<'_, f64>, what: &str) -> Result<Mat<f64>, GvcError> {
     let n = m.nrows();
     let lu = m.partial_piv_lu();

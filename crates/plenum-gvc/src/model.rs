@@ -10,16 +10,18 @@
 //!   v'L = 1' holds exactly (WIOD's value added is defined this way);
 //! * Y_e: final demand summed over categories, one column per destination
 //!   region (n × R);
-//! * the LU factors of (I − A), so that L·R = (I − A)⁻¹R and L'·R cost a
-//!   solve each; the dense L (called B in the GVC literature) is formed only
-//!   by the export decompositions.
+//! * the LU factors of (I − A) (`plenum_iomath::Leontief`), so that
+//!   L·R = (I − A)⁻¹R and L'·R cost a solve each; the dense L (called B in
+//!   the GVC literature) is formed only by the export decompositions.
 
 use faer::{Col, Mat, MatRef};
 use plenum_table::table::ImportTreatment;
 use plenum_table::{Labels, MrioTable};
 
+use plenum_iomath::{Backend, Leontief};
+
 use crate::error::GvcError;
-use crate::linalg::Leontief;
+use crate::linalg::io_err;
 
 /// A, v, x, Y by destination and the factorised Leontief system of a table.
 pub struct GvcModel {
@@ -79,7 +81,18 @@ impl GvcModel {
                 v[j] = 1.0 - s;
             }
         }
-        let leontief = Leontief::new(a.as_ref(), "the world table")?;
+        let what = format!("the world table \"{}\"", table.meta().name);
+        let leontief = Leontief::factor_with(a.as_ref(), Backend::default()).map_err(|e| {
+            let e = plenum_iomath::name_industries(e, &labels);
+            match e {
+                // Name the industry where factoring stopped.
+                plenum_iomath::IoMathError::Singular { label, pivot, .. } => GvcError::Singular {
+                    what: format!("{what}, at {label}"),
+                    pivot,
+                },
+                other => io_err(&what, other),
+            }
+        })?;
         Ok(Self {
             labels,
             z,
@@ -120,35 +133,43 @@ impl GvcModel {
     pub fn ye(&self) -> MatRef<'_, f64> {
         self.ye.as_ref()
     }
-    /// L · R.
-    pub fn leontief_solve(&self, rhs: MatRef<'_, f64>) -> Mat<f64> {
-        self.leontief.solve(rhs)
+    /// The LU factors of I − A.
+    pub fn leontief(&self) -> &Leontief {
+        &self.leontief
     }
-    /// L' · R.
-    pub fn leontief_solve_t(&self, rhs: MatRef<'_, f64>) -> Mat<f64> {
-        self.leontief.solve_t(rhs)
+    /// L · R; R needs one row per industry.
+    pub fn leontief_solve(&self, rhs: MatRef<'_, f64>) -> Result<Mat<f64>, GvcError> {
+        self.leontief.solve(rhs).map_err(|e| io_err("L·R", e))
+    }
+    /// L' · R; R needs one row per industry.
+    pub fn leontief_solve_t(&self, rhs: MatRef<'_, f64>) -> Result<Mat<f64>, GvcError> {
+        self.leontief
+            .solve_transpose(rhs)
+            .map_err(|e| io_err("L'·R", e))
     }
     /// The dense L = (I − A)⁻¹ (n² memory, ~2n³ flops).
-    pub fn leontief_inverse(&self) -> Mat<f64> {
+    pub fn leontief_inverse(&self) -> Result<Mat<f64>, GvcError> {
         debug_assert_eq!(self.leontief.n(), self.n());
-        self.leontief.inverse()
+        self.leontief
+            .inverse()
+            .map_err(|e| io_err("the Leontief inverse", e))
     }
     /// Columns `cols` of L, n × |cols|.
-    pub fn leontief_columns(&self, cols: &[usize]) -> Mat<f64> {
+    pub fn leontief_columns(&self, cols: &[usize]) -> Result<Mat<f64>, GvcError> {
         let n = self.n();
         let mut e = Mat::<f64>::zeros(n, cols.len());
         for (k, &j) in cols.iter().enumerate() {
             e[(j, k)] = 1.0;
         }
-        self.leontief.solve(e.as_ref())
+        self.leontief_solve(e.as_ref())
     }
     /// Rows `rows` of L, returned transposed (n × |rows|).
-    pub fn leontief_rows_t(&self, rows: &[usize]) -> Mat<f64> {
+    pub fn leontief_rows_t(&self, rows: &[usize]) -> Result<Mat<f64>, GvcError> {
         let n = self.n();
         let mut e = Mat::<f64>::zeros(n, rows.len());
         for (k, &i) in rows.iter().enumerate() {
             e[(i, k)] = 1.0;
         }
-        self.leontief.solve_t(e.as_ref())
+        self.leontief_solve_t(e.as_ref())
     }
 }

@@ -177,7 +177,7 @@ pub fn wwz_participation(
     let h = af_left(&g);
     let hl = lmul_left(&h);
     let hm = Mat::from_fn(n, 1, |i, _| h[i]);
-    let hb = model.leontief_solve_t(hm.as_ref());
+    let hb = model.leontief_solve_t(hm.as_ref())?;
     let backward: Vec<WwzSplit> = (0..n)
         .map(|j| WwzSplit {
             total: y[j],

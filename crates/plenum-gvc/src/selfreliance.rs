@@ -135,12 +135,12 @@ pub fn basis_weights(model: &GvcModel, sel: &Selection, basis: Basis) -> Vec<f64
 
 /// Value-added origin of the selection's output, exports, final goods or
 /// absorption. One solve with L.
-pub fn va_origin(model: &GvcModel, sel: &Selection, basis: Basis) -> VaOrigin {
+pub fn va_origin(model: &GvcModel, sel: &Selection, basis: Basis) -> Result<VaOrigin, GvcError> {
     let n = model.n();
     let ns = model.labels().n_sectors();
     let w = basis_weights(model, sel, basis);
     let wm = Mat::from_fn(n, 1, |i, _| w[i]);
-    let lw = model.leontief_solve(wm.as_ref());
+    let lw = model.leontief_solve(wm.as_ref())?;
     let by_source: Vec<f64> = (0..n).map(|i| model.v()[i] * lw[(i, 0)]).collect();
     let mut domestic = 0.0;
     let mut foreign = 0.0;
@@ -151,7 +151,7 @@ pub fn va_origin(model: &GvcModel, sel: &Selection, basis: Basis) -> VaOrigin {
             foreign += v;
         }
     }
-    VaOrigin {
+    Ok(VaOrigin {
         basis,
         total: w.iter().sum(),
         domestic,
@@ -159,7 +159,7 @@ pub fn va_origin(model: &GvcModel, sel: &Selection, basis: Basis) -> VaOrigin {
         by_source,
         home_regions: sel.regions.clone(),
         n_sectors: ns,
-    }
+    })
 }
 
 /// Dependence of one user industry (or an output-weighted aggregate) on a
@@ -205,7 +205,7 @@ pub fn group_dependence(
     let g = group.resolve(l)?;
     let in_g: Vec<bool> = (0..nr).map(|r| g.contains(&r)).collect();
     let js = sel.industries(l);
-    let cols = model.leontief_columns(&js);
+    let cols = model.leontief_columns(&js)?;
     let z = model.z();
     let a = model.a();
     let v = model.v();

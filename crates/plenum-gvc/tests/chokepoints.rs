@@ -116,8 +116,8 @@ fn scores_match_brute_force() {
 /// then Σ_j v_j δ_j exactly.
 struct DirectOnly;
 impl DownstreamPropagation for DirectOnly {
-    fn propagate(&self, direct: MatRef<'_, f64>) -> Mat<f64> {
-        direct.to_owned()
+    fn propagate(&self, direct: MatRef<'_, f64>) -> Result<Mat<f64>, plenum_gvc::GvcError> {
+        Ok(direct.to_owned())
     }
     fn name(&self) -> &str {
         "direct only"
@@ -142,4 +142,32 @@ fn propagation_hook_is_used() {
         .iter()
         .zip(&d.suppliers)
         .any(|(b, a)| b.bottleneck_va_loss > a.bottleneck_va_loss * 1.01));
+}
+
+/// A broken hook that drops a column: the shape check turns it into an
+/// error instead of an out-of-bounds panic.
+struct DropsAColumn;
+impl DownstreamPropagation for DropsAColumn {
+    fn propagate(&self, direct: MatRef<'_, f64>) -> Result<Mat<f64>, plenum_gvc::GvcError> {
+        Ok(direct
+            .subcols(0, direct.ncols().saturating_sub(1))
+            .to_owned())
+    }
+    fn name(&self) -> &str {
+        "drops a column"
+    }
+}
+
+#[test]
+fn propagation_hook_of_wrong_shape_is_an_error() {
+    let t = random_table(4, 3, 1, 0.2, 9).unwrap();
+    let m = GvcModel::new(&t).unwrap();
+    let target = Selection::new(t.labels(), &["R00"], None).unwrap();
+    let e = chokepoints_with(&m, &target, &ChokepointOptions::default(), &DropsAColumn)
+        .expect_err("a wrong shape must be an error");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("drops a column") && msg.contains("3 × 8 matrix for a 3 × 9 shock"),
+        "{msg}"
+    );
 }

@@ -339,14 +339,14 @@ fn va_origin_identities() {
                 Basis::FinalGoods,
                 Basis::Absorption,
             ] {
-                let o = va_origin(&m, &sel, basis);
+                let o = va_origin(&m, &sel, basis).unwrap();
                 assert!(rel(o.domestic + o.foreign, o.total) < 1e-12, "{basis:?}");
                 let sum: f64 = o.by_source.iter().sum();
                 assert!(rel(sum, o.total) < 1e-12);
             }
             // Foreign value added in gross exports = KWW FVA_FIN + FVA_INT + FDC;
             // domestic = DVA + RDV + DDC.
-            let o = va_origin(&m, &sel, Basis::GrossExports);
+            let o = va_origin(&m, &sel, Basis::GrossExports).unwrap();
             let c = kww.country(e);
             assert!(rel(o.total, kww.country_exports(e)) < 1e-12);
             assert!(

@@ -86,7 +86,7 @@ fn wiod_2011_china() {
     // Electronics (c14): value-added origin and coalition dependence.
     let sel = Selection::new(l, &["CHN"], Some(&["c14"])).unwrap();
     for basis in [Basis::Output, Basis::GrossExports, Basis::FinalGoods] {
-        let o = va_origin(&m, &sel, basis);
+        let o = va_origin(&m, &sel, basis).unwrap();
         let top: Vec<String> = o
             .top_foreign_sources(5)
             .iter()
