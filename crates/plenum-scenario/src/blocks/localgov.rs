@@ -23,9 +23,9 @@
 //!   of annual GDP) of the reference GDP, 4 Y*_t (the quota is set on plans,
 //!   not on last quarter's outturn, which would feed cuts back into the
 //!   limit). When planned spending would take debt past it, spending is cut
-//!   by a quarter of the excess each quarter (the gap closes over a year):
-//!   E_t = E*_t − max(0, D_{t−1} + E*_t + I_t − R_t − λ 4 Y*_t/100)/4, at
-//!   least 0; the cut falls on government consumption and infrastructure
+//!   to what the limit allows:
+//!   E_t = min(E*_t, max(0, λ 4 Y*_t/100 − D_{t−1} − I_t + R_t)); the cut
+//!   falls on government consumption and infrastructure
 //!   investment (shares `local_spending_to_consumption` and its
 //!   complement).
 //! - Deficit and debt: F_t = E_t + I_t − R_t, D_t = D_{t−1} + F_t (the
@@ -120,8 +120,8 @@ pub fn step(p: &LocalParams, s: &mut LocalState, i: &LocalInputs) -> LocalOutput
     };
     let mut spending = planned;
     if i.track_debt {
-        let excess = s.debt + planned + interest - revenue - p.limit_pct / 100.0 * 4.0 * i.gdp_ref;
-        spending = (planned - excess.max(0.0) / 4.0).max(0.0);
+        let room = p.limit_pct / 100.0 * 4.0 * i.gdp_ref - s.debt - interest + revenue;
+        spending = planned.min(room.max(0.0));
     }
     let deficit = spending + interest - revenue;
     if i.track_debt {
@@ -225,14 +225,13 @@ mod tests {
         };
         let o = step(&p, &mut s, &inputs());
         assert!(o.cut > 0.0);
-        // Staying above the limit keeps cutting, and the debt falls back
-        // towards the limit.
-        let mut last = s.debt;
+        // Above the limit, spending stops until debt is back under it;
+        // then debt stays at the limit.
         for _ in 0..40 {
             let o = step(&p, &mut s, &inputs());
-            assert!(o.cut > 0.0 || s.debt <= 0.30 * 4.0 * 32.0 + 1e-9);
-            last = s.debt;
+            assert!(o.cut > 0.0);
+            assert!(s.debt <= 40.0 + 1e-9);
         }
-        assert!(last < 0.30 * 4.0 * 32.0 * 1.02, "{last}");
+        assert!((s.debt - 0.30 * 4.0 * 32.0).abs() < 1e-9, "{}", s.debt);
     }
 }
