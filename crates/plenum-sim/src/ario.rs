@@ -1495,9 +1495,17 @@ pub(crate) fn pass_weighted_sums(z0: &Mat<f64>, nr: usize, ns: usize, jobs: &mut
             let col = z0.col_as_slice(j);
             let off = (j - j0) * ns;
             for (coef, rho, add, zc) in outs.iter_mut() {
-                weighted_region_sums(col, coef, nr, ns, &mut add[off..off + ns]);
-                if let Some(rho) = rho {
-                    weighted_region_sums(col, rho, nr, ns, &mut zc[off..off + ns]);
+                match rho {
+                    Some(rho) => weighted_region_sums2(
+                        col,
+                        coef,
+                        rho,
+                        nr,
+                        ns,
+                        &mut add[off..off + ns],
+                        &mut zc[off..off + ns],
+                    ),
+                    None => weighted_region_sums(col, coef, nr, ns, &mut add[off..off + ns]),
                 }
             }
         }
@@ -1548,6 +1556,48 @@ fn weighted_region_sums(col: &[f64], w: &[f64], nr: usize, ns: usize, out: &mut 
         let b = r * ns;
         for ((o, z), c) in out.iter_mut().zip(&col[b..b + ns]).zip(&w[b..b + ns]) {
             *o += z * c;
+        }
+        r += 1;
+    }
+}
+
+/// [`weighted_region_sums`] for two weight vectors in one sweep of `col`.
+fn weighted_region_sums2(
+    col: &[f64],
+    w: &[f64],
+    v: &[f64],
+    nr: usize,
+    ns: usize,
+    out_w: &mut [f64],
+    out_v: &mut [f64],
+) {
+    let (ow, ov) = (&mut out_w[..ns], &mut out_v[..ns]);
+    ow.fill(0.0);
+    ov.fill(0.0);
+    let mut r = 0;
+    while r + 2 <= nr {
+        let b = r * ns;
+        let (z0, z1) = (&col[b..b + ns], &col[b + ns..b + 2 * ns]);
+        let (w0, w1) = (&w[b..b + ns], &w[b + ns..b + 2 * ns]);
+        let (v0, v1) = (&v[b..b + ns], &v[b + ns..b + 2 * ns]);
+        for s in 0..ns {
+            let mut a = ow[s];
+            let mut c = ov[s];
+            a += z0[s] * w0[s];
+            c += z0[s] * v0[s];
+            a += z1[s] * w1[s];
+            c += z1[s] * v1[s];
+            ow[s] = a;
+            ov[s] = c;
+        }
+        r += 2;
+    }
+    while r < nr {
+        let b = r * ns;
+        let (z0, w0, v0) = (&col[b..b + ns], &w[b..b + ns], &v[b..b + ns]);
+        for s in 0..ns {
+            ow[s] += z0[s] * w0[s];
+            ov[s] += z0[s] * v0[s];
         }
         r += 1;
     }
