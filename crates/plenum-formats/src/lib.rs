@@ -5,6 +5,7 @@
 //! | [`wiod`] | WIOD 2013-release world table (CSV, gz) | yes | |
 //! | [`oecd_national`] | OECD national IOTs, `TTL_` layout | yes | |
 //! | [`native`] | plenum's own binary format (`.plenum`) | yes | yes |
+//! | [`nbs`] | China NBS tables (42 sectors split, 153 sectors total) | yes | |
 //! | [`pymrio`] | pymrio's saved folder (`save_all`, txt or parquet) | yes | yes (txt) |
 //! | [`concordance`] | concordance CSV (label, group) | yes | |
 //! | [`tidy`] | long-format outputs (CSV, Parquet) and `manifest.json` | | yes |
@@ -21,6 +22,7 @@ pub mod concordance;
 pub mod error;
 mod industry_labels;
 pub mod native;
+pub mod nbs;
 pub mod oecd_national;
 pub mod pymrio;
 mod pymrio_parquet;
