@@ -28,11 +28,16 @@ pub struct Cli {
 pub enum Command {
     /// Run the main job on the embedded default table (see `plenum run --help`).
     Run(RunArgs),
+    /// Run scenarios and compare them side by side (see `plenum compare --help`).
+    Compare(CompareArgs),
     /// Inspect, convert and aggregate input-output tables.
     #[command(subcommand)]
     Table(TableCommand),
     /// Static input-output analysis: multipliers, footprints, linkages, trade.
     Analyze(AnalyzeArgs),
+    /// Chokepoints: the foreign suppliers a region depends on, ranked by exposure,
+    /// bottleneck loss and hypothetical extraction.
+    Chokepoints(crate::cmd::gvc::ChokepointsArgs),
     /// The dynamic engine: BoARIO-exact ARIO runs and the export-control mechanisms.
     Simulate(crate::cmd::simulate::SimulateArgs),
 }
@@ -167,9 +172,13 @@ pub enum PriorArg {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  plenum analyze\n  plenum analyze ../shared/data/wiod-2013-wiot2011 --out out/wiod --tidy parquet"
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  plenum analyze\n  plenum analyze ../shared/data/wiod-2013-wiot2011 --out out/wiod --tidy parquet\n  plenum analyze self-reliance --region CHN --sector C26\n  plenum analyze decompose --method kww --level country"
 )]
 pub struct AnalyzeArgs {
+    /// GVC measures (issue 4); without one, the static accounts above.
+    #[command(subcommand)]
+    pub subcommand: Option<crate::cmd::gvc::AnalyzeCommand>,
     #[command(flatten)]
     pub input: TableArg,
     /// Folder for tidy outputs (region, sector, variable, value).
@@ -184,6 +193,22 @@ pub struct AnalyzeArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
+    /// Scenario files (TOML, schema 1) or shipped scenario names. Without
+    /// any, the shipped scenarios (baseline-2024 and seven others).
+    #[arg(value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// Folder for all outputs.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  plenum compare baseline-2024 controls-escalate\n  plenum compare scenarios/baseline-2024.toml my-scenario.toml --out out/compare")]
+pub struct CompareArgs {
+    /// Two or more scenario files or shipped scenario names; the first is
+    /// the reference.
+    #[arg(value_name = "SCENARIO", num_args = 2.., required = true)]
+    pub scenarios: Vec<PathBuf>,
     /// Folder for all outputs.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,

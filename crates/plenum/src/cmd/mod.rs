@@ -5,6 +5,8 @@ use anyhow::Result;
 use crate::cli::{Cli, Command};
 
 pub mod analyze;
+pub mod gvc;
+pub mod compare;
 pub mod run;
 pub mod simulate;
 pub mod table;
@@ -12,8 +14,13 @@ pub mod table;
 pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Compare(args) => compare::compare(args),
         Command::Table(cmd) => table::table(cmd),
-        Command::Analyze(args) => analyze::analyze(args),
+        Command::Analyze(mut args) => match args.subcommand.take() {
+            Some(sub) => gvc::analyze(sub),
+            None => analyze::analyze(args),
+        },
+        Command::Chokepoints(args) => gvc::chokepoints_cmd(args),
         Command::Simulate(args) => simulate::simulate(args),
     }
 }

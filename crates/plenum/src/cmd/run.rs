@@ -1,23 +1,158 @@
-//! `plenum run`: the main job on the embedded default table.
+//! `plenum run`: the main job. With no arguments it runs the shipped
+//! scenarios (embedded in the binary) on the embedded default table; with
+//! SCENARIO arguments (files, or shipped names) it runs those. It prints a
+//! short comparison and writes under `--out`:
 //!
-//! Until the scenario engine is wired in, the main job is the static
-//! accounts of the default table: `plenum analyze` on it, written under
-//! `--out`.
+//! - `results.csv`, `results.parquet`: tidy rows (quarter, scenario,
+//!   region, sector, variable, value);
+//! - `report.html`: the self-contained report (inline SVG charts, offline);
+//! - `comparison.txt`: the printed comparison;
+//! - `manifest.json`: plenum version, table hash, scenario hashes, seed.
+//!
+//! Every file is written atomically.
 
-use anyhow::Result;
+use std::path::{Path, PathBuf};
 
-use crate::cli::{AnalyzeArgs, InputFormat, RunArgs, TableArg, TidyFormat};
+use anyhow::{bail, Context, Result};
+use plenum_formats::tidy::{KeyColumn, Manifest, TidyFrame};
+use plenum_scenario::{shipped, Economy, Scenario, ScenarioRun};
+
+use crate::cli::RunArgs;
+
+/// Parses each argument: a path to a TOML file, or a shipped scenario name.
+pub fn load_scenarios(args: &[PathBuf]) -> Result<Vec<Scenario>> {
+    if args.is_empty() {
+        return Ok(shipped::all()?);
+    }
+    let mut out = Vec::new();
+    for a in args {
+        if a.is_file() {
+            let text = std::fs::read_to_string(a)
+                .with_context(|| format!("cannot read scenario {}", a.display()))?;
+            out.push(plenum_scenario::parse_scenario(
+                &text,
+                &a.display().to_string(),
+                &shipped::lookup,
+            )?);
+        } else if let Some(s) = shipped::shipped(&a.to_string_lossy()) {
+            out.push(s?);
+        } else {
+            let names: Vec<&str> = shipped::SHIPPED.iter().map(|(n, _)| *n).collect();
+            bail!(
+                "{}: no such file, nor a shipped scenario; shipped scenarios are: {}",
+                a.display(),
+                names.join(", ")
+            );
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for s in &out {
+        if !seen.insert(s.name.clone()) {
+            bail!(
+                "two scenarios are named \"{}\"; give each a distinct `name`",
+                s.name
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The tidy frame of every run, in run order.
+pub fn tidy_frame(runs: &[ScenarioRun]) -> Result<TidyFrame> {
+    let n: usize = runs.iter().map(|r| r.tidy_rows().count()).sum();
+    let mut cols: [Vec<String>; 5] = Default::default();
+    for c in cols.iter_mut() {
+        c.reserve(n);
+    }
+    let mut value = Vec::with_capacity(n);
+    for r in runs {
+        for row in r.tidy_rows() {
+            cols[0].push(row.quarter.to_string());
+            cols[1].push(row.scenario.to_string());
+            cols[2].push(row.region.to_string());
+            cols[3].push(row.sector.to_string());
+            cols[4].push(row.variable.to_string());
+            value.push(row.value);
+        }
+    }
+    let names = ["quarter", "scenario", "region", "sector", "variable"];
+    let keys = names
+        .iter()
+        .zip(cols)
+        .map(|(n, c)| (n.to_string(), KeyColumn::Text(c)))
+        .collect();
+    Ok(TidyFrame::new(keys, value)?)
+}
+
+/// Runs `scenarios` on the embedded default table and writes everything
+/// under `out`; `command` goes into the manifest.
+pub fn execute(scenarios: &[Scenario], out: &Path, command: &str) -> Result<Vec<ScenarioRun>> {
+    let table = crate::embedded::default_table()?;
+    let econ = Economy::from_table(&table)?;
+    let set = plenum_scenario::run_all(&econ, scenarios)?;
+    let cal = &set.calibration;
+    let text = plenum_scenario::summary::comparison_text(&set.runs);
+    let reached: Vec<String> = cal
+        .reached
+        .iter()
+        .map(|(q, got, want)| format!("{q} {got:.2}% (target {want:.1}%)"))
+        .collect();
+    println!(
+        "calibration: China's real growth {}; autonomous demand growth {:.2}% (2022-23), {:.2}% (2024){}",
+        reached.join(", "),
+        cal.growth[0],
+        cal.growth[1],
+        if cal.within_tolerance() { "" } else { " — OUTSIDE ±0.3 pp" }
+    );
+    print!("{text}");
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let frame = tidy_frame(&set.runs)?;
+    plenum_formats::tidy::write_csv(&frame, &out.join("results.csv"))?;
+    plenum_formats::tidy::write_parquet(&frame, &out.join("results.parquet"))?;
+    plenum_formats::atomic::write_bytes_atomic(&out.join("comparison.txt"), text.as_bytes())?;
+    let table_hash = plenum_formats::native::table_hash(&table);
+    let seed = scenarios.first().map_or(0, |s| s.seed);
+    let meta = plenum_report::ReportMeta {
+        title: "plenum: China scenarios after the July 2024 Third Plenum".into(),
+        plenum_version: env!("CARGO_PKG_VERSION").into(),
+        table: table.meta().name.clone(),
+        table_hash: table_hash.clone(),
+        seed,
+    };
+    let html = plenum_report::render(&meta, cal, &set.runs);
+    plenum_formats::atomic::write_bytes_atomic(&out.join("report.html"), html.as_bytes())?;
+    let manifest = Manifest {
+        plenum_version: env!("CARGO_PKG_VERSION").into(),
+        command: command.into(),
+        table_name: table.meta().name.clone(),
+        table_hash,
+        scenarios: scenarios
+            .iter()
+            .map(|s| (s.name.clone(), s.hash.clone()))
+            .collect(),
+        seed: Some(seed),
+        files: [
+            "results.csv",
+            "results.parquet",
+            "report.html",
+            "comparison.txt",
+            "manifest.json",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+    };
+    plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
+    println!(
+        "wrote {} rows, report.html and manifest.json under {}",
+        frame.len(),
+        out.display()
+    );
+    Ok(set.runs)
+}
 
 pub fn run(args: RunArgs) -> Result<()> {
-    super::analyze::analyze(AnalyzeArgs {
-        input: TableArg {
-            table: None,
-            format: InputFormat::Auto,
-            allow_zero_output: false,
-            balance_rtol: None,
-        },
-        out: Some(args.out),
-        tidy: TidyFormat::Both,
-        top: 10,
-    })
+    let scenarios = load_scenarios(&args.scenarios)?;
+    execute(&scenarios, &args.out, "run")?;
+    Ok(())
 }
