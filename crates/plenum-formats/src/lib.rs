@@ -5,6 +5,7 @@
 //! | [`wiod`] | WIOD 2013-release world table (CSV, gz) | yes | |
 //! | [`oecd_national`] | OECD national IOTs, `TTL_` layout | yes | |
 //! | [`native`] | plenum's own binary format (`.plenum`) | yes | yes |
+//! | [`icio`] | OECD ICIO CSV, 2021 and 2023/2025 layouts | yes | |
 //! | [`nbs`] | China NBS tables (42 sectors split, 153 sectors total) | yes | |
 //! | [`pymrio`] | pymrio's saved folder (`save_all`, txt or parquet) | yes | yes (txt) |
 //! | [`concordance`] | concordance CSV (label, group) | yes | |
@@ -20,6 +21,7 @@
 pub mod atomic;
 pub mod concordance;
 pub mod error;
+pub mod icio;
 mod industry_labels;
 pub mod native;
 pub mod nbs;
