@@ -1,0 +1,104 @@
+//! Every kind of scenario-file error, with file, line, key and fix.
+
+mod common;
+
+use plenum_scenario::schema::parse_scenario;
+use plenum_scenario::{shipped, Economy};
+
+fn err(text: &str) -> String {
+    match parse_scenario(text, "bad.toml", &shipped::lookup) {
+        Ok(s) => {
+            let e = Economy::from_table(&common::synthetic_table(7)).unwrap();
+            plenum_scenario::bind::bind(&s, &e)
+                .expect_err("expected an error")
+                .to_string()
+        }
+        Err(e) => e.to_string(),
+    }
+}
+
+const HEAD: &str = "schema = 1\nname = \"t\"\ndescription = \"d\"\nextends = \"baseline-2024\"\n";
+
+#[test]
+fn unknown_key_lists_the_allowed_keys() {
+    let e = err(&format!(
+        "{HEAD}[property]\ninvestment_grwth = {{ 2025 = 1.0 }}\n"
+    ));
+    assert!(
+        e.contains("bad.toml:6") && e.contains("investment_grwth") && e.contains("sales_growth"),
+        "{e}"
+    );
+    let e = err(&format!("{HEAD}colour = 1\n"));
+    assert!(e.contains("colour") && e.contains("description"), "{e}");
+}
+
+#[test]
+fn schema_is_required_and_checked() {
+    let e = err("name = \"t\"\ndescription = \"d\"\n");
+    assert!(e.contains("schema"), "{e}");
+    let e = err("schema = 2\nname = \"t\"\ndescription = \"d\"\n");
+    assert!(e.contains("bad.toml:1") && e.contains("schema = 1"), "{e}");
+}
+
+#[test]
+fn ranges_are_checked() {
+    let e = err(&format!(
+        "{HEAD}[[controls.measure]]\nid = \"x\"\nfrom = [\"USA\"]\nto = [\"CHN\"]\nproducts = [\"C26\"]\nrestricted_share = 1.5\nsubstitutability = 0.2\nstart = \"2025Q1\"\n"
+    ));
+    assert!(
+        e.contains("restricted_share") && e.contains("[0, 1]") && e.contains("bad.toml:10"),
+        "{e}"
+    );
+    let e = err(&format!("{HEAD}[params]\nmpc_labour = 0.95\n"));
+    assert!(e.contains("mpc_labour") && e.contains("[0.4, 0.8]"), "{e}");
+    let e = err(&format!("{HEAD}[params]\nmpc_labor = 0.5\n"));
+    assert!(e.contains("mpc_labor") && e.contains("mpc_labour"), "{e}");
+    let e = err(&format!(
+        "{HEAD}[property]\nsales_growth = {{ 2025 = -90.0 }}\n"
+    ));
+    assert!(e.contains("sales_growth.2025"), "{e}");
+    let e = err(&format!(
+        "{HEAD}[households]\nconfidence = {{ 2025Q5 = 90.0 }}\n"
+    ));
+    assert!(e.contains("2025Q5"), "{e}");
+}
+
+#[test]
+fn regions_and_sectors_are_checked_against_the_table() {
+    let e = err(&format!(
+        "{HEAD}[[controls.measure]]\nid = \"x\"\nfrom = [\"USB\"]\nto = [\"CHN\"]\nproducts = [\"C26\"]\nrestricted_share = 0.5\nsubstitutability = 0.2\nstart = \"2025Q1\"\n"
+    ));
+    assert!(
+        e.contains("\"USB\"") && e.contains("USA") && e.contains("ROW"),
+        "{e}"
+    );
+    let e = err(&format!(
+        "{HEAD}[[self_reliance.programme]]\nid = \"p\"\namount = 1.0\nstart = \"2025Q1\"\nend = \"2025Q4\"\ntarget = \"CHIPS\"\nspending = {{ C28 = 1.0 }}\n"
+    ));
+    assert!(e.contains("\"CHIPS\"") && e.contains("C26"), "{e}");
+    let e = err(&format!("{HEAD}[world]\ntrend_growth = {{ CHN = 5.0 }}\n"));
+    assert!(e.contains("CHN") && e.contains("calibrated"), "{e}");
+}
+
+#[test]
+fn structure_errors_are_explained() {
+    let e = err("schema = 1\nname = \"t\"\ndescription = \"d\"\nextends = \"nope\"\n");
+    assert!(
+        e.contains("bad.toml:4") && e.contains("baseline-2024"),
+        "{e}"
+    );
+    let e = err("schema = 1\nname = \"t\"\n");
+    assert!(e.contains("description"), "{e}");
+    let e = err(&format!(
+        "{HEAD}[[self_reliance.programme]]\nid = \"p\"\namount = 1.0\nstart = \"2025Q1\"\nend = \"2025Q4\"\ntarget = \"C26\"\nspending = {{ C28 = 0.5 }}\n"
+    ));
+    assert!(e.contains("summing to 1"), "{e}");
+    let e = err(&format!(
+        "{HEAD}[[controls.measure]]\nid = \"x\"\nfrom = [\"CHN\"]\nto = [\"CHN\"]\nproducts = [\"C26\"]\nrestricted_share = 0.5\nsubstitutability = 0.2\nstart = \"2025Q1\"\n"
+    ));
+    assert!(e.contains("not also in `from`"), "{e}");
+    let e = err(
+        "schema = 1\nname = \"t\"\ndescription = \"d\"\n[world]\ntrend_growth = { USA = 2.0 }\n",
+    );
+    assert!(e.contains("trend_growth.JPN"), "{e}");
+}

@@ -1,0 +1,256 @@
+//! Scenario runs on the synthetic test table (and the embedded default
+//! table where it matters): the properties the issue lists.
+
+mod common;
+
+use plenum_scenario::core::{accounts, solve};
+use plenum_scenario::schema::parse_scenario;
+use plenum_scenario::{run_scenario, shipped, Economy, Quarter, ScenarioRun};
+
+const G: [f64; 2] = [5.5, 5.0];
+
+fn econ() -> Economy {
+    Economy::from_table(&common::synthetic_table(7)).unwrap()
+}
+
+fn run(text: &str) -> ScenarioRun {
+    let s = parse_scenario(text, "test.toml", &shipped::lookup).unwrap();
+    run_scenario(&econ(), &s, G, None).unwrap()
+}
+
+fn base() -> ScenarioRun {
+    run_scenario(
+        &econ(),
+        &shipped::shipped("baseline-2024").unwrap().unwrap(),
+        G,
+        None,
+    )
+    .unwrap()
+}
+
+#[test]
+fn no_shock_scenario_reproduces_the_baseline_exactly() {
+    let b = base();
+    let s = run(
+        "schema = 1\nname = \"same\"\ndescription = \"no shocks\"\nextends = \"baseline-2024\"\n",
+    );
+    assert_eq!(b.series.len(), s.series.len());
+    for (x, y) in b.series.iter().zip(&s.series) {
+        assert_eq!(x.variable, y.variable);
+        for (u, v) in x.values.iter().zip(&y.values) {
+            assert!(u.to_bits() == v.to_bits(), "{} {}", x.variable, x.region);
+        }
+    }
+    // Zero-size shocks too.
+    let z = run(
+        "schema = 1\nname = \"zero\"\ndescription = \"zero shocks\"\nextends = \"baseline-2024\"\n\
+         [[controls.measure]]\nid = \"none\"\nfrom = [\"USA\"]\nto = [\"CHN\"]\nproducts = [\"C26\"]\nrestricted_share = 0.0\nsubstitutability = 0.5\nstart = \"2025Q1\"\n\
+         [[self_reliance.programme]]\nid = \"zero\"\namount = 0.0\nstart = \"2025Q1\"\nend = \"2025Q4\"\ntarget = \"C26\"\nspending = { C28 = 1.0 }\n",
+    );
+    let g = |r: &ScenarioRun| r.series("gdp_real", "CHN").unwrap().values.clone();
+    assert_eq!(g(&b), g(&z));
+}
+
+#[test]
+fn the_core_without_shocks_reproduces_the_table() {
+    let e = econ();
+    let cap: Vec<f64> = e.x0.iter().map(|x| x * 1.1).collect();
+    let warm = vec![0.0; e.n];
+    let sol = solve(&e, &e.y0, &cap, &[], &vec![0.0; e.ns], &warm);
+    for i in 0..e.n {
+        assert!(
+            (sol.x[i] - e.x0[i]).abs() <= 1e-9 * e.x0[i].max(1.0),
+            "{i}: {} vs {}",
+            sol.x[i],
+            e.x0[i]
+        );
+    }
+    let acc = accounts(&e, &sol);
+    let g0 = e.gdp0();
+    for r in 0..e.nr {
+        assert!((acc.gdp[r] - g0[r]).abs() < 1e-9 * g0[r]);
+    }
+}
+
+#[test]
+fn controls_lower_china_output_in_chip_critical_industries() {
+    let b = base();
+    let s = run(
+        "schema = 1\nname = \"hard\"\ndescription = \"hard controls\"\nextends = \"baseline-2024\"\n\
+         [[controls.measure]]\nid = \"hard\"\nfrom = [\"USA\", \"JPN\", \"KOR\", \"TWN\"]\nto = [\"CHN\"]\nproducts = [\"C26\"]\nrestricted_share = 0.8\nsubstitutability = 0.1\nstart = \"2025Q1\"\n",
+    );
+    let q = Quarter::new(2026, 1);
+    let k = b.quarters.iter().position(|x| *x == q).unwrap();
+    for sec in ["C26", "C27", "C28"] {
+        let xb = b.industry("output", "CHN", sec).unwrap().values[k];
+        let xs = s.industry("output", "CHN", sec).unwrap().values[k];
+        assert!(xs < xb * 0.999, "{sec}: {xs} vs {xb}");
+    }
+    // Before the measure nothing differs.
+    let k0 = b
+        .quarters
+        .iter()
+        .position(|x| *x == Quarter::new(2024, 4))
+        .unwrap();
+    assert_eq!(
+        b.at("gdp_real", "CHN", b.quarters[k0]),
+        s.at("gdp_real", "CHN", s.quarters[k0])
+    );
+    assert!(s.at("gdp_real", "CHN", q) < b.at("gdp_real", "CHN", q));
+}
+
+#[test]
+fn a_programme_raises_capacity_only_after_its_lag() {
+    let s = run(
+        "schema = 1\nname = \"prog\"\ndescription = \"programme\"\nextends = \"baseline-2024\"\n\
+         [[self_reliance.programme]]\nid = \"big\"\namount = 5000.0\nstart = \"2025Q1\"\nend = \"2026Q4\"\ntarget = \"C26\"\nspending = { C28 = 1.0 }\nlag = 6\n",
+    );
+    let b = base();
+    let cap = |r: &ScenarioRun, q: Quarter| r.at("sr_capacity", "CHN", q);
+    // Big Fund III is in both; the extra programme adds only from 2025Q1 + 6.
+    for k in 4..(8 + 4 + 6) {
+        let q = Quarter(k);
+        assert_eq!(cap(&s, q), cap(&b, q), "{q}");
+    }
+    let after = Quarter(8 + 4 + 6);
+    assert!(cap(&s, after) > cap(&b, after));
+    assert!(
+        s.at("self_reliance_chips", "CHN", Quarter(30))
+            > b.at("self_reliance_chips", "CHN", Quarter(30))
+    );
+}
+
+#[test]
+fn a_debt_swap_lowers_interest_paid() {
+    let b = base();
+    let s = run_scenario(
+        &econ(),
+        &shipped::shipped("local-debt-swap").unwrap().unwrap(),
+        G,
+        None,
+    )
+    .unwrap();
+    let i = |r: &ScenarioRun, q: Quarter| r.at("interest_paid", "CHN", q);
+    assert_eq!(i(&s, Quarter::new(2024, 4)), i(&b, Quarter::new(2024, 4)));
+    for k in 12..36 {
+        assert!(i(&s, Quarter(k)) < i(&b, Quarter(k)), "{}", Quarter(k));
+    }
+}
+
+#[test]
+fn a_deeper_property_slump_lowers_land_revenue_then_local_spending() {
+    let b = base();
+    let s = run_scenario(
+        &econ(),
+        &shipped::shipped("property-deepens").unwrap().unwrap(),
+        G,
+        None,
+    )
+    .unwrap();
+    let q25 = Quarter::new(2025, 1);
+    assert_eq!(
+        s.at("land_revenue", "CHN", Quarter::new(2024, 4)),
+        b.at("land_revenue", "CHN", Quarter::new(2024, 4))
+    );
+    assert!(s.at("land_revenue", "CHN", q25) < b.at("land_revenue", "CHN", q25));
+    // Spending follows (smoothed): lower from the same quarter, more so later.
+    let d = |q: Quarter| b.at("local_spending", "CHN", q) - s.at("local_spending", "CHN", q);
+    assert!(d(q25) > 0.0);
+    assert!(d(Quarter::new(2026, 1)) > d(q25));
+}
+
+#[test]
+fn identities_hold_every_quarter() {
+    for name in [
+        "baseline-2024",
+        "controls-escalate",
+        "property-deepens",
+        "plenum-package",
+    ] {
+        let r = run_scenario(&econ(), &shipped::shipped(name).unwrap().unwrap(), G, None).unwrap();
+        let v = |var: &str, reg: &str, k: usize| r.series(var, reg).unwrap().values[k];
+        for k in 0..r.quarters.len() {
+            for reg in common::REGIONS {
+                let gdp = v("gdp_real", reg, k);
+                let sum = v("consumption", reg, k)
+                    + v("government", reg, k)
+                    + v("investment", reg, k)
+                    + v("other_final", reg, k)
+                    + v("exports", reg, k)
+                    - v("imports", reg, k)
+                    - v("inventory_drawdown", reg, k);
+                assert!(
+                    (gdp - sum).abs() <= 1e-9 * gdp,
+                    "{name} {reg} {}: {gdp} vs {sum}",
+                    r.quarters[k]
+                );
+            }
+            if k >= 5 {
+                let dd = v("local_debt", "CHN", k) - v("local_debt", "CHN", k - 1);
+                assert!(
+                    (dd - v("local_deficit", "CHN", k)).abs() < 1e-12,
+                    "{name} {}",
+                    r.quarters[k]
+                );
+            }
+        }
+        // The first tracked quarter starts from end-2023 debt.
+        let d0 = v("local_debt", "CHN", 4) - v("local_deficit", "CHN", 4);
+        assert!((d0 - 40.74).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn reruns_are_bit_identical() {
+    let e = econ();
+    let scns = shipped::all().unwrap();
+    let a = plenum_scenario::run_all(&e, &scns).unwrap();
+    let b = plenum_scenario::run_all(&e, &scns).unwrap();
+    assert_eq!(a.calibration, b.calibration);
+    for (x, y) in a.runs.iter().zip(&b.runs) {
+        let bits = |r: &ScenarioRun| r.tidy_rows().map(|t| t.value.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(x), bits(y));
+    }
+}
+
+#[test]
+fn every_shipped_scenario_parses_binds_and_states_its_assumptions() {
+    let e = econ();
+    for (name, text) in shipped::SHIPPED.iter().chain(shipped::EXPERIMENTS.iter()) {
+        let s = shipped::shipped(name).unwrap().unwrap();
+        assert_eq!(&s.name, name);
+        assert!(s.description.len() > 80, "{name}");
+        assert!(
+            text.starts_with(&format!("# {name}")),
+            "{name} must open with a comment naming it"
+        );
+        assert!(
+            text.contains("Assumptions") || text.contains("assumptions"),
+            "{name}"
+        );
+        plenum_scenario::bind::bind(&s, &e).unwrap();
+    }
+}
+
+#[test]
+fn the_default_table_is_calibrated_within_tolerance() {
+    let bytes = include_bytes!("../../../data/default/default.plenum");
+    let t = plenum_formats::native::read_native_bytes(
+        bytes,
+        &plenum_table::ValidationPolicy::lenient(1e-6),
+    )
+    .unwrap();
+    let e = Economy::from_table(&t).unwrap();
+    let b = shipped::shipped("baseline-2024").unwrap().unwrap();
+    let c = plenum_scenario::calibrate(&e, &b).unwrap();
+    assert!(c.within_tolerance(), "{c:?}");
+    for (_, got, want) in &c.reached {
+        assert!((got - want).abs() < 1e-6);
+    }
+    // Other regions' 2024 growth is plausible (between -1% and 6%).
+    let r = run_scenario(&e, &b, c.growth, None).unwrap();
+    for reg in t.labels().regions() {
+        let g = r.annual_growth(reg, 2024);
+        assert!((-1.0..6.0).contains(&g), "{reg}: {g}");
+    }
+}
