@@ -1452,8 +1452,6 @@ pub(crate) struct PassBJob<'a> {
 
 /// One model's slices of a first-pass task: weights c, ρ, outputs.
 type TaskA<'a> = (&'a [f64], Option<&'a [f64]>, &'a mut [f64], &'a mut [f64]);
-/// One model's slices of a second-pass task: H, ρ, output rows.
-type TaskB<'a> = (&'a [f64], &'a [f64], &'a mut [f64]);
 
 /// Columns per parallel task of the first pass.
 const COLS_PER_TASK: usize = 32;
@@ -1603,42 +1601,33 @@ fn weighted_region_sums2(
     }
 }
 
+/// Columns per block of the second pass (fixed, so that the order of
+/// additions does not depend on the number of threads).
+const COLS_PER_BLOCK: usize = 128;
+
 /// Second pass over Z⁰ for K models at once: row sums of the orders,
-/// `O_k·1 [i] = ρ_k,i Σ_j Z⁰[i,j] H_k[s(i), j]`, in a fixed order per row.
+/// `O_k·1 [i] = ρ_k,i Σ_j Z⁰[i,j] H_k[s(i), j]`. Z⁰ is streamed column by
+/// column in fixed blocks of columns; each block's partial row sums run over
+/// j in order and the partials are added in block order, so the result is
+/// the same for any number of threads and for any K.
 pub(crate) fn pass_order_rowsums(z0: &Mat<f64>, nr: usize, ns: usize, jobs: &mut [PassBJob]) {
     let n = nr * ns;
-    // Chunks of whole regions so that each row's sector is i % ns.
-    let regions_per_chunk = if n >= PARALLEL_MIN {
-        (nr / (4 * rayon::current_num_threads()).max(1)).max(1)
-    } else {
-        nr
-    };
-    let chunk = regions_per_chunk * ns;
-    let n_chunks = n.div_ceil(chunk);
-    let mut tasks: Vec<Vec<TaskB>> = (0..n_chunks)
-        .map(|_| Vec::with_capacity(jobs.len()))
-        .collect();
-    for job in jobs.iter_mut() {
-        for (c, o) in job.out.chunks_mut(chunk).enumerate() {
-            tasks[c].push((job.h, job.rho, o));
-        }
-    }
-    let work = |ci: usize, outs: &mut Vec<TaskB>| {
-        let off = ci * chunk;
-        for (_, _, out) in outs.iter_mut() {
-            out.fill(0.0);
-        }
-        let len = outs.first().map_or(0, |o| o.2.len());
-        // Four columns at a time: each row's sum still runs over j in
-        // order, (((o + t_j) + t_j+1) + t_j+2) + t_j+3, with o kept in a
-        // register.
-        let mut j = 0;
-        while j + 4 <= n {
-            let c0 = &z0.col_as_slice(j)[off..off + len];
-            let c1 = &z0.col_as_slice(j + 1)[off..off + len];
-            let c2 = &z0.col_as_slice(j + 2)[off..off + len];
-            let c3 = &z0.col_as_slice(j + 3)[off..off + len];
-            for (h, _, out) in outs.iter_mut() {
+    let k = jobs.len();
+    let n_blocks = n.div_ceil(COLS_PER_BLOCK).max(1);
+    let hs: Vec<&[f64]> = jobs.iter().map(|j| j.h).collect();
+    let block = |b: usize| -> Vec<Vec<f64>> {
+        let mut outs = vec![vec![0.0; n]; k];
+        let j0 = b * COLS_PER_BLOCK;
+        let j1 = (j0 + COLS_PER_BLOCK).min(n);
+        let mut j = j0;
+        while j + 4 <= j1 {
+            let (c0, c1, c2, c3) = (
+                z0.col_as_slice(j),
+                z0.col_as_slice(j + 1),
+                z0.col_as_slice(j + 2),
+                z0.col_as_slice(j + 3),
+            );
+            for (h, out) in hs.iter().zip(outs.iter_mut()) {
                 let h0 = &h[j * ns..(j + 1) * ns];
                 let h1 = &h[(j + 1) * ns..(j + 2) * ns];
                 let h2 = &h[(j + 2) * ns..(j + 3) * ns];
@@ -1663,9 +1652,9 @@ pub(crate) fn pass_order_rowsums(z0: &Mat<f64>, nr: usize, ns: usize, jobs: &mut
             }
             j += 4;
         }
-        while j < n {
-            let col = &z0.col_as_slice(j)[off..off + len];
-            for (h, _, out) in outs.iter_mut() {
+        while j < j1 {
+            let col = z0.col_as_slice(j);
+            for (h, out) in hs.iter().zip(outs.iter_mut()) {
                 let hj = &h[j * ns..(j + 1) * ns];
                 for (zr, orr) in col.chunks_exact(ns).zip(out.chunks_exact_mut(ns)) {
                     for ((o, z), h) in orr.iter_mut().zip(zr).zip(hj) {
@@ -1675,20 +1664,22 @@ pub(crate) fn pass_order_rowsums(z0: &Mat<f64>, nr: usize, ns: usize, jobs: &mut
             }
             j += 1;
         }
-        for (_, rho, out) in outs.iter_mut() {
-            for (k, o) in out.iter_mut().enumerate() {
-                *o *= rho[off + k];
+        outs
+    };
+    let partials: Vec<Vec<Vec<f64>>> = if n >= PARALLEL_MIN {
+        (0..n_blocks).into_par_iter().map(block).collect()
+    } else {
+        (0..n_blocks).map(block).collect()
+    };
+    for (kk, job) in jobs.iter_mut().enumerate() {
+        job.out.fill(0.0);
+        for p in &partials {
+            for (o, v) in job.out.iter_mut().zip(&p[kk]) {
+                *o += v;
             }
         }
-    };
-    if n >= PARALLEL_MIN {
-        tasks
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(c, outs)| work(c, outs));
-    } else {
-        for (c, outs) in tasks.iter_mut().enumerate() {
-            work(c, outs);
+        for (o, r) in job.out.iter_mut().zip(job.rho) {
+            *o *= r;
         }
     }
 }
