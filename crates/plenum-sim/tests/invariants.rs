@@ -17,6 +17,11 @@ fn random_table(seed: u64) -> MrioTable {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let nr = rng.random_range(1..4usize);
     let ns = rng.random_range(2..6usize);
+    random_table_sized(seed, nr, ns)
+}
+
+fn random_table_sized(seed: u64, nr: usize, ns: usize) -> MrioTable {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
     let nf = rng.random_range(1..3usize);
     let n = nr * ns;
     let x: Vec<f64> = (0..n).map(|_| rng.random_range(1e3..1e6)).collect();
@@ -237,4 +242,29 @@ fn large_events_cause_a_shortage() {
         .expect("event");
     let traj = model.run(200, false).expect("run");
     assert!(traj.had_shortage);
+}
+
+/// Parallel passes add in a fixed order: any number of threads gives the
+/// same bits (n = 200 is above the parallel threshold).
+#[test]
+fn results_do_not_depend_on_the_number_of_threads() {
+    let table = random_table_sized(7, 4, 50);
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        pool.install(|| {
+            let mut model = ArioModel::new(&table, &ArioParams::default()).expect("model");
+            let hit: Vec<usize> = (0..200).step_by(7).collect();
+            model
+                .add_event(recovery(&model, &hit, 0.6, 1, 10, 40))
+                .expect("event");
+            model.run(40, true).expect("run")
+        })
+    };
+    let one = run(1);
+    assert!(one.had_shortage || one.production_realised[20] != one.production_realised[0]);
+    assert_eq!(one, run(2));
+    assert_eq!(one, run(3));
 }
