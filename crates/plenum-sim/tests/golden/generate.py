@@ -155,6 +155,9 @@ def fmt(v):
 
 
 def write_wide(path, df, stocks=False):
+    # With temporal_units_by_step > 1 BoARIO leaves the rows of the
+    # temporal units between steps as NaN; keep the steps only.
+    df = df.dropna(how="all")
     with gzip.GzipFile(path, "wb", mtime=0) as gz:
         cols = ["/".join(c) for c in df.columns]
         head = (["step", "input"] if stocks else ["step"]) + cols
@@ -304,6 +307,22 @@ event_monetary_factor = 1000000
 """),
     # A different aggregation, an arbitrary shock given as a scalar share
     # spread over industries, and a different capital-to-VA ratio per sector.
+    # Two temporal units per step (BoARIO records every other row).
+    "agg3x5_recovery_two_day_steps": (table_agg3x5, """\
+[model]
+temporal_units_by_step = 2
+
+[[event]]
+event_type = "recovery"
+impact = 60000000.0
+affected_regions = ["reg2"]
+affected_sectors = ["manufactoring", "mining"]
+occurrence = 7
+duration = 20
+recovery_tau = 90
+recovery_function = "convexe"
+event_monetary_factor = 1000000
+"""),
     "agg2x4_arbitrary_linear": (table_agg2x4, """\
 [model]
 productive_capital_to_VA_dict = { primary = 3.0, manufacturing = 4.0, utilities = 6.0, construction = 2.5, services = 2.0 }
