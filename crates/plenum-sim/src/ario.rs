@@ -213,6 +213,9 @@ pub struct ArioModel {
     pub(crate) s_add: Vec<f64>,
     pub(crate) s_zc: Vec<f64>,
     pub(crate) pend: Option<Pending>,
+    /// Weights of the first pass of the current step: c = ρ_prev x/d and ρ_t.
+    pub(crate) a_coef: Vec<f64>,
+    pub(crate) a_ratio: Vec<f64>,
     pub(crate) last_balance: StepBalance,
     /// Mechanisms beyond ARIO (None in ARIO mode).
     pub(crate) ext: Option<Box<Extended>>,
@@ -226,8 +229,6 @@ pub(crate) struct Pending {
     prod: Vec<f64>,
     rebuild_demand: Vec<f64>,
     stocks: Option<Vec<f64>>,
-    coef: Vec<f64>,
-    ratio_t: Vec<f64>,
     fd_unmet: Vec<f64>,
 }
 
@@ -678,6 +679,8 @@ impl ArioModel {
             s_add: vec![0.0; ns * n],
             s_zc: vec![0.0; ns * n],
             pend: None,
+            a_coef: vec![0.0; n],
+            a_ratio: vec![1.0; n],
             last_balance: StepBalance::default(),
             ext: None,
             layout,
@@ -1089,14 +1092,14 @@ impl ArioModel {
                 .collect(),
             OrderType::Noalt => vec![1.0; n],
         };
+        self.a_coef = coef;
+        self.a_ratio = ratio_t;
         self.pend = Some(Pending {
             tot,
             cap,
             prod,
             rebuild_demand,
             stocks,
-            coef,
-            ratio_t,
             fd_unmet: Vec::new(),
         });
         Ok(())
@@ -1135,10 +1138,9 @@ impl ArioModel {
 
     pub(crate) fn pass_a_job(&mut self) -> PassAJob<'_> {
         let alt = self.params.order_type == OrderType::Alt;
-        let p = self.pend.as_ref().expect("phase_begin ran");
         PassAJob {
-            coef: &p.coef,
-            rho: if alt { Some(&p.ratio_t) } else { None },
+            coef: &self.a_coef,
+            rho: if alt { Some(&self.a_ratio) } else { None },
             add: &mut self.s_add,
             zc: &mut self.s_zc,
         }
@@ -1308,7 +1310,7 @@ impl ArioModel {
         for k in 0..ns * n {
             self.ord_h[k] = if zc[k] != 0.0 { gap[k] / zc[k] } else { 0.0 };
         }
-        self.ord_ratio = std::mem::take(&mut pend.ratio_t);
+        self.ord_ratio = std::mem::take(&mut self.a_ratio);
         pend.fd_unmet = fd_unmet;
         self.pend = Some(pend);
         Ok(())

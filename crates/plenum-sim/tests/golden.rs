@@ -162,3 +162,28 @@ fn golden_detects_a_wrong_recovery_function() {
         ),
     );
 }
+
+/// The CLI reads pymrio folders with `plenum_formats::pymrio`; on every golden
+/// folder it must give the table the test helper gives, so the CLI path
+/// reproduces BoARIO too.
+#[test]
+fn plenum_formats_reader_gives_the_same_trajectories() {
+    for case in ["agg3x5_rebuild_shortage", "full6x8_recovery_noalt"] {
+        let dir = case_dir(case);
+        let ours = common::read_pymrio_core(&dir.join("mrio"));
+        let theirs = plenum_formats::pymrio::read_pymrio(
+            &dir.join("mrio"),
+            &plenum_formats::pymrio::default_policy(),
+        )
+        .expect("plenum_formats reads the golden folder");
+        assert_eq!(ours.labels().regions(), theirs.labels().regions(), "{case}");
+        assert_eq!(ours.labels().sectors(), theirs.labels().sectors(), "{case}");
+        assert_eq!(ours.z(), theirs.z(), "{case}: Z");
+        assert_eq!(ours.y(), theirs.y(), "{case}: Y");
+        assert_eq!(ours.x(), theirs.x(), "{case}: x");
+        let text = std::fs::read_to_string(dir.join("event.toml")).expect("event.toml");
+        let a = plenum_sim::simulate_ario(&ours, &text, "event.toml", 60).expect("run");
+        let b = plenum_sim::simulate_ario(&theirs, &text, "event.toml", 60).expect("run");
+        assert_eq!(a, b, "{case}");
+    }
+}
