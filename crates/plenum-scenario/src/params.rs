@@ -158,3 +158,12 @@ mod tests {
         assert_eq!(q.to_vec().len(), PARAMS.len());
     }
 }
+
+/// The parameter table as markdown (the one docs/calibration.md shows).
+pub fn markdown_table() -> String {
+    let mut s = String::from("| name | value | unit | plausible range | source |\n|---|---|---|---|---|\n");
+    for p in PARAMS {
+        s.push_str(&format!("| `{}` | {} | {} | {} to {} | {} |\n", p.name, p.value, p.unit, p.min, p.max, p.source));
+    }
+    s
+}

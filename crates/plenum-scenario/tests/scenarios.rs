@@ -254,3 +254,14 @@ fn the_default_table_is_calibrated_within_tolerance() {
         assert!((-1.0..6.0).contains(&g), "{reg}: {g}");
     }
 }
+
+#[test]
+fn docs_parameter_table_matches_the_code() {
+    let doc = include_str!("../../../docs/calibration.md");
+    let table = plenum_scenario::params::markdown_table();
+    for line in table.lines().skip(2) {
+        assert!(doc.contains(line), "docs/calibration.md lacks or differs on:\n{line}");
+    }
+    let rows = doc.lines().filter(|l| l.starts_with("| `")).count();
+    assert_eq!(rows, plenum_scenario::PARAMS.len(), "docs/calibration.md has extra parameter rows");
+}
