@@ -175,10 +175,14 @@ pub fn load(arg: &TableArg) -> Result<Loaded> {
                     let pol = policy(arg, plenum_formats::oecd_national::default_policy())?;
                     plenum_formats::oecd_national::read_oecd_national_table(p, &pol)?
                 }
-                other => bail!(
-                    "reading the {} format is not wired into the CLI yet",
-                    other.name()
-                ),
+                Format::OecdIcio => {
+                    let pol = policy(arg, plenum_formats::icio::default_policy())?;
+                    plenum_formats::icio::read_icio(p, &pol)?
+                }
+                Format::Nbs => {
+                    let pol = policy(arg, plenum_formats::nbs::default_policy())?;
+                    plenum_formats::nbs::read_nbs(p, &pol)?
+                }
             };
             Loaded {
                 table,

@@ -245,3 +245,65 @@ fn default_table_rebuilds_identically() {
     let rebuilt = std::fs::read(&out).unwrap();
     assert!(committed == rebuilt, "the committed default table differs from a rebuild; rerun the command in data/default/PROVENANCE.md");
 }
+
+#[test]
+fn every_format_is_recognised_and_read() {
+    let mocks = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plenum-formats/tests/data");
+    for (file, want) in [
+        ("icio/ICIO2021_2018.csv", "3 regions × 3 sectors"),
+        ("icio/ICIO2023_2020.csv", "3 regions × 3 sectors"),
+    ] {
+        let p = mocks.join(file);
+        let o = plenum(&["table", "info", p.to_str().unwrap()]);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        assert!(stdout(&o).contains(want), "{file}: {}", stdout(&o));
+    }
+    let Some(data) = shared_data() else { return };
+    for (file, want) in [
+        ("china-nbs-io/china_2020_42.csv", "1 regions × 42 sectors"),
+        ("china-nbs-io/china_2020_153.csv", "1 regions × 153 sectors"),
+        ("oecd-niot-2022/CHN2022ttl.csv", "1 regions × 50 sectors"),
+    ] {
+        let p = data.join(file);
+        let o = plenum(&["table", "info", p.to_str().unwrap()]);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        assert!(stdout(&o).contains(want), "{file}: {}", stdout(&o));
+    }
+}
+
+#[test]
+fn convert_to_pymrio_and_back_keeps_the_numbers() {
+    let d = tempfile::tempdir().unwrap();
+    let folder = d.path().join("pym");
+    let o = plenum(&[
+        "table",
+        "convert",
+        "--to",
+        "pymrio",
+        "--out",
+        folder.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let back = d.path().join("back.plenum");
+    let o = plenum(&[
+        "table",
+        "convert",
+        folder.to_str().unwrap(),
+        "--to",
+        "native",
+        "--out",
+        back.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let a = plenum(&["analyze", "--top", "5"]);
+    let b = plenum(&["analyze", back.to_str().unwrap(), "--top", "5"]);
+    assert!(a.status.success() && b.status.success(), "{}", stderr(&b));
+    // The multiplier rankings (4 decimals) agree after the round trip.
+    let tail = |o: &Output| {
+        stdout(o)
+            .split_once("output multipliers")
+            .map(|(_, t)| t.to_string())
+            .unwrap()
+    };
+    assert_eq!(tail(&a), tail(&b));
+}
