@@ -139,6 +139,19 @@ pub fn param_def(name: &str) -> Option<&'static ParamDef> {
     PARAMS.iter().find(|p| p.name == name)
 }
 
+/// The parameter table as markdown (the one docs/calibration.md shows).
+pub fn markdown_table() -> String {
+    let mut s =
+        String::from("| name | value | unit | plausible range | source |\n|---|---|---|---|---|\n");
+    for p in PARAMS {
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} to {} | {} |\n",
+            p.name, p.value, p.unit, p.min, p.max, p.source
+        ));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,13 +170,4 @@ mod tests {
         assert!(!q.set("nope", 1.0));
         assert_eq!(q.to_vec().len(), PARAMS.len());
     }
-}
-
-/// The parameter table as markdown (the one docs/calibration.md shows).
-pub fn markdown_table() -> String {
-    let mut s = String::from("| name | value | unit | plausible range | source |\n|---|---|---|---|---|\n");
-    for p in PARAMS {
-        s.push_str(&format!("| `{}` | {} | {} | {} to {} | {} |\n", p.name, p.value, p.unit, p.min, p.max, p.source));
-    }
-    s
 }

@@ -67,8 +67,8 @@ fn the_core_without_shocks_reproduces_the_table() {
     }
     let acc = accounts(&e, &sol);
     let g0 = e.gdp0();
-    for r in 0..e.nr {
-        assert!((acc.gdp[r] - g0[r]).abs() < 1e-9 * g0[r]);
+    for (got, want) in acc.gdp.iter().zip(&g0) {
+        assert!((got - want).abs() < 1e-9 * want);
     }
 }
 
@@ -260,8 +260,15 @@ fn docs_parameter_table_matches_the_code() {
     let doc = include_str!("../../../docs/calibration.md");
     let table = plenum_scenario::params::markdown_table();
     for line in table.lines().skip(2) {
-        assert!(doc.contains(line), "docs/calibration.md lacks or differs on:\n{line}");
+        assert!(
+            doc.contains(line),
+            "docs/calibration.md lacks or differs on:\n{line}"
+        );
     }
     let rows = doc.lines().filter(|l| l.starts_with("| `")).count();
-    assert_eq!(rows, plenum_scenario::PARAMS.len(), "docs/calibration.md has extra parameter rows");
+    assert_eq!(
+        rows,
+        plenum_scenario::PARAMS.len(),
+        "docs/calibration.md has extra parameter rows"
+    );
 }
