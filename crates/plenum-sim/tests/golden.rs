@@ -134,6 +134,8 @@ golden!(
     agg3x5_arbitrary_concave => false,
     agg3x5_two_recoveries => true,
     agg3x5_recovery_two_day_steps => false,
+    agg3x5_two_rebuilds => false,
+    agg3x5_rebuild_finishes => false,
     full6x8_recovery_noalt => true,
     full6x8_rebuild_two_sectors => true,
     agg2x4_arbitrary_linear => false,

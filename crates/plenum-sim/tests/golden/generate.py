@@ -307,6 +307,43 @@ event_monetary_factor = 1000000
 """),
     # A different aggregation, an arbitrary shock given as a scalar share
     # spread over industries, and a different capital-to-VA ratio per sector.
+    # BoARIO's test_multiple_reb_event: two rebuilding events at once.
+    "agg3x5_two_rebuilds": (table_agg3x5, """\
+[[event]]
+event_type = "rebuild"
+impact = 1000000.0
+affected_regions = ["reg1"]
+affected_sectors = ["manufactoring", "food"]
+rebuilding_sectors = { construction = 1.0 }
+duration = 30
+rebuild_tau = 100
+event_monetary_factor = 1000000
+
+[[event]]
+event_type = "rebuild"
+occurrence = 7
+impact = 3000000.0
+affected_regions = ["reg2"]
+affected_sectors = ["manufactoring", "food"]
+rebuilding_sectors = { construction = 0.6, manufactoring = 0.4 }
+duration = 30
+rebuild_tau = 100
+event_monetary_factor = 1000000
+"""),
+    # A rebuilding that ends within the run (then BoARIO keeps serving the
+    # residual per-step demand).
+    "agg3x5_rebuild_finishes": (table_agg3x5, """\
+[[event]]
+event_type = "rebuild"
+impact = 100000.0
+affected_regions = ["reg3"]
+affected_sectors = ["mining", "other"]
+rebuilding_sectors = { construction = 0.5, manufactoring = 0.5 }
+occurrence = 5
+duration = 3
+rebuild_tau = 5
+event_monetary_factor = 1000000
+"""),
     # Two temporal units per step (BoARIO records every other row).
     "agg3x5_recovery_two_day_steps": (table_agg3x5, """\
 [model]
