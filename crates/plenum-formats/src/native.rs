@@ -12,7 +12,7 @@
 //! | 16 | 8 | header length H, u64 |
 //! | 24 | H | header: UTF-8 JSON with metadata, labels, extensions' labels and the list of blocks |
 //! | 24 + H | 0–7 | zero padding to a multiple of 8 |
-//! | P | 8 · Σ rows·cols | the blocks, f64 little-endian, each column-major, in the header's order: Z, Y, x, V, [Z_imported, Y_imported], then per extension F, [F_Y] |
+//! | P | 8 · Σ rows·cols | the blocks, f64 little-endian, each column-major, in the header's order: Z, Y, x, V, (Z_imported, Y_imported), then per extension F, (F_Y) |
 //! | end − 32 | 32 | SHA-256 of every byte before it |
 //!
 //! The reader checks the magic bytes, the version, the hash, the header and
