@@ -10,11 +10,16 @@ on multi-regional input-output (MRIO) data.";
 
 const EXAMPLES: &str = "\
 Examples:
-  plenum run                                   # the main job on the embedded default table
+  plenum run                                   # the shipped scenarios on the embedded default table
+  plenum run scenarios/controls-escalate.toml  # named scenarios; outputs under out/
+  plenum compare baseline-2024 plenum-package  # two scenarios side by side
   plenum table info                            # what the embedded default table holds
   plenum table info ../shared/data/wiod-2013-wiot2011
-  plenum table convert ../shared/data/wiod-2013-wiot2011 --to pymrio --out wiod-pymrio/
+  plenum table build --out world2022.plenum    # the 2022 world table from OECD national tables
   plenum analyze --out out/analyze             # multipliers, footprints, linkages as tidy CSV
+  plenum analyze self-reliance --region CHN    # foreign value added, dependence on the chip coalition
+  plenum chokepoints --region CHN --top 20     # foreign suppliers ranked three ways
+  plenum simulate --shocks examples/shocks/chip-controls.toml --steps 8
 ";
 
 #[derive(Debug, Parser)]
@@ -203,7 +208,9 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  plenum compare baseline-2024 controls-escalate\n  plenum compare scenarios/baseline-2024.toml my-scenario.toml --out out/compare")]
+#[command(
+    after_help = "Examples:\n  plenum compare baseline-2024 controls-escalate\n  plenum compare scenarios/baseline-2024.toml my-scenario.toml --out out/compare"
+)]
 pub struct CompareArgs {
     /// Two or more scenario files or shipped scenario names; the first is
     /// the reference.
