@@ -1,0 +1,267 @@
+//! Validation at load: each failure is a typed error naming the labels,
+//! and a valid table passes. Seeded random tables check that balanced,
+//! productive tables are accepted and aggregation keeps balances.
+
+use plenum_table::{
+    aggregate, Col, Concordance, Labels, Mat, Metadata, MrioTable, TableError, TableParts,
+    ValidationPolicy, ZeroOutputPolicy,
+};
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+/// Two regions × two sectors, one final-demand category, one VA row;
+/// balanced by construction.
+fn parts() -> TableParts {
+    let z = Mat::from_fn(4, 4, |i, j| 10.0 + (i * 4 + j) as f64);
+    let y = Mat::from_fn(4, 2, |i, c| 50.0 + (i + c) as f64);
+    let x = Col::from_fn(4, |i| {
+        (0..4).map(|j| z[(i, j)]).sum::<f64>() + (0..2).map(|c| y[(i, c)]).sum::<f64>()
+    });
+    let v = Mat::from_fn(1, 4, |_, j| x[j] - (0..4).map(|i| z[(i, j)]).sum::<f64>());
+    TableParts {
+        meta: Metadata::default(),
+        labels: Labels::new(s(&["AA", "BB"]), s(&["agr", "man"]), s(&["hh"]), s(&["VA"])).unwrap(),
+        z,
+        y,
+        x,
+        v,
+        imported_use: None,
+        extensions: vec![],
+    }
+}
+
+fn err(p: TableParts) -> TableError {
+    MrioTable::new(p, &ValidationPolicy::default()).unwrap_err()
+}
+
+#[test]
+fn a_balanced_productive_table_passes() {
+    let t = MrioTable::new(parts(), &ValidationPolicy::default()).unwrap();
+    assert!(t.report().max_row_imbalance < 1e-12);
+    assert!(t.report().max_a_colsum < 1.0);
+}
+
+#[test]
+fn shape_mismatch_is_named() {
+    let mut p = parts();
+    p.y = Mat::zeros(4, 3);
+    let e = err(p);
+    assert!(
+        matches!(e, TableError::Shape { ref matrix, .. } if matrix == "Y"),
+        "{e}"
+    );
+}
+
+#[test]
+fn nan_is_located_by_labels() {
+    let mut p = parts();
+    p.z[(2, 1)] = f64::NAN;
+    let e = err(p).to_string();
+    assert!(
+        e.contains("BB/agr") && e.contains("AA/man") && e.contains("NaN"),
+        "{e}"
+    );
+}
+
+#[test]
+fn infinity_in_output_is_caught() {
+    let mut p = parts();
+    p.x[3] = f64::INFINITY;
+    assert!(matches!(err(p), TableError::NonFinite { .. }));
+}
+
+#[test]
+fn negative_output_is_named() {
+    let mut p = parts();
+    p.x[1] = -1.0;
+    let e = err(p).to_string();
+    assert!(e.contains("AA/man"), "{e}");
+}
+
+#[test]
+fn row_imbalance_reports_worst_industry() {
+    let mut p = parts();
+    p.y[(3, 0)] += 40.0;
+    let e = err(p);
+    match e {
+        TableError::RowImbalance { ref worst, .. } => assert_eq!(worst[0].label, "BB/man"),
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn column_imbalance_reports_worst_industry() {
+    let mut p = parts();
+    p.v[(0, 2)] += 25.0;
+    match err(p) {
+        TableError::ColumnImbalance { worst, .. } => assert_eq!(worst[0].label, "BB/agr"),
+        other => panic!("{other}"),
+    }
+}
+
+fn with_absent_industry() -> TableParts {
+    let mut p = parts();
+    for k in 0..4 {
+        p.z[(1, k)] = 0.0;
+        p.z[(k, 1)] = 0.0;
+    }
+    for c in 0..2 {
+        p.y[(1, c)] = 0.0;
+    }
+    // Re-balance: x from rows, V from columns.
+    for i in 0..4 {
+        p.x[i] =
+            (0..4).map(|j| p.z[(i, j)]).sum::<f64>() + (0..2).map(|c| p.y[(i, c)]).sum::<f64>();
+    }
+    for j in 0..4 {
+        p.v[(0, j)] = p.x[j] - (0..4).map(|i| p.z[(i, j)]).sum::<f64>();
+    }
+    p
+}
+
+#[test]
+fn zero_output_needs_an_explicit_policy() {
+    let e = err(with_absent_industry());
+    assert!(
+        matches!(e, TableError::ZeroOutput { ref industries } if industries == &["AA/man".to_string()]),
+        "{e}"
+    );
+    let policy = ValidationPolicy {
+        zero_output: ZeroOutputPolicy::TreatAsAbsent,
+        ..ValidationPolicy::default()
+    };
+    let t = MrioTable::new(with_absent_industry(), &policy).unwrap();
+    assert_eq!(t.zero_output(), &[1]);
+}
+
+#[test]
+fn zero_output_with_flows_is_inconsistent() {
+    let mut p = with_absent_industry();
+    p.z[(0, 1)] = 5.0; // AA/man buys inputs yet produces nothing
+    let policy = ValidationPolicy {
+        zero_output: ZeroOutputPolicy::TreatAsAbsent,
+        balance_rtol: None,
+        ..ValidationPolicy::default()
+    };
+    let e = MrioTable::new(p, &policy).unwrap_err();
+    assert!(
+        matches!(e, TableError::ZeroOutputWithFlows { ref industry, .. } if industry == "AA/man"),
+        "{e}"
+    );
+}
+
+#[test]
+fn non_productive_column_is_named() {
+    let mut p = parts();
+    // BB/man buys more intermediates than it produces.
+    p.z[(0, 3)] += p.x[3];
+    p.x[0] += p.x[3];
+    p.v[(0, 0)] = p.x[0] - (0..4).map(|i| p.z[(i, 0)]).sum::<f64>();
+    p.v[(0, 3)] = p.x[3] - (0..4).map(|i| p.z[(i, 3)]).sum::<f64>();
+    let e = err(p);
+    match e {
+        TableError::NonProductiveColumns { ref industries } => {
+            assert_eq!(industries[0].label, "BB/man")
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn negative_entries_checked_by_spectral_radius() {
+    let mut p = parts();
+    p.z[(0, 0)] = -5.0;
+    p.x[0] = (0..4).map(|j| p.z[(0, j)]).sum::<f64>() + (0..2).map(|c| p.y[(0, c)]).sum::<f64>();
+    for j in 0..4 {
+        p.v[(0, j)] = p.x[j] - (0..4).map(|i| p.z[(i, j)]).sum::<f64>();
+    }
+    let t = MrioTable::new(p, &ValidationPolicy::default()).unwrap();
+    assert!(t.report().spectral_bound < 1.0);
+}
+
+#[test]
+fn duplicate_and_blank_labels() {
+    assert!(matches!(
+        Labels::new(s(&["A", "A"]), s(&["x"]), s(&["h"]), vec![]),
+        Err(TableError::DuplicateLabel { .. })
+    ));
+    assert!(matches!(
+        Labels::new(s(&["A", " "]), s(&["x"]), s(&["h"]), vec![]),
+        Err(TableError::BlankLabel { .. })
+    ));
+}
+
+/// SplitMix64, so the seeded tables are the same everywhere.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn random_parts(regions: usize, sectors: usize, seed: u64) -> TableParts {
+    let mut rng = Rng(seed);
+    let n = regions * sectors;
+    let z = Mat::from_fn(n, n, |_, _| rng.next());
+    let y = Mat::from_fn(n, 2 * regions, |_, _| rng.next() * n as f64);
+    let x = Col::from_fn(n, |i| {
+        (0..n).map(|j| z[(i, j)]).sum::<f64>() + (0..2 * regions).map(|c| y[(i, c)]).sum::<f64>()
+    });
+    let v = Mat::from_fn(1, n, |_, j| x[j] - (0..n).map(|i| z[(i, j)]).sum::<f64>());
+    TableParts {
+        meta: Metadata::default(),
+        labels: Labels::new(
+            (0..regions).map(|r| format!("R{r}")).collect(),
+            (0..sectors).map(|s| format!("S{s}")).collect(),
+            s(&["hh", "gov"]),
+            s(&["VA"]),
+        )
+        .unwrap(),
+        z,
+        y,
+        x,
+        v,
+        imported_use: None,
+        extensions: vec![],
+    }
+}
+
+#[test]
+fn seeded_tables_validate_and_aggregate_exactly() {
+    for (k, (r, sct)) in [(1, 1), (2, 3), (3, 5), (4, 7)].into_iter().enumerate() {
+        let t = MrioTable::new(
+            random_parts(r, sct, 42 + k as u64),
+            &ValidationPolicy::default(),
+        )
+        .unwrap();
+        let rc = Concordance::from_pairs(
+            "region",
+            t.labels().regions(),
+            &t.labels()
+                .regions()
+                .iter()
+                .map(|l| (l.clone(), "W".to_string()))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let sc = Concordance::identity(t.labels().sectors());
+        let a = aggregate(&t, &rc, &sc, &ValidationPolicy::default()).unwrap();
+        let total = |m: &Mat<f64>| {
+            (0..m.ncols())
+                .map(|j| m.col(j).iter().sum::<f64>())
+                .sum::<f64>()
+        };
+        assert!((total(a.z()) - total(t.z())).abs() <= 1e-9 * total(t.z()));
+        assert!(
+            (a.x().iter().sum::<f64>() - t.x().iter().sum::<f64>()).abs()
+                <= 1e-9 * t.x().iter().sum::<f64>()
+        );
+        assert!(a.report().max_row_imbalance < 1e-9);
+    }
+}
