@@ -641,6 +641,7 @@ impl ArioModel {
         }
         let ord_rowsum: Vec<f64> = (0..n).map(|i| (0..n).map(|j| z0[(i, j)]).sum()).collect();
 
+        let zc0_copy = zc0.clone();
         Ok(Self {
             n,
             ns,
@@ -677,7 +678,8 @@ impl ArioModel {
             in_shortage: false,
             step_index: 0,
             s_add: vec![0.0; ns * n],
-            s_zc: vec![0.0; ns * n],
+            // Σ_r Z⁰ ρ of the initial orders (ρ = 1).
+            s_zc: zc0_copy,
             pend: None,
             a_coef: vec![0.0; n],
             a_ratio: vec![1.0; n],
@@ -993,7 +995,10 @@ impl ArioModel {
     pub fn step(&mut self, record_stocks: bool) -> Result<StepRecord> {
         self.phase_begin(record_stocks)?;
         let z0 = Arc::clone(&self.z0);
-        pass_weighted_sums(&z0, self.nr, self.ns, &mut [self.pass_a_job()]);
+        let (nr, ns) = (self.nr, self.ns);
+        if let Some(job) = self.pass_a_job() {
+            pass_weighted_sums(&z0, nr, ns, &mut [job]);
+        }
         self.phase_middle()?;
         pass_order_rowsums(&z0, self.nr, self.ns, &mut [self.pass_b_job()]);
         Ok(self.phase_end())
@@ -1136,14 +1141,30 @@ impl ArioModel {
         (prod, shortage)
     }
 
-    pub(crate) fn pass_a_job(&mut self) -> PassAJob<'_> {
+    /// The first pass of this step, or None when nothing needs it. Both of
+    /// its sums are skipped when their weights equal, bit for bit, those of
+    /// the sums already at hand, which then are the same bits: the inflow
+    /// Σ_r Z⁰ c equals Σ_r Z⁰ ρ_prev when no supplier is rationed (x = d, so
+    /// c = ρ_prev), and Σ_r Z⁰ ρ_t is unchanged when no capacity ratio moved.
+    pub(crate) fn pass_a_job(&mut self) -> Option<PassAJob<'_>> {
         let alt = self.params.order_type == OrderType::Alt;
-        PassAJob {
-            coef: &self.a_coef,
-            rho: if alt { Some(&self.a_ratio) } else { None },
+        let same = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+        };
+        let need_add = !same(&self.a_coef, &self.ord_ratio);
+        let need_zc = alt && !same(&self.a_ratio, &self.ord_ratio);
+        if !need_add {
+            self.s_add.copy_from_slice(&self.s_zc);
+        }
+        if !need_add && !need_zc {
+            return None;
+        }
+        Some(PassAJob {
+            coef: if need_add { Some(&self.a_coef) } else { None },
+            rho: if need_zc { Some(&self.a_ratio) } else { None },
             add: &mut self.s_add,
             zc: &mut self.s_zc,
-        }
+        })
     }
 
     pub(crate) fn pass_b_job(&mut self) -> PassBJob<'_> {
@@ -1439,7 +1460,7 @@ impl ArioModel {
 
 /// The first pass of one model: weights and outputs.
 pub(crate) struct PassAJob<'a> {
-    pub coef: &'a [f64],
+    pub coef: Option<&'a [f64]>,
     pub rho: Option<&'a [f64]>,
     pub add: &'a mut [f64],
     pub zc: &'a mut [f64],
@@ -1453,7 +1474,12 @@ pub(crate) struct PassBJob<'a> {
 }
 
 /// One model's slices of a first-pass task: weights c, ρ, outputs.
-type TaskA<'a> = (&'a [f64], Option<&'a [f64]>, &'a mut [f64], &'a mut [f64]);
+type TaskA<'a> = (
+    Option<&'a [f64]>,
+    Option<&'a [f64]>,
+    &'a mut [f64],
+    &'a mut [f64],
+);
 
 /// Columns per parallel task of the first pass.
 const COLS_PER_TASK: usize = 32;
@@ -1484,28 +1510,16 @@ pub(crate) fn pass_weighted_sums(z0: &Mat<f64>, nr: usize, ns: usize, jobs: &mut
     let work = |c: usize, outs: &mut Vec<TaskA>| {
         let j0 = c * COLS_PER_TASK;
         let j1 = (j0 + COLS_PER_TASK).min(n);
-        for (coef, rho, add, zc) in outs.iter_mut() {
-            add.fill(0.0);
-            if rho.is_some() {
-                zc.fill(0.0);
-            }
-            let _ = coef;
-        }
         for j in j0..j1 {
             let col = z0.col_as_slice(j);
             let off = (j - j0) * ns;
             for (coef, rho, add, zc) in outs.iter_mut() {
-                match rho {
-                    Some(rho) => weighted_region_sums2(
-                        col,
-                        coef,
-                        rho,
-                        nr,
-                        ns,
-                        &mut add[off..off + ns],
-                        &mut zc[off..off + ns],
-                    ),
-                    None => weighted_region_sums(col, coef, nr, ns, &mut add[off..off + ns]),
+                let (a, z) = (&mut add[off..off + ns], &mut zc[off..off + ns]);
+                match (coef, rho) {
+                    (Some(c), Some(r)) => weighted_region_sums2(col, c, r, nr, ns, a, z),
+                    (Some(c), None) => weighted_region_sums(col, c, nr, ns, a),
+                    (None, Some(r)) => weighted_region_sums(col, r, nr, ns, z),
+                    (None, None) => {}
                 }
             }
         }

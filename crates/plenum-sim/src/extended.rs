@@ -596,8 +596,14 @@ impl Ensemble {
                 m.phase_begin(record_stocks)?;
             }
             {
-                let mut jobs: Vec<_> = self.members.iter_mut().map(|m| m.pass_a_job()).collect();
-                pass_weighted_sums(&z0, nr, ns, &mut jobs);
+                let mut jobs: Vec<_> = self
+                    .members
+                    .iter_mut()
+                    .filter_map(|m| m.pass_a_job())
+                    .collect();
+                if !jobs.is_empty() {
+                    pass_weighted_sums(&z0, nr, ns, &mut jobs);
+                }
             }
             for m in self.members.iter_mut() {
                 m.phase_middle()?;
