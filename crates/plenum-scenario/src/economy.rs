@@ -10,6 +10,8 @@
 
 use plenum_table::MrioTable;
 
+use crate::engine::{base_model, EngineMap};
+
 use crate::error::{Result, ScenarioError};
 
 /// Names that the final-demand roles are recognised by, in order.
@@ -40,6 +42,12 @@ pub struct Economy {
     /// Table metadata: currency and unit (for the manifest and report).
     pub currency: String,
     pub unit: String,
+    /// The dynamic engine (plenum-sim's extended mode, quarterly steps) of
+    /// the table at its initial equilibrium; every run clones it (the
+    /// clones share Z⁰).
+    pub engine: plenum_sim::ArioModel,
+    /// Table order ↔ the engine's order (regions and sectors sorted).
+    pub map: EngineMap,
 }
 
 impl Economy {
@@ -117,6 +125,8 @@ impl Economy {
             labour_share,
             currency: table.meta().currency.clone(),
             unit: table.meta().unit.clone(),
+            engine: base_model(table)?,
+            map: EngineMap::new(table),
         })
     }
 

@@ -1,4 +1,4 @@
-//! Scenarios of plenum: macro blocks on an input-output core, scenario
+//! Scenarios of plenum: macro blocks driving the dynamic engine, scenario
 //! files, calibration and the quarterly run.
 //!
 //! - [`schema`]: scenario files (TOML, `schema = 1`), parsed from `&str`,
@@ -7,8 +7,8 @@
 //! - [`params`]: the one parameter table (value, unit, range, source);
 //! - [`blocks`]: households, property, land finance and local government,
 //!   FDI, self-reliance programmes, export controls, common prosperity;
-//! - [`core`]: the quarterly input-output core (restrictions, critical
-//!   inputs, capacity, rationing, accounts);
+//! - [`engine`]: how runs use the dynamic engine (plenum-sim's extended
+//!   mode, quarterly steps) and the accounts that follow from it;
 //! - [`run`]: one scenario, quarter by quarter; [`calibrate`]: the
 //!   baseline against 2024 H1 growth; [`summary`]: the comparison table and
 //!   the generated text; [`shipped`]: the scenarios embedded in the binary.
@@ -32,8 +32,8 @@
 pub mod bind;
 pub mod blocks;
 pub mod calibrate;
-pub mod core;
 pub mod economy;
+pub mod engine;
 pub mod error;
 pub mod params;
 pub mod results;

@@ -29,8 +29,8 @@
 use crate::bind::Bound;
 use crate::blocks::localgov::LocalOutputs;
 use crate::blocks::property::PropertyIndices;
-use crate::core::{Accounts, Solution};
 use crate::economy::Economy;
+use crate::engine::Accounts;
 use crate::params::Params;
 use crate::schema::Scenario;
 use crate::time::Quarter;
@@ -135,7 +135,8 @@ impl ScenarioRun {
 
 /// Everything the run knows about one quarter, for the recorder.
 pub(crate) struct QuarterState<'a> {
-    pub sol: &'a Solution,
+    pub x: &'a [f64],
+    pub cap: &'a [f64],
     pub acc: &'a Accounts,
     pub bound: &'a Bound,
     pub local: &'a LocalOutputs,
@@ -391,9 +392,9 @@ impl Recorder {
         }
         let n = nr * ns;
         for j in 0..n {
-            s[self.industry_at + j].values[k] = q.sol.x[j];
+            s[self.industry_at + j].values[k] = q.x[j];
             s[self.industry_at + n + j].values[k] = acc.va[j];
-            s[self.industry_at + 2 * n + j].values[k] = q.sol.cap[j];
+            s[self.industry_at + 2 * n + j].values[k] = q.cap[j];
         }
     }
 

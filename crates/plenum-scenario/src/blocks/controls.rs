@@ -4,10 +4,15 @@
 //! `from`, user regions `to`, products, the restricted share ρ of those
 //! flows (the share of the bilateral flow the rule covers), the
 //! substitutability σ of what is blocked, its start, a phase-in (quarters
-//! to full effect) and an optional end. [`crate::core`] blocks ρ_t of the
-//! flows, re-sources them from other suppliers, and cuts the capacity of
-//! users by κ_s (1 − σ) of the share of input s they lose, κ_s the
-//! criticality of the product (`[controls] critical`).
+//! to full effect) and an optional end. Each becomes trade restrictions of
+//! the dynamic engine ([`crate::run`]): per product, origin and destination,
+//! deliveries are capped at (1 − ρ_t) of their baseline and σ of the excess
+//! may be redirected to other suppliers with spare capacity; what is not
+//! redirected is missing from users' inventories, and output falls where
+//! that input is critical (Leontief) or in proportion to its share where it
+//! is not. `[controls] critical` sets κ_s: κ_s ≥ 0.5 makes input s
+//! critical for every user, 0 < κ_s < 0.5 non-critical; other inputs follow
+//! the engine's default rule (critical when ≥ 5% of a user's inputs).
 //!
 //! The rules in force by July 2024 (US 7 Oct 2022 and 17 Oct 2023, Japan
 //! 23 Jul 2023, Netherlands 1 Sep 2023) are measures of the shipped
