@@ -5,8 +5,8 @@ use anyhow::Result;
 use crate::cli::{Cli, Command};
 
 pub mod analyze;
-pub mod gvc;
 pub mod compare;
+pub mod gvc;
 pub mod run;
 pub mod simulate;
 pub mod table;
