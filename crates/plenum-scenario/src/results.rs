@@ -7,9 +7,9 @@
 //! |---|---|---|
 //! | `gdp_real` | table unit per quarter, 2023 prices | value added Σ v_j x_j |
 //! | `gdp_growth_yoy` | % | real GDP growth on the same quarter a year before |
-//! | `exports`, `imports` | table unit per quarter | intermediate and final, delivered |
+//! | `exports`, `imports` | table unit per quarter | intermediate and final, delivered; exports − imports is exact, the gross flows are estimated (see [`crate::engine`]) |
 //! | `consumption`, `government`, `investment`, `other_final` | table unit per quarter | delivered final demand of the region's households, government, investment and other categories |
-//! | `inventory_drawdown` | table unit per quarter | inputs missing because a supplier rationed |
+//! | `inventory_drawdown` | table unit per quarter | inputs used beyond those delivered: −ΔN, the fall of the engine's inventories |
 //! | `consumption_share` | % of GDP | household consumption / GDP |
 //! | `labour_income` | table unit per quarter | Σ λ_j v_j x_j |
 //! | `gdp_nominal` | tn yuan per quarter | GDP at current prices |
@@ -23,7 +23,7 @@
 //! | `sr_spending` | bn yuan per quarter | self-reliance programme spending |
 //! | `sr_capacity`, `fdi_capacity` | table unit per quarter | capacity added by programmes and FDI |
 //! | `cp_transfer` | tn yuan per quarter | common-prosperity transfer |
-//! | `self_reliance_chips` | % | share of the region's use of the chips sector supplied at home |
+//! | `self_reliance_chips` | % | share of the region's use of the chips sector supplied at home (estimated origin split, see [`crate::engine`]) |
 //! | `output`, `value_added`, `capacity` | table unit per quarter | per industry |
 
 use crate::bind::Bound;
@@ -65,6 +65,10 @@ pub struct ScenarioRun {
     pub assumptions: Vec<String>,
     /// Table units per tn yuan.
     pub kappa: f64,
+    /// Per quarter, world total: inputs the engine let users take beyond
+    /// their inventories of non-critical inputs (it clamps those at zero);
+    /// world exports − imports = −this.
+    pub inventory_clamped: Vec<f64>,
     pub table_unit: String,
 }
 
@@ -151,6 +155,7 @@ pub(crate) struct QuarterState<'a> {
     pub fdi_capacity: f64,
     pub cp_transfer: f64,
     pub self_reliance: f64,
+    pub inventory_clamped: f64,
 }
 
 const REGION_VARS: [&str; 9] = [
@@ -320,6 +325,7 @@ impl Recorder {
                 params: p.clone(),
                 assumptions: describe(scn),
                 kappa,
+                inventory_clamped: vec![f64::NAN; nq],
                 table_unit: format!("{} {}", econ.currency, econ.unit),
             },
             nr: econ.nr,
@@ -390,6 +396,7 @@ impl Recorder {
         for (vi, v) in cvals.iter().enumerate() {
             s[self.china_at + vi].values[k] = *v;
         }
+        self.run.inventory_clamped[k] = q.inventory_clamped;
         let n = nr * ns;
         for j in 0..n {
             s[self.industry_at + j].values[k] = q.x[j];

@@ -456,6 +456,8 @@ struct Driver<'a> {
     decided: Vec<Decided>,
     /// (labour income, nominal GDP) of China per step.
     income: Vec<(f64, f64)>,
+    /// Inventory clamped at zero per step (world).
+    clamped: Vec<f64>,
 }
 
 impl Driver<'_> {
@@ -650,6 +652,7 @@ impl Hook for Driver<'_> {
         let w_t = self.china_labour_income(&x);
         let ngdp = gdp / self.kappa * self.pl.price[k];
         self.income.push((w_t, ngdp));
+        self.clamped.push(view.balance.inventory_clamped);
         self.w_lag = w_t;
         self.ngdp_lag = ngdp;
         if k + 1 < self.pl.t.len() {
@@ -780,6 +783,7 @@ pub fn run_scenario(
         ngdp_lag: 0.0,
         decided: Vec::new(),
         income: Vec::new(),
+        clamped: Vec::new(),
     };
     driver.ngdp_lag = driver.gdp_ref(prev);
     driver.ls_state.smoothed_revenue =
@@ -838,6 +842,7 @@ pub fn run_scenario(
                 fdi_capacity: pl.fdi_cap_total[k],
                 cp_transfer: d.cp_transfer,
                 self_reliance: acc.domestic[ch * ns + b.chips],
+                inventory_clamped: driver.clamped[k],
             },
         );
     }

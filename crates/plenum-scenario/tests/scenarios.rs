@@ -194,6 +194,19 @@ fn identities_hold_every_quarter() {
                     r.quarters[k]
                 );
             }
+            // Everything produced is delivered somewhere (the engine's
+            // conservation): world exports equal world imports, less the
+            // inputs the engine let users take beyond their inventories.
+            let (x, m): (f64, f64) = common::REGIONS
+                .iter()
+                .map(|r| (v("exports", r, k), v("imports", r, k)))
+                .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+            assert!(
+                (x - m + r.inventory_clamped[k]).abs() <= 1e-9 * x,
+                "{name} {}: world exports {x} vs imports {m}, clamped {}",
+                r.quarters[k],
+                r.inventory_clamped[k]
+            );
             if k >= 5 {
                 let dd = v("local_debt", "CHN", k) - v("local_debt", "CHN", k - 1);
                 assert!(
