@@ -63,6 +63,13 @@ pub(crate) fn name(path: &Path) -> String {
 /// Reads a delimited file; gzip is detected by its magic bytes, not by the
 /// file name.
 pub(crate) fn read_path(path: &Path, opts: TextOptions) -> Result<TextTable> {
+    let (file, bytes) = read_raw(path)?;
+    parse(file, &bytes, opts)
+}
+
+/// The bytes of a file, gunzipped when gzip's magic bytes start it, and the
+/// file's name for errors.
+pub(crate) fn read_raw(path: &Path) -> Result<(String, Vec<u8>)> {
     let file = name(path);
     let f = File::open(path).map_err(|e| FormatError::io(&file, "open", e))?;
     let mut br = BufReader::with_capacity(1 << 16, f);
@@ -82,11 +89,11 @@ pub(crate) fn read_path(path: &Path, opts: TextOptions) -> Result<TextTable> {
     reader
         .read_to_end(&mut bytes)
         .map_err(|e| FormatError::io(&file, "read", e))?;
-    parse(file, &bytes, opts)
+    Ok((file, bytes))
 }
 
-/// Reads delimited text from memory (used by tests and embedded data).
-#[allow(dead_code)]
+/// Reads delimited text from memory (used by tests, embedded data and the
+/// fallback of fast readers).
 pub(crate) fn read_bytes(file: &str, bytes: &[u8], opts: TextOptions) -> Result<TextTable> {
     parse(file.to_string(), bytes, opts)
 }
@@ -207,6 +214,28 @@ pub(crate) fn parse_number(
     }
 }
 
+/// A finite number from a field's bytes, with surrounding spaces, or `None`
+/// for anything else. Fast readers use it and fall back to the csv path
+/// (whose errors name the cell) on `None`.
+///
+/// It accepts a subset of what `str::trim` + `str::parse::<f64>` accepts and
+/// gives the same bits there: fast-float2 rounds correctly, as std does (both
+/// Eisel–Lemire with an exact fallback), which the seeded tests below check;
+/// only ASCII spaces are trimmed, so other blanks go to the fallback.
+#[inline]
+pub(crate) fn fast_number(mut b: &[u8]) -> Option<f64> {
+    while let [b' ', rest @ ..] = b {
+        b = rest;
+    }
+    while let [rest @ .., b' '] = b {
+        b = rest;
+    }
+    match fast_float2::parse::<f64, _>(b) {
+        Ok(v) if v.is_finite() => Some(v),
+        _ => None,
+    }
+}
+
 /// Checks that `row` has exactly `want` fields.
 pub(crate) fn expect_len(file: &str, row: &Row, want: usize, what: &str) -> Result<()> {
     if row.len() != want {
@@ -252,6 +281,92 @@ mod tests {
         assert_eq!(parse_number("t.csv", &t.rows[1], 2, "b", "").unwrap(), 2.0);
         let e = parse_number("t.csv", &t.rows[1], 5, "z", "").unwrap_err();
         assert!(matches!(e, FormatError::Layout { line: 2, .. }), "{e}");
+    }
+
+    /// std's reading of a trimmed field, as the csv path does it.
+    fn std_number(s: &str) -> Option<f64> {
+        s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+    }
+
+    fn same(s: &str) {
+        let fast = fast_number(s.as_bytes());
+        match fast {
+            Some(v) => assert_eq!(Some(v.to_bits()), std_number(s).map(f64::to_bits), "{s:?}"),
+            // Refusing is allowed (the caller falls back), but not for the
+            // plain forms every writer uses.
+            None => assert!(std_number(s).is_none(), "fast parser refused {s:?}"),
+        }
+    }
+
+    #[test]
+    fn fast_number_matches_std_on_seeded_random_f64() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20240718);
+        let mut n = 0;
+        while n < 200_000 {
+            let v = f64::from_bits(rng.random::<u64>());
+            if !v.is_finite() {
+                continue;
+            }
+            n += 1;
+            // Rust's shortest round trip, scientific, Python-repr-like 17
+            // significant digits, and a fixed form for moderate magnitudes.
+            same(&format!("{v:?}"));
+            same(&format!("{v:e}"));
+            same(&format!("{v:.16e}"));
+            same(&format!("{v:.16E}"));
+            if v.abs() > 1e-30 && v.abs() < 1e30 {
+                same(&format!("{v:.20}"));
+            }
+        }
+        // Values of IO tables: moderate magnitudes, 12 significant digits as
+        // pandas writes them, and long decimal strings near halfway points.
+        for _ in 0..200_000 {
+            let m: f64 = rng.random::<f64>() * 10f64.powi(rng.random_range(-12..12));
+            same(&format!("{m:.11e}"));
+            same(&format!("{m}"));
+            let digits: String = (0..rng.random_range(1..40))
+                .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+                .collect();
+            let e = rng.random_range(-330..310);
+            same(&format!("{digits}e{e}"));
+            same(&format!("-0.{digits}"));
+            same(&format!(" {digits}.5 "));
+        }
+    }
+
+    #[test]
+    fn fast_number_refuses_what_std_refuses() {
+        for s in [
+            "", " ", "1e", "1e+", "e5", ".", "-", "+", "1.2.3", "1,5", "0x10", "1_000", "n/a",
+            "NaN", "nan", "inf", "-inf", "Infinity", "1e999", "-1e400", "1\r", "1\t2", "\u{a0}1",
+            "--1", "+-1", "1e--5", "１",
+        ] {
+            assert!(fast_number(s.as_bytes()).is_none(), "{s:?}");
+        }
+        for s in [
+            "0",
+            "-0",
+            "+1",
+            "1.",
+            ".5",
+            "-.5e-3",
+            "1E5",
+            "1e+05",
+            "  7  ",
+            "00012",
+            "4.9e-324",
+            "2.2250738585072011e-308",
+            "1.7976931348623157e308",
+            "9007199254740993",
+        ] {
+            assert!(fast_number(s.as_bytes()).is_some(), "{s:?}");
+            same(s);
+        }
+        assert_eq!(
+            fast_number(b"-0").map(f64::to_bits),
+            Some((-0.0f64).to_bits())
+        );
     }
 
     #[test]
