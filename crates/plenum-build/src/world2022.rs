@@ -22,7 +22,7 @@ use std::path::Path;
 
 use faer::{Col, Mat};
 use plenum_formats::oecd_national::{read_oecd_national_dir, NationalTable};
-use plenum_table::{aggregate, Concordance, Metadata, MrioTable, TableError, ValidationPolicy};
+use plenum_table::{aggregate, Metadata, MrioTable, TableError, ValidationPolicy};
 
 use crate::build::{build_world_table, BuildOptions, BuildOutput, Progress};
 use crate::error::InputError;
@@ -153,53 +153,26 @@ pub fn build_world_2022(
     Ok(build_world_table(&nationals, &options, progress)?)
 }
 
-/// Reads a `source,group` concordance CSV (comment lines start with `#`).
-pub fn read_pairs(file: &str, text: &str) -> Result<Vec<(String, String)>, InputError> {
-    let mut out = Vec::new();
-    let mut header = false;
-    for (ln, raw) in text.lines().enumerate() {
-        let t = raw.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        if !header {
-            header = true;
-            if t != "source,group" {
-                return Err(InputError::Parse {
-                    file: file.into(),
-                    line: ln as u64 + 1,
-                    message: format!("header is \"{t}\""),
-                    hint: "the first non-comment line must be `source,group`".into(),
-                });
-            }
-            continue;
-        }
-        let mut c = t.splitn(2, ',');
-        match (c.next(), c.next()) {
-            (Some(a), Some(b)) if !a.trim().is_empty() && !b.trim().is_empty() => {
-                out.push((a.trim().to_string(), b.trim().to_string()))
-            }
-            _ => {
-                return Err(InputError::Parse {
-                    file: file.into(),
-                    line: ln as u64 + 1,
-                    message: format!("row \"{t}\" is not `source,group`"),
-                    hint: "give one source label and its group per row".into(),
-                })
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// Aggregates the 2022 world table to plenum's default 10 regions × 24
 /// sectors with the concordances of `data/concordances/`.
 pub fn aggregate_default(table: &MrioTable) -> Result<MrioTable, InputError> {
     let l = table.labels();
-    let rp = read_pairs("data/concordances/regions-2022-10.csv", DEFAULT_REGIONS_CSV)?;
-    let sp = read_pairs("data/concordances/sectors-2022-24.csv", DEFAULT_SECTORS_CSV)?;
-    let rc = Concordance::from_pairs("region", l.regions(), &rp)?;
-    let sc = Concordance::from_pairs("sector", l.sectors(), &sp)?;
+    let parse = |file: &str, text: &str, kind: &'static str, source: &[String]| {
+        plenum_formats::concordance::parse_concordance(file, text, kind, source)
+            .map_err(|e| InputError::Formats(e.to_string()))
+    };
+    let rc = parse(
+        "data/concordances/regions-2022-10.csv",
+        DEFAULT_REGIONS_CSV,
+        "region",
+        l.regions(),
+    )?;
+    let sc = parse(
+        "data/concordances/sectors-2022-24.csv",
+        DEFAULT_SECTORS_CSV,
+        "sector",
+        l.sectors(),
+    )?;
     let policy = ValidationPolicy::lenient(1e-6);
     let mut t = aggregate(table, &rc, &sc, &policy)?;
     if t.meta().name == "plenum-world-2022" {
