@@ -72,6 +72,13 @@ pub(crate) fn read_path(path: &Path, opts: TextOptions) -> Result<TextTable> {
 pub(crate) fn read_raw(path: &Path) -> Result<(String, Vec<u8>)> {
     let file = name(path);
     let f = File::open(path).map_err(|e| FormatError::io(&file, "open", e))?;
+    // Sized once for a plain file, so that a large table is not copied
+    // while the buffer grows.
+    let size = f
+        .metadata()
+        .ok()
+        .and_then(|m| usize::try_from(m.len()).ok())
+        .unwrap_or(0);
     let mut br = BufReader::with_capacity(1 << 16, f);
     let gz = {
         let head = br
@@ -84,7 +91,7 @@ pub(crate) fn read_raw(path: &Path) -> Result<(String, Vec<u8>)> {
     } else {
         Box::new(br)
     };
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(if gz { 0 } else { size.saturating_add(1) });
     let mut reader = reader;
     reader
         .read_to_end(&mut bytes)
@@ -215,25 +222,38 @@ pub(crate) fn parse_number(
 }
 
 /// A finite number from a field's bytes, with surrounding spaces, or `None`
-/// for anything else. Fast readers use it and fall back to the csv path
-/// (whose errors name the cell) on `None`.
+/// for anything else: a whole field read through [`fast_number_prefix`],
+/// which fast readers use, falling back to the csv path (whose errors name
+/// the cell) on `None`.
 ///
 /// It accepts a subset of what `str::trim` + `str::parse::<f64>` accepts and
 /// gives the same bits there: fast-float2 rounds correctly, as std does (both
 /// Eisel–Lemire with an exact fallback), which the seeded tests below check;
 /// only ASCII spaces are trimmed, so other blanks go to the fallback.
-#[inline]
-pub(crate) fn fast_number(mut b: &[u8]) -> Option<f64> {
-    while let [b' ', rest @ ..] = b {
-        b = rest;
-    }
-    while let [rest @ .., b' '] = b {
-        b = rest;
-    }
-    match fast_float2::parse::<f64, _>(b) {
-        Ok(v) if v.is_finite() => Some(v),
+#[cfg(test)]
+pub(crate) fn fast_number(b: &[u8]) -> Option<f64> {
+    match fast_number_prefix(b) {
+        Some((v, used)) if used == b.len() => Some(v),
         _ => None,
     }
+}
+
+/// The number at the start of `b` (after ASCII spaces) and the bytes it
+/// takes with the spaces after it, so that a reader checks the next byte is
+/// a delimiter without splitting the line first. fast-float2's `parse` is
+/// this prefix parse with a check that nothing is left, so a field read
+/// through here gives `fast_number`'s value (the contract is stated and
+/// tested there).
+#[inline]
+pub(crate) fn fast_number_prefix(b: &[u8]) -> Option<(f64, usize)> {
+    let lead = b.iter().take_while(|&&c| c == b' ').count();
+    let (v, n) = fast_float2::parse_partial::<f64, _>(&b[lead..]).ok()?;
+    if !v.is_finite() {
+        return None;
+    }
+    let end = lead + n;
+    let trail = b[end..].iter().take_while(|&&c| c == b' ').count();
+    Some((v, end + trail))
 }
 
 /// Checks that `row` has exactly `want` fields.
@@ -290,6 +310,12 @@ mod tests {
 
     fn same(s: &str) {
         let fast = fast_number(s.as_bytes());
+        // As a field followed by others, through the prefix parse.
+        let line = format!("{s}\t1.5\tx");
+        let pre = fast_number_prefix(line.as_bytes())
+            .filter(|&(_, n)| line.as_bytes()[n] == b'\t' && n == s.len())
+            .map(|(v, _)| v.to_bits());
+        assert_eq!(pre, fast.map(f64::to_bits), "{s:?} in a line");
         match fast {
             Some(v) => assert_eq!(Some(v.to_bits()), std_number(s).map(f64::to_bits), "{s:?}"),
             // Refusing is allowed (the caller falls back), but not for the
