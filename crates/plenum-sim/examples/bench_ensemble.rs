@@ -17,6 +17,9 @@
 //! ensemble members bit for bit, and prints a sum over all members' final
 //! production so that runs can be compared.
 
+// SimError carries labels and fixes for the user (see the library's note).
+#![allow(clippy::result_large_err)]
+
 use std::time::Instant;
 
 use plenum_sim::{parse_shocks_file, Ensemble, ShocksFile, Trajectory};
