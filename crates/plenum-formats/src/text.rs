@@ -79,6 +79,21 @@ pub(crate) fn read_raw(path: &Path) -> Result<(String, Vec<u8>)> {
         .ok()
         .and_then(|m| usize::try_from(m.len()).ok())
         .unwrap_or(0);
+    #[cfg(unix)]
+    if size >= PARALLEL_READ_MIN {
+        if let Some(bytes) =
+            read_parallel(&f, size).map_err(|e| FormatError::io(&file, "read", e))?
+        {
+            if !(bytes.len() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) {
+                return Ok((file, bytes));
+            }
+            let mut out = Vec::new();
+            flate2::read::MultiGzDecoder::new(&bytes[..])
+                .read_to_end(&mut out)
+                .map_err(|e| FormatError::io(&file, "read", e))?;
+            return Ok((file, out));
+        }
+    }
     let mut br = BufReader::with_capacity(1 << 16, f);
     let gz = {
         let head = br
@@ -97,6 +112,45 @@ pub(crate) fn read_raw(path: &Path) -> Result<(String, Vec<u8>)> {
         .read_to_end(&mut bytes)
         .map_err(|e| FormatError::io(&file, "read", e))?;
     Ok((file, bytes))
+}
+
+/// Files from this size on are read by [`read_parallel`].
+#[cfg(unix)]
+const PARALLEL_READ_MIN: usize = 16 << 20;
+
+/// Reads a file of `size` bytes in 8 MiB pieces on rayon's threads
+/// (positional reads into one buffer): copying from the page cache and
+/// faulting in the buffer's pages is most of a plain read of a large table.
+/// `None` when the file turns out shorter or longer than `size` (changed
+/// under us); the caller then reads it sequentially.
+#[cfg(unix)]
+fn read_parallel(f: &File, size: usize) -> std::io::Result<Option<Vec<u8>>> {
+    use rayon::prelude::*;
+    use std::os::unix::fs::FileExt;
+    const PIECE: usize = 8 << 20;
+    let read_piece = |k: usize, dst: &mut [u8]| -> std::io::Result<bool> {
+        let mut off = 0;
+        while off < dst.len() {
+            match f.read_at(&mut dst[off..], (k * PIECE + off) as u64) {
+                Ok(0) => return Ok(false),
+                Ok(n) => off += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(true)
+    };
+    let mut bytes = vec![0u8; size];
+    let complete = bytes
+        .par_chunks_mut(PIECE)
+        .enumerate()
+        .map(|(k, dst)| read_piece(k, dst))
+        .try_reduce(|| true, |a, b| Ok(a && b))?;
+    let mut probe = [0u8; 1];
+    if !complete || f.read_at(&mut probe, size as u64)? != 0 {
+        return Ok(None);
+    }
+    Ok(Some(bytes))
 }
 
 /// Reads delimited text from memory (used by tests, embedded data and the
@@ -393,6 +447,34 @@ mod tests {
             fast_number(b"-0").map(f64::to_bits),
             Some((-0.0f64).to_bits())
         );
+    }
+
+    /// A large file is read in parallel pieces, a smaller or changed one
+    /// sequentially, with the same bytes either way.
+    #[cfg(unix)]
+    #[test]
+    fn parallel_read_gives_the_file() {
+        use rand::{RngCore, SeedableRng};
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.txt");
+        let mut want = vec![0u8; PARALLEL_READ_MIN + (8 << 20) + 12_345];
+        rand_chacha::ChaCha8Rng::seed_from_u64(3).fill_bytes(&mut want);
+        std::fs::write(&p, &want).unwrap();
+        let (_, got) = read_raw(&p).unwrap();
+        assert!(got == want);
+        let f = File::open(&p).unwrap();
+        assert!(read_parallel(&f, want.len()).unwrap().unwrap() == want);
+        // Sizes that no longer match the file.
+        assert!(read_parallel(&f, want.len() - 1).unwrap().is_none());
+        assert!(read_parallel(&f, want.len() + 1).unwrap().is_none());
+        // gzip of a large file is decoded after the parallel read.
+        let gz = dir.path().join("big.txt.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut enc, &want).unwrap();
+        std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+        assert!(std::fs::metadata(&gz).unwrap().len() as usize >= PARALLEL_READ_MIN);
+        let (_, got) = read_raw(&gz).unwrap();
+        assert!(got == want);
     }
 
     #[test]
