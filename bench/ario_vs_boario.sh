@@ -13,10 +13,10 @@
 # For each n = R·S (1000 = 50×20, 2500 = 100×25, 5000 = 100×50):
 #   1. writes the seeded synthetic table (plenum_gvc::synthetic::random_table,
 #      5 final-demand categories, seed 42) as a pymrio text folder with
-#      `synth_pymrio` (not timed), and the event file $WORK/event.toml: a
-#      recovery event destroying 300 (table units) of capital in 2 regions ×
-#      3 sectors, split by value added, 5 days before a linear 60-day recovery;
-#      BoARIO's default model parameters;
+#      `synth_pymrio` (not timed), and the event file $WORK/event-N.toml: a
+#      recovery event in 2 regions × 3 sectors, split equally, destroying 40 %
+#      of the smallest of their capitals (4 × value added) in each, 5 days
+#      before a linear 60-day recovery; BoARIO's default model parameters;
 #   2. under /usr/bin/time -v, alternating which goes first:
 #      (a) plenum simulate ario --mrio FOLDER --event event.toml --steps STEPS
 #          --no-stocks --out OUT   (reads the folder, validates, runs, writes
@@ -58,23 +58,6 @@ echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d:
 echo "# plenum $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- crates || echo ' (crates/ has uncommitted changes)')"
 python3 -c 'import boario, pymrio, numpy, pandas; print("# boario", boario.__version__, "pymrio", pymrio.__version__, "numpy", numpy.__version__, "pandas", pandas.__version__)'
 
-EVENT="$WORK/event.toml"
-cat > "$EVENT" <<'TOML'
-[[event]]
-event_type = "recovery"
-name = "bench"
-impact = 300.0
-affected_regions = ["R00", "R01"]
-affected_sectors = ["S00", "S01", "S02"]
-impact_regional_distrib = "equal"
-impact_sectoral_distrib = "gdp"
-occurrence = 1
-duration = 5
-recovery_tau = 60
-recovery_function = "linear"
-event_monetary_factor = 1000000
-TOML
-
 RES="$WORK/results.tsv"
 printf 'n\ttool\trep\twall_s\tmaxrss_kb\tuser_s\tsys_s\tload1\n' > "$RES"
 
@@ -112,6 +95,41 @@ for n in "${SIZES[@]}"; do
   if [ ! -f "$WORK/n$n/Z.txt" ]; then
     "$SYNTH" "$regions" "$sectors" "$WORK/n$n"
   fi
+  EVENT="$WORK/event-$n.toml"
+  # Impact: 40 % of the smallest capital (4 × value added, BoARIO's default
+  # ratio) among the 6 affected industries, times 6, spread equally, so every
+  # affected industry loses at most 40 % of its capital.
+  impact=$(python3 - "$WORK/n$n" <<'PY'
+import sys
+import pandas as pd
+d = sys.argv[1]
+ind = [(r, s) for r in ("R00", "R01") for s in ("S00", "S01", "S02")]
+x = pd.read_csv(f"{d}/x.txt", sep="\t", index_col=[0, 1]).iloc[:, 0]
+head = pd.read_csv(f"{d}/Z.txt", sep="\t", header=None, nrows=2, dtype=str)
+pos = {(head.iloc[0, j], head.iloc[1, j]): j for j in range(2, head.shape[1])}
+z = pd.read_csv(f"{d}/Z.txt", sep="\t", header=None, skiprows=2,
+                usecols=[pos[i] for i in ind])
+colsum = {i: z[pos[i]].sum() for i in ind}
+k = [4 * (x.loc[i] - colsum[i]) for i in ind]
+print(repr(round(float(0.4 * min(k) * len(ind)), 6)))
+PY
+)
+  cat > "$EVENT" <<TOML
+[[event]]
+event_type = "recovery"
+name = "bench"
+impact = $impact
+affected_regions = ["R00", "R01"]
+affected_sectors = ["S00", "S01", "S02"]
+impact_regional_distrib = "equal"
+impact_sectoral_distrib = "equal"
+occurrence = 1
+duration = 5
+recovery_tau = 60
+recovery_function = "linear"
+event_monetary_factor = 1000000
+TOML
+  echo "## n = $n: event impact $impact (table units)"
   reps=$(( REPS > BOARIO_REPS ? REPS : BOARIO_REPS ))
   for rep in $(seq 1 "$reps"); do
     order="plenum boario"
