@@ -16,12 +16,15 @@
 //! * [`chokepoint`]: the foreign suppliers a target economy depends on,
 //!   ranked by look-through exposure, bottleneck loss and hypothetical
 //!   extraction, with exact low-rank updates instead of re-solving.
+//! * [`dynamic`]: the bottleneck loss computed with the dynamic engine
+//!   (plenum-sim's extended mode: trade restriction, critical inputs).
 //!
 //! Formulas, papers and the checks against published numbers are in
 //! `docs/gvc.md`.
 
 pub mod chokepoint;
 pub mod decomp;
+pub mod dynamic;
 pub mod error;
 pub mod groups;
 mod linalg;
@@ -35,6 +38,7 @@ pub use chokepoint::{
     DownstreamPropagation, GhoshFirstOrder,
 };
 pub use decomp::{BilateralTerms, BmSummary, Decomposer, BM_TERMS, KWW_TERMS, WWZ_TERMS};
+pub use dynamic::{dynamic_bottleneck, DynamicLoss, DynamicOptions, DynamicReport, IndustryFall};
 pub use error::GvcError;
 pub use groups::{Economies, RegionGroup, Selection, CHIP_COALITION};
 pub use model::GvcModel;
