@@ -1226,7 +1226,15 @@ mod tests {
     /// The fast path reads pymrio's own files and gives the csv path's frame.
     #[test]
     fn fast_path_reads_pymrio_files_as_the_csv_path() {
-        for (file, nic, nh) in [("Z.txt", 2, 2), ("Y.txt", 2, 2), ("x.txt", 2, 1)] {
+        for (file, nic, nh) in [
+            ("Z.txt", 2, 2),
+            ("Y.txt", 2, 2),
+            ("x.txt", 2, 1),
+            ("A.txt", 2, 2),
+            ("emissions/F.txt", 2, 2),
+            ("emissions/F_Y.txt", 2, 2),
+            ("factor_inputs/F.txt", 1, 2),
+        ] {
             let b = mock(file);
             let fast = fast::parse(&b, nic, nh)
                 .unwrap_or_else(|| panic!("{file}: fast path refused"))
