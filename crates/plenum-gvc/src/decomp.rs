@@ -1,7 +1,7 @@
 //! Gross-export decompositions, bilateral and by exporting sector:
 //! Wang, Wei & Zhu (2013) in 16 terms, its aggregation into the 9 terms of
 //! Koopman, Wang & Wei (2014), and Borin & Mancini (2019, 2023) source-based
-//! and sink-based (exporting-country perspective).
+//! and sink-based, in the exporting-country, bilateral or sector perspective.
 //!
 //! Notation (economies s, r, t, u; blocks of n-dimensional objects):
 //! B = (I − A)⁻¹ the global Leontief inverse, L_ss = (I − A_ss)⁻¹ the local
@@ -73,6 +73,24 @@
 //! B^{xs}R = BR − B_·s K A_{s,−s} BR with K = (I + A_{s,−s} B_{−s,s})⁻¹
 //! (Woodbury, rank N), and only three aggregated columns of R are needed.
 //!
+//! **Perspectives** ([`Perspective`]; Borin & Mancini 2019 working paper §4,
+//! and 2023).
+//! The unit whose border crossings define double counting is the exporter
+//! (country, above), the pair s → r (bilateral: only A_sr is extracted) or
+//! the exporting sector j of s (sector: rows of sector j of s towards other
+//! economies are extracted). With the links J → C removed,
+//! B^x = (I − A^x)⁻¹, and Woodbury gives B^x_{·J} = B_{·J} K,
+//! K = (I + A_{J,C} B_{C,J})⁻¹:
+//! * source-based: DVA = (v_s B_sJ K)' ∘ E, FVA = ((1 − v_s B_sJ) K)' ∘ E,
+//!   DDC = (v_s B_sJ (I − K))' ∘ E, FDC = ((1 − v_s B_sJ)(I − K))' ∘ E,
+//!   with DVA split into VAX1..REF2 by the same forward flows as in the
+//!   country perspective (exvatools does the same);
+//! * sink-based: weights v_s B_ss and 1 − v_s B_ss as in the country case;
+//!   DDC/FDC are the part of the flow that will cross the unit's border
+//!   again, A_sr B^x_rJ Ẽ_J, and VAX4/REF2 use x = B^x(Y^x + Ẽ), Y^x without
+//!   the unit's final exports, Ẽ the unit's exports; B^x R is BR − B_{·J} K
+//!   A_{J,C}(BR)_C (rank |J|).
+//!
 //! Economies may be groups of regions ([`Economies`]): flows inside a group
 //! are then domestic, as exvatools does for ICIO's split China and Mexico.
 
@@ -134,6 +152,50 @@ pub const WWZ_TO_KWW: [&[usize]; 9] = [
 pub const BM_TERMS: [&str; 9] = [
     "VAX1", "VAX2", "VAX3", "VAX4", "REF1", "REF2", "DDC", "FVA", "FDC",
 ];
+
+/// The flow whose repeated crossings define double counting in the
+/// Borin–Mancini decompositions (Borin & Mancini 2019 working paper, §4;
+/// 2023).
+///
+/// Each perspective extracts a set of links J → C from A (rows J of the
+/// exporter, columns C) and measures value added with the modified inverse
+/// B^x = (I − A^x)⁻¹. Woodbury gives B^x_{·J} = B_{·J} K and
+/// B^x R = BR − B_{·J} K A_{J,C} (BR)_C with K = (I + A_{J,C} B_{C,J})⁻¹,
+/// |J| × |J|, so no B^x is ever formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Perspective {
+    /// The exporting economy s as a whole: J = s, C = every other economy
+    /// (A^{xs}). Right for country totals; the default.
+    #[default]
+    Country,
+    /// The pair s → r: J = s, C = r (only A_sr is removed). Value added is
+    /// double counted only if it has crossed (source) or will cross again
+    /// (sink) the s → r border. Right for bilateral flows.
+    Bilateral,
+    /// The exporting sector j of s: J = the industries of sector j in s,
+    /// C = every other economy. Double counting is relative to the exports
+    /// of that sector. Right for sector totals (exporter × sector, summed
+    /// over importers).
+    Sector,
+}
+
+impl Perspective {
+    pub fn name(self) -> &'static str {
+        match self {
+            Perspective::Country => "country",
+            Perspective::Bilateral => "bilateral",
+            Perspective::Sector => "sector",
+        }
+    }
+}
+
+/// Coefficients of DVA, DDC, FVA and FDC per unit of exports of each
+/// industry of the exporter (source-based).
+type SourceCoefs = [Vec<f64>; 4];
+
+/// A sector extraction of the sink-based decomposition: the industries J,
+/// and the two matrices of `Decomposer::sink_prep`.
+type SinkPrep = (Vec<usize>, Mat<f64>, Mat<f64>);
 
 /// Terms of a decomposition for every exporter s, importer r ≠ s and
 /// exporting sector j, with the gross exports they add up to.
@@ -694,28 +756,169 @@ impl<'m> Decomposer<'m> {
             .collect()
     }
 
+    /// K = (I + A_{J,C} B_{C,J})⁻¹ for the extraction of the links from
+    /// industries J to industries C (see [`Perspective`]).
+    fn extraction_core(
+        &self,
+        jset: &[usize],
+        cset: &[usize],
+        what: &str,
+    ) -> Result<Mat<f64>, GvcError> {
+        let a = self.model.a();
+        let mut m = &gather(a, jset, cset) * &gather(self.b.as_ref(), cset, jset);
+        for k in 0..jset.len() {
+            m[(k, k)] += 1.0;
+        }
+        inverse_of(m.as_ref(), what)
+    }
+
+    /// Industries outside economy s (the C of the country and sector
+    /// perspectives).
+    fn outside(&self, s: usize) -> Vec<usize> {
+        (0..self.model.n())
+            .filter(|&i| self.econ_of[i] != s)
+            .collect()
+    }
+
+    /// For each sector j: the positions in idx[s] of s's industries of
+    /// sector j (one per region of the economy).
+    fn sector_sets(&self, s: usize) -> Vec<Vec<usize>> {
+        let mut out = vec![Vec::new(); self.ns];
+        for (k, &i) in self.idx[s].iter().enumerate() {
+            out[i % self.ns].push(k);
+        }
+        out
+    }
+
+    /// Source-based coefficients on the positions `pos` of s's industries
+    /// from the extraction core K: v'B^x_{·J} = (v'B_{·J}) K, so
+    /// DVA = (v_s B_sJ) K, total = 1'K, FVA = total − DVA, and DDC, FDC
+    /// are what the extraction moved out of DVA and FVA.
+    fn source_coefs_from_core(&self, s: usize, pos: &[usize], k: &Mat<f64>, out: &mut SourceCoefs) {
+        let vbss = &self.vbss[s];
+        for (c, &pc) in pos.iter().enumerate() {
+            let mut dva = 0.0;
+            let mut tot = 0.0;
+            for (q, &pq) in pos.iter().enumerate() {
+                dva += vbss[pq] * k[(q, c)];
+                tot += k[(q, c)];
+            }
+            let fva = tot - dva;
+            out[0][pc] = dva;
+            out[1][pc] = vbss[pc] - dva;
+            out[2][pc] = fva;
+            out[3][pc] = (1.0 - vbss[pc]) - fva;
+        }
+    }
+
+    /// Source-based coefficients for every exporter: one set per importer
+    /// (bilateral) or one shared by all importers (country, sector).
+    fn source_coefs(&self, p: Perspective) -> Result<Vec<Vec<SourceCoefs>>, GvcError> {
+        let names = self.econ.names();
+        match p {
+            Perspective::Country => {
+                let fva = self.fva_source_coefficients()?;
+                Ok((0..self.ge)
+                    .map(|s| {
+                        let vbss = &self.vbss[s];
+                        let vlss = &self.vlss[s];
+                        let f = &fva[s];
+                        let m = vbss.len();
+                        vec![[
+                            vlss.clone(),
+                            (0..m).map(|k| vbss[k] - vlss[k]).collect(),
+                            f.clone(),
+                            (0..m).map(|k| 1.0 - vbss[k] - f[k]).collect(),
+                        ]]
+                    })
+                    .collect())
+            }
+            Perspective::Bilateral => (0..self.ge)
+                .into_par_iter()
+                .map(|s| {
+                    let m = self.idx[s].len();
+                    let all: Vec<usize> = (0..m).collect();
+                    (0..self.ge)
+                        .map(|r| {
+                            let mut c: SourceCoefs = std::array::from_fn(|_| vec![0.0; m]);
+                            if r != s {
+                                let k = self.extraction_core(
+                                    &self.idx[s],
+                                    &self.idx[r],
+                                    &format!(
+                                        "the bilateral extraction {} → {}",
+                                        names[s], names[r]
+                                    ),
+                                )?;
+                                self.source_coefs_from_core(s, &all, &k, &mut c);
+                            }
+                            Ok(c)
+                        })
+                        .collect::<Result<Vec<_>, GvcError>>()
+                })
+                .collect(),
+            Perspective::Sector => (0..self.ge)
+                .into_par_iter()
+                .map(|s| {
+                    let m = self.idx[s].len();
+                    let cset = self.outside(s);
+                    let mut c: SourceCoefs = std::array::from_fn(|_| vec![0.0; m]);
+                    for (j, pos) in self.sector_sets(s).iter().enumerate() {
+                        if pos.is_empty() {
+                            continue;
+                        }
+                        let jset: Vec<usize> = pos.iter().map(|&k| self.idx[s][k]).collect();
+                        let k = self.extraction_core(
+                            &jset,
+                            &cset,
+                            &format!(
+                                "the sector extraction of {} {}",
+                                names[s],
+                                self.model.labels().sectors()[j]
+                            ),
+                        )?;
+                        self.source_coefs_from_core(s, pos, &k, &mut c);
+                    }
+                    Ok(vec![c])
+                })
+                .collect(),
+        }
+    }
+
     /// Borin & Mancini source-based decomposition (exporting-country
     /// perspective), terms [`BM_TERMS`].
     pub fn bm_source(&self) -> Result<BilateralTerms, GvcError> {
-        let out = self.empty("Borin-Mancini source-based", &BM_TERMS);
+        self.bm_source_in(Perspective::Country)
+    }
+
+    /// Borin & Mancini source-based decomposition in the given
+    /// [`Perspective`], terms [`BM_TERMS`]. The VAX/REF split of DVA uses
+    /// the same forward flows in every perspective (as exvatools does);
+    /// only the value-added coefficients in front change.
+    pub fn bm_source_in(&self, persp: Perspective) -> Result<BilateralTerms, GvcError> {
+        let method = match persp {
+            Perspective::Country => "Borin-Mancini source-based",
+            Perspective::Bilateral => "Borin-Mancini source-based, bilateral perspective",
+            Perspective::Sector => "Borin-Mancini source-based, sector perspective",
+        };
+        let out = self.empty(method, &BM_TERMS);
         let a = self.model.a();
         let x = self.model.x();
         let m = self.forward_m();
         let ms_row: Vec<f64> = (0..self.model.n())
             .map(|i| (0..self.ge).map(|c| m[(i, c)]).sum())
             .collect();
-        let fva = self.fva_source_coefficients()?;
+        let coefs = self.source_coefs(persp)?;
         Ok(self.assemble(out, |s| {
             let is = &self.idx[s];
             let msz = is.len();
-            let vbss = &self.vbss[s];
-            let vlss = &self.vlss[s];
-            let f = &fva[s];
             let mut res = Vec::with_capacity(self.ge - 1);
             for r in 0..self.ge {
                 if r == s {
                     continue;
                 }
+                let cf = &coefs[s][if coefs[s].len() == 1 { 0 } else { r }];
+                let (dva, ddc, fva, fdc) = (&cf[0], &cf[1], &cf[2], &cf[3]);
                 let ir = &self.idx[r];
                 let asr = gather(a, is, ir);
                 let y_sr = self.col(self.yee.as_ref(), is, r);
@@ -743,13 +946,13 @@ impl<'m> Decomposer<'m> {
                 for k in 0..msz {
                     let ek = p[(k, 5)] + y_sr[k];
                     e[k] = ek;
-                    t[0][k] = vlss[k] * y_sr[k];
+                    t[0][k] = dva[k] * y_sr[k];
                     for c in 0..5 {
-                        t[1 + c][k] = vlss[k] * p[(k, c)];
+                        t[1 + c][k] = dva[k] * p[(k, c)];
                     }
-                    t[6][k] = (vbss[k] - vlss[k]) * ek;
-                    t[7][k] = f[k] * ek;
-                    t[8][k] = (1.0 - vbss[k] - f[k]) * ek;
+                    t[6][k] = ddc[k] * ek;
+                    t[7][k] = fva[k] * ek;
+                    t[8][k] = fdc[k] * ek;
                 }
                 res.push((r, t, e));
             }
@@ -809,60 +1012,241 @@ impl<'m> Decomposer<'m> {
             })
             .collect::<Result<Vec<_>, GvcError>>()?;
         Ok(self.assemble(out, |s| {
-            let is = &self.idx[s];
-            let msz = is.len();
-            let vbss = &self.vbss[s];
+            let msz = self.idx[s].len();
             let xs = &xs_all[s];
+            let all: Vec<usize> = (0..msz).collect();
             let mut res = Vec::with_capacity(self.ge - 1);
             for r in 0..self.ge {
                 if r == s {
                     continue;
                 }
-                let ir = &self.idx[r];
-                let asr = gather(a, is, ir);
-                let y_sr = self.col(self.yee.as_ref(), is, r);
-                // M^s_r = (I − A_rr) X^s_r − R_r on the three columns.
-                let arr = gather(a, ir, ir);
-                let xr = gather(xs.as_ref(), ir, &[0, 1, 2]);
-                let axr = &arr * &xr;
-                let mut u = Mat::<f64>::zeros(ir.len(), 5);
-                for (k, &i) in ir.iter().enumerate() {
-                    let y_rs = self.yee[(i, s)];
-                    let y_rr = self.yee[(i, r)];
-                    u[(k, 0)] = self.ytot[i] - y_rr - y_rs;
-                    u[(k, 1)] = xr[(k, 0)] - axr[(k, 0)] - (self.ytot[i] - y_rs);
-                    u[(k, 2)] = y_rs;
-                    u[(k, 3)] = xr[(k, 1)] - axr[(k, 1)] - y_rs;
-                    u[(k, 4)] = xr[(k, 2)] - axr[(k, 2)];
-                }
-                let lu = &self.lss[r] * &u;
-                // Columns: VAX2, VAX3, VAX4, REF1, REF2, DDC inputs, then x_r.
-                let mut q = Mat::<f64>::zeros(ir.len(), 7);
-                for (k, &i) in ir.iter().enumerate() {
-                    q[(k, 0)] = self.lrr_yrr[r][k];
-                    for c in 0..5 {
-                        q[(k, c + 1)] = lu[(k, c)];
-                    }
-                    q[(k, 6)] = x[i];
-                }
-                let p = &asr * &q;
+                let xr = gather(xs.as_ref(), &self.idx[r], &[0, 1, 2]);
                 let mut t = vec![vec![0.0; msz]; 9];
                 let mut e = vec![0.0; msz];
-                for k in 0..msz {
-                    let ek = p[(k, 6)] + y_sr[k];
-                    e[k] = ek;
-                    let fc = 1.0 - vbss[k];
-                    t[0][k] = vbss[k] * y_sr[k];
-                    t[1][k] = vbss[k] * p[(k, 0)];
-                    t[2][k] = vbss[k] * p[(k, 1)];
-                    t[3][k] = vbss[k] * p[(k, 2)];
-                    t[4][k] = vbss[k] * p[(k, 3)];
-                    t[5][k] = vbss[k] * p[(k, 4)];
-                    t[6][k] = vbss[k] * p[(k, 5)];
-                    t[8][k] = fc * p[(k, 5)];
-                    t[7][k] = fc * ek - t[8][k];
-                }
+                self.sink_pair(s, r, &all, xr.as_ref(), &mut t, &mut e);
                 res.push((r, t, e));
+            }
+            res
+        }))
+    }
+
+    /// Sink-based terms of the exports to r of the industries of s at
+    /// positions `rows`, given X_r (n_r × 3): the rows of r of
+    /// B^x [Y^x summed over destinations ≠ s, Y_{·s}, Ẽ], with B^x, Y^x and
+    /// Ẽ those of the perspective's extraction.
+    fn sink_pair(
+        &self,
+        s: usize,
+        r: usize,
+        rows: &[usize],
+        xr: MatRef<'_, f64>,
+        t: &mut [Vec<f64>],
+        e: &mut [f64],
+    ) {
+        let a = self.model.a();
+        let x = self.model.x();
+        let is: Vec<usize> = rows.iter().map(|&k| self.idx[s][k]).collect();
+        let vbss = &self.vbss[s];
+        let ir = &self.idx[r];
+        let asr = gather(a, &is, ir);
+        let y_sr = self.col(self.yee.as_ref(), &is, r);
+        // M^s_r = (I − A_rr) X^s_r − R_r on the three columns.
+        let arr = gather(a, ir, ir);
+        let axr = &arr * xr;
+        let mut u = Mat::<f64>::zeros(ir.len(), 5);
+        for (k, &i) in ir.iter().enumerate() {
+            let y_rs = self.yee[(i, s)];
+            let y_rr = self.yee[(i, r)];
+            u[(k, 0)] = self.ytot[i] - y_rr - y_rs;
+            u[(k, 1)] = xr[(k, 0)] - axr[(k, 0)] - (self.ytot[i] - y_rs);
+            u[(k, 2)] = y_rs;
+            u[(k, 3)] = xr[(k, 1)] - axr[(k, 1)] - y_rs;
+            u[(k, 4)] = xr[(k, 2)] - axr[(k, 2)];
+        }
+        let lu = &self.lss[r] * &u;
+        // Columns: VAX2, VAX3, VAX4, REF1, REF2, DDC inputs, then x_r.
+        let mut q = Mat::<f64>::zeros(ir.len(), 7);
+        for (k, &i) in ir.iter().enumerate() {
+            q[(k, 0)] = self.lrr_yrr[r][k];
+            for c in 0..5 {
+                q[(k, c + 1)] = lu[(k, c)];
+            }
+            q[(k, 6)] = x[i];
+        }
+        let p = &asr * &q;
+        for (kk, &k) in rows.iter().enumerate() {
+            let ek = p[(kk, 6)] + y_sr[kk];
+            e[k] = ek;
+            let fc = 1.0 - vbss[k];
+            t[0][k] = vbss[k] * y_sr[kk];
+            for c in 0..6 {
+                t[1 + c][k] = vbss[k] * p[(kk, c)];
+            }
+            t[8][k] = fc * p[(kk, 5)];
+            t[7][k] = fc * ek - t[8][k];
+        }
+    }
+
+    /// For the extraction J → C of exporter s with core K: the final sales
+    /// yexp_J that Y^x drops and the exports ẽ_J it re-injects, as the
+    /// m × 2 matrix [yexp, ẽ], and K A_{J,C} (BR)_C (m × 3) for the three
+    /// columns of R in [`Self::sink_pair`].
+    fn sink_prep(
+        &self,
+        s: usize,
+        jset: &[usize],
+        cset: &[usize],
+        k: &Mat<f64>,
+        yexp: &[f64],
+        ej: &[f64],
+    ) -> (Mat<f64>, Mat<f64>) {
+        let x = self.model.x();
+        let yj = cols_to_mat(&[yexp, ej]);
+        let bcy = &gather(self.b.as_ref(), cset, jset) * &yj;
+        let brc = Mat::from_fn(cset.len(), 3, |q, c| {
+            let i = cset[q];
+            match c {
+                0 => x[i] - self.bye[(i, s)] - bcy[(q, 0)],
+                1 => self.bye[(i, s)],
+                _ => bcy[(q, 1)],
+            }
+        });
+        let w = &gather(self.model.a(), jset, cset) * &brc;
+        (yj, k * &w)
+    }
+
+    /// Rows r of B^x R (n_r × 3) from [`Self::sink_prep`]:
+    /// B^x R = BR − B_{·J} K A_{J,C} (BR)_C.
+    fn sink_rows(
+        &self,
+        s: usize,
+        jset: &[usize],
+        yj: &Mat<f64>,
+        kw: &Mat<f64>,
+        r: usize,
+    ) -> Mat<f64> {
+        let x = self.model.x();
+        let ir = &self.idx[r];
+        let brj = gather(self.b.as_ref(), ir, jset);
+        let bry = &brj * yj;
+        let corr = &brj * kw;
+        Mat::from_fn(ir.len(), 3, |q, c| {
+            let i = ir[q];
+            let base = match c {
+                0 => x[i] - self.bye[(i, s)] - bry[(q, 0)],
+                1 => self.bye[(i, s)],
+                _ => bry[(q, 1)],
+            };
+            base - corr[(q, c)]
+        })
+    }
+
+    /// Borin & Mancini sink-based decomposition in the given
+    /// [`Perspective`], terms [`BM_TERMS`]. Domestic value added is
+    /// weighted by v_s B_ss in every perspective (it is counted the last
+    /// time it crosses the unit's border); what changes is the part of the
+    /// flow that will cross that border again (DDC, FDC) and the forward
+    /// flows of VAX4 and REF2, computed in the world without the unit's
+    /// exports: x = B^x (Y^x + Ẽ).
+    pub fn bm_sink_in(&self, persp: Perspective) -> Result<BilateralTerms, GvcError> {
+        let (method, bilateral) = match persp {
+            Perspective::Country => return self.bm_sink(),
+            Perspective::Bilateral => ("Borin-Mancini sink-based, bilateral perspective", true),
+            Perspective::Sector => ("Borin-Mancini sink-based, sector perspective", false),
+        };
+        let names = self.econ.names();
+        let out = self.empty(method, &BM_TERMS);
+        // Extraction cores: per (s, r) for bilateral, per (s, j) for sector.
+        let cores: Vec<Vec<Option<Mat<f64>>>> = (0..self.ge)
+            .into_par_iter()
+            .map(|s| {
+                if bilateral {
+                    (0..self.ge)
+                        .map(|r| {
+                            if r == s {
+                                return Ok(None);
+                            }
+                            self.extraction_core(
+                                &self.idx[s],
+                                &self.idx[r],
+                                &format!("the bilateral extraction {} → {}", names[s], names[r]),
+                            )
+                            .map(Some)
+                        })
+                        .collect::<Result<Vec<_>, GvcError>>()
+                } else {
+                    let cset = self.outside(s);
+                    self.sector_sets(s)
+                        .iter()
+                        .enumerate()
+                        .map(|(j, pos)| {
+                            if pos.is_empty() {
+                                return Ok(None);
+                            }
+                            let jset: Vec<usize> = pos.iter().map(|&k| self.idx[s][k]).collect();
+                            self.extraction_core(
+                                &jset,
+                                &cset,
+                                &format!(
+                                    "the sector extraction of {} {}",
+                                    names[s],
+                                    self.model.labels().sectors()[j]
+                                ),
+                            )
+                            .map(Some)
+                        })
+                        .collect::<Result<Vec<_>, GvcError>>()
+                }
+            })
+            .collect::<Result<Vec<_>, GvcError>>()?;
+        Ok(self.assemble(out, |s| {
+            let is = &self.idx[s];
+            let msz = is.len();
+            let mut res = Vec::with_capacity(self.ge - 1);
+            if bilateral {
+                let all: Vec<usize> = (0..msz).collect();
+                for (r, core) in cores[s].iter().enumerate() {
+                    let Some(k) = core else { continue };
+                    let yexp = self.col(self.yee.as_ref(), is, r);
+                    let ej = self.col(self.eoff.as_ref(), is, r);
+                    let (yj, kw) = self.sink_prep(s, is, &self.idx[r], k, &yexp, &ej);
+                    let xr = self.sink_rows(s, is, &yj, &kw, r);
+                    let mut t = vec![vec![0.0; msz]; 9];
+                    let mut e = vec![0.0; msz];
+                    self.sink_pair(s, r, &all, xr.as_ref(), &mut t, &mut e);
+                    res.push((r, t, e));
+                }
+            } else {
+                let cset = self.outside(s);
+                let sets = self.sector_sets(s);
+                let preps: Vec<Option<SinkPrep>> = sets
+                    .iter()
+                    .zip(&cores[s])
+                    .map(|(pos, k)| {
+                        let k = k.as_ref()?;
+                        let jset: Vec<usize> = pos.iter().map(|&q| is[q]).collect();
+                        let yexp: Vec<f64> = jset
+                            .iter()
+                            .map(|&i| self.ytot[i] - self.yee[(i, s)])
+                            .collect();
+                        let ej: Vec<f64> = jset.iter().map(|&i| self.etot[i]).collect();
+                        let (yj, kw) = self.sink_prep(s, &jset, &cset, k, &yexp, &ej);
+                        Some((jset, yj, kw))
+                    })
+                    .collect();
+                for r in 0..self.ge {
+                    if r == s {
+                        continue;
+                    }
+                    let mut t = vec![vec![0.0; msz]; 9];
+                    let mut e = vec![0.0; msz];
+                    for (pos, prep) in sets.iter().zip(&preps) {
+                        let Some((jset, yj, kw)) = prep else { continue };
+                        let xr = self.sink_rows(s, jset, yj, kw, r);
+                        self.sink_pair(s, r, pos, xr.as_ref(), &mut t, &mut e);
+                    }
+                    res.push((r, t, e));
+                }
             }
             res
         }))

@@ -222,3 +222,51 @@ fn wwz_matches_exvatools() {
         }
     }
 }
+
+/// exvatools' test suite asserts no bilateral- or sector-perspective
+/// figures (its tests call make_exvadec only with the default partner
+/// "WLD" and sector "TOTAL"), so there is nothing published to compare.
+/// This records ours on its test table (the numbers quoted in docs/gvc.md)
+/// and checks what must hold: identities, and that the country perspective
+/// never counts less double counting than the narrower units.
+#[test]
+fn perspectives_on_the_exvatools_table() {
+    use plenum_gvc::decomp::Perspective;
+    let t = iciotest();
+    let model = GvcModel::new(&t).unwrap();
+    let ec = economies(&t, false);
+    let d = Decomposer::new(&model, &ec).unwrap();
+    let esp = ec.index("ESP").unwrap();
+    let usa = ec.index("USA").unwrap();
+    let country = d.bm_source().unwrap();
+    for p in [Perspective::Bilateral, Perspective::Sector] {
+        for bt in [d.bm_source_in(p).unwrap(), d.bm_sink_in(p).unwrap()] {
+            let (cell, pair) = bt.max_identity_residual();
+            assert!(cell < 1e-9 && pair < 1e-9, "{}", bt.method);
+            let (unit, e, terms, c) = if p == Perspective::Bilateral {
+                (
+                    "ESP→USA".to_string(),
+                    bt.pair_exports(esp, usa),
+                    bt.pair(esp, usa),
+                    country.pair(esp, usa),
+                )
+            } else {
+                let e: f64 = (0..ec.len()).map(|r| bt.sector_exports(esp, r, 1)).sum();
+                (
+                    "ESP 10T39".to_string(),
+                    e,
+                    bt.sector_world(esp, 1),
+                    country.sector_world(esp, 1),
+                )
+            };
+            let s = BmSummary::from_terms(&terms, e);
+            let sc = BmSummary::from_terms(&c, e);
+            eprintln!(
+                "{} {unit}: EXGR {:.2} DVA {:.2} DDC {:.2} FVA {:.2} FDC {:.2} \
+                 (country perspective, source: DVA {:.2} DDC {:.2} FVA {:.2} FDC {:.2})",
+                bt.method, s.exgr, s.dva, s.ddc, s.fva, s.fdc, sc.dva, sc.ddc, sc.fva, sc.fdc
+            );
+            assert!(s.ddc <= sc.ddc + 1e-9 && s.fdc <= sc.fdc + 1e-9 || bt.method.contains("sink"));
+        }
+    }
+}
