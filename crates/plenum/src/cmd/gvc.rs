@@ -12,8 +12,9 @@ use clap::{Args, Subcommand, ValueEnum};
 use plenum_gvc::decomp::Perspective;
 use plenum_gvc::selfreliance::{va_origin, Basis};
 use plenum_gvc::{
-    chokepoints, group_dependence, koopman_2010, wwz_participation, BilateralTerms,
-    ChokepointOptions, Decomposer, Economies, GvcModel, RegionGroup, Selection,
+    chokepoints, dynamic_bottleneck, group_dependence, koopman_2010, wwz_participation,
+    BilateralTerms, ChokepointOptions, Decomposer, DynamicOptions, Economies, GvcModel,
+    RegionGroup, Selection,
 };
 use plenum_table::{Labels, MrioTable};
 
@@ -77,9 +78,13 @@ Rankings of every supplier industry outside the target (formulas in docs/gvc.md)
                update).
 The report shows the top of each ranking, which target industries each supplier hits most,
 the Spearman correlations of the rankings and the suppliers where they disagree, with why.
+  --dynamic    for the top suppliers by bottleneck loss, the same loss computed with the
+               dynamic engine (plenum-sim extended mode: the supplier's deliveries to the
+               target capped at 0, critical inputs, inventories, quarterly steps).
 
 Examples:
   plenum chokepoints --region CHN --top 20
+  plenum chokepoints --region CHN --top 20 --dynamic
   plenum chokepoints --region CHN --top 10 /tmp/world2022.plenum --out out/chokepoints
   plenum chokepoints --region CHN ../shared/data/wiod-2013-wiot2011 --allow-zero-output";
 
@@ -194,6 +199,14 @@ pub struct ChokepointsArgs {
     /// in the bottleneck measure (0 = pure Leontief).
     #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
     pub critical_share: f64,
+    /// Also compute the bottleneck loss of the top suppliers (by the
+    /// first-order bottleneck ranking) with the dynamic engine: their
+    /// deliveries to the target stopped, critical inputs, inventories.
+    #[arg(long)]
+    pub dynamic: bool,
+    /// Quarterly steps of the dynamic runs (with --dynamic).
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "dynamic")]
+    pub dynamic_steps: usize,
     #[command(flatten)]
     pub output: GvcOut,
 }
@@ -803,6 +816,50 @@ pub fn chokepoints_cmd(args: ChokepointsArgs) -> Result<()> {
             d.name, d.ranks[0], d.ranks[1], d.ranks[2], d.reason
         );
     }
+    let dynamic = if args.dynamic {
+        if args.dynamic_steps == 0 {
+            bail!("--dynamic-steps must be at least 1, got 0");
+        }
+        let mut by_b: Vec<&plenum_gvc::Chokepoint> = rep.suppliers.iter().collect();
+        by_b.sort_by_key(|c| (c.rank_bottleneck, c.supplier));
+        by_b.truncate(args.top);
+        let cand: Vec<usize> = by_b.iter().map(|c| c.supplier).collect();
+        let dopts = DynamicOptions {
+            steps: args.dynamic_steps,
+            critical_input_share: args.critical_share,
+            hits: args.hits,
+            ..Default::default()
+        };
+        let pb = crate::progress::spinner("running the dynamic engine");
+        let dr = dynamic_bottleneck(t, &m, &target, &cand, &dopts)?;
+        pb.finish_and_clear();
+        let _ = writeln!(
+            s,
+            "\nbottleneck loss with the dynamic engine (supplier's deliveries to {tname} stopped, σ = 0, {} quarterly steps, inventories; % of target VA)",
+            dopts.steps
+        );
+        let _ = writeln!(
+            s,
+            "  {:>4} {:<20} {:>11} {:>10} {:>10}  falls most (target sectors)",
+            "B", "supplier", "first-order", "last step", "mean"
+        );
+        for (c, d) in by_b.iter().zip(&dr.losses) {
+            let hits: Vec<String> = d.hits.iter().map(|h| sec(h.industry)).collect();
+            let _ = writeln!(
+                s,
+                "  {:>4} {:<20} {:>11.4} {:>10.4} {:>10.4}  {}",
+                c.rank_bottleneck,
+                c.name,
+                100.0 * c.bottleneck_va_share,
+                100.0 * d.va_loss_last,
+                100.0 * d.va_loss_mean,
+                hits.join(" ")
+            );
+        }
+        Some(dr)
+    } else {
+        None
+    };
     print!("{s}");
 
     if let Some(dir) = &args.output.out {
@@ -875,6 +932,19 @@ pub fn chokepoints_cmd(args: ChokepointsArgs) -> Result<()> {
         out.write("chokepoint_hits", &h)?;
         out.write("chokepoint_disagreements", &d)?;
         out.write("spearman", &sp)?;
+        if let Some(dr) = &dynamic {
+            let mut dy = Frame::new(&["supplier_region", "supplier_sector", "measure"]);
+            for d in &dr.losses {
+                let id = l.industry(d.supplier);
+                let (rn, sn) = (&l.regions()[id.region], &l.sectors()[id.sector]);
+                dy.push(&[rn, sn, "va_loss_share_last"], d.va_loss_last);
+                dy.push(&[rn, sn, "va_loss_share_mean"], d.va_loss_mean);
+                for (k, v) in d.va_loss_path.iter().enumerate() {
+                    dy.push(&[rn, sn, &format!("va_loss_share_step{}", k + 1)], *v);
+                }
+            }
+            out.write("chokepoints_dynamic", &dy)?;
+        }
         out.manifest(t, "chokepoints", &[], None)?;
         eprintln!("wrote {}", dir.display());
     }
