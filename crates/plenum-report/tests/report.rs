@@ -7,7 +7,11 @@ use plenum_scenario::summary::summarise;
 #[test]
 fn report_has_its_charts_titles_and_numbers() {
     let bytes = include_bytes!("../../../data/default/default.plenum");
-    let t = plenum_formats::native::read_native_bytes(bytes, &plenum_table::ValidationPolicy::lenient(1e-6)).unwrap();
+    let t = plenum_formats::native::read_native_bytes(
+        bytes,
+        &plenum_table::ValidationPolicy::lenient(1e-6),
+    )
+    .unwrap();
     let e = plenum_scenario::Economy::from_table(&t).unwrap();
     let set = plenum_scenario::run_all(&e, &plenum_scenario::shipped::all().unwrap()).unwrap();
     let meta = ReportMeta {
@@ -21,7 +25,8 @@ fn report_has_its_charts_titles_and_numbers() {
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
     // Offline: no external resource, no script.
     for bad in ["<script", "http://", "https://", "<link", "@import", "src="] {
-        let ok = bad == "http://" && html.matches(bad).count() == html.matches("http://www.w3.org/2000/svg").count();
+        let ok = bad == "http://"
+            && html.matches(bad).count() == html.matches("http://www.w3.org/2000/svg").count();
         assert!(ok || !html.contains(bad), "report contains {bad}");
     }
     assert_eq!(html.matches("<svg").count(), CHARTS.len());
@@ -35,9 +40,19 @@ fn report_has_its_charts_titles_and_numbers() {
     for r in &set.runs {
         assert!(html.contains(&format!("id=\"s-{}\"", r.name)));
         let s = summarise(r);
-        assert!(html.contains(&format!("<td>{:.2}</td>", s.growth_avg)), "{}", r.name);
-        assert!(html.contains(&format!("<td>{:.1}</td>", s.debt_to_gdp_end)), "{}", r.name);
+        assert!(
+            html.contains(&format!("<td>{:.2}</td>", s.growth_avg)),
+            "{}",
+            r.name
+        );
+        assert!(
+            html.contains(&format!("<td>{:.1}</td>", s.debt_to_gdp_end)),
+            "{}",
+            r.name
+        );
     }
-    assert!(html.contains("<td>5.3</td><td>5.30</td>") && html.contains("<td>4.7</td><td>4.70</td>"));
+    assert!(
+        html.contains("<td>5.3</td><td>5.30</td>") && html.contains("<td>4.7</td><td>4.70</td>")
+    );
     assert!(html.contains("What moved and why") && html.contains("Restriction us-2022-10-chips"));
 }
