@@ -307,3 +307,36 @@ fn convert_to_pymrio_and_back_keeps_the_numbers() {
     };
     assert_eq!(tail(&a), tail(&b));
 }
+
+/// The WIOD concordances in data/concordances-wiod map every WIOD label.
+#[test]
+fn wiod_aggregates_to_ten_regions_and_twenty_sectors() {
+    let Some(data) = shared_data() else { return };
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("wiod.plenum");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let o = plenum(&[
+        "table",
+        "aggregate",
+        data.join("wiod-2013-wiot2011").to_str().unwrap(),
+        "--allow-zero-output",
+        "--regions",
+        root.join("data/concordances-wiod/regions-10.csv")
+            .to_str()
+            .unwrap(),
+        "--sectors",
+        root.join("data/concordances-wiod/sectors-20.csv")
+            .to_str()
+            .unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = plenum(&["table", "info", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("10 regions × 20 sectors"),
+        "{}",
+        stdout(&o)
+    );
+}
