@@ -1,30 +1,10 @@
 //! Typed errors of scenario files and runs. Every variant names the file,
 //! the line when it is known, the key or label, what was expected and a fix.
 
-use std::fmt;
-
-/// Where in a scenario file a problem sits.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct At {
-    pub file: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-}
-
-impl fmt::Display for At {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let file = if self.file.is_empty() {
-            "<scenario>"
-        } else {
-            &self.file
-        };
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}"),
-            (Some(l), None) => write!(f, "{file}:{l}"),
-            _ => write!(f, "{file}"),
-        }
-    }
-}
+/// Where in a scenario file a problem sits: the engine's own location type
+/// (file, 1-based line and column when known), so both crates report
+/// positions alike.
+pub use plenum_sim::Location as At;
 
 fn list(v: &[String]) -> String {
     const MAX: usize = 60;
