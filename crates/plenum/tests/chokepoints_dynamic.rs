@@ -2,15 +2,8 @@
 //! beside the first-order score for the top suppliers, written to
 //! `chokepoints_dynamic` under `--out`, and reproducible.
 
-use std::process::{Command, Output};
-
-fn plenum(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plenum"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::*;
 
 #[test]
 fn dynamic_loss_beside_the_first_order_score() {

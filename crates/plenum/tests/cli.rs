@@ -1,51 +1,11 @@
 //! End-to-end tests of the `plenum` binary: the README's main command,
 //! reproducibility, and clear errors (never a panic) on bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn plenum(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plenum"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// Asserts a clean failure: non-zero exit, an `error:` line, no panic.
-fn assert_clean_error(o: &Output, needles: &[&str]) {
-    let e = stderr(o);
-    assert!(
-        !o.status.success(),
-        "expected failure, got success; stderr: {e}"
-    );
-    assert!(
-        e.starts_with("error: "),
-        "stderr should start with `error: `: {e}"
-    );
-    assert!(!e.contains("panicked"), "panic on user input: {e}");
-    for n in needles {
-        assert!(e.contains(n), "stderr lacks {n:?}: {e}");
-    }
-}
-
-fn shared_data() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("SKIPPED: ../shared/data not found");
-        None
-    }
-}
+use std::path::Path;
+use std::process::Output;
 
 #[test]
 fn table_info_on_embedded_default() {

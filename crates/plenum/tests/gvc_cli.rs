@@ -4,48 +4,11 @@
 //! files, and the "then and now" table of docs/gvc.md recomputed from the
 //! real tables (skipped when ../shared/data is absent).
 
+mod common;
+use common::*;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn plenum(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plenum"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = plenum(args);
-    assert!(o.status.success(), "{args:?} failed: {}", stderr(&o));
-    stdout(&o)
-}
-
-/// Asserts a clean failure: non-zero exit, an `error:` line, no panic.
-fn assert_clean_error(o: &Output, needles: &[&str]) {
-    let e = stderr(o);
-    assert!(
-        !o.status.success(),
-        "expected failure, got success; stderr: {e}"
-    );
-    assert!(
-        e.starts_with("error: "),
-        "stderr should start with `error: `: {e}"
-    );
-    assert!(!e.contains("panicked"), "panic on user input: {e}");
-    for n in needles {
-        assert!(e.contains(n), "stderr lacks {n:?}: {e}");
-    }
-}
+use std::path::Path;
 
 /// A tidy CSV: key columns joined by '|' → value. Keys hold no commas in
 /// the files read here.
@@ -328,16 +291,6 @@ fn unknown_names_are_clean_errors_listing_the_valid_ones() {
 
 // ---------------------------------------------------------------------------
 // "Then and now": the table in docs/gvc.md, recomputed.
-
-fn shared_data() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("SKIPPED: ../shared/data not found");
-        None
-    }
-}
 
 /// The rows of the markdown tables between `<!-- then-and-now -->` and
 /// `<!-- /then-and-now -->` in docs/gvc.md whose first cell is a `key`:
