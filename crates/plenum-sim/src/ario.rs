@@ -342,37 +342,26 @@ impl ArioModel {
                 "set psi_param to e.g. 0.8",
             ));
         }
-        if p.temporal_units_by_step == 0 {
-            return Err(bad(
-                "temporal_units_by_step",
-                "0".into(),
-                "a positive integer",
-                "use 1",
-            ));
-        }
-        if p.iotable_year_to_temporal_unit_factor == 0 {
-            return Err(bad(
+        // Every time constant must be a positive integer; the fix names
+        // BoARIO's default.
+        for (key, value, default) in [
+            ("temporal_units_by_step", p.temporal_units_by_step, "1"),
+            (
                 "iotable_year_to_temporal_unit_factor",
-                "0".into(),
-                "a positive integer",
-                "use 365",
-            ));
-        }
-        if p.alpha_tau == 0 {
-            return Err(bad(
-                "alpha_tau",
-                "0".into(),
-                "a positive integer",
-                "use 365",
-            ));
-        }
-        if p.rebuild_tau == 0 {
-            return Err(bad(
-                "rebuild_tau",
-                "0".into(),
-                "a positive integer",
-                "use 60",
-            ));
+                p.iotable_year_to_temporal_unit_factor,
+                "365",
+            ),
+            ("alpha_tau", p.alpha_tau, "365"),
+            ("rebuild_tau", p.rebuild_tau, "60"),
+        ] {
+            if value == 0 {
+                return Err(bad(
+                    key,
+                    "0".into(),
+                    "a positive integer",
+                    &format!("use {default}"),
+                ));
+            }
         }
         if p.monetary_factor.is_nan() || p.monetary_factor <= 0.0 {
             return Err(bad(

@@ -4,14 +4,10 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use plenum_sim::{build_extended, parse_shocks_file, simulate_ario, simulate_shocks};
 
 fn table() -> plenum_table::MrioTable {
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/agg3x5_rebuild_shortage/mrio");
-    common::read_pymrio_core(&dir)
+    common::small_table()
 }
 
 fn err(text: &str) -> String {

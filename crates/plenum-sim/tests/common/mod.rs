@@ -96,3 +96,11 @@ pub fn read_golden(path: &Path, n_keys: usize) -> Golden {
         .collect();
     Golden { header, rows }
 }
+
+/// The small golden table most validation tests use (pymrio's test MRIO
+/// aggregated to 3 regions × 5 sectors).
+pub fn small_table() -> MrioTable {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/agg3x5_rebuild_shortage/mrio");
+    read_pymrio_core(&dir)
+}
