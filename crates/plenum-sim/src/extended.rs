@@ -35,7 +35,7 @@
 //!   over Z⁰ serving all of them (a matrix-matrix product in effect),
 //!   bit-for-bit equal to single runs.
 
-use crate::ario::{pass_order_rowsums, pass_weighted_sums, ArioModel, StepBalance};
+use crate::ario::{ArioModel, StepBalance};
 use crate::error::{Result, SimError};
 use crate::trajectory::Trajectory;
 
@@ -548,77 +548,5 @@ impl ArioModel {
         }
         traj.had_shortage = self.had_shortage;
         Ok(traj)
-    }
-}
-
-/// Many variants of one table stepped together. Every pass over Z⁰ serves
-/// all members at once (Z⁰ is read once per pass, not once per member), and
-/// every member's arithmetic is the same as in a single run, so results
-/// are bit-for-bit equal to running the members one by one.
-#[derive(Debug, Clone)]
-pub struct Ensemble {
-    pub members: Vec<ArioModel>,
-}
-
-impl Ensemble {
-    /// The members must share Z⁰: build them by cloning one model (clones
-    /// share it) and adding different events or extended specs.
-    pub fn new(members: Vec<ArioModel>) -> Result<Self> {
-        if let Some(first) = members.first() {
-            for m in &members[1..] {
-                if !std::sync::Arc::ptr_eq(&first.z0, &m.z0) {
-                    return Err(SimError::Other(
-                        "ensemble members must be clones of one model (sharing Z⁰)".into(),
-                    ));
-                }
-            }
-        }
-        Ok(Self { members })
-    }
-
-    /// Runs every member `steps` steps.
-    pub fn run(&mut self, steps: usize, record_stocks: bool) -> Result<Vec<Trajectory>> {
-        let Some(first) = self.members.first() else {
-            return Ok(Vec::new());
-        };
-        let z0 = std::sync::Arc::clone(&first.z0);
-        let (nr, ns) = (first.nr, first.ns);
-        for m in &self.members {
-            m.check_events(steps as f64 * m.dt)?;
-        }
-        let mut trajs: Vec<Trajectory> = self
-            .members
-            .iter()
-            .map(|m| Trajectory::new(&m.layout))
-            .collect();
-        for _ in 0..steps {
-            for m in self.members.iter_mut() {
-                m.phase_begin(record_stocks)?;
-            }
-            {
-                let mut jobs: Vec<_> = self
-                    .members
-                    .iter_mut()
-                    .filter_map(|m| m.pass_a_job())
-                    .collect();
-                if !jobs.is_empty() {
-                    pass_weighted_sums(&z0, nr, ns, &mut jobs);
-                }
-            }
-            for m in self.members.iter_mut() {
-                m.phase_middle()?;
-            }
-            {
-                let mut jobs: Vec<_> = self.members.iter_mut().map(|m| m.pass_b_job()).collect();
-                pass_order_rowsums(&z0, nr, ns, &mut jobs);
-            }
-            for (m, t) in self.members.iter_mut().zip(trajs.iter_mut()) {
-                t.push(m.phase_end());
-            }
-        }
-        for (m, t) in self.members.iter().zip(trajs.iter_mut()) {
-            t.had_shortage = m.had_shortage;
-        }
-        Ok(trajs)
     }
 }

@@ -30,6 +30,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod ario;
+pub mod ensemble;
 pub mod error;
 pub mod event;
 pub mod extended;
@@ -40,11 +41,12 @@ pub mod trajectory;
 
 pub use ario::StepBalance;
 pub use ario::{ArioModel, Layout, StepRecord};
+pub use ensemble::Ensemble;
 pub use error::{Location, Result, SimError};
 pub use event::{Event, EventKind, EventSpec, RecoveryFunction};
 pub use extended::{
-    CapacityKind, CapacityPath, Controls, Ensemble, ExtendedSpec, FinalDemandPath, Hook, Path,
-    StateView, TradeRestriction,
+    CapacityKind, CapacityPath, Controls, ExtendedSpec, FinalDemandPath, Hook, Path, StateView,
+    TradeRestriction,
 };
 pub use params::{ArioParams, OrderType};
 pub use shocks::{build_extended, parse_shocks_file, ShocksFile};
