@@ -1331,7 +1331,7 @@ impl ArioModel {
     pub(crate) fn phase_end(&mut self) -> StepRecord {
         let pend = self.pend.take().unwrap_or_else(Pending::empty);
         if let Some(mut ext) = self.ext.take() {
-            ext.adjust_orders(self, &pend.cap);
+            ext.adjust_orders(self, &pend.tot, &pend.cap);
             self.ext = Some(ext);
         }
         let rec = StepRecord {

@@ -405,7 +405,7 @@ impl Extended {
 
     /// After the orders for the next step are known: cap those to the
     /// destinations of restrictions and redirect the excess.
-    pub(crate) fn adjust_orders(&mut self, m: &mut ArioModel, cap: &[f64]) {
+    pub(crate) fn adjust_orders(&mut self, m: &mut ArioModel, _tot: &[f64], cap: &[f64]) {
         let (n, ns, nr) = (m.n, m.ns, m.nr);
         self.adjust.clear();
         for i in 0..n {
