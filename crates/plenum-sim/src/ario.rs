@@ -219,6 +219,10 @@ pub struct ArioModel {
     pub(crate) last_balance: StepBalance,
     /// Mechanisms beyond ARIO (None in ARIO mode).
     pub(crate) ext: Option<Box<Extended>>,
+    /// Inventory targets on expected rather than current production:
+    /// None in ARIO mode (see
+    /// [`crate::growth`]).
+    pub(crate) expected: Option<crate::growth::Expectations>,
 }
 
 /// What a step carries between its phases.
@@ -674,6 +678,7 @@ impl ArioModel {
             a_ratio: vec![1.0; n],
             last_balance: StepBalance::default(),
             ext: None,
+            expected: None,
             layout,
             params: p.clone(),
         })
@@ -1279,7 +1284,11 @@ impl ArioModel {
         let mut gap = vec![0.0; ns * n];
         let mut all_close = true;
         for j in 0..n {
-            let po = tot2[j].min(cap[j]);
+            let po_now = tot2[j].min(cap[j]);
+            let po = match &mut self.expected {
+                Some(x) => x.update(j, po_now),
+                None => po_now,
+            };
             for s in 0..ns {
                 let k = j * ns + s;
                 let goal = (po * self.tech[k]) * self.inv_duration[s];

@@ -32,6 +32,7 @@
 pub mod ario;
 pub mod ensemble;
 pub mod error;
+pub mod growth;
 pub mod event;
 pub mod extended;
 pub mod params;
