@@ -253,6 +253,7 @@ pub fn dynamic_bottleneck(
                     product: sm,
                     origins: vec![om],
                     destination: d,
+                    buyer_sectors: None,
                     reduction: Path::constant(opts.reduction),
                     substitutability: opts.substitutability,
                     adjustment_speed: 1.0,

@@ -411,6 +411,7 @@ fn engine_restrictions(econ: &Economy, pl: &Plan) -> Vec<TradeRestriction> {
                 reduction: Path(points),
                 substitutability: sigma,
                 adjustment_speed: 1.0,
+                buyer_sectors: None,
             });
             k = e + 1;
         }

@@ -2,16 +2,46 @@
 //! ([`crate::ArioModel`]): the same inventories N, orders O (kept as ρ and
 //! H), overproduction α, events and two passes over Z⁰ per step, plus:
 //!
-//! - **trade restrictions**: deliveries of product s from origin regions 𝒪
-//!   to destination region d are capped at (1 − φ(t)) of their baseline
-//!   (Z⁰ for intermediate buyers, Y⁰ for final buyers), φ a phased-in path.
-//!   The excess E of orders over the cap is redirected to the other origins
-//!   of s (domestic included) up to σ_s E (substitutability σ_s ∈ [0, 1]),
-//!   reached gradually — R ← R + λ_dt (σ_s E − R), λ_dt = 1 − (1 − λ)^dt for
-//!   a daily adjustment speed λ — and limited by the spare capacity
-//!   x^Cap − x of the alternative origins, shared in proportion to it. What
-//!   is not redirected is not delivered (for final buyers it is reported as
-//!   final demand unmet);
+//! - **trade restrictions** on deliveries of product s from origin regions
+//!   𝒪 to buyers in destination region d (all its industries and final
+//!   buyers, or the industries of some buyer sectors only). φ_k(t) ∈ [0, 1]
+//!   is restriction k's share removed, a phased-in path times the hook's
+//!   scale (or the hook's override). Restrictions covering the same flow
+//!   combine as independent rules, each removing its share of what the
+//!   others left: origin o keeps Π_k (1 − φ_k) of its flow (two of 0.5
+//!   remove 0.75), so no flow can turn negative.
+//!
+//!   *Basis.* φ is a share of what the buyer would order without the
+//!   restriction, at its current level. For a final buyer that is the
+//!   current final demand (paths and hooks applied). For an industry j
+//!   buying input s, ARIO's order is G_sj = r_s (goal − N_sj)⁺ + a_sj x_j,
+//!   split over origins by ω_oj = Z⁰_(o,s)j ρ_(o,s) / Σ_o' Z⁰_(o',s)j ρ_(o',s).
+//!   The part of the inventory gap that restrictions caused is not an
+//!   order the buyer would place without them, so the reference order is
+//!   R_sj = min(G_sj, a_sj x^Opt_j + r_s (gap_sj − K_sj)), with x^Opt_j =
+//!   min(d_j, x^Cap_j) the buyer's unconstrained output and K_sj ≤ gap_sj
+//!   the restrictions' deficit (below). Without a deficit and when x ≤
+//!   x^Opt, R = G: orders are ARIO's.
+//!
+//!   *Orders.* Restricted origin o gets (1 − Φ_o) ω_oj R_sj, Φ_o = 1 −
+//!   Π_k (1 − φ_k); other origins (domestic included) get ω_oj R_sj plus a
+//!   share of the redirection Q_sj. The blocked excess is
+//!   E_sj = Σ_o Φ_o ω_oj R_sj + r_s K_sj (restricted flows plus the
+//!   refill of the deficit); the redirection approaches σ̄ E_sj,
+//!   Q ← Q + λ_dt (σ̄ E − Q), λ_dt = 1 − (1 − λ̄)^dt for a daily speed λ̄,
+//!   0 ≤ Q ≤ σ̄ E, and is limited by the spare capacity x^Cap − x of the
+//!   unrestricted origins of s, shared in proportion to it (first come,
+//!   first served across buyers). σ̄ and λ̄ are the restrictions' σ_k and
+//!   λ_k weighted by the shares they remove. So with σ = 0 no origin
+//!   delivers more than its unrestricted share of R: the buyer is left with
+//!   (1 − Σ_o Φ_o ω_oj) of its need, the Leontief loss on a critical input.
+//!   The deficit follows K ← max(0, min(K, gap) + Σ_o Φ_o ω_oj R − Q): what
+//!   was blocked and not redirected, bounded by the actual gap.
+//!   Final buyers: the same with y (current final demand) for ω R and no
+//!   deficit; what is neither delivered nor redirected is reported as
+//!   final demand unmet. Orders are adjusted at the start of the step that
+//!   receives them, after the hook, so a hook's change of φ acts on the
+//!   next step's intermediate and final deliveries alike;
 //! - **critical and non-critical inputs** (Pichler et al. 2022): with
 //!   r_sj = min(1, N_sj / C_sj) the inventory ratio of input s in industry
 //!   j, x_j = x^Opt_j · min( min_{s critical} r_sj,
@@ -29,14 +59,16 @@
 //!   restoration, rebuilding), so that a slow shock gives the same path at
 //!   any step length;
 //! - **hooks** ([`Hook`]): after each step a hook reads value added by
-//!   region and output by industry and sets final-demand and capacity
-//!   scales for the next step;
-//! - **ensembles** ([`Ensemble`]): many variants stepped together, each pass
-//!   over Z⁰ serving all of them (a matrix-matrix product in effect),
-//!   bit-for-bit equal to single runs.
+//!   region, output by industry, inventories and the restrictions' flows,
+//!   and sets final-demand, capacity and restriction scales for the next
+//!   step;
+//! - **ensembles** ([`crate::Ensemble`]): many variants stepped together,
+//!   each pass over Z⁰ serving all of them (a matrix-matrix product in
+//!   effect), bit-for-bit equal to single runs.
 
-use crate::ario::{ArioModel, StepBalance};
+use crate::ario::{ArioModel, StepBalance, TimeBase};
 use crate::error::{Result, SimError};
+use crate::params::{ArioParams, OrderType};
 use crate::trajectory::Trajectory;
 
 /// A time path: (temporal unit, value) points, linear in between, constant
@@ -68,16 +100,21 @@ impl Path {
     }
 }
 
-/// A restriction on deliveries of one product from some origins to one
-/// destination (resolved to model indices).
+/// A restriction on deliveries of one product from some origins to buyers
+/// in one destination (resolved to model indices).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TradeRestriction {
     pub product: usize,
     pub origins: Vec<usize>,
     pub destination: usize,
-    /// φ(t): the share of baseline deliveries removed, in [0, 1].
+    /// The buyers restricted: None for every industry of the destination
+    /// and its final buyers; Some(sectors) for the industries of those
+    /// sectors only (no final buyers).
+    pub buyer_sectors: Option<Vec<usize>>,
+    /// φ(t): the share removed of what the buyers would order without the
+    /// restriction, in [0, 1].
     pub reduction: Path,
-    /// σ: the share of the excess that other origins may take over.
+    /// σ: the share of the blocked excess that other origins may take over.
     pub substitutability: f64,
     /// λ: the share of the gap to the target redirection closed per day.
     pub adjustment_speed: f64,
@@ -138,15 +175,36 @@ impl Default for ExtendedSpec {
     }
 }
 
-/// Scales a hook sets for the next step (multiplicative, persistent until
-/// changed).
-#[derive(Debug, Clone, PartialEq)]
+/// Scales a hook sets for the next step (persistent until changed).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Controls {
     /// Per (destination region, category, product):
     /// index (region · F + category) · S + product.
     pub final_demand_scale: Vec<f64>,
     /// Per industry.
     pub capacity_scale: Vec<f64>,
+    /// Per restriction (in [`ExtendedSpec::restrictions`] order): φ(t) is
+    /// multiplied by it (the product is kept in [0, 1]). Default 1.
+    pub restriction_scale: Vec<f64>,
+    /// Per restriction: when Some(φ), φ replaces the restriction's path
+    /// (kept in [0, 1]) — e.g. a restriction with a zero path that an
+    /// escalation block switches on. Default None.
+    pub restriction_override: Vec<Option<f64>>,
+}
+
+/// A restriction's flows in one step (per-step table units): intermediate
+/// orders of the step and final demand, over the flows it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RestrictionFlows {
+    /// φ in effect (path × scale, or the override).
+    pub reduction: f64,
+    /// What its buyers would order from its origins without restrictions
+    /// (ω R for industries, current final demand for final buyers).
+    pub reference: f64,
+    /// The part of `reference` this restriction removed.
+    pub blocked: f64,
+    /// Orders moved to other origins on its account.
+    pub redirected: f64,
 }
 
 /// What a hook sees after a step.
@@ -163,20 +221,53 @@ pub struct StateView<'a> {
     /// Value added this step, x_j (1 − Σ_s a_sj), summed by region.
     pub value_added_by_region: Vec<f64>,
     pub balance: StepBalance,
+    /// Inventories N at the end of the step, S × n stored industry by
+    /// industry: index industry · S + input.
+    pub inventories: &'a [f64],
+    /// Inventory added back per industry this step when a stock was
+    /// clamped at zero (a non-critical input used beyond what was held);
+    /// sums to `balance.inventory_clamped`.
+    pub inventory_clamped: Vec<f64>,
+    /// Per restriction (spec order), its flows this step.
+    pub restrictions: &'a [RestrictionFlows],
 }
 
 /// A macro block run between steps: reads the state, sets the next step's
-/// final-demand and capacity scales.
+/// final-demand, capacity and restriction scales.
 pub trait Hook {
     fn after_step(&mut self, view: &StateView<'_>, controls: &mut Controls);
 }
-
+/// The restrictions on one intermediate buyer's purchases of one product.
 #[derive(Debug, Clone)]
-struct RestrictionState {
-    /// Redirection reached, per buyer industry of the destination (S).
-    redirect_int: Vec<f64>,
-    /// Redirection reached, per final-demand category of the destination.
-    redirect_fd: Vec<f64>,
+struct BuyerGroup {
+    product: usize,
+    /// The buying industry (destination · S + buyer sector).
+    buyer: usize,
+    /// Restrictions covering it, in spec order.
+    members: Vec<usize>,
+    /// Redirection reached, Q.
+    redirect: f64,
+    /// The restrictions' deficit K in the buyer's inventory of the product.
+    deficit: f64,
+}
+
+/// The restrictions on final buyers of one product in one destination.
+#[derive(Debug, Clone)]
+struct FinalGroup {
+    product: usize,
+    destination: usize,
+    members: Vec<usize>,
+    /// Redirection reached, per final-demand category.
+    redirect: Vec<f64>,
+}
+
+/// What the order adjustment needs from the end of the previous step.
+#[derive(Debug, Clone)]
+struct Previous {
+    /// x^Opt = min(d, x^Cap).
+    x_opt: Vec<f64>,
+    /// x^Cap − x, at least 0.
+    spare: Vec<f64>,
 }
 
 /// The extended mode's state inside an [`ArioModel`].
@@ -192,14 +283,35 @@ pub(crate) struct Extended {
     pub(crate) capacity_scale: Vec<f64>,
     pub(crate) y_eff: Vec<f64>,
     pub(crate) controls: Controls,
-    restr: Vec<RestrictionState>,
-    /// Order changes from trade restrictions: (supplier i, buyer j, ΔO).
+    buyers: Vec<BuyerGroup>,
+    finals: Vec<FinalGroup>,
+    /// Order changes from trade restrictions this step: (supplier i,
+    /// buyer j, ΔO).
     adjust: Vec<(usize, usize, f64)>,
     /// Final demand blocked by restrictions this step, by destination
     /// region and product.
     pub(crate) fd_blocked: Vec<f64>,
-    /// Spare capacity x^Cap − x left after the last orders' redirection.
-    spare: Vec<f64>,
+    prev: Option<Previous>,
+    /// Per restriction, its flows this step.
+    flows: Vec<RestrictionFlows>,
+    /// Inventories at the start of the step (kept only for hooks).
+    stock_start: Option<Vec<f64>>,
+}
+
+/// v > 0 (false for NaN).
+fn positive(v: f64) -> bool {
+    v > 0.0
+}
+
+/// φ ∈ [0, 1], NaN as 0.
+fn unit(v: f64) -> f64 {
+    if v > 1.0 {
+        1.0
+    } else if v > 0.0 {
+        v
+    } else {
+        0.0
+    }
 }
 
 impl Extended {
@@ -227,14 +339,50 @@ impl Extended {
                 }
             }
         }
-        let restr = spec
-            .restrictions
-            .iter()
-            .map(|_| RestrictionState {
-                redirect_int: vec![0.0; ns],
-                redirect_fd: vec![0.0; nf],
+        // Groups in a fixed order (product, buyer), so that spare capacity
+        // is handed out the same way in every run.
+        let mut buyers: std::collections::BTreeMap<(usize, usize), Vec<usize>> = Default::default();
+        let mut finals: std::collections::BTreeMap<(usize, usize), Vec<usize>> = Default::default();
+        for (k, r) in spec.restrictions.iter().enumerate() {
+            let sectors: Vec<usize> = match &r.buyer_sectors {
+                Some(v) => v.clone(),
+                None => {
+                    finals
+                        .entry((r.product, r.destination))
+                        .or_default()
+                        .push(k);
+                    (0..ns).collect()
+                }
+            };
+            for b in sectors {
+                let v = buyers
+                    .entry((r.product, r.destination * ns + b))
+                    .or_default();
+                if !v.contains(&k) {
+                    v.push(k);
+                }
+            }
+        }
+        let buyers = buyers
+            .into_iter()
+            .map(|((product, buyer), members)| BuyerGroup {
+                product,
+                buyer,
+                members,
+                redirect: 0.0,
+                deficit: 0.0,
             })
             .collect();
+        let finals = finals
+            .into_iter()
+            .map(|((product, destination), members)| FinalGroup {
+                product,
+                destination,
+                members,
+                redirect: vec![0.0; nf],
+            })
+            .collect();
+        let nk = spec.restrictions.len();
         Self {
             dt: model.dt,
             exponential,
@@ -245,11 +393,16 @@ impl Extended {
             controls: Controls {
                 final_demand_scale: vec![1.0; nr * nf * ns],
                 capacity_scale: vec![1.0; n],
+                restriction_scale: vec![1.0; nk],
+                restriction_override: vec![None; nk],
             },
-            restr,
+            buyers,
+            finals,
             adjust: Vec::new(),
             fd_blocked: vec![0.0; n],
-            spare: vec![0.0; n],
+            prev: None,
+            flows: vec![RestrictionFlows::default(); nk],
+            stock_start: None,
             spec,
         }
     }
@@ -263,10 +416,24 @@ impl Extended {
         }
     }
 
+    /// φ_k in effect at temporal unit t: the hook's override, or the path
+    /// times the hook's scale.
+    fn reduction(&self, k: usize, t: f64) -> f64 {
+        let c = &self.controls;
+        match c.restriction_override.get(k).copied().flatten() {
+            Some(v) => unit(v),
+            None => {
+                let scale = c.restriction_scale.get(k).copied().unwrap_or(1.0);
+                unit(self.spec.restrictions[k].reduction.at(t) * scale)
+            }
+        }
+    }
+
     /// Start of a step: capacity scale, effective final demand (paths,
-    /// hooks, restrictions on final buyers).
+    /// hooks), then the restrictions on the orders placed at the end of the
+    /// last step and on final buyers.
     pub(crate) fn prepare_step(&mut self, m: &mut ArioModel) -> Result<()> {
-        let (n, ns, nr) = (m.n, m.ns, m.nr);
+        let (n, ns) = (m.n, m.ns);
         let nf = m.layout.fd_categories.len();
         let nfd = m.nfd;
         // Paths are evaluated at the middle of the step so that steps of
@@ -304,51 +471,237 @@ impl Extended {
                 self.y_eff[i * nfd + c] = m.y0[i * nfd + c] * mult[c * ns + s];
             }
         }
-        // Restrictions on final buyers.
-        self.fd_blocked.iter_mut().for_each(|v| *v = 0.0);
-        for (k, r) in self.spec.restrictions.iter().enumerate() {
-            let phi = r.reduction.at(t).clamp(0.0, 1.0);
-            let st = &mut self.restr[k];
-            if phi <= 0.0 {
-                st.redirect_fd.iter_mut().for_each(|v| *v = 0.0);
-                continue;
-            }
-            let s = r.product;
-            let alt: Vec<usize> = (0..nr).filter(|o| !r.origins.contains(o)).collect();
-            let spare_tot: f64 = alt.iter().map(|&o| self.spare[o * ns + s]).sum();
-            let lam = 1.0 - (1.0 - r.adjustment_speed.clamp(0.0, 1.0)).powf(self.dt);
-            for f in 0..nf {
-                let c = r.destination * nf + f;
-                let mut excess = 0.0;
-                for &o in &r.origins {
-                    let i = o * ns + s;
-                    let y = self.y_eff[i * nfd + c];
-                    let allowed = (1.0 - phi) * y;
-                    if y > allowed {
-                        excess += y - allowed;
-                        self.y_eff[i * nfd + c] = allowed;
-                    }
-                }
-                let target = r.substitutability * excess;
-                st.redirect_fd[f] += lam * (target - st.redirect_fd[f]);
-                let mut red = st.redirect_fd[f].min(target);
-                if spare_tot <= 0.0 {
-                    red = 0.0;
-                }
-                let red = red.min(spare_tot.max(0.0));
-                if red > 0.0 {
-                    for &o in &alt {
-                        let i = o * ns + s;
-                        self.y_eff[i * nfd + c] += red * self.spare[i] / spare_tot;
-                    }
-                }
-                self.fd_blocked[r.destination * ns + s] += excess - red;
-            }
+        if let Some(st) = self.stock_start.as_mut() {
+            st.copy_from_slice(&m.stock);
         }
+        let phi: Vec<f64> = (0..self.spec.restrictions.len())
+            .map(|k| self.reduction(k, t))
+            .collect();
+        for (f, p) in self.flows.iter_mut().zip(&phi) {
+            *f = RestrictionFlows {
+                reduction: *p,
+                ..Default::default()
+            };
+        }
+        let mut spare = match &self.prev {
+            Some(p) => p.spare.clone(),
+            None => vec![0.0; n],
+        };
+        self.restrict_orders(m, &phi, &mut spare);
+        self.restrict_final(m, &phi, &mut spare);
         m.y_rowsum = (0..n)
             .map(|i| self.y_eff[i * nfd..(i + 1) * nfd].iter().sum())
             .collect();
         Ok(())
+    }
+
+    /// Restrictions on the orders placed at the end of the last step (see
+    /// the module docs): records ΔO in `adjust` and adds it to O·1.
+    fn restrict_orders(&mut self, m: &mut ArioModel, phi: &[f64], spare: &mut [f64]) {
+        let (ns, nr) = (m.ns, m.nr);
+        self.adjust.clear();
+        let Some(prev) = self.prev.as_ref() else {
+            return;
+        };
+        let zc: &[f64] = match m.params.order_type {
+            OrderType::Alt => &m.s_zc,
+            OrderType::Noalt => &m.zc0,
+        };
+        let dt = self.dt;
+        let mut left = vec![1.0; nr];
+        let mut restricted = vec![false; nr];
+        let mut removed = Vec::new();
+        for g in self.buyers.iter_mut() {
+            let active: Vec<usize> = g
+                .members
+                .iter()
+                .copied()
+                .filter(|&k| phi[k] > 0.0)
+                .collect();
+            let (s, j) = (g.product, g.buyer);
+            let kk = j * ns + s;
+            let zcv = zc[kk];
+            let gtot = m.ord_h[kk] * zcv;
+            if active.is_empty() || !positive(zcv) || !positive(gtot) {
+                g.redirect = 0.0;
+                g.deficit = 0.0;
+                continue;
+            }
+            // Remaining share per origin, and each restriction's removed
+            // share of the buyer's orders (ω weighted), sequentially.
+            left.iter_mut().for_each(|v| *v = 1.0);
+            restricted.iter_mut().for_each(|v| *v = false);
+            removed.clear();
+            for &k in &active {
+                let mut e = 0.0;
+                for &o in &self.spec.restrictions[k].origins {
+                    let i = o * ns + s;
+                    let w = m.z0[(i, j)] * m.ord_ratio[i] / zcv;
+                    let r = phi[k] * left[o];
+                    e += r * w;
+                    left[o] -= r;
+                    restricted[o] = true;
+                }
+                removed.push(e);
+            }
+            let e_tot: f64 = removed.iter().sum();
+            if !positive(e_tot) {
+                g.redirect = 0.0;
+                g.deficit = 0.0;
+                continue;
+            }
+            let a = m.tech[kk];
+            let refill = (gtot - a * m.production[j]).max(0.0);
+            let rate = m.restoration_tau[s];
+            let gap = if rate > 0.0 { refill / rate } else { 0.0 };
+            let deficit = g.deficit.min(gap).max(0.0);
+            let reference = gtot
+                .min(a * prev.x_opt[j] + refill - rate * deficit)
+                .max(0.0);
+            let scale = reference / gtot;
+            let blocked = e_tot * reference;
+            let (mut sig, mut lam) = (0.0, 0.0);
+            for (&k, e) in active.iter().zip(&removed) {
+                let r = &self.spec.restrictions[k];
+                sig += r.substitutability * e / e_tot;
+                lam += r.adjustment_speed * e / e_tot;
+            }
+            let target = sig * (blocked + rate * deficit);
+            g.redirect += (1.0 - (1.0 - unit(lam)).powf(dt)) * (target - g.redirect);
+            let spare_tot: f64 = (0..nr)
+                .filter(|&o| !restricted[o])
+                .map(|o| spare[o * ns + s])
+                .sum();
+            let red = g.redirect.min(target).min(spare_tot).max(0.0);
+            for o in 0..nr {
+                let i = o * ns + s;
+                let old = m.z0[(i, j)] * m.ord_ratio[i] * m.ord_h[kk];
+                let mut new = if restricted[o] {
+                    old * scale * left[o]
+                } else if scale == 1.0 {
+                    old
+                } else {
+                    old * scale
+                };
+                if !restricted[o] && red > 0.0 && spare[i] > 0.0 {
+                    let share = red * spare[i] / spare_tot;
+                    new += share;
+                    spare[i] -= share;
+                }
+                if new != old {
+                    self.adjust.push((i, j, new - old));
+                }
+                for &k in &active {
+                    if self.spec.restrictions[k].origins.contains(&o) {
+                        self.flows[k].reference += old * scale;
+                    }
+                }
+            }
+            let sig_e: f64 = active
+                .iter()
+                .zip(&removed)
+                .map(|(&k, e)| self.spec.restrictions[k].substitutability * e)
+                .sum();
+            for (&k, e) in active.iter().zip(&removed) {
+                self.flows[k].blocked += e * reference;
+                if sig_e > 0.0 {
+                    self.flows[k].redirected +=
+                        red * self.spec.restrictions[k].substitutability * e / sig_e;
+                }
+            }
+            g.deficit = (deficit + blocked - red).max(0.0);
+        }
+        for &(i, _, d) in &self.adjust {
+            let v = m.ord_rowsum[i] + d;
+            // Only round-off can take a sum of non-negative orders below 0.
+            m.ord_rowsum[i] = if v < 0.0 { 0.0 } else { v };
+        }
+    }
+
+    /// Restrictions on final buyers: the current final demand from the
+    /// restricted origins is cut, a share redirected.
+    fn restrict_final(&mut self, m: &ArioModel, phi: &[f64], spare: &mut [f64]) {
+        let (ns, nr) = (m.ns, m.nr);
+        let nf = m.layout.fd_categories.len();
+        let nfd = m.nfd;
+        self.fd_blocked.iter_mut().for_each(|v| *v = 0.0);
+        let mut left = vec![1.0; nr];
+        let mut restricted = vec![false; nr];
+        let mut removed = Vec::new();
+        for gi in 0..self.finals.len() {
+            let (s, d) = (self.finals[gi].product, self.finals[gi].destination);
+            let active: Vec<usize> = self.finals[gi]
+                .members
+                .iter()
+                .copied()
+                .filter(|&k| phi[k] > 0.0)
+                .collect();
+            if active.is_empty() {
+                self.finals[gi].redirect.iter_mut().for_each(|v| *v = 0.0);
+                continue;
+            }
+            for f in 0..nf {
+                let c = d * nf + f;
+                left.iter_mut().for_each(|v| *v = 1.0);
+                restricted.iter_mut().for_each(|v| *v = false);
+                removed.clear();
+                for &k in &active {
+                    let mut e = 0.0;
+                    for &o in &self.spec.restrictions[k].origins {
+                        let y = self.y_eff[(o * ns + s) * nfd + c];
+                        let r = phi[k] * left[o];
+                        e += r * y;
+                        left[o] -= r;
+                        restricted[o] = true;
+                        self.flows[k].reference += y;
+                    }
+                    self.flows[k].blocked += e;
+                    removed.push(e);
+                }
+                let blocked: f64 = removed.iter().sum();
+                let (mut sig, mut lam) = (0.0, 0.0);
+                if blocked > 0.0 {
+                    for (&k, e) in active.iter().zip(&removed) {
+                        let r = &self.spec.restrictions[k];
+                        sig += r.substitutability * e / blocked;
+                        lam += r.adjustment_speed * e / blocked;
+                    }
+                }
+                for o in 0..nr {
+                    if restricted[o] {
+                        self.y_eff[(o * ns + s) * nfd + c] *= left[o];
+                    }
+                }
+                let target = sig * blocked;
+                let q = &mut self.finals[gi].redirect[f];
+                *q += (1.0 - (1.0 - unit(lam)).powf(self.dt)) * (target - *q);
+                let spare_tot: f64 = (0..nr)
+                    .filter(|&o| !restricted[o])
+                    .map(|o| spare[o * ns + s])
+                    .sum();
+                let red = q.min(target).min(spare_tot).max(0.0);
+                if red > 0.0 {
+                    for o in (0..nr).filter(|&o| !restricted[o]) {
+                        let i = o * ns + s;
+                        if spare[i] > 0.0 {
+                            let share = red * spare[i] / spare_tot;
+                            self.y_eff[i * nfd + c] += share;
+                            spare[i] -= share;
+                        }
+                    }
+                    let sig_e: f64 = active
+                        .iter()
+                        .zip(&removed)
+                        .map(|(&k, e)| self.spec.restrictions[k].substitutability * e)
+                        .sum();
+                    for (&k, e) in active.iter().zip(&removed) {
+                        self.flows[k].redirected +=
+                            red * self.spec.restrictions[k].substitutability * e / sig_e;
+                    }
+                }
+                self.fd_blocked[d * ns + s] += blocked - red;
+            }
+        }
     }
 
     /// Production under critical (Leontief) and non-critical (proportional)
@@ -403,85 +756,121 @@ impl Extended {
         }
     }
 
-    /// After the orders for the next step are known: cap those to the
-    /// destinations of restrictions and redirect the excess.
-    pub(crate) fn adjust_orders(&mut self, m: &mut ArioModel, _tot: &[f64], cap: &[f64]) {
-        let (n, ns, nr) = (m.n, m.ns, m.nr);
-        self.adjust.clear();
-        for i in 0..n {
-            let v = cap[i] - m.production[i];
-            self.spare[i] = if v > 0.0 { v } else { 0.0 };
+    /// End of a step (after the next orders are known): keeps what the
+    /// restrictions need at the start of the next step, after the hook.
+    pub(crate) fn adjust_orders(&mut self, m: &mut ArioModel, tot: &[f64], cap: &[f64]) {
+        if self.spec.restrictions.is_empty() {
+            return;
         }
-        let t = m.t + 1.5 * self.dt;
-        for (k, r) in self.spec.restrictions.iter().enumerate() {
-            let phi = r.reduction.at(t).clamp(0.0, 1.0);
-            let st = &mut self.restr[k];
-            if phi <= 0.0 {
-                st.redirect_int.iter_mut().for_each(|v| *v = 0.0);
-                continue;
-            }
-            let s = r.product;
-            let alt: Vec<usize> = (0..nr).filter(|o| !r.origins.contains(o)).collect();
-            let lam = 1.0 - (1.0 - r.adjustment_speed.clamp(0.0, 1.0)).powf(self.dt);
-            let mut reds = vec![0.0; ns];
-            for b in 0..ns {
-                let j = r.destination * ns + b;
-                let h = m.ord_h[j * ns + s];
-                let mut excess = 0.0;
-                for &o in &r.origins {
-                    let i = o * ns + s;
-                    let z = m.z0[(i, j)];
-                    let order = z * m.ord_ratio[i] * h;
-                    let allowed = (1.0 - phi) * z;
-                    if order > allowed {
-                        excess += order - allowed;
-                        self.adjust.push((i, j, allowed - order));
-                    }
-                }
-                let target = r.substitutability * excess;
-                st.redirect_int[b] += lam * (target - st.redirect_int[b]);
-                reds[b] = st.redirect_int[b].min(target).max(0.0);
-            }
-            let spare_tot: f64 = alt.iter().map(|&o| self.spare[o * ns + s]).sum();
-            let want: f64 = reds.iter().sum();
-            let scale = if want > spare_tot {
-                if want > 0.0 {
-                    spare_tot / want
+        let n = m.n;
+        let x_opt = (0..n).map(|i| tot[i].min(cap[i])).collect();
+        let spare = (0..n)
+            .map(|i| {
+                let v = cap[i] - m.production[i];
+                if v > 0.0 {
+                    v
                 } else {
                     0.0
                 }
-            } else {
-                1.0
-            };
-            if spare_tot > 0.0 && want > 0.0 {
-                for b in 0..ns {
-                    let j = r.destination * ns + b;
-                    let red = reds[b] * scale;
-                    for &o in &alt {
-                        let i = o * ns + s;
-                        if self.spare[i] > 0.0 {
-                            self.adjust.push((i, j, red * self.spare[i] / spare_tot));
-                        }
-                    }
-                }
-                for &o in &alt {
-                    let i = o * ns + s;
-                    self.spare[i] -= want * scale * self.spare[i] / spare_tot;
-                }
-            }
-        }
-        for &(i, _, d) in &self.adjust {
-            m.ord_rowsum[i] += d;
-        }
+            })
+            .collect();
+        self.prev = Some(Previous { x_opt, spare });
     }
 }
 
 impl ArioModel {
+    /// Builds the extended-mode model of `table` with steps of `step_days`
+    /// days: flows per step are annual × step_days / 365, inventory targets
+    /// `main_inv_dur` / step_days steps, and characteristic times become
+    /// rates 1 − exp(−dt/τ) (`exponential`) or dt/τ. This is what
+    /// [`crate::build_extended`] does for a shocks file; `params` must leave
+    /// `temporal_units_by_step` at 1 (the step length is `step_days`).
+    pub fn new_extended(
+        table: &plenum_table::MrioTable,
+        params: &ArioParams,
+        step_days: f64,
+        exponential: bool,
+        spec: ExtendedSpec,
+    ) -> Result<ArioModel> {
+        let bad = |key: &str, value: String, expected: &str, fix: &str| SimError::InvalidValue {
+            at: Default::default(),
+            context: "extended model".into(),
+            key: key.into(),
+            value,
+            expected: expected.into(),
+            fix: fix.into(),
+        };
+        if !(step_days.is_finite() && step_days > 0.0) {
+            return Err(bad(
+                "step_days",
+                step_days.to_string(),
+                "a positive number of days",
+                "use 1 (a day) or 91.25 (a quarter)",
+            ));
+        }
+        if params.temporal_units_by_step != 1 {
+            return Err(bad(
+                "temporal_units_by_step",
+                params.temporal_units_by_step.to_string(),
+                "1 (the step length is step_days)",
+                "leave temporal_units_by_step at its default",
+            ));
+        }
+        let time = TimeBase {
+            dt: step_days,
+            exponential,
+            boario_clamp: false,
+        };
+        let mut m = ArioModel::with_time(table, params, time)?;
+        let (n, ns, nr) = (m.n, m.ns, m.nr);
+        let nf = m.layout.fd_categories.len();
+        for (k, r) in spec.restrictions.iter().enumerate() {
+            let ok = r.product < ns
+                && r.destination < nr
+                && r.origins.iter().all(|&o| o < nr && o != r.destination)
+                && r.buyer_sectors
+                    .as_ref()
+                    .is_none_or(|v| v.iter().all(|&b| b < ns));
+            if !ok {
+                return Err(bad(
+                    "restrictions",
+                    format!("#{}", k + 1),
+                    "model indices in range, origins other than the destination",
+                    "resolve labels with the model's layout()",
+                ));
+            }
+        }
+        let bad_path = spec
+            .capacity_paths
+            .iter()
+            .any(|c| c.industries.iter().any(|&i| i >= n))
+            || spec.final_demand_paths.iter().any(|f| {
+                f.regions.iter().any(|&r| r >= nr)
+                    || f.categories.iter().any(|&c| c >= nf)
+                    || f.products.iter().any(|&s| s >= ns)
+            })
+            || spec
+                .critical_overrides
+                .iter()
+                .any(|&(s, u, _)| s >= ns || u.is_some_and(|u| u >= ns));
+        if bad_path {
+            return Err(bad(
+                "paths",
+                "an index out of range".into(),
+                "model indices in range",
+                "resolve labels with the model's layout()",
+            ));
+        }
+        m.enable_extended(spec, exponential);
+        Ok(m)
+    }
+
     /// Turns this model into the extended mode with `spec`. The model must
     /// have been built for the extended mode's time base (see
-    /// `crate::shocks::build_extended`); with an empty spec and
-    /// `exponential = false` the extended mode still differs from ARIO only
-    /// in that inventories are always updated and clamped at zero.
+    /// [`ArioModel::new_extended`] and `crate::shocks::build_extended`);
+    /// with an empty spec and `exponential = false` the extended mode still
+    /// differs from ARIO only in that inventories are always updated and
+    /// clamped at zero.
     pub fn enable_extended(&mut self, spec: ExtendedSpec, exponential: bool) {
         let e = Extended::new(self, spec, exponential);
         self.ext = Some(Box::new(e));
@@ -495,6 +884,37 @@ impl ArioModel {
     /// Totals of the last step (conservation checks).
     pub fn last_balance(&self) -> StepBalance {
         self.last_balance
+    }
+
+    /// Per restriction, its flows in the last step (empty in ARIO mode).
+    pub fn restriction_flows(&self) -> &[RestrictionFlows] {
+        self.ext.as_ref().map_or(&[], |e| &e.flows)
+    }
+
+    /// Inventories N, S × n stored industry by industry (index
+    /// industry · S + input).
+    pub fn inventories(&self) -> &[f64] {
+        &self.stock
+    }
+
+    /// Inventory added back per industry in the last step by the clamp at
+    /// zero, recomputed from the step's flows (the same arithmetic as the
+    /// update, so exact); needs the start-of-step inventories, kept once
+    /// hooks run.
+    fn clamped_by_industry(&self) -> Vec<f64> {
+        let (n, ns) = (self.n, self.ns);
+        let mut out = vec![0.0; n];
+        let Some(start) = self.ext.as_ref().and_then(|e| e.stock_start.as_ref()) else {
+            return out;
+        };
+        for k in 0..ns * n {
+            let usev = self.production[k / ns] * self.tech[k];
+            let v = (start[k] - usev) + self.s_add[k];
+            if v < 0.0 {
+                out[k / ns] -= v;
+            }
+        }
+        out
     }
 
     fn view<'a>(&'a self, rec: &'a crate::ario::StepRecord) -> StateView<'a> {
@@ -513,6 +933,9 @@ impl ArioModel {
             capacity: &rec.production_capacity,
             value_added_by_region: va,
             balance: self.last_balance,
+            inventories: &self.stock,
+            inventory_clamped: self.clamped_by_industry(),
+            restrictions: self.restriction_flows(),
         }
     }
 
@@ -523,10 +946,18 @@ impl ArioModel {
         record_stocks: bool,
         hook: &mut dyn Hook,
     ) -> Result<Trajectory> {
-        if self.ext.is_none() {
-            return Err(SimError::Other(
-                "hooks need the extended mode; call enable_extended first".into(),
-            ));
+        let len = self.stock.len();
+        match self.ext.as_mut() {
+            None => {
+                return Err(SimError::Other(
+                    "hooks need the extended mode; call enable_extended first".into(),
+                ))
+            }
+            Some(e) => {
+                if e.stock_start.is_none() {
+                    e.stock_start = Some(vec![0.0; len]);
+                }
+            }
         }
         self.check_events(steps as f64 * self.dt)?;
         let mut traj = Trajectory::new(&self.layout);
@@ -536,10 +967,7 @@ impl ArioModel {
                 .ext
                 .as_ref()
                 .map(|e| e.controls.clone())
-                .unwrap_or_else(|| Controls {
-                    final_demand_scale: Vec::new(),
-                    capacity_scale: Vec::new(),
-                });
+                .unwrap_or_default();
             hook.after_step(&self.view(&rec), &mut controls);
             if let Some(e) = self.ext.as_mut() {
                 e.controls = controls;

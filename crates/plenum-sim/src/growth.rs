@@ -150,7 +150,11 @@ impl ArioModel {
         for _ in 0..steps {
             scale *= gamma;
             if let Some(c) = self.controls_mut() {
-                for (v, b) in c.final_demand_scale.iter_mut().zip(&base.final_demand_scale) {
+                for (v, b) in c
+                    .final_demand_scale
+                    .iter_mut()
+                    .zip(&base.final_demand_scale)
+                {
                     *v = b * scale;
                 }
                 for (v, b) in c.capacity_scale.iter_mut().zip(&base.capacity_scale) {

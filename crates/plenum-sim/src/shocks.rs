@@ -15,7 +15,8 @@
 //! product = "manufactoring"
 //! origins = ["reg2", "reg3"]
 //! destination = "reg1"
-//! reduction = [[0, 0.0], [30, 0.5]]   # share of baseline removed; a number or (day, share) points
+//! buyer_sectors = ["mining"]          # default: every industry and final buyer of reg1
+//! reduction = [[0, 0.0], [30, 0.5]]   # share removed of what buyers would order; a number or (day, share) points
 //! substitutability = 0.5
 //! adjustment_speed = 0.1              # per day
 //!
@@ -105,6 +106,9 @@ pub struct TradeRestrictionSpec {
     pub product: String,
     pub origins: Labels,
     pub destination: String,
+    /// Buyer sectors in the destination; absent: every industry and the
+    /// final buyers.
+    pub buyer_sectors: Option<Labels>,
     pub reduction: PathSpec,
     #[serde(default)]
     pub substitutability: f64,
@@ -218,7 +222,7 @@ pub fn parse_shocks_file(text: &str, file: &str) -> Result<ShocksFile> {
                 column,
             },
             message: format!(
-                "{}; valid tables: [simulation] (step, rates, critical_share), [model], [[event]], [[trade_restriction]] (product, origins, destination, reduction, substitutability, adjustment_speed), [[critical_input]] (input, user, critical), [[capacity_path]] (regions, sectors, kind, path, lag), [[final_demand_path]] (regions, categories, sectors, path); see docs/engine.md",
+                "{}; valid tables: [simulation] (step, rates, critical_share), [model], [[event]], [[trade_restriction]] (product, origins, destination, buyer_sectors, reduction, substitutability, adjustment_speed), [[critical_input]] (input, user, critical), [[capacity_path]] (regions, sectors, kind, path, lag), [[final_demand_path]] (regions, categories, sectors, path); see docs/engine.md",
                 e.message()
             ),
         }
@@ -474,10 +478,26 @@ pub fn build_extended(table: &plenum_table::MrioTable, file: &ShocksFile) -> Res
                 return Err(c.bad(key, v, "a share in [0, 1]", "use a value between 0 and 1"));
             }
         }
+        let buyer_sectors = match &r.buyer_sectors {
+            None => None,
+            Some(l) => {
+                let v = c.sectors("buyer_sectors", &Some(l.clone()))?;
+                if v.is_empty() {
+                    return Err(c.bad(
+                        "buyer_sectors",
+                        "[]",
+                        "at least one sector, or the key left out for every buyer",
+                        "remove buyer_sectors or name the buying sectors",
+                    ));
+                }
+                Some(v)
+            }
+        };
         spec.restrictions.push(TradeRestriction {
             product,
             origins,
             destination,
+            buyer_sectors,
             reduction: c.path("reduction", &r.reduction, 0.0, 1.0)?,
             substitutability: r.substitutability,
             adjustment_speed: r.adjustment_speed,

@@ -150,7 +150,9 @@ fn ario_mode_refuses_smoothing_and_bad_settings_are_errors() {
         .is_err());
     assert!(ario.warm_start(1.01, 4, 1.0).is_err());
     let mut m = default_model();
-    assert!(m.set_inventory_target_smoothing(0.0, &vec![0.05; nr]).is_err());
+    assert!(m
+        .set_inventory_target_smoothing(0.0, &vec![0.05; nr])
+        .is_err());
     assert!(m.set_inventory_target_smoothing(730.0, &[0.05]).is_err());
     assert!(m.warm_start(-1.0, 4, 1.0).is_err());
     // A warm-up that outgrows capacity is refused rather than rescaled.

@@ -120,3 +120,20 @@ event_monetary_factor = 1000000
     assert!(!a.had_shortage);
     assert!(worst < 1e-6, "extended vs ARIO: {worst}");
 }
+
+#[test]
+fn buyer_sectors_are_validated() {
+    let ok = TR.replace("reduction =", "buyer_sectors = [\"food\", \"mining\"]\nreduction =");
+    let f = parse_shocks_file(&ok, "shocks.toml").expect("parse");
+    build_extended(&table(), &f).expect("build");
+    let e = err(&TR.replace("reduction =", "buyer_sectors = [\"steel\"]\nreduction ="));
+    assert!(
+        e.contains("steel")
+            && e.contains("buyer_sectors")
+            && e.contains("construction, food")
+            && e.contains("shocks.toml:2"),
+        "{e}"
+    );
+    let e = err(&TR.replace("reduction =", "buyer_sectors = []\nreduction ="));
+    assert!(e.contains("buyer_sectors") && e.contains("at least one"), "{e}");
+}
