@@ -356,7 +356,7 @@ pub fn render(meta: &ReportMeta, calibration: &Calibration, runs: &[ScenarioRun]
     }
     let _ = write!(
         h,
-        "</tbody></table><p>Solved: autonomous demand growth {:.2}% a year in 2022-2023 and {:.2}% in 2024, converging to potential growth after.</p>",
+        "</tbody></table><p>Solved: autonomous demand growth {:.2}% a year in 2022-2024, converging to potential growth by 2027, and a lasting change of its level of {:+.2}% from 2024Q2 (the quarter grew 0.7% q/q).</p>",
         calibration.growth[0], calibration.growth[1]
     );
     // Scenarios.

@@ -4,13 +4,13 @@
 //! Targets (NBS, reported 15 Jul 2024): real GDP growth y/y 5.3% in 2024Q1
 //! and 4.7% in 2024Q2; tolerance ±0.3 pp. Two parameters are solved for,
 //! one per target: the growth of China's autonomous demand (the demand no
-//! block explains) in 2022-2023, `china_autonomous_growth`, and in 2024,
-//! `china_autonomous_growth_2024`. With constant quarterly growth within a
-//! year, 2024Q1's y/y growth spans three quarters of 2023 and one of 2024,
-//! 2024Q2's two and two, so the pair is exactly identified; the fall from
-//! Q1 to Q2 that the blocks do not produce (the property-sales slump
-//! deepening in 2024, land revenue and local spending following it)
-//! becomes a slowdown of autonomous demand in 2024.
+//! block explains) in 2022-2024, `china_autonomous_growth`, and a lasting
+//! change of its level from 2024Q2 on, `china_demand_shift_2024q2`. The
+//! growth rate sets 2024Q1; the shift moves 2024Q2 only, so the pair is
+//! exactly identified. The fall from Q1 to Q2 that the blocks do not
+//! produce is thus a one-quarter stumble (NBS: 0.7% q/q in Q2 after 1.5% in
+//! Q1), not a slower trend: a slower 2024 growth rate would carry the
+//! slowdown into every later quarter's y/y comparison.
 //!
 //! The solve is Newton's method with a finite-difference Jacobian on runs
 //! of the baseline up to 2024Q2 (growth is nearly linear in the two
@@ -31,7 +31,8 @@ pub const TOLERANCE_PP: f64 = 0.3;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Calibration {
-    /// Autonomous demand growth, 2022-2023 and 2024 (% per year).
+    /// Autonomous demand growth 2022-2024 (% per year) and its level shift
+    /// from 2024Q2 (%).
     pub growth: [f64; 2],
     /// (quarter, model growth, target) at the target quarters.
     pub reached: Vec<(Quarter, f64, f64)>,
@@ -65,7 +66,7 @@ pub fn calibrate(econ: &Economy, baseline: &Scenario) -> Result<Calibration> {
     };
     let mut g = [
         baseline.params.china_autonomous_growth,
-        baseline.params.china_autonomous_growth_2024,
+        baseline.params.china_demand_shift_2024q2,
     ];
     let mut f = resid(g)?;
     let mut it = 1;

@@ -61,15 +61,17 @@ macro_rules! params {
 
 params! {
     china_autonomous_growth = 5.0, "% per year", [0.0, 12.0],
-        "calibrated at each run (with the next row) so that baseline-2024 gives real growth of 5.3% in 2024Q1 and 4.7% in 2024Q2 (NBS, 15 Jul 2024): growth of China's demand not driven by a block, 2022-2023; the value here is the starting guess";
-    china_autonomous_growth_2024 = 5.0, "% per year", [0.0, 12.0],
-        "calibrated at each run (see the row above): the same growth in 2024; the value here is the starting guess";
+        "calibrated at each run (with the next row) so that baseline-2024 gives real growth of 5.3% in 2024Q1 and 4.7% in 2024Q2 (NBS, 15 Jul 2024): growth of China's demand not driven by a block, 2022-2024, converging to potential growth after; the value here is the starting guess";
+    china_demand_shift_2024q2 = 0.0, "% of autonomous demand", [-5.0, 5.0],
+        "calibrated at each run (see the row above): lasting change of the level of China's autonomous demand from 2024Q2 on (NBS: Q2 grew 0.7% q/q); the value here is the starting guess";
     autonomous_convergence_year = 2027.0, "year", [2025.0, 2030.0],
         "assumption: year by which China's autonomous demand growth has moved linearly from its calibrated 2022-2024 value to potential growth";
     china_potential_growth = 5.0, "% per year", [4.0, 6.0],
         "growth of China's productive capacity and of the labour-income reference path; the 2024 target 'around 5%' (Government work report, Mar 2024)";
     capacity_headroom = 0.08, "share of output", [0.03, 0.15],
         "assumption: capacity above trend output before rationing starts";
+    inventory_target_smoothing = 730.0, "days", [365.0, 1095.0],
+        "assumption (stability): firms set inventory targets on output smoothed over this time, adaptive expectations; with targets on current output the engine's quarterly order rule is an unstable Metzler (1941) inventory accelerator (spectral radius 1.03-1.11 for input shares 0.6-0.7, see docs/engine.md); 730 days gives 0.85-0.86";
     mpc_labour = 0.6, "share", [0.4, 0.8],
         "derived/assumption: households save about a third of disposable income (calibration file), so the average propensity is about 0.67; the marginal one out of labour income is taken a little lower";
     mpc_owners = 0.2, "share", [0.1, 0.4],
@@ -106,6 +108,8 @@ params! {
         "MoF: statutory local government debt end-2023 (general 15.87 + special 24.87 tn); hidden debt, published later, is left out";
     local_debt_limit = 40.0, "% of GDP", [35.0, 50.0],
         "assumption: borrowing limit (the NPC quota) as a share of GDP; end-2023 debt was 32.3% of GDP (derived)";
+    local_borrowing_pace = 0.25, "share per quarter", [0.1, 1.0],
+        "assumption: share of the room left under the debt limit a quarter's deficit may use (quotas are allocated ahead, so borrowing slows before the limit rather than stopping at it); 1 is a hard limit";
     local_interest_rate = 4.0, "% per year", [3.0, 7.0],
         "calibration file: LGFV bonds ~4.7%, old local debt 6.5-7% (2015 figures; no 2024 figure); statutory bonds pay less";
     swap_interest_rate = 2.5, "% per year", [2.0, 3.5],

@@ -72,22 +72,34 @@ pub const DEBT_FROM: Quarter = Quarter(8);
 /// so that the lagged income and revenue terms settle before 2023.
 pub const BURN_IN: Quarter = Quarter(0);
 
-/// China's autonomous demand growth: `g23` (calibrated) to 2023, `g24`
-/// (calibrated) in 2024, then linear to potential growth by
-/// `convergence_year`, potential after.
-pub fn autonomous_path(g23: f64, g24: f64, potential: f64, convergence_year: f64) -> GrowthPath {
+/// Quarters of steady growth the engine runs before [`BURN_IN`] (see
+/// `plenum_sim::growth`): with inventory targets smoothed over two years
+/// the start-up transient decays by a factor of about 0.86 a quarter, so
+/// after 32 quarters less than 1 % of it is left.
+pub const WARM_UP_QUARTERS: usize = 32;
+
+/// The quarter of the calibrated level shift of autonomous demand (NBS:
+/// 2024Q2 grew 0.7% q/q after 1.5% in Q1).
+pub const SHIFT_QUARTER: Quarter = Quarter(9);
+
+/// China's autonomous demand: growth `g` (calibrated) through 2024, then
+/// linear to potential growth by `convergence_year`, potential after; its
+/// level shifted by `shift` per cent (calibrated) from 2024Q2 on.
+pub fn autonomous_path(g: f64, shift: f64, potential: f64, convergence_year: f64) -> GrowthPath {
     let end = convergence_year.round() as i32;
     let mut by_year = std::collections::BTreeMap::new();
-    for y in crate::time::BASE_YEAR..=2023 {
-        by_year.insert(y, g23);
+    for y in crate::time::BASE_YEAR..=2024 {
+        by_year.insert(y, g);
     }
-    by_year.insert(2024, g24);
     for y in 2025..=end {
         let w = f64::from(y - 2024) / f64::from((end - 2024).max(1));
-        by_year.insert(y, g24 + (potential - g24) * w);
+        by_year.insert(y, g + (potential - g) * w);
     }
     by_year.insert(end.max(2025), potential);
-    GrowthPath { by_year }
+    GrowthPath {
+        by_year,
+        level_shift: Some((SHIFT_QUARTER, shift)),
+    }
 }
 
 /// China's baseline final demand split into the parts the blocks move.
@@ -685,9 +697,9 @@ pub fn run_scenario(
     if !scn
         .params_set
         .iter()
-        .any(|k| k == "china_autonomous_growth_2024")
+        .any(|k| k == "china_demand_shift_2024q2")
     {
-        p.china_autonomous_growth_2024 = g_auto[1];
+        p.china_demand_shift_2024q2 = g_auto[1];
     }
     let (n, ns, nr, nf) = (econ.n, econ.ns, econ.nr, econ.nf);
     let ch = b.china;
@@ -696,7 +708,7 @@ pub fn run_scenario(
     let kappa = 4.0 * gdp0[ch] * (1.0 + p.real_growth_2023 / 100.0) / p.gdp_2023;
     let auto = autonomous_path(
         p.china_autonomous_growth,
-        p.china_autonomous_growth_2024,
+        p.china_demand_shift_2024q2,
         p.china_potential_growth,
         p.autonomous_convergence_year,
     );
@@ -724,6 +736,7 @@ pub fn run_scenario(
         smoothing: p.spending_smoothing,
         interest_pct: p.local_interest_rate,
         limit_pct: p.local_debt_limit,
+        pace: p.local_borrowing_pace,
     };
     // China's imports of each product in the base quarter.
     let mut imports0 = vec![0.0; ns];
@@ -757,9 +770,32 @@ pub fn run_scenario(
         spec.critical_overrides
             .push((econ.map.sector[s], None, b.critical[s] >= 0.5));
     }
-    let mut model = econ.engine.clone();
-    model.enable_extended(spec, true);
     let prev = Quarter(BURN_IN.0 - 1);
+    let mut model = econ.engine.clone();
+    // Start on a growth path (potential growth, the pace of China's output
+    // before 2022, everywhere; the engine's warm-up must be uniform), not
+    // the table's stationary equilibrium, so that 2022-24 carry no
+    // inventory build-up from switching growth on.
+    let mut trend = vec![0.0; nr];
+    for r in 0..nr {
+        let g = if r == ch {
+            p.china_potential_growth
+        } else {
+            b.trend[r]
+        };
+        trend[econ.map.region[r]] = g / 100.0;
+    }
+    model
+        .set_inventory_target_smoothing(p.inventory_target_smoothing, &trend)
+        .map_err(sim_error)?;
+    if let Some(c) = model.controls_mut() {
+        c.capacity_scale.fill(1.0 + p.capacity_headroom);
+    }
+    let gamma = (1.0 + p.china_potential_growth / 100.0).powf(0.25);
+    model
+        .warm_start(gamma, WARM_UP_QUARTERS, pot.index(prev))
+        .map_err(sim_error)?;
+    model.enable_extended(spec, true);
     let mut driver = Driver {
         econ,
         scn,

@@ -632,7 +632,10 @@ impl Resolver<'_> {
         if by_year.is_empty() {
             by_year.insert(2022, default);
         }
-        Ok(GrowthPath { by_year })
+        Ok(GrowthPath {
+            by_year,
+            level_shift: None,
+        })
     }
 
     fn shares(&self, key: &str, m: Map, sum_to_one: bool) -> Result<Vec<(String, f64)>> {

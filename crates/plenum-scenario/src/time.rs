@@ -108,13 +108,18 @@ impl LevelPath {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GrowthPath {
     pub by_year: BTreeMap<i32, f64>,
+    /// A lasting change of level (per cent) from a quarter on.
+    pub level_shift: Option<(Quarter, f64)>,
 }
 
 impl GrowthPath {
     pub fn constant(g: f64) -> Self {
         let mut by_year = BTreeMap::new();
         by_year.insert(BASE_YEAR, g);
-        Self { by_year }
+        Self {
+            by_year,
+            level_shift: None,
+        }
     }
     /// The growth rate (per cent) that applies in `year`.
     pub fn rate(&self, year: i32) -> f64 {
@@ -126,8 +131,16 @@ impl GrowthPath {
     fn r(&self, year: i32) -> f64 {
         (1.0 + self.rate(year) / 100.0).ln() / 4.0
     }
-    /// The index at quarter `t` (2022 average = 1).
+    /// The index at quarter `t` (2022 average = 1), times the level shift
+    /// from its quarter on.
     pub fn index(&self, t: Quarter) -> f64 {
+        let shift = match self.level_shift {
+            Some((q, s)) if t >= q => 1.0 + s / 100.0,
+            _ => 1.0,
+        };
+        shift * self.trend_index(t)
+    }
+    fn trend_index(&self, t: Quarter) -> f64 {
         let k = t.0;
         if k < 4 {
             return (self.r(BASE_YEAR) * (f64::from(k) - 1.5)).exp();
@@ -177,7 +190,10 @@ mod tests {
         let mut by_year = BTreeMap::new();
         by_year.insert(2022, -10.0);
         by_year.insert(2024, 2.0);
-        let p = GrowthPath { by_year };
+        let p = GrowthPath {
+            by_year,
+            level_shift: None,
+        };
         assert_eq!(p.rate(2023), -10.0);
         assert_eq!(p.rate(2030), 2.0);
         let q = p.index(Quarter::new(2025, 1)) / p.index(Quarter::new(2024, 1));

@@ -22,12 +22,19 @@
 //! - Borrowing limit: debt may not exceed λ (`local_debt_limit`, per cent
 //!   of annual GDP) of the reference GDP, 4 Y*_t (the quota is set on plans,
 //!   not on last quarter's outturn, which would feed cuts back into the
-//!   limit). When planned spending would take debt past it, spending is cut
-//!   to what the limit allows:
-//!   E_t = min(E*_t, max(0, λ 4 Y*_t/100 − D_{t−1} − I_t + R_t)); the cut
-//!   falls on government consumption and infrastructure
-//!   investment (shares `local_spending_to_consumption` and its
-//!   complement).
+//!   limit). Borrowing is paced as debt nears the limit: a quarter's
+//!   deficit may use at most the share κ (`local_borrowing_pace`) of the
+//!   room left, H_t = λ 4 Y*_t/100 − D_{t−1}. When planned spending would
+//!   borrow more, spending is cut to what the pace allows:
+//!   E_t = min(E*_t, max(0, κ H_t − I_t + R_t)). With κ = 1 this is a hard
+//!   limit, and the cut arrives at once, as a cliff, the quarter the limit
+//!   binds; with κ < 1 it starts when the planned deficit exceeds κ H_t and
+//!   grows as the room shrinks, and debt approaches the limit without
+//!   reaching it while the limit grows with GDP. Above the limit (H < 0)
+//!   the same rule asks for a surplus that repays the share κ of the
+//!   excess each quarter. The cut falls on
+//!   government consumption and infrastructure investment (shares
+//!   `local_spending_to_consumption` and its complement).
 //! - Deficit and debt: F_t = E_t + I_t − R_t, D_t = D_{t−1} + F_t (the
 //!   identity "debt change = deficit" holds exactly and is tested).
 //!
@@ -46,6 +53,8 @@ pub struct LocalParams {
     pub smoothing: f64,
     pub interest_pct: f64,
     pub limit_pct: f64,
+    /// κ: share of the room under the limit a quarter's deficit may use.
+    pub pace: f64,
 }
 
 /// State carried from quarter to quarter.
@@ -120,7 +129,8 @@ pub fn step(p: &LocalParams, s: &mut LocalState, i: &LocalInputs) -> LocalOutput
     };
     let mut spending = planned;
     if i.track_debt {
-        let room = p.limit_pct / 100.0 * 4.0 * i.gdp_ref - s.debt - interest + revenue;
+        let headroom = p.limit_pct / 100.0 * 4.0 * i.gdp_ref - s.debt;
+        let room = p.pace * headroom - interest + revenue;
         spending = planned.min(room.max(0.0));
     }
     let deficit = spending + interest - revenue;
@@ -160,6 +170,7 @@ mod tests {
             smoothing: 0.75,
             interest_pct: 4.0,
             limit_pct: 40.0,
+            pace: 1.0,
         }
     }
 
@@ -233,5 +244,41 @@ mod tests {
             assert!(s.debt <= 40.0 + 1e-9);
         }
         assert!((s.debt - 0.30 * 4.0 * 32.0).abs() < 1e-9, "{}", s.debt);
+    }
+
+    #[test]
+    fn paced_borrowing_phases_the_cut_in() {
+        // Debt 2 pp of GDP under the limit, planned deficit 3% of GDP a
+        // year: a hard limit (κ = 1) lets the first quarter borrow in full
+        // and cuts later at once; κ = 0.25 cuts from the first quarter,
+        // less than the hard limit's largest cut, and never reaches it.
+        let run = |pace: f64| {
+            let mut p = params();
+            p.pace = pace;
+            let mut s = LocalState {
+                debt: 0.38 * 4.0 * 32.0,
+                swapped: vec![],
+                smoothed_revenue: 4.5,
+            };
+            let mut i = inputs();
+            i.ref_growth = 0.0;
+            (0..24)
+                .map(|_| {
+                    let o = step(&p, &mut s, &i);
+                    (o.cut, s.debt)
+                })
+                .collect::<Vec<_>>()
+        };
+        let hard = run(1.0);
+        let paced = run(0.25);
+        let limit = 0.40 * 4.0 * 32.0;
+        assert!(hard[0].0 == 0.0 && paced[0].0 > 0.0);
+        let max_step =
+            |v: &[(f64, f64)]| v.windows(2).map(|w| w[1].0 - w[0].0).fold(0.0f64, f64::max);
+        assert!(max_step(&paced) < 0.5 * max_step(&hard));
+        for (k, (_, d)) in paced.iter().enumerate() {
+            assert!(*d < limit, "quarter {k}: {d} >= {limit}");
+        }
+        assert!((hard.last().map_or(0.0, |x| x.1) - limit).abs() < 1e-9);
     }
 }

@@ -55,7 +55,10 @@ mod tests {
         by_year.insert(2022, -28.3);
         by_year.insert(2023, -6.5);
         by_year.insert(2024, -21.0);
-        let s = GrowthPath { by_year };
+        let s = GrowthPath {
+            by_year,
+            level_shift: None,
+        };
         let avg = |y: i32| {
             (0..4)
                 .map(|q| sales_relative_to_2023(&s, Quarter::new(y, q + 1)))

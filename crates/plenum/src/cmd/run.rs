@@ -98,7 +98,7 @@ pub fn execute(scenarios: &[Scenario], out: &Path, command: &str) -> Result<Vec<
         .map(|(q, got, want)| format!("{q} {got:.2}% (target {want:.1}%)"))
         .collect();
     println!(
-        "calibration: China's real growth {}; autonomous demand growth {:.2}% (2022-23), {:.2}% (2024){}",
+        "calibration: China's real growth {}; autonomous demand growth {:.2}% a year (2022-24), level {:+.2}% from 2024Q2{}",
         reached.join(", "),
         cal.growth[0],
         cal.growth[1],
