@@ -1,6 +1,10 @@
 //! Probe: the engine alone on the embedded default table, every final
-//! demand growing at G % a year and capacity at the same rate times
-//! HEADROOM; prints China's value-added growth y/y by quarter.
+//! demand growing at G % a year (default 5) and capacity at the same rate
+//! times HEADROOM (1.08); prints China's value-added growth y/y by quarter.
+//! With PROBE_SMOOTH=days, inventory targets follow expected output
+//! (`plenum_sim::growth`); without it, BoARIO's rule, which cycles.
+//!
+//!     PROBE_SMOOTH=730 cargo run --release -p plenum-scenario --example engine_probe
 struct Grow {
     g: f64,
     f: f64,

@@ -1,5 +1,9 @@
-//! Probe: China's annual growth in baseline-2024 on the embedded default
-//! table under other engine settings (PROBE_SETTINGS, a shocks-file text).
+//! Probe: China's calibration, annual and quarterly growth and main
+//! accounts in baseline-2024 on the embedded default table, optionally
+//! under other engine settings (PROBE_SETTINGS, a shocks-file text with
+//! `\n` for new lines).
+//!
+//!     cargo run --release -p plenum-scenario --example growth_probe
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes = include_bytes!("../../../data/default/default.plenum");
     let table = plenum_formats::native::read_native_bytes(
@@ -22,7 +26,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let qs: Vec<String> = b
         .quarters
         .iter()
-        .zip(&b.series("gdp_growth_yoy", "CHN").unwrap().values)
+        .zip(
+            &b.series("gdp_growth_yoy", "CHN")
+                .ok_or("no growth series")?
+                .values,
+        )
         .map(|(q, v)| format!("{q}:{v:.1}"))
         .collect();
     println!("yoy {}", qs.join(" "));
