@@ -117,8 +117,8 @@ fn full_substitutability_with_spare_capacity_makes_a_cap_nearly_harmless() {
     };
     let (l0, l1) = (loss(&none), loss(&full));
     eprintln!("worst loss in reg1: sigma=0 {l0:.4}, sigma=1 {l1:.6}");
-    // Without explicit redirection only ARIO's own order rule (a larger
-    // inventory gap raises orders to every supplier) softens the cut.
+    // σ = 0: no supplier fills the gap (ARIO's inventory-gap orders are
+    // not passed on), so the cut bites in full once inventories run down.
     assert!(l0 > 1e-3, "the cap must bite without substitutes: {l0}");
     assert!(
         l1 <= 0.1 * l0,
