@@ -123,7 +123,10 @@ event_monetary_factor = 1000000
 
 #[test]
 fn buyer_sectors_are_validated() {
-    let ok = TR.replace("reduction =", "buyer_sectors = [\"food\", \"mining\"]\nreduction =");
+    let ok = TR.replace(
+        "reduction =",
+        "buyer_sectors = [\"food\", \"mining\"]\nreduction =",
+    );
     let f = parse_shocks_file(&ok, "shocks.toml").expect("parse");
     build_extended(&table(), &f).expect("build");
     let e = err(&TR.replace("reduction =", "buyer_sectors = [\"steel\"]\nreduction ="));
@@ -135,5 +138,8 @@ fn buyer_sectors_are_validated() {
         "{e}"
     );
     let e = err(&TR.replace("reduction =", "buyer_sectors = []\nreduction ="));
-    assert!(e.contains("buyer_sectors") && e.contains("at least one"), "{e}");
+    assert!(
+        e.contains("buyer_sectors") && e.contains("at least one"),
+        "{e}"
+    );
 }
