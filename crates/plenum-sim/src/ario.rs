@@ -216,6 +216,8 @@ pub struct ArioModel {
     /// Weights of the first pass of the current step: c = ρ_prev x/d and ρ_t.
     pub(crate) a_coef: Vec<f64>,
     pub(crate) a_ratio: Vec<f64>,
+    /// Buffers of the fused sweep (empty until ARIO mode's first step).
+    pub(crate) sweep_scratch: crate::sweep::Scratch,
     pub(crate) last_balance: StepBalance,
     /// Mechanisms beyond ARIO (None in ARIO mode).
     pub(crate) ext: Option<Box<Extended>>,
@@ -302,7 +304,7 @@ impl TimeBase {
     }
 }
 
-fn isclose(a: f64, b: f64) -> bool {
+pub(crate) fn isclose(a: f64, b: f64) -> bool {
     if a.is_infinite() || b.is_infinite() {
         return a == b;
     }
@@ -632,7 +634,15 @@ impl ArioModel {
                 };
             }
         }
-        let ord_rowsum: Vec<f64> = (0..n).map(|i| (0..n).map(|j| z0[(i, j)]).sum()).collect();
+        // Row sums of Z⁰, j ascending for every row as a row-wise
+        // `Iterator::sum` adds them (from -0.0, its neutral element), but
+        // column by column (Z⁰ is column-major).
+        let mut ord_rowsum = vec![-0.0; n];
+        for j in 0..n {
+            for (o, z) in ord_rowsum.iter_mut().zip(z0.col_as_slice(j)) {
+                *o += z;
+            }
+        }
 
         let zc0_copy = zc0.clone();
         Ok(Self {
@@ -676,6 +686,7 @@ impl ArioModel {
             pend: None,
             a_coef: vec![0.0; n],
             a_ratio: vec![1.0; n],
+            sweep_scratch: Default::default(),
             last_balance: StepBalance::default(),
             ext: None,
             expected: None,
@@ -986,8 +997,16 @@ impl ArioModel {
     ///    rebuilding progress, recovery — first pass over Z⁰, which also
     ///    forms Σ_r Z⁰ ρ for the next orders;
     /// 5. orders for the next step — second pass over Z⁰ (row sums of O).
+    ///
+    /// In ARIO mode the two passes are one sweep over Z⁰ (see
+    /// [`crate::sweep`]), with the same numbers bit for bit.
     pub fn step(&mut self, record_stocks: bool) -> Result<StepRecord> {
         self.phase_begin(record_stocks)?;
+        // The sweep predicts BoARIO's orders; the extended mode and
+        // expected-output targets change them between the passes.
+        if self.ext.is_none() && self.expected.is_none() {
+            return self.step_fused().map(|(rec, _)| rec);
+        }
         let z0 = Arc::clone(&self.z0);
         let (nr, ns) = (self.nr, self.ns);
         if let Some(job) = self.pass_a_job() {
@@ -996,6 +1015,91 @@ impl ArioModel {
         self.phase_middle()?;
         pass_order_rowsums(&z0, self.nr, self.ns, &mut [self.pass_b_job()]);
         Ok(self.phase_end())
+    }
+
+    /// Steps 4–5 of ARIO mode with one sweep over Z⁰: the sweep forms pass
+    /// A's sums and the row sums of the orders of every outcome of
+    /// BoARIO's global tests; `phase_middle` then runs as in two passes
+    /// (multiplying the sums by H_prev, updating inventories, forming H)
+    /// and the outcome's row sums become the orders' row sums if its H is
+    /// the H formed, bit for bit; otherwise the second pass is made (the
+    /// flag returned says whether the sweep's sums were used).
+    pub(crate) fn step_fused(&mut self) -> Result<(StepRecord, bool)> {
+        let z0 = Arc::clone(&self.z0);
+        let (need_add, need_zc) = self.pass_a_needs();
+        let Some(pend) = self.pend.as_ref() else {
+            return Err(SimError::Other(
+                "step_fused called before phase_begin".into(),
+            ));
+        };
+        // x^Opt of the next orders needs the demand after this step's
+        // rebuilding, which phase_middle forms later: predict it here (the
+        // check of H after phase_middle covers the prediction).
+        let tot2 = self.total_demand_after_rebuilding(&pend.tot, &pend.prod);
+        let popt: Vec<f64> = tot2.iter().zip(&pend.cap).map(|(d, c)| d.min(*c)).collect();
+        let mut scratch = std::mem::take(&mut self.sweep_scratch);
+        let out = {
+            let inp = crate::sweep::SweepIn {
+                nr: self.nr,
+                ns: self.ns,
+                coef: need_add.then_some(&self.a_coef[..]),
+                rho: need_zc.then_some(&self.a_ratio[..]),
+                h_prev: &self.ord_h,
+                tech: &self.tech,
+                stock: &self.stock,
+                prod: &pend.prod,
+                popt: &popt,
+                inv_duration: &self.inv_duration,
+                restoration_tau: &self.restoration_tau,
+                zc_fixed: match self.params.order_type {
+                    OrderType::Alt => None,
+                    OrderType::Noalt => Some(&self.zc0[..]),
+                },
+                parallel: self.n >= PARALLEL_MIN,
+            };
+            crate::sweep::sweep(&z0, &inp, &mut self.s_add, &mut self.s_zc, &mut scratch)
+        };
+        self.phase_middle()?;
+        let used = out.rowsums(
+            &scratch,
+            out.outcome(),
+            &self.ord_h,
+            &self.ord_ratio,
+            &mut self.ord_rowsum,
+        );
+        self.sweep_scratch = scratch;
+        if !used {
+            pass_order_rowsums(&z0, self.nr, self.ns, &mut [self.pass_b_job()]);
+            return Ok((self.phase_end(), false));
+        }
+        Ok((self.phase_end(), true))
+    }
+
+    /// The total demand `phase_middle` will find after this step's
+    /// rebuilding production is taken off the rebuilding demand (the same
+    /// operations, on copies).
+    fn total_demand_after_rebuilding(&self, tot: &[f64], prod: &[f64]) -> Vec<f64> {
+        let mut reb = vec![0.0; self.n];
+        for b in &self.blocks {
+            let nc = b.cols.len();
+            let mut v = b.v.clone();
+            for (a, &i) in b.rows.iter().enumerate() {
+                for c in 0..nc {
+                    let d = b.v[a * nc + c];
+                    let sh = if tot[i] != 0.0 { d / tot[i] } else { 0.0 };
+                    v[a * nc + c] -= sh * prod[i];
+                }
+            }
+            Block {
+                rows: b.rows.clone(),
+                cols: b.cols.clone(),
+                v,
+            }
+            .row_sums_into(&mut reb);
+        }
+        (0..self.n)
+            .map(|i| self.ord_rowsum[i] + self.y_rowsum[i] + reb[i])
+            .collect()
     }
 
     /// Steps 1–3 and the weights of the first pass.
@@ -1141,15 +1245,7 @@ impl ArioModel {
     /// Σ_r Z⁰ c equals Σ_r Z⁰ ρ_prev when no supplier is rationed (x = d, so
     /// c = ρ_prev), and Σ_r Z⁰ ρ_t is unchanged when no capacity ratio moved.
     pub(crate) fn pass_a_job(&mut self) -> Option<PassAJob<'_>> {
-        let alt = self.params.order_type == OrderType::Alt;
-        let same = |a: &[f64], b: &[f64]| {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
-        };
-        let need_add = !same(&self.a_coef, &self.ord_ratio);
-        let need_zc = alt && !same(&self.a_ratio, &self.ord_ratio);
-        if !need_add {
-            self.s_add.copy_from_slice(&self.s_zc);
-        }
+        let (need_add, need_zc) = self.pass_a_needs();
         if !need_add && !need_zc {
             return None;
         }
@@ -1159,6 +1255,22 @@ impl ArioModel {
             add: &mut self.s_add,
             zc: &mut self.s_zc,
         })
+    }
+
+    /// Which of the first pass's sums must be formed (the inflow Σ_r Z⁰ c,
+    /// the split Σ_r Z⁰ ρ_t); an inflow not formed is copied from the split
+    /// at hand (see [`ArioModel::pass_a_job`]).
+    fn pass_a_needs(&mut self) -> (bool, bool) {
+        let alt = self.params.order_type == OrderType::Alt;
+        let same = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+        };
+        let need_add = !same(&self.a_coef, &self.ord_ratio);
+        let need_zc = alt && !same(&self.a_ratio, &self.ord_ratio);
+        if !need_add {
+            self.s_add.copy_from_slice(&self.s_zc);
+        }
+        (need_add, need_zc)
     }
 
     pub(crate) fn pass_b_job(&mut self) -> PassBJob<'_> {
@@ -1241,13 +1353,20 @@ impl ArioModel {
         };
         let mut fd_unmet = vec![0.0; n];
         let mut fd_delivered = 0.0;
-        for i in 0..n {
+        // Column c of Y is category c % F of region c / F: walk the regions'
+        // runs of F columns, with the unmet sum of (region, s) in a register
+        // (the additions are in the same order as column by column).
+        for i in (0..n).filter(|_| nf > 0) {
             let s = i % ns;
-            for c in 0..nfd {
-                let yv = y[i * nfd + c];
-                let dist = if tot[i] != 0.0 { yv / tot[i] } else { 0.0 } * prod[i];
-                fd_delivered += dist;
-                fd_unmet[(c / nf) * ns + s] += yv - dist;
+            let (t, p) = (tot[i], prod[i]);
+            for (rr, ys) in y[i * nfd..(i + 1) * nfd].chunks_exact(nf).enumerate() {
+                let mut u = fd_unmet[rr * ns + s];
+                for &yv in ys {
+                    let dist = (if t != 0.0 { yv / t } else { 0.0 }) * p;
+                    fd_delivered += dist;
+                    u += yv - dist;
+                }
+                fd_unmet[rr * ns + s] = u;
             }
         }
         self.last_balance.delivered_final = fd_delivered;
@@ -1617,7 +1736,7 @@ fn weighted_region_sums2(
 
 /// Columns per block of the second pass (fixed, so that the order of
 /// additions does not depend on the number of threads).
-const COLS_PER_BLOCK: usize = 128;
+pub(crate) const COLS_PER_BLOCK: usize = 128;
 
 /// Second pass over Z⁰ for K models at once: row sums of the orders,
 /// `O_k·1 [i] = ρ_k,i Σ_j Z⁰[i,j] H_k[s(i), j]`. Z⁰ is streamed column by

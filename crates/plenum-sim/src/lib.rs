@@ -32,12 +32,13 @@
 pub mod ario;
 pub mod ensemble;
 pub mod error;
-pub mod growth;
 pub mod event;
 pub mod extended;
+pub mod growth;
 pub mod params;
 pub mod shocks;
 pub mod spec;
+mod sweep;
 pub mod trajectory;
 
 pub use ario::StepBalance;
