@@ -3,6 +3,13 @@
 //! serves every member (a matrix-matrix product in effect), and each
 //! member's arithmetic is exactly a single run's, so the results equal the
 //! single runs bit for bit.
+//!
+//! Between the passes the members are independent: their phases run in
+//! parallel (rayon), each member's on one thread with a single run's
+//! arithmetic, and results are gathered in member order, so neither the
+//! numbers nor the error reported depend on the number of threads.
+
+use rayon::prelude::*;
 
 use crate::ario::{pass_order_rowsums, pass_weighted_sums, ArioModel};
 use crate::error::{Result, SimError};
@@ -49,9 +56,12 @@ impl Ensemble {
             .map(|m| Trajectory::new(&m.layout))
             .collect();
         for _ in 0..steps {
-            for m in self.members.iter_mut() {
-                m.phase_begin(record_stocks)?;
-            }
+            first_error(
+                self.members
+                    .par_iter_mut()
+                    .map(|m| m.phase_begin(record_stocks))
+                    .collect(),
+            )?;
             {
                 let mut jobs: Vec<_> = self
                     .members
@@ -62,15 +72,19 @@ impl Ensemble {
                     pass_weighted_sums(&z0, nr, ns, &mut jobs);
                 }
             }
-            for m in self.members.iter_mut() {
-                m.phase_middle()?;
-            }
+            first_error(
+                self.members
+                    .par_iter_mut()
+                    .map(|m| m.phase_middle())
+                    .collect(),
+            )?;
             {
                 let mut jobs: Vec<_> = self.members.iter_mut().map(|m| m.pass_b_job()).collect();
                 pass_order_rowsums(&z0, nr, ns, &mut jobs);
             }
-            for (m, t) in self.members.iter_mut().zip(trajs.iter_mut()) {
-                t.push(m.phase_end());
+            let recs: Vec<_> = self.members.par_iter_mut().map(|m| m.phase_end()).collect();
+            for (rec, t) in recs.into_iter().zip(trajs.iter_mut()) {
+                t.push(rec);
             }
         }
         for (m, t) in self.members.iter().zip(trajs.iter_mut()) {
@@ -78,4 +92,10 @@ impl Ensemble {
         }
         Ok(trajs)
     }
+}
+
+/// The error of the first member (in member order) that failed, so that a
+/// failing ensemble reports the same error whatever the threads did.
+fn first_error(results: Vec<Result<()>>) -> Result<()> {
+    results.into_iter().collect()
 }
