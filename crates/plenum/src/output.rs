@@ -71,17 +71,17 @@ impl OutDir {
         Ok(())
     }
 
-    /// Writes a typed tidy frame as `<stem>.csv` and/or `<stem>.parquet`.
-    pub fn write_tidy(&self, stem: &str, tidy: &plenum_formats::tidy::TidyFrame) -> Result<()> {
-        if matches!(self.format, TidyFormat::Csv | TidyFormat::Both) {
-            plenum_formats::tidy::write_csv(tidy, &self.dir.join(format!("{stem}.csv")))?;
-            self.files.borrow_mut().push(format!("{stem}.csv"));
-        }
-        if matches!(self.format, TidyFormat::Parquet | TidyFormat::Both) {
-            plenum_formats::tidy::write_parquet(tidy, &self.dir.join(format!("{stem}.parquet")))?;
-            self.files.borrow_mut().push(format!("{stem}.parquet"));
-        }
+    /// Writes `bytes` as the file `name` (atomically) and lists it in the
+    /// manifest; for outputs a command renders itself (e.g. a large CSV).
+    pub fn write_file(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        plenum_formats::atomic::write_bytes_atomic(&self.dir.join(name), bytes)?;
+        self.files.borrow_mut().push(name.to_string());
         Ok(())
+    }
+
+    /// The formats asked for.
+    pub fn format(&self) -> TidyFormat {
+        self.format
     }
 
     /// Writes `manifest.json`: plenum version, the input table's hash, the

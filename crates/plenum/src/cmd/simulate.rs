@@ -130,11 +130,99 @@ fn finish(
     print!("{}", summary(traj));
     if let Some(dir) = &common.out {
         let out = OutDir::create(dir, common.tidy)?;
-        out.write_tidy("trajectory", &tidy(traj)?)?;
+        // The CSV is rendered straight from the trajectory (the same bytes
+        // as the tidy frame's CSV, without a string per key and row);
+        // Parquet goes through the tidy frame.
+        if matches!(out.format(), TidyFormat::Csv | TidyFormat::Both) {
+            out.write_file("trajectory.csv", trajectory_csv(traj).as_bytes())?;
+        }
+        if matches!(out.format(), TidyFormat::Parquet | TidyFormat::Both) {
+            let bytes = plenum_formats::tidy::to_parquet_bytes(&tidy(traj)?)?;
+            out.write_file("trajectory.parquet", &bytes)?;
+        }
         out.manifest(table, command, inputs, None)?;
         eprintln!("wrote {}", dir.display());
     }
     Ok(())
+}
+
+/// A CSV field as plenum_formats' tidy CSV writes it: quoted (with quotes
+/// doubled) when it holds a comma, quote or line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The tidy trajectory as CSV, byte for byte what
+/// `plenum_formats::tidy::to_csv_string(&tidy(traj))` gives (rows in
+/// [`Trajectory::tidy_rows`]'s order, values in Rust's shortest round-trip
+/// form), rendered in contiguous runs of steps on the available threads
+/// and joined in step order.
+fn trajectory_csv(traj: &Trajectory) -> String {
+    let ns = traj.sectors.len();
+    let n = traj.n_industries();
+    let regions: Vec<String> = traj.regions.iter().map(|r| csv_field(r)).collect();
+    let sectors: Vec<String> = traj.sectors.iter().map(|s| csv_field(s)).collect();
+    // "region,sector," per industry.
+    let keys: Vec<String> = (0..n)
+        .map(|i| format!("{},{},", regions[i / ns], sectors[i % ns]))
+        .collect();
+    let stock_names: Vec<String> = traj
+        .sectors
+        .iter()
+        .map(|s| csv_field(&format!("inputs_stocks[{s}]")))
+        .collect();
+    let step = |t: usize| -> String {
+        let mut out = String::with_capacity(n * 4 * 48);
+        for name in &plenum_sim::VARIABLES[..4] {
+            let Some(vals) = traj.variable(name).and_then(|v| v.get(t)) else {
+                continue;
+            };
+            let name = csv_field(name);
+            for (i, v) in vals.iter().enumerate() {
+                let _ = writeln!(out, "{t},{}{name},{v:?}", keys[i]);
+            }
+        }
+        if let Some(st) = traj.inputs_stocks.get(t) {
+            for (k, v) in st.iter().enumerate() {
+                let _ = writeln!(out, "{t},{}{},{v:?}", keys[k % n], stock_names[k / n]);
+            }
+        }
+        out
+    };
+    let steps = traj.n_steps();
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let per = steps.div_ceil(threads.max(1)).max(1);
+    let parts: Vec<String> = std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..steps)
+            .step_by(per)
+            .map(|t0| {
+                let step = &step;
+                sc.spawn(move || (t0..(t0 + per).min(steps)).map(step).collect::<String>())
+            })
+            .collect();
+        // A panic in a renderer is a bug; render that run again here so
+        // that it surfaces on this thread.
+        handles
+            .into_iter()
+            .enumerate()
+            .map(|(k, h)| {
+                h.join().unwrap_or_else(|_| {
+                    let t0 = k * per;
+                    (t0..(t0 + per).min(steps)).map(step).collect()
+                })
+            })
+            .collect()
+    });
+    let mut csv = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 64);
+    csv.push_str("step,region,sector,variable,value\n");
+    for p in &parts {
+        csv.push_str(p);
+    }
+    csv
 }
 
 fn tidy(traj: &Trajectory) -> Result<TidyFrame> {
@@ -221,4 +309,33 @@ fn summary(traj: &Trajectory) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The direct CSV is the tidy frame's CSV, byte for byte, with
+    /// inventories, with names that need quoting, and for values that
+    /// print in scientific notation.
+    #[test]
+    fn trajectory_csv_equals_the_tidy_frame_csv() {
+        let mut traj = Trajectory {
+            regions: vec!["CN".into(), "a,b".into()],
+            sectors: vec!["x\"y".into(), "s2".into(), "s3".into()],
+            temporal_units: vec![0.0, 1.0],
+            production_realised: vec![vec![1.0, 2.5, 1e-9, 3e20, -0.0, f64::NAN]; 2],
+            production_capacity: vec![vec![0.1; 6]; 2],
+            final_demand_unmet: vec![vec![0.0; 6]; 2],
+            rebuild_demand: vec![vec![7.25; 6]; 2],
+            inputs_stocks: vec![(0..18).map(|k| k as f64 / 3.0).collect(); 2],
+            had_shortage: false,
+        };
+        traj.inputs_stocks[1][4] = f64::INFINITY;
+        let want = plenum_formats::tidy::to_csv_string(&tidy(&traj).expect("frame"));
+        assert_eq!(trajectory_csv(&traj), want);
+        traj.inputs_stocks.clear();
+        let want = plenum_formats::tidy::to_csv_string(&tidy(&traj).expect("frame"));
+        assert_eq!(trajectory_csv(&traj), want);
+    }
 }
