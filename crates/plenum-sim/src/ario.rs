@@ -1351,40 +1351,8 @@ impl ArioModel {
             Some(e) => &e.y_eff,
             None => &self.y0,
         };
-        let mut fd_unmet = vec![0.0; n];
-        // Final demand is served in proportion to demand: dist = Y⁰ x/d.
-        // Column c of Y is category c % F of region c / F: walk the regions'
-        // runs of F columns, with the unmet sum of (region, s) in a register
-        // (the additions are in the same order as column by column). The
-        // delivered total (a diagnostic of the balance) is summed in eight
-        // lanes so that its additions do not wait on each other.
-        let mut dist = vec![0.0; nfd];
-        let mut lanes = [0.0f64; 8];
-        for i in (0..n).filter(|_| nf > 0) {
-            let s = i % ns;
-            let (t, p) = (tot[i], prod[i]);
-            let yi = &y[i * nfd..(i + 1) * nfd];
-            for (d, &yv) in dist.iter_mut().zip(yi) {
-                *d = (if t != 0.0 { yv / t } else { 0.0 }) * p;
-            }
-            let mut chunks = dist.chunks_exact(8);
-            for c in &mut chunks {
-                for (l, d) in lanes.iter_mut().zip(c) {
-                    *l += d;
-                }
-            }
-            for (l, d) in lanes.iter_mut().zip(chunks.remainder()) {
-                *l += d;
-            }
-            for (rr, (ys, ds)) in yi.chunks_exact(nf).zip(dist.chunks_exact(nf)).enumerate() {
-                let mut u = fd_unmet[rr * ns + s];
-                for (yv, d) in ys.iter().zip(ds) {
-                    u += yv - d;
-                }
-                fd_unmet[rr * ns + s] = u;
-            }
-        }
-        let fd_delivered: f64 = lanes.iter().sum();
+        let (mut fd_unmet, fd_delivered) =
+            crate::sweep::serve_final_demand(y, tot, prod, n, ns, nfd, nf);
         self.last_balance.delivered_final = fd_delivered;
         if let Some(e) = &self.ext {
             for (u, b) in fd_unmet.iter_mut().zip(&e.fd_blocked) {

@@ -602,6 +602,116 @@ fn rows_single(col: &[f64], ns: usize, hj: &[f64], out: &mut [f64]) {
     }
 }
 
+/// Final demand served in proportion to demand, dist = Y⁰ x/d (part of
+/// `phase_middle`, here for the same vector dispatch as the sweep): returns
+/// the final demand unmet by destination region and product (index
+/// region·S + s) and the total delivered.
+///
+/// Column c of Y⁰ (n × R·F, row-major) is category c % F of region c / F:
+/// the regions' runs of F columns are walked with the unmet sum of
+/// (region, s) in a register, the additions in the same order as column
+/// by column. The delivered total (a diagnostic of the balance) is summed
+/// in eight lanes so that its additions do not wait on each other.
+pub(crate) fn serve_final_demand(
+    y: &[f64],
+    tot: &[f64],
+    prod: &[f64],
+    n: usize,
+    ns: usize,
+    nfd: usize,
+    nf: usize,
+) -> (Vec<f64>, f64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the processor has AVX-512F (checked just above).
+            return unsafe { serve_avx512(y, tot, prod, n, ns, nfd, nf) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 (checked just above).
+            return unsafe { serve_avx2(y, tot, prod, n, ns, nfd, nf) };
+        }
+    }
+    serve_impl(y, tot, prod, n, ns, nfd, nf)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn serve_avx512(
+    y: &[f64],
+    tot: &[f64],
+    prod: &[f64],
+    n: usize,
+    ns: usize,
+    nfd: usize,
+    nf: usize,
+) -> (Vec<f64>, f64) {
+    serve_impl(y, tot, prod, n, ns, nfd, nf)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn serve_avx2(
+    y: &[f64],
+    tot: &[f64],
+    prod: &[f64],
+    n: usize,
+    ns: usize,
+    nfd: usize,
+    nf: usize,
+) -> (Vec<f64>, f64) {
+    serve_impl(y, tot, prod, n, ns, nfd, nf)
+}
+
+#[inline(always)]
+fn serve_impl(
+    y: &[f64],
+    tot: &[f64],
+    prod: &[f64],
+    n: usize,
+    ns: usize,
+    nfd: usize,
+    nf: usize,
+) -> (Vec<f64>, f64) {
+    let mut fd_unmet = vec![0.0; n];
+    if nf == 0 {
+        return (fd_unmet, 0.0);
+    }
+    let mut dist = vec![0.0; nfd];
+    let mut lanes = [0.0f64; 8];
+    for i in 0..n {
+        let s = i % ns;
+        let (t, p) = (tot[i], prod[i]);
+        let yi = &y[i * nfd..(i + 1) * nfd];
+        if t != 0.0 {
+            for (d, &yv) in dist.iter_mut().zip(yi) {
+                *d = (yv / t) * p;
+            }
+        } else {
+            for d in dist.iter_mut() {
+                *d = 0.0 * p;
+            }
+        }
+        let mut chunks = dist.chunks_exact(8);
+        for c in &mut chunks {
+            for (l, d) in lanes.iter_mut().zip(c) {
+                *l += d;
+            }
+        }
+        for (l, d) in lanes.iter_mut().zip(chunks.remainder()) {
+            *l += d;
+        }
+        for (rr, (ys, ds)) in yi.chunks_exact(nf).zip(dist.chunks_exact(nf)).enumerate() {
+            let mut u = fd_unmet[rr * ns + s];
+            for (yv, d) in ys.iter().zip(ds) {
+                u += yv - d;
+            }
+            fd_unmet[rr * ns + s] = u;
+        }
+    }
+    (fd_unmet, lanes.iter().sum())
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
