@@ -6,14 +6,17 @@
 #   bash bench/ario_vs_boario.sh [SIZES...]        (default: 2500)
 #
 # Environment: REPS (2: plenum runs per size), BOARIO_REPS (1: BoARIO runs per
-# size; at n = 2500 one run is ~70 s of loop), STEPS (100), WORK
+# size; at n = 2500 one run is ~50 s of loop), STEPS (100), WORK
 # (/tmp/plenum-ario-bench), ENSEMBLE (1: also run the bench_ensemble example
-# afterwards, so its figures come from the same session).
+# afterwards, so its figures come from the same session), FORMATS ("text
+# parquet": the folder as pymrio's text tables, and the same tables saved by
+# pymrio with table_format="parquet", which both tools read).
 #
 # For each n = R·S (1000 = 50×20, 2500 = 100×25, 5000 = 100×50):
 #   1. writes the seeded synthetic table (plenum_gvc::synthetic::random_table,
 #      5 final-demand categories, seed 42) as a pymrio text folder with
-#      `synth_pymrio` (not timed), and the event file $WORK/event-N.toml: a
+#      `synth_pymrio`, and its parquet copy (pymrio.load_all + save_all;
+#      neither timed), and the event file $WORK/event-N.toml: a
 #      recovery event in 2 regions × 3 sectors, split equally, destroying 40 %
 #      of the smallest of their capitals (4 × value added) in each, 5 days
 #      before a linear 60-day recovery; BoARIO's default model parameters;
@@ -35,6 +38,7 @@ BOARIO_REPS=${BOARIO_REPS:-1}
 STEPS=${STEPS:-100}
 WORK=${WORK:-/tmp/plenum-ario-bench}
 ENSEMBLE=${ENSEMBLE:-1}
+FORMATS=${FORMATS:-text parquet}
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(2500)
 mkdir -p "$WORK"
@@ -59,11 +63,11 @@ echo "# plenum $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --q
 python3 -c 'import boario, pymrio, numpy, pandas; print("# boario", boario.__version__, "pymrio", pymrio.__version__, "numpy", numpy.__version__, "pandas", pandas.__version__)'
 
 RES="$WORK/results.tsv"
-printf 'n\ttool\trep\twall_s\tmaxrss_kb\tuser_s\tsys_s\tload1\n' > "$RES"
+printf 'n\tformat\ttool\trep\twall_s\tmaxrss_kb\tuser_s\tsys_s\tload1\n' > "$RES"
 
-# run TOOL N REP: one timed run, one line appended to $RES.
+# run TOOL N REP: one timed run on the $FMT folder, one line appended to $RES.
 run() {
-  local tool=$1 n=$2 rep=$3 dir="$WORK/n$2" tf="$WORK/time-$1-$2-$3.txt" load
+  local tool=$1 n=$2 rep=$3 dir="$WORK/n$2$SUFFIX" tf="$WORK/time-$1-$2-$FMT-$3.txt" load
   load=$(cut -d' ' -f1 /proc/loadavg)
   case "$tool" in
     plenum)
@@ -75,9 +79,9 @@ run() {
       /usr/bin/time -v -o "$tf" python3 "$ROOT/bench/boario_run.py" "$dir" "$EVENT" "$STEPS" \
         "$WORK/boario-$n.csv" 2> "$WORK/stderr-boario-$n-$rep.txt" ;;
   esac
-  python3 - "$tf" "$n" "$tool" "$rep" "$load" >> "$RES" <<'PY'
+  python3 - "$tf" "$n" "$FMT" "$tool" "$rep" "$load" >> "$RES" <<'PY'
 import sys
-tf, n, tool, rep, load = sys.argv[1:]
+tf, n, fmt, tool, rep, load = sys.argv[1:]
 d = {}
 for line in open(tf):
     k, _, v = line.strip().rpartition(": ")
@@ -85,7 +89,7 @@ for line in open(tf):
 t = 0.0
 for part in d["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":"):
     t = 60 * t + float(part)
-print(f"{n}\t{tool}\t{rep}\t{t:.2f}\t{d['Maximum resident set size (kbytes)']}\t{d['User time (seconds)']}\t{d['System time (seconds)']}\t{load}")
+print(f"{n}\t{fmt}\t{tool}\t{rep}\t{t:.2f}\t{d['Maximum resident set size (kbytes)']}\t{d['User time (seconds)']}\t{d['System time (seconds)']}\t{load}")
 PY
   tail -n 1 "$RES" >&2
 }
@@ -130,6 +134,13 @@ recovery_function = "linear"
 event_monetary_factor = 1000000
 TOML
   echo "## n = $n: event impact $impact (table units)"
+  if [[ " $FORMATS " == *" parquet "* ]] && [ ! -f "$WORK/n$n-parquet/Z.parquet" ]; then
+    python3 -c 'import sys, pymrio; pymrio.load_all(sys.argv[1]).save_all(sys.argv[2], table_format="parquet")' \
+      "$WORK/n$n" "$WORK/n$n-parquet"
+  fi
+  for FMT in $FORMATS; do
+  SUFFIX=""
+  [ "$FMT" = text ] || SUFFIX="-$FMT"
   reps=$(( REPS > BOARIO_REPS ? REPS : BOARIO_REPS ))
   for rep in $(seq 1 "$reps"); do
     order="plenum boario"
@@ -139,9 +150,9 @@ TOML
       if [ "$tool" = boario ] && [ "$rep" -le "$BOARIO_REPS" ]; then run boario "$n" "$rep"; fi
     done
   done
-  echo "## n = $n: BoARIO phases (last run)"
+  echo "## n = $n, $FMT folder: BoARIO phases (last run)"
   grep '^boario:' "$WORK/stderr-boario-$n-$BOARIO_REPS.txt" || true
-  echo "## n = $n: last step's production_realised, plenum vs BoARIO"
+  echo "## n = $n, $FMT folder: last step's production_realised, plenum vs BoARIO"
   python3 - "$WORK/out-plenum-$n/trajectory.csv" "$WORK/boario-$n.csv" <<'PY'
 import sys
 import numpy as np
@@ -156,6 +167,7 @@ ok = np.allclose(p.to_numpy(), b.to_numpy(), rtol=1e-8, atol=0)
 print(f"{len(b)} industries, max relative difference {rel:.2e}: {'agree' if ok else 'DISAGREE'} at rtol 1e-8")
 sys.exit(0 if ok else 1)
 PY
+  done
 done
 
 echo
@@ -164,15 +176,15 @@ import sys
 import pandas as pd
 r = pd.read_csv(sys.argv[1], sep="\t")
 r["cpu_s"] = r.user_s + r.sys_s
-print("| n | tool | runs | wall s (median) | CPU s (median) | peak RSS MB (max) | load1 |")
-print("|---|---|---|---|---|---|---|")
-for (n, tool), g in r.groupby(["n", "tool"], sort=False):
-    print(f"| {n} | {tool} | {len(g)} | {g.wall_s.median():.2f} | {g.cpu_s.median():.2f} | "
+print("| n | folder | tool | runs | wall s (median) | CPU s (median) | peak RSS MB (max) | load1 |")
+print("|---|---|---|---|---|---|---|---|")
+for (n, fmt, tool), g in r.groupby(["n", "format", "tool"], sort=False):
+    print(f"| {n} | {fmt} | {tool} | {len(g)} | {g.wall_s.median():.2f} | {g.cpu_s.median():.2f} | "
           f"{g.maxrss_kb.max() / 1024:.0f} | {g.load1.min():.1f}–{g.load1.max():.1f} |")
-for n, g in r.groupby("n"):
+for (n, fmt), g in r.groupby(["n", "format"], sort=False):
     p, b = g[g.tool == "plenum"], g[g.tool == "boario"]
     if len(p) and len(b):
-        print(f"n = {n}: BoARIO / plenum wall {b.wall_s.median() / p.wall_s.median():.0f}×, "
+        print(f"n = {n}, {fmt}: BoARIO / plenum wall {b.wall_s.median() / p.wall_s.median():.0f}×, "
               f"CPU {b.cpu_s.median() / p.cpu_s.median():.0f}×, "
               f"peak RSS {b.maxrss_kb.max() / p.maxrss_kb.max():.1f}×")
 PY
