@@ -25,7 +25,9 @@
 //!
 //! The n × n matrix O is never formed: its row sums and its weighted sums
 //! over regions are all the model needs, so a step makes two passes over Z⁰
-//! (see [`ArioModel::step`]) and allocates nothing of size n².
+//! (see [`ArioModel::step`]) and allocates nothing of size n². In ARIO mode
+//! the two passes are fused into one sweep that gives the same bits (see
+//! `sweep.rs`); the extended mode and ensembles keep the two passes.
 //!
 //! BoARIO's quirks are reproduced on purpose and listed in docs/engine.md
 //! (one-step lag of arbitrary capacity shocks, rounding of remaining
@@ -999,7 +1001,7 @@ impl ArioModel {
     /// 5. orders for the next step — second pass over Z⁰ (row sums of O).
     ///
     /// In ARIO mode the two passes are one sweep over Z⁰ (see
-    /// [`crate::sweep`]), with the same numbers bit for bit.
+    /// `sweep.rs`), with the same numbers bit for bit.
     pub fn step(&mut self, record_stocks: bool) -> Result<StepRecord> {
         self.phase_begin(record_stocks)?;
         // The sweep predicts BoARIO's orders; the extended mode and
