@@ -431,26 +431,9 @@ impl ArioModel {
         let (zt, yt, xt) = (table.z(), table.y(), table.x());
         let ti = &layout.table_industry;
         let tf = &layout.table_fd;
-        let z = Mat::<f64>::from_fn(n, n, |i, j| zt[(ti[i], ti[j])]);
-        for j in 0..n {
-            for i in 0..n {
-                if z[(i, j)] < 0.0 {
-                    return Err(SimError::Table {
-                        message: format!(
-                            "Z holds a negative flow from {} to {} ({:e}); the ARIO model (like BoARIO) needs Z >= 0",
-                            layout.industry_name(i),
-                            layout.industry_name(j),
-                            z[(i, j)]
-                        ),
-                        fix: "move negative intermediate flows to final demand or set them to 0 before simulating".into(),
-                    });
-                }
-            }
-        }
         let x: Vec<f64> = (0..n).map(|i| xt[ti[i]]).collect();
         let steply = time.dt / p.iotable_year_to_temporal_unit_factor as f64;
         let x0: Vec<f64> = x.iter().map(|v| v * steply).collect();
-        let z0 = Mat::<f64>::from_fn(n, n, |i, j| z[(i, j)] * steply);
         let mut y0 = vec![0.0; n * nfd];
         for i in 0..n {
             for c in 0..nfd {
@@ -473,17 +456,44 @@ impl ArioModel {
                 }
             })
             .collect();
+        // One pass over the table's Z, column by column in model order:
+        // Z⁰ = Z·f, the sums by input (A^S, I_Σ Z, I_Σ Z⁰) over r in order,
+        // and the column sums for value added (from -0.0, as
+        // `Iterator::sum`), without a gathered copy of Z. A negative flow
+        // is reported at the first (column, row) in model order.
+        let mut z0 = Mat::<f64>::zeros(n, n);
         let mut tech = vec![0.0; ns * n];
         let mut zc_annual = vec![0.0; ns * n];
         let mut zc0 = vec![0.0; ns * n];
+        let mut colsum = vec![-0.0; n];
         for j in 0..n {
-            for r in 0..nr {
-                for s in 0..ns {
-                    let i = r * ns + s;
-                    tech[j * ns + s] += z[(i, j)] * recix[j];
-                    zc_annual[j * ns + s] += z[(i, j)];
-                    zc0[j * ns + s] += z0[(i, j)];
+            let zcol = zt.col_as_slice(ti[j]);
+            let col = z0.col_as_slice_mut(j);
+            let (tj, aj, cj) = (
+                &mut tech[j * ns..(j + 1) * ns],
+                &mut zc_annual[j * ns..(j + 1) * ns],
+                &mut zc0[j * ns..(j + 1) * ns],
+            );
+            for i in 0..n {
+                let v = zcol[ti[i]];
+                if v < 0.0 {
+                    return Err(SimError::Table {
+                        message: format!(
+                            "Z holds a negative flow from {} to {} ({:e}); the ARIO model (like BoARIO) needs Z >= 0",
+                            layout.industry_name(i),
+                            layout.industry_name(j),
+                            v
+                        ),
+                        fix: "move negative intermediate flows to final demand or set them to 0 before simulating".into(),
+                    });
                 }
+                let v0 = v * steply;
+                col[i] = v0;
+                let s = i % ns;
+                tj[s] += v * recix[j];
+                aj[s] += v;
+                cj[s] += v0;
+                colsum[j] += v;
             }
         }
         let thresh: Vec<bool> = (0..ns * n)
@@ -493,7 +503,7 @@ impl ArioModel {
         // Value added as BoARIO: x − 1'Z, negatives set to 0.
         let va: Vec<f64> = (0..n)
             .map(|j| {
-                let v = x[j] - (0..n).map(|i| z[(i, j)]).sum::<f64>();
+                let v = x[j] - colsum[j];
                 if v < 0.0 {
                     0.0
                 } else {

@@ -177,3 +177,22 @@ fn fused_sweep_equals_two_passes_on_random_tables() {
         }
     }
 }
+
+/// The model is built in one pass over Z (no gathered copy): a negative
+/// flow is still reported, at the first (column, row) in model order.
+#[test]
+fn a_negative_flow_is_reported_with_both_industries() {
+    let t = table(3, 3, 4);
+    let mut parts = t.clone().into_parts();
+    // Rows and columns are already in model (alphabetical) order here.
+    parts.z[(5, 2)] = -1.0;
+    parts.z[(1, 7)] = -2.0;
+    let bad = MrioTable::new(parts, &ValidationPolicy::lenient(1e6)).expect("table");
+    let err = ArioModel::new(&bad, &ArioParams::default())
+        .expect_err("negative Z")
+        .to_string();
+    assert!(
+        err.contains("r01/s01") && err.contains("r00/s02") && err.contains("-1e0"),
+        "{err}"
+    );
+}
