@@ -103,10 +103,19 @@ pub(crate) struct SweepIn<'a> {
 /// step allocates (and the kernel zeroes) nothing of size S·n or n per
 /// block: H per outcome (S × n, column by column) and per block of
 /// columns one partial row sum (n) per outcome.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub(crate) struct Scratch {
     h: [Vec<f64>; 3],
     partials: Vec<[Vec<f64>; 3]>,
+}
+
+/// A clone starts empty: the buffers hold nothing between steps (every
+/// sweep rewrites what it reads), so copying them into every clone of a
+/// model (ensemble members, variants) would only cost memory.
+impl Clone for Scratch {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
 }
 
 /// What the sweep found: BoARIO's global tests (as `phase_middle` will
@@ -602,6 +611,10 @@ fn rows_single(col: &[f64], ns: usize, hj: &[f64], out: &mut [f64]) {
     }
 }
 
+/// Sectors per task of [`serve_final_demand`] (fixed, so that the
+/// delivered total is added in the same order for any number of threads).
+const SECTORS_PER_TASK: usize = 8;
+
 /// Final demand served in proportion to demand, dist = Y⁰ x/d (part of
 /// `phase_middle`, here for the same vector dispatch as the sweep): returns
 /// the final demand unmet by destination region and product (index
@@ -610,8 +623,11 @@ fn rows_single(col: &[f64], ns: usize, hj: &[f64], out: &mut [f64]) {
 /// Column c of Y⁰ (n × R·F, row-major) is category c % F of region c / F:
 /// the regions' runs of F columns are walked with the unmet sum of
 /// (region, s) in a register, the additions in the same order as column
-/// by column. The delivered total (a diagnostic of the balance) is summed
-/// in eight lanes so that its additions do not wait on each other.
+/// by column (suppliers r ascending). Sectors are served in fixed groups
+/// of [`SECTORS_PER_TASK`], in parallel: the unmet sums of different
+/// sectors never meet. The delivered total (a diagnostic of the balance)
+/// is summed per group in eight lanes, and the groups' totals in group
+/// order.
 pub(crate) fn serve_final_demand(
     y: &[f64],
     tot: &[f64],
@@ -621,95 +637,148 @@ pub(crate) fn serve_final_demand(
     nfd: usize,
     nf: usize,
 ) -> (Vec<f64>, f64) {
+    let mut fd_unmet = vec![0.0; n];
+    if nf == 0 || ns == 0 {
+        return (fd_unmet, 0.0);
+    }
+    let nr = n / ns;
+    let groups = ns.div_ceil(SECTORS_PER_TASK);
+    let work = |g: usize| {
+        let s0 = g * SECTORS_PER_TASK;
+        let s1 = (s0 + SECTORS_PER_TASK).min(ns);
+        serve_group(y, tot, prod, nr, ns, nfd, nf, s0, s1)
+    };
+    let parts: Vec<(Vec<f64>, f64)> = if n * nfd >= 1 << 18 {
+        (0..groups).into_par_iter().map(work).collect()
+    } else {
+        (0..groups).map(work).collect()
+    };
+    let mut delivered = 0.0;
+    for (g, (unmet, d)) in parts.into_iter().enumerate() {
+        let s0 = g * SECTORS_PER_TASK;
+        let w = unmet.len() / nr.max(1);
+        for rr in 0..nr {
+            fd_unmet[rr * ns + s0..rr * ns + s0 + w].copy_from_slice(&unmet[rr * w..(rr + 1) * w]);
+        }
+        delivered += d;
+    }
+    (fd_unmet, delivered)
+}
+
+/// One group of sectors s0..s1 of [`serve_final_demand`]: the unmet sums
+/// (index region·w + s − s0, w = s1 − s0) and the delivered total.
+#[allow(clippy::too_many_arguments)]
+fn serve_group(
+    y: &[f64],
+    tot: &[f64],
+    prod: &[f64],
+    nr: usize,
+    ns: usize,
+    nfd: usize,
+    nf: usize,
+    s0: usize,
+    s1: usize,
+) -> (Vec<f64>, f64) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: the processor has AVX-512F (checked just above).
-            return unsafe { serve_avx512(y, tot, prod, n, ns, nfd, nf) };
+            return unsafe { serve_avx512(y, tot, prod, nr, ns, nfd, nf, s0, s1) };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2 (checked just above).
-            return unsafe { serve_avx2(y, tot, prod, n, ns, nfd, nf) };
+            return unsafe { serve_avx2(y, tot, prod, nr, ns, nfd, nf, s0, s1) };
         }
     }
-    serve_impl(y, tot, prod, n, ns, nfd, nf)
+    serve_impl(y, tot, prod, nr, ns, nfd, nf, s0, s1)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
+#[allow(clippy::too_many_arguments)]
 fn serve_avx512(
     y: &[f64],
     tot: &[f64],
     prod: &[f64],
-    n: usize,
+    nr: usize,
     ns: usize,
     nfd: usize,
     nf: usize,
+    s0: usize,
+    s1: usize,
 ) -> (Vec<f64>, f64) {
-    serve_impl(y, tot, prod, n, ns, nfd, nf)
+    serve_impl(y, tot, prod, nr, ns, nfd, nf, s0, s1)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
 fn serve_avx2(
     y: &[f64],
     tot: &[f64],
     prod: &[f64],
-    n: usize,
+    nr: usize,
     ns: usize,
     nfd: usize,
     nf: usize,
+    s0: usize,
+    s1: usize,
 ) -> (Vec<f64>, f64) {
-    serve_impl(y, tot, prod, n, ns, nfd, nf)
+    serve_impl(y, tot, prod, nr, ns, nfd, nf, s0, s1)
 }
 
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn serve_impl(
     y: &[f64],
     tot: &[f64],
     prod: &[f64],
-    n: usize,
+    nr: usize,
     ns: usize,
     nfd: usize,
     nf: usize,
+    s0: usize,
+    s1: usize,
 ) -> (Vec<f64>, f64) {
-    let mut fd_unmet = vec![0.0; n];
-    if nf == 0 {
-        return (fd_unmet, 0.0);
-    }
+    let w = s1 - s0;
+    let mut unmet = vec![0.0; nr * w];
     let mut dist = vec![0.0; nfd];
     let mut lanes = [0.0f64; 8];
-    for i in 0..n {
-        let s = i % ns;
-        let (t, p) = (tot[i], prod[i]);
-        let yi = &y[i * nfd..(i + 1) * nfd];
-        if t != 0.0 {
-            for (d, &yv) in dist.iter_mut().zip(yi) {
-                *d = (yv / t) * p;
+    // Suppliers r ascending, i = r·S + s: the order of the column-by-column
+    // sums for every (region, s).
+    for r in 0..nr {
+        for s in s0..s1 {
+            let i = r * ns + s;
+            let (t, p) = (tot[i], prod[i]);
+            let yi = &y[i * nfd..(i + 1) * nfd];
+            if t != 0.0 {
+                for (d, &yv) in dist.iter_mut().zip(yi) {
+                    *d = (yv / t) * p;
+                }
+            } else {
+                for d in dist.iter_mut() {
+                    *d = 0.0 * p;
+                }
             }
-        } else {
-            for d in dist.iter_mut() {
-                *d = 0.0 * p;
+            let mut chunks = dist.chunks_exact(8);
+            for c in &mut chunks {
+                for (l, d) in lanes.iter_mut().zip(c) {
+                    *l += d;
+                }
             }
-        }
-        let mut chunks = dist.chunks_exact(8);
-        for c in &mut chunks {
-            for (l, d) in lanes.iter_mut().zip(c) {
+            for (l, d) in lanes.iter_mut().zip(chunks.remainder()) {
                 *l += d;
             }
-        }
-        for (l, d) in lanes.iter_mut().zip(chunks.remainder()) {
-            *l += d;
-        }
-        for (rr, (ys, ds)) in yi.chunks_exact(nf).zip(dist.chunks_exact(nf)).enumerate() {
-            let mut u = fd_unmet[rr * ns + s];
-            for (yv, d) in ys.iter().zip(ds) {
-                u += yv - d;
+            for (rr, (ys, ds)) in yi.chunks_exact(nf).zip(dist.chunks_exact(nf)).enumerate() {
+                let mut u = unmet[rr * w + (s - s0)];
+                for (yv, d) in ys.iter().zip(ds) {
+                    u += yv - d;
+                }
+                unmet[rr * w + (s - s0)] = u;
             }
-            fd_unmet[rr * ns + s] = u;
         }
     }
-    (fd_unmet, lanes.iter().sum())
+    (unmet, lanes.iter().sum())
 }
 
 #[cfg(test)]
