@@ -261,6 +261,9 @@ pub fn dynamic_bottleneck(
                 .collect(),
             capacity_paths: Vec::new(),
             final_demand_paths: Vec::new(),
+            // BoARIO's rule, as the bottleneck measure was defined and
+            // tested with it.
+            rationing: plenum_sim::Rationing::Proportional,
         })
     };
 

@@ -238,6 +238,49 @@ pub(crate) struct Pending {
     rebuild_demand: Vec<f64>,
     stocks: Option<Vec<f64>>,
     fd_unmet: Vec<f64>,
+    /// Under intermediate-first rationing: what final and rebuilding
+    /// buyers are served from, as (demand, production) pairs whose ratio
+    /// is their delivered share (None: proportional, use tot and prod).
+    fin: Option<Served>,
+    /// The same for intermediate buyers.
+    int: Option<Served>,
+}
+
+/// How a supplier short of its total demand shares its production out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rationing {
+    /// BoARIO's rule: every buyer gets the same share x/d of its order.
+    #[default]
+    Proportional,
+    /// Intermediate buyers first, final and rebuilding buyers from what is
+    /// left (Pichler et al. 2020's "mixed" rationing): a supplier short of
+    /// inputs still serves the industries that need its output to produce,
+    /// so a shortage does not feed on itself through rationed inputs.
+    IntermediateFirst,
+}
+
+/// Demand and production per supplier whose ratio is the share a group of
+/// buyers gets.
+type Served = (Vec<f64>, Vec<f64>);
+
+/// Delivered shares under intermediate-first rationing, as (demand,
+/// production) pairs: intermediate buyers get min(1, x/I) of their orders
+/// I, final and rebuilding buyers max(0, x − I)/F of their demand F.
+fn intermediate_first(tot: &[f64], prod: &[f64], ord_rowsum: &[f64]) -> (Served, Served) {
+    let n = tot.len();
+    let mut int = (vec![0.0; n], vec![0.0; n]);
+    let mut fin = (vec![0.0; n], vec![0.0; n]);
+    for i in 0..n {
+        let d_int = ord_rowsum[i].max(0.0).min(tot[i]);
+        let d_fin = tot[i] - d_int;
+        let x_int = prod[i].min(d_int);
+        int.0[i] = d_int;
+        int.1[i] = x_int;
+        fin.0[i] = d_fin;
+        fin.1[i] = (prod[i] - x_int).clamp(0.0, d_fin);
+    }
+    (int, fin)
 }
 
 impl Pending {
@@ -994,6 +1037,14 @@ impl ArioModel {
         r
     }
 
+    /// How production is shared out when short (proportional in ARIO
+    /// mode; the extended mode's spec decides).
+    pub fn rationing(&self) -> Rationing {
+        self.ext
+            .as_ref()
+            .map_or(Rationing::Proportional, |e| e.rationing())
+    }
+
     fn total_demand(&self) -> Vec<f64> {
         let reb = self.rebuild_rowsum();
         (0..self.n)
@@ -1185,11 +1236,20 @@ impl ArioModel {
         }
         self.production = prod.clone();
 
-        // 4. Weights of the previous orders: c = ρ_prev x/d.
+        // 4. Weights of the previous orders: c = ρ_prev x/d (x/d the share
+        // intermediate buyers get).
+        let (int, fin) = match self.rationing() {
+            Rationing::Proportional => (None, None),
+            Rationing::IntermediateFirst => {
+                let (i, f) = intermediate_first(&tot, &prod, &self.ord_rowsum);
+                (Some(i), Some(f))
+            }
+        };
+        let (tot_i, prod_i) = int.as_ref().map_or((&tot, &prod), |(t, p)| (t, p));
         let coef: Vec<f64> = (0..n)
             .map(|i| {
-                if tot[i] != 0.0 {
-                    self.ord_ratio[i] * (prod[i] / tot[i])
+                if tot_i[i] != 0.0 {
+                    self.ord_ratio[i] * (prod_i[i] / tot_i[i])
                 } else {
                     0.0
                 }
@@ -1216,6 +1276,8 @@ impl ArioModel {
             rebuild_demand,
             stocks,
             fd_unmet: Vec::new(),
+            fin,
+            int,
         });
         Ok(())
     }
@@ -1308,7 +1370,8 @@ impl ArioModel {
             self.s_add[k] *= self.ord_h[k];
         }
         if let Some(ext) = &self.ext {
-            ext.add_adjusted_deliveries(&mut self.s_add, tot, prod, ns);
+            let (ti, pi) = pend.int.as_ref().map_or((tot, prod), |(t, p)| (t, p));
+            ext.add_adjusted_deliveries(&mut self.s_add, ti, pi, ns);
         }
         let mut close = true;
         for k in 0..ns * n {
@@ -1363,8 +1426,10 @@ impl ArioModel {
             Some(e) => &e.y_eff,
             None => &self.y0,
         };
-        let (mut fd_unmet, fd_delivered) =
-            crate::sweep::serve_final_demand(y, tot, prod, n, ns, nfd, nf);
+        let (mut fd_unmet, fd_delivered) = {
+            let (tf, pf) = pend.fin.as_ref().map_or((tot, prod), |(t, p)| (t, p));
+            crate::sweep::serve_final_demand(y, tf, pf, n, ns, nfd, nf)
+        };
         self.last_balance.delivered_final = fd_delivered;
         if let Some(e) = &self.ext {
             for (u, b) in fd_unmet.iter_mut().zip(&e.fd_blocked) {
@@ -1372,6 +1437,7 @@ impl ArioModel {
             }
         }
         // Rebuilding production, per block, out of the current demand.
+        let (tot_f, prod_f) = pend.fin.as_ref().map_or((tot, prod), |(t, p)| (t, p));
         let mut reb_prod: Vec<Vec<f64>> = Vec::with_capacity(self.blocks.len());
         let mut reb_delivered = 0.0;
         for b in self.blocks.iter_mut() {
@@ -1380,8 +1446,8 @@ impl ArioModel {
             for (a, &i) in b.rows.iter().enumerate() {
                 for c in 0..nc {
                     let d = b.v[a * nc + c];
-                    let sh = if tot[i] != 0.0 { d / tot[i] } else { 0.0 };
-                    p[a * nc + c] = sh * prod[i];
+                    let sh = if tot_f[i] != 0.0 { d / tot_f[i] } else { 0.0 };
+                    p[a * nc + c] = sh * prod_f[i];
                     reb_delivered += p[a * nc + c];
                 }
             }

@@ -48,7 +48,12 @@
 //!   1 − Σ_{s non-critical} w_sj (1 − r_sj) ),
 //!   w_sj = a_sj / Σ_s a_sj the input's share. By default an input is
 //!   critical for an industry when it is at least `critical_share` (5 %) of
-//!   its intermediate inputs; `[[critical_input]]` entries override;
+//!   its intermediate inputs; `[[critical_input]]` entries override. Under
+//!   proportional rationing a critical input in a loop (a sector's own
+//!   purchases, or C26 → C27 → C26) lets a persistent shortage feed on
+//!   itself down to zero output: the users produce less, so their
+//!   suppliers, rationed by the same inputs, deliver every buyer less;
+//!   intermediate-first rationing (below) stops that (tested);
 //! - **capacity paths**: x^Cap = x⁰ (1 − Δ) α · m(t),
 //!   m = (1 + Σ additions(t − lag) − Σ losses(t)) · Π productivity(t) · hook;
 //! - **final-demand paths**: Y⁰ scaled per destination region, category and
@@ -161,6 +166,8 @@ pub struct ExtendedSpec {
     pub restrictions: Vec<TradeRestriction>,
     pub capacity_paths: Vec<CapacityPath>,
     pub final_demand_paths: Vec<FinalDemandPath>,
+    /// How suppliers short of demand share out production.
+    pub rationing: crate::ario::Rationing,
 }
 
 impl Default for ExtendedSpec {
@@ -171,6 +178,7 @@ impl Default for ExtendedSpec {
             restrictions: Vec::new(),
             capacity_paths: Vec::new(),
             final_demand_paths: Vec::new(),
+            rationing: crate::ario::Rationing::Proportional,
         }
     }
 }
@@ -405,6 +413,10 @@ impl Extended {
             stock_start: None,
             spec,
         }
+    }
+
+    pub(crate) fn rationing(&self) -> crate::ario::Rationing {
+        self.spec.rationing
     }
 
     /// A characteristic time τ as a per-step rate.

@@ -42,7 +42,7 @@ mod sweep;
 pub mod trajectory;
 
 pub use ario::StepBalance;
-pub use ario::{ArioModel, Layout, StepRecord};
+pub use ario::{ArioModel, Layout, Rationing, StepRecord};
 pub use ensemble::Ensemble;
 pub use error::{Location, Result, SimError};
 pub use event::{Event, EventKind, EventSpec, RecoveryFunction};

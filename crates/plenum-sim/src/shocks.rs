@@ -6,6 +6,7 @@
 //! step = "day"                 # "day" | "quarter" (91.25 days) | a number of days
 //! rates = "exponential"        # "exponential" (1 − e^(−dt/τ)) | "linear" (dt/τ, BoARIO)
 //! critical_share = 0.05        # default criticality rule
+//! rationing = "proportional"   # "proportional" (BoARIO) | "intermediate_first"
 //!
 //! [model]                      # as in the event file (ARIOPsiModel parameters)
 //!
@@ -81,6 +82,8 @@ pub struct SimulationSpec {
     pub rates: Rates,
     #[serde(default = "default_critical_share")]
     pub critical_share: f64,
+    #[serde(default)]
+    pub rationing: crate::ario::Rationing,
 }
 
 fn default_step() -> StepSpec {
@@ -96,6 +99,7 @@ impl Default for SimulationSpec {
             step: default_step(),
             rates: Rates::Exponential,
             critical_share: default_critical_share(),
+            rationing: crate::ario::Rationing::Proportional,
         }
     }
 }
@@ -222,7 +226,7 @@ pub fn parse_shocks_file(text: &str, file: &str) -> Result<ShocksFile> {
                 column,
             },
             message: format!(
-                "{}; valid tables: [simulation] (step, rates, critical_share), [model], [[event]], [[trade_restriction]] (product, origins, destination, buyer_sectors, reduction, substitutability, adjustment_speed), [[critical_input]] (input, user, critical), [[capacity_path]] (regions, sectors, kind, path, lag), [[final_demand_path]] (regions, categories, sectors, path); see docs/engine.md",
+                "{}; valid tables: [simulation] (step, rates, critical_share, rationing), [model], [[event]], [[trade_restriction]] (product, origins, destination, buyer_sectors, reduction, substitutability, adjustment_speed), [[critical_input]] (input, user, critical), [[capacity_path]] (regions, sectors, kind, path, lag), [[final_demand_path]] (regions, categories, sectors, path); see docs/engine.md",
                 e.message()
             ),
         }
@@ -445,6 +449,7 @@ pub fn build_extended(table: &plenum_table::MrioTable, file: &ShocksFile) -> Res
     }
     let mut spec = ExtendedSpec {
         critical_share: sim.critical_share,
+        rationing: sim.rationing,
         ..Default::default()
     };
     for (k, r) in file.trade_restrictions.iter().enumerate() {
