@@ -108,6 +108,8 @@ params! {
         "MoF: statutory local government debt end-2023 (general 15.87 + special 24.87 tn); hidden debt, published later, is left out";
     local_debt_limit = 40.0, "% of GDP", [35.0, 50.0],
         "assumption: borrowing limit (the NPC quota) as a share of GDP; end-2023 debt was 32.3% of GDP (derived)";
+    critical_input_min_share = 0.018, "share of intermediate inputs", [0.01, 0.05],
+        "assumption: an input marked critical (κ ≥ 0.5 in [controls] critical) limits a user sector's output in Leontief fashion only where it is at least this share of the sector's intermediate inputs (world totals of the table); 0.018 takes in vehicles (C26 is 2.0% of their inputs in the default table; chip shortages stopped car plants in 2021) and leaves out users such as health and social services (1.5%) or farming, where a chip shortfall does not stop output";
     local_borrowing_pace = 0.25, "share per quarter", [0.1, 1.0],
         "assumption: share of the room left under the debt limit a quarter's deficit may use (quotas are allocated ahead, so borrowing slows before the limit rather than stopping at it); 1 is a hard limit";
     local_interest_rate = 4.0, "% per year", [3.0, 7.0],

@@ -54,7 +54,7 @@
 //! the four quarters of 2022 let the lagged terms (labour income, smoothed
 //! revenue) settle.
 
-use plenum_sim::{Controls, ExtendedSpec, Hook, Path, StateView, TradeRestriction};
+use plenum_sim::{Controls, ExtendedSpec, Hook, Path, Rationing, StateView, TradeRestriction};
 
 use crate::bind::{bind, Bound};
 use crate::blocks::{controls, fdi, households, localgov, property, prosperity, selfreliance};
@@ -759,16 +759,39 @@ pub fn run_scenario(
     // inventories.
     let sim: Vec<Quarter> = (BURN_IN.0..=end.0 + 1).map(Quarter).collect();
     let pl = plan(econ, scn, &p, &b, kappa, &auto, &imports0, &sim);
+    // Intermediate buyers first: export controls are persistent supply
+    // shocks, under which proportional rationing lets a critical input's
+    // shortage feed on itself through rationed inputs (docs/engine.md).
     let mut spec = ExtendedSpec {
         restrictions: engine_restrictions(econ, &pl),
+        rationing: Rationing::IntermediateFirst,
         ..Default::default()
     };
     // [controls] critical: κ ≥ 0.5 makes the input critical (Leontief) for
-    // every user, 0 < κ < 0.5 non-critical (proportional); other inputs
+    // the user sectors that spend at least `critical_input_min_share` of
+    // their intermediate inputs on it (world totals) and non-critical for
+    // the rest, 0 < κ < 0.5 non-critical for every user; other inputs
     // follow the engine's default rule.
+    let mut inputs_of = vec![0.0; ns];
+    let mut input_su = vec![0.0; ns * ns];
+    for i in 0..n {
+        for j in 0..n {
+            let z = econ.a[i * n + j] * econ.x0[j];
+            inputs_of[j % ns] += z;
+            input_su[(i % ns) * ns + j % ns] += z;
+        }
+    }
     for s in (0..ns).filter(|&s| b.critical[s] > 0.0) {
-        spec.critical_overrides
-            .push((econ.map.sector[s], None, b.critical[s] >= 0.5));
+        for u in 0..ns {
+            let share = if inputs_of[u] > 0.0 {
+                input_su[s * ns + u] / inputs_of[u]
+            } else {
+                0.0
+            };
+            let crit = b.critical[s] >= 0.5 && share >= p.critical_input_min_share;
+            spec.critical_overrides
+                .push((econ.map.sector[s], Some(econ.map.sector[u]), crit));
+        }
     }
     let prev = Quarter(BURN_IN.0 - 1);
     let mut model = econ.engine.clone();

@@ -102,3 +102,60 @@ fn structure_errors_are_explained() {
     );
     assert!(e.contains("trend_growth.JPN"), "{e}");
 }
+
+/// `k` appears in `doc` as a key: delimited by backticks, brackets, dots,
+/// spaces or commas on both sides.
+fn documented(doc: &str, k: &str) -> bool {
+    let before = ['`', '[', '.', ' ', ','];
+    let after = ['`', ']', '.', ' ', ','];
+    doc.match_indices(k).any(|(i, _)| {
+        let b = doc[..i].chars().next_back();
+        let a = doc[i + k.len()..].chars().next();
+        b.is_some_and(|c| before.contains(&c)) && a.is_some_and(|c| after.contains(&c))
+    })
+}
+
+/// Every key the parser accepts, in every table, is documented in
+/// docs/scenarios.md (the allowed keys are taken from the parser's own
+/// unknown-key errors, so the list cannot drift).
+#[test]
+fn docs_document_every_scenario_key() {
+    let doc = include_str!("../../../docs/scenarios.md");
+    let tables = [
+        "",
+        "[run]\n",
+        "[economy]\n",
+        "[world]\n",
+        "[households]\n",
+        "[property]\n",
+        "[local_government]\n",
+        "[[local_government.swap]]\nid = \"s\"\namount = 1.0\nstart = \"2025Q1\"\nend = \"2025Q4\"\n",
+        "[fdi]\n",
+        "[self_reliance]\n",
+        "[[self_reliance.programme]]\nid = \"p\"\namount = 1.0\nstart = \"2025Q1\"\nend = \"2025Q4\"\ntarget = \"C26\"\nspending = { C26 = 1.0 }\n",
+        "[controls]\n",
+        "[[controls.measure]]\nid = \"m\"\nfrom = [\"USA\"]\nto = [\"CHN\"]\nproducts = [\"C26\"]\nrestricted_share = 0.1\nsubstitutability = 0.1\nstart = \"2025Q1\"\n",
+        "[common_prosperity]\n",
+    ];
+    let mut checked = 0;
+    for t in tables {
+        let text = format!("schema = 1\nname = \"t\"\ndescription = \"d\"\n{t}zzz_unknown = 1\n");
+        let e = match parse_scenario(&text, "keys.toml", &shipped::lookup) {
+            Ok(_) => panic!("an unknown key was accepted in {t:?}"),
+            Err(e) => e.to_string(),
+        };
+        let Some(pos) = e.find(", expected") else {
+            panic!("no list of allowed keys for {t:?}: {e}");
+        };
+        let keys: Vec<&str> = e[pos..].split('`').skip(1).step_by(2).collect();
+        assert!(!keys.is_empty(), "{e}");
+        for k in keys {
+            assert!(
+                documented(doc, k),
+                "docs/scenarios.md does not document `{k}` (table {t:?})"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} keys checked");
+}
