@@ -6,37 +6,21 @@
 #![allow(clippy::result_large_err)]
 
 use plenum_sim::{build_extended, parse_shocks_file, Trajectory};
-use plenum_table::{Col, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy};
+use plenum_table::MrioTable;
 
-/// Regions A, B, sectors p, u (industries A/p, A/u, B/p, B/u), final
-/// demand columns A, B. A/p buys p from itself (40) and from B (10), and u
-/// from A (5).
+mod common;
+
+/// A/p buys p from itself (40) and from B (10), and u from A (5).
 fn table() -> MrioTable {
-    let z = [
-        [40.0, 5.0, 0.0, 0.0],
-        [5.0, 0.0, 0.0, 0.0],
-        [10.0, 0.0, 5.0, 5.0],
-        [0.0, 0.0, 5.0, 5.0],
-    ];
-    let y = [[50.0, 0.0], [100.0, 0.0], [0.0, 30.0], [0.0, 50.0]];
-    let n = 4;
-    let parts = TableParts {
-        meta: Metadata::default(),
-        labels: Labels::new(
-            vec!["A".into(), "B".into()],
-            vec!["p".into(), "u".into()],
-            vec!["hh".into()],
-            vec![],
-        )
-        .expect("labels"),
-        z: Mat::<f64>::from_fn(n, n, |i, j| z[i][j]),
-        y: Mat::<f64>::from_fn(n, 2, |i, c| y[i][c]),
-        x: Col::<f64>::from_fn(n, |i| z[i].iter().sum::<f64>() + y[i].iter().sum::<f64>()),
-        v: Mat::<f64>::zeros(0, n),
-        imported_use: None,
-        extensions: vec![],
-    };
-    MrioTable::new(parts, &ValidationPolicy::default()).expect("table")
+    common::table_2x2(
+        [
+            [40.0, 5.0, 0.0, 0.0],
+            [5.0, 0.0, 0.0, 0.0],
+            [10.0, 0.0, 5.0, 5.0],
+            [0.0, 0.0, 5.0, 5.0],
+        ],
+        [[50.0, 0.0], [100.0, 0.0], [0.0, 30.0], [0.0, 50.0]],
+    )
 }
 
 /// B's p to A blocked from day 10, no substitute, ample spare capacity; p

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use plenum_sim::{
     build_extended, parse_shocks_file, Controls, Ensemble, Hook, StateView, Trajectory,
 };
-use plenum_table::{Col, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy};
+use plenum_table::MrioTable;
 
 fn agg3x5() -> MrioTable {
     let dir =
@@ -128,35 +128,15 @@ fn full_substitutability_with_spare_capacity_makes_a_cap_nearly_harmless() {
 
 /// Two regions, a product p that region A's industry u buys only from B.
 fn two_region_table() -> MrioTable {
-    // Industries: A/p, A/u, B/p, B/u.
+    // Industries: A/p, A/u, B/p, B/u; final demand 60 at home, 20 abroad.
     let z = [
         [10.0, 0.0, 5.0, 5.0],
         [5.0, 10.0, 5.0, 5.0],
         [5.0, 30.0, 10.0, 10.0],
         [5.0, 10.0, 5.0, 10.0],
     ];
-    let n = 4;
-    let y = Mat::<f64>::from_fn(n, 2, |i, c| if i / 2 == c { 60.0 } else { 20.0 });
-    let zm = Mat::<f64>::from_fn(n, n, |i, j| z[i][j]);
-    let x = Col::<f64>::from_fn(n, |i| z[i].iter().sum::<f64>() + 80.0);
-    let labels = Labels::new(
-        vec!["A".into(), "B".into()],
-        vec!["p".into(), "u".into()],
-        vec!["hh".into()],
-        vec![],
-    )
-    .expect("labels");
-    let parts = TableParts {
-        meta: Metadata::default(),
-        labels,
-        z: zm,
-        y,
-        x,
-        v: Mat::<f64>::zeros(0, n),
-        imported_use: None,
-        extensions: vec![],
-    };
-    MrioTable::new(parts, &ValidationPolicy::default()).expect("table")
+    let y = std::array::from_fn(|i| std::array::from_fn(|c| if i / 2 == c { 60.0 } else { 20.0 }));
+    common::table_2x2(z, y)
 }
 
 fn cut_p(critical: bool) -> String {

@@ -11,35 +11,14 @@ use plenum_sim::{
     build_extended, parse_shocks_file, ArioModel, ArioParams, Controls, ExtendedSpec, Hook,
     StateView, Trajectory,
 };
-use plenum_table::{Col, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy};
+use plenum_table::MrioTable;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// A table of regions A, B and sectors p, u (industries A/p, A/u, B/p, B/u)
 /// with final-demand columns A, B.
 fn table(z: [[f64; 4]; 4], y: [[f64; 2]; 4]) -> MrioTable {
-    let n = 4;
-    let zm = Mat::<f64>::from_fn(n, n, |i, j| z[i][j]);
-    let ym = Mat::<f64>::from_fn(n, 2, |i, c| y[i][c]);
-    let x = Col::<f64>::from_fn(n, |i| z[i].iter().sum::<f64>() + y[i].iter().sum::<f64>());
-    let labels = Labels::new(
-        vec!["A".into(), "B".into()],
-        vec!["p".into(), "u".into()],
-        vec!["hh".into()],
-        vec![],
-    )
-    .expect("labels");
-    let parts = TableParts {
-        meta: Metadata::default(),
-        labels,
-        z: zm,
-        y: ym,
-        x,
-        v: Mat::<f64>::zeros(0, n),
-        imported_use: None,
-        extensions: vec![],
-    };
-    MrioTable::new(parts, &ValidationPolicy::default()).expect("table")
+    common::table_2x2(z, y)
 }
 
 const AU: usize = 1;

@@ -104,3 +104,28 @@ pub fn small_table() -> MrioTable {
         .join("tests/golden/agg3x5_rebuild_shortage/mrio");
     read_pymrio_core(&dir)
 }
+
+/// A table of regions A, B and sectors p, u (industries A/p, A/u, B/p,
+/// B/u) with one final-demand column per region, from Z and Y; x is their
+/// row sums.
+pub fn table_2x2(z: [[f64; 4]; 4], y: [[f64; 2]; 4]) -> MrioTable {
+    let n = 4;
+    let labels = Labels::new(
+        vec!["A".into(), "B".into()],
+        vec!["p".into(), "u".into()],
+        vec!["hh".into()],
+        vec![],
+    )
+    .expect("labels");
+    let parts = TableParts {
+        meta: Metadata::default(),
+        labels,
+        z: Mat::<f64>::from_fn(n, n, |i, j| z[i][j]),
+        y: Mat::<f64>::from_fn(n, 2, |i, c| y[i][c]),
+        x: Col::<f64>::from_fn(n, |i| z[i].iter().sum::<f64>() + y[i].iter().sum::<f64>()),
+        v: Mat::<f64>::zeros(0, n),
+        imported_use: None,
+        extensions: vec![],
+    };
+    MrioTable::new(parts, &ValidationPolicy::default()).expect("table")
+}
