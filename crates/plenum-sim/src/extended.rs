@@ -25,18 +25,25 @@
 //!
 //!   *Orders.* Restricted origin o gets (1 − Φ_o) ω_oj R_sj, Φ_o = 1 −
 //!   Π_k (1 − φ_k); other origins (domestic included) get ω_oj R_sj plus a
-//!   share of the redirection Q_sj. The blocked excess is
-//!   E_sj = Σ_o Φ_o ω_oj R_sj + r_s K_sj (restricted flows plus the
-//!   refill of the deficit); the redirection approaches σ̄ E_sj,
-//!   Q ← Q + λ_dt (σ̄ E − Q), λ_dt = 1 − (1 − λ̄)^dt for a daily speed λ̄,
-//!   0 ≤ Q ≤ σ̄ E, and is limited by the spare capacity x^Cap − x of the
+//!   share of the redirection Q_sj. The blocked flow is
+//!   E_sj = Σ_o Φ_o ω_oj R_sj; the redirection's target is
+//!   T_sj = σ̄ E_sj + r_s L_sj, σ̄ of the blocked flow plus the refill of
+//!   L_sj, the part of the deficit substitutes could have filled but did
+//!   not yet; Q ← Q + λ_dt (T − Q), λ_dt = 1 − (1 − λ̄)^dt for a daily
+//!   speed λ̄, 0 ≤ Q ≤ T, limited by the spare capacity x^Cap − x of the
 //!   unrestricted origins of s, shared in proportion to it (first come,
 //!   first served across buyers). σ̄ and λ̄ are the restrictions' σ_k and
 //!   λ_k weighted by the shares they remove. So with σ = 0 no origin
 //!   delivers more than its unrestricted share of R: the buyer is left with
 //!   (1 − Σ_o Φ_o ω_oj) of its need, the Leontief loss on a critical input.
-//!   The deficit follows K ← max(0, min(K, gap) + Σ_o Φ_o ω_oj R − Q): what
-//!   was blocked and not redirected, bounded by the actual gap.
+//!   The deficit follows K ← max(0, min(K, gap) + E − Q): what was blocked
+//!   and not redirected, bounded by the actual gap; its replaceable part
+//!   L ← min(K, max(0, min(L, K) + σ̄ E − Q)). The other (1 − σ̄) of what is
+//!   blocked is never refilled while the restrictions last, so in the long
+//!   run a buyer gets (1 − (1 − σ̄) Σ_o Φ_o ω_oj) of its need: σ̄ is the
+//!   share of the blocked flow replaced, not only the speed of replacing
+//!   it (tested: the loss on a critical input is (1 − σ̄) times the
+//!   Leontief loss).
 //!   Final buyers: the same with y (current final demand) for ω R and no
 //!   deficit; what is neither delivered nor redirected is reported as
 //!   final demand unmet. Orders are adjusted at the start of the step that
@@ -257,6 +264,9 @@ struct BuyerGroup {
     redirect: f64,
     /// The restrictions' deficit K in the buyer's inventory of the product.
     deficit: f64,
+    /// The part of K that substitutes could have filled but did not yet
+    /// (redirection still adjusting, or spare capacity short): L ≤ K.
+    lag: f64,
 }
 
 /// The restrictions on final buyers of one product in one destination.
@@ -379,6 +389,7 @@ impl Extended {
                 members,
                 redirect: 0.0,
                 deficit: 0.0,
+                lag: 0.0,
             })
             .collect();
         let finals = finals
@@ -537,6 +548,7 @@ impl Extended {
             if active.is_empty() || !positive(zcv) || !positive(gtot) {
                 g.redirect = 0.0;
                 g.deficit = 0.0;
+                g.lag = 0.0;
                 continue;
             }
             // Remaining share per origin, and each restriction's removed
@@ -560,6 +572,7 @@ impl Extended {
             if !positive(e_tot) {
                 g.redirect = 0.0;
                 g.deficit = 0.0;
+                g.lag = 0.0;
                 continue;
             }
             let a = m.tech[kk];
@@ -578,7 +591,13 @@ impl Extended {
                 sig += r.substitutability * e / e_tot;
                 lam += r.adjustment_speed * e / e_tot;
             }
-            let target = sig * (blocked + rate * deficit);
+            // Substitutes take σ̄ of the blocked flow, plus the refill of
+            // what they could have taken but did not yet (L); the rest of
+            // the deficit, (1 − σ̄) of what was blocked, is never refilled
+            // while the restrictions last, so σ̄ is the share replaced in
+            // the long run.
+            let lag = g.lag.min(deficit).max(0.0);
+            let target = sig * blocked + rate * lag;
             g.redirect += (1.0 - (1.0 - unit(lam)).powf(dt)) * (target - g.redirect);
             let spare_tot: f64 = (0..nr)
                 .filter(|&o| !restricted[o])
@@ -622,6 +641,7 @@ impl Extended {
                 }
             }
             g.deficit = (deficit + blocked - red).max(0.0);
+            g.lag = (lag + sig * blocked - red).max(0.0).min(g.deficit);
         }
         for &(i, _, d) in &self.adjust {
             let v = m.ord_rowsum[i] + d;
