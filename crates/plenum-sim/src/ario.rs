@@ -28,6 +28,12 @@
 //! (see [`ArioModel::step`]) and allocates nothing of size n². In ARIO mode
 //! the two passes are fused into one sweep that gives the same bits (see
 //! `sweep.rs`); the extended mode and ensembles keep the two passes.
+//! The per-step loops over the S × n arrays (the production constraint,
+//! the inventory update, BoARIO's global `close` and `all_close` tests,
+//! H) run on the thread pool in fixed chunks of
+//! `LOOP_COLS_PER_TASK` buyer columns, whose test results and partial sums
+//! are combined in chunk order, so the numbers do not depend on the
+//! number of threads.
 //!
 //! BoARIO's quirks are reproduced on purpose and listed in docs/engine.md
 //! (one-step lag of arbitrary capacity shocks, rounding of remaining
@@ -1286,27 +1292,34 @@ impl ArioModel {
     /// matter, when some inventory is below its constraint.
     fn constrained_production(&self, popt: &[f64]) -> (Vec<f64>, bool) {
         let (n, ns) = (self.n, self.ns);
-        let mut shortage = false;
         let mut prod = popt.to_vec();
-        for j in 0..n {
-            let mut ratio_min = 1.0f64;
-            for s in 0..ns {
-                let k = j * ns + s;
-                let c = ((popt[j] * self.tech[k]) * self.psi) * self.inv_duration_finite[s];
-                if self.thresh[k] && self.stock[k] < c {
-                    shortage = true;
-                }
-                if self.thresh[k] && c != 0.0 {
-                    let r = self.stock[k] / c;
-                    if r < ratio_min {
-                        ratio_min = r;
+        // Per chunk of buyers: x_j, and whether some inventory is below
+        // its constraint (BoARIO's global test, an OR over chunks).
+        let short = map_chunks_mut(n >= PARALLEL_MIN, &mut prod, LOOP_COLS_PER_TASK, |c, p| {
+            let mut shortage = false;
+            for (dj, pj) in p.iter_mut().enumerate() {
+                let j = c * LOOP_COLS_PER_TASK + dj;
+                let mut ratio_min = 1.0f64;
+                for s in 0..ns {
+                    let k = j * ns + s;
+                    let c = ((popt[j] * self.tech[k]) * self.psi) * self.inv_duration_finite[s];
+                    if self.thresh[k] && self.stock[k] < c {
+                        shortage = true;
+                    }
+                    if self.thresh[k] && c != 0.0 {
+                        let r = self.stock[k] / c;
+                        if r < ratio_min {
+                            ratio_min = r;
+                        }
                     }
                 }
+                if ratio_min < 1.0 {
+                    *pj = popt[j] * ratio_min;
+                }
             }
-            if ratio_min < 1.0 {
-                prod[j] = popt[j] * ratio_min;
-            }
-        }
+            shortage
+        });
+        let shortage = short.into_iter().any(|s| s);
         if !shortage {
             prod = popt.to_vec();
         }
@@ -1366,28 +1379,74 @@ impl ArioModel {
         let (tot, cap, prod) = (&pend.tot, &pend.cap, &pend.prod);
         // stock_add = H_prev ∘ I_Σ(diag(c) Z⁰), plus the orders moved by
         // trade restrictions.
-        for k in 0..ns * n {
-            self.s_add[k] *= self.ord_h[k];
+        let par = n >= PARALLEL_MIN;
+        let chunk = LOOP_COLS_PER_TASK * ns.max(1);
+        {
+            let h_prev = &self.ord_h;
+            map_chunks_mut(par, &mut self.s_add, chunk, |c, add| {
+                let h = &h_prev[c * chunk..c * chunk + add.len()];
+                for (a, h) in add.iter_mut().zip(h) {
+                    *a *= h;
+                }
+            });
         }
         if let Some(ext) = &self.ext {
             let (ti, pi) = pend.int.as_ref().map_or((tot, prod), |(t, p)| (t, p));
             ext.add_adjusted_deliveries(&mut self.s_add, ti, pi, ns);
         }
-        let mut close = true;
-        for k in 0..ns * n {
-            let usev = prod[k / ns] * self.tech[k];
-            if close && !isclose(self.s_add[k], usev) {
-                close = false;
-            }
-        }
+        let ext_mode = self.ext.is_some();
+        // BoARIO's `close` (a global AND, per chunk then combined) and
+        // the intermediate deliveries' total (per chunk, chunks in order).
+        let (close, delivered_intermediate) = {
+            let (s_add, tech) = (&self.s_add, &self.tech);
+            let parts = map_chunks(par, s_add.len(), chunk, |k0, k1| {
+                let mut close = true;
+                let mut sum = 0.0;
+                for j in k0 / ns.max(1)..k1 / ns.max(1) {
+                    for k in j * ns..(j + 1) * ns {
+                        close &= isclose(s_add[k], prod[j] * tech[k]);
+                        sum += s_add[k];
+                    }
+                }
+                (close, sum)
+            });
+            parts
+                .into_iter()
+                .fold((true, 0.0), |(c, s), (pc, ps)| (c && pc, s + ps))
+        };
         let mut used_total = 0.0;
         let mut delivered_total = 0.0;
         let mut clamped = 0.0;
-        if !close || self.ext.is_some() {
-            for k in 0..ns * n {
-                let usev = prod[k / ns] * self.tech[k];
-                let v = (self.stock[k] - usev) + self.s_add[k];
-                if v.is_nan() || (v < 0.0 && self.ext.is_none()) {
+        if !close || ext_mode {
+            let (s_add, tech) = (&self.s_add, &self.tech);
+            // Per chunk: (used, delivered, clamped, first bad inventory).
+            let parts = map_chunks_mut(par, &mut self.stock, chunk, |c, stock| {
+                let k0 = c * chunk;
+                let (mut used, mut deliv, mut clamp) = (0.0, 0.0, 0.0);
+                for (o, st) in stock.iter_mut().enumerate() {
+                    let k = k0 + o;
+                    let usev = prod[k / ns] * tech[k];
+                    let v = (*st - usev) + s_add[k];
+                    if v.is_nan() || (v < 0.0 && !ext_mode) {
+                        return (used, deliv, clamp, Some(k));
+                    }
+                    if st.is_finite() {
+                        used += usev;
+                        deliv += s_add[k];
+                    }
+                    // The extended mode clamps at zero: a non-critical
+                    // input can be short without stopping production.
+                    if v < 0.0 {
+                        clamp -= v;
+                        *st = 0.0;
+                    } else {
+                        *st = v;
+                    }
+                }
+                (used, deliv, clamp, None)
+            });
+            for (u, d, c, bad) in parts {
+                if let Some(k) = bad {
                     return Err(SimError::Diverged {
                         step: self.step_index,
                         industry: self.layout.industry_name(k / ns),
@@ -1397,23 +1456,14 @@ impl ArioModel {
                         ),
                     });
                 }
-                if self.stock[k].is_finite() {
-                    used_total += usev;
-                    delivered_total += self.s_add[k];
-                }
-                // The extended mode clamps at zero: a non-critical input can
-                // be short without stopping production.
-                if v < 0.0 {
-                    clamped -= v;
-                    self.stock[k] = 0.0;
-                } else {
-                    self.stock[k] = v;
-                }
+                used_total += u;
+                delivered_total += d;
+                clamped += c;
             }
         }
         self.last_balance = StepBalance {
             production: prod.iter().sum(),
-            delivered_intermediate: self.s_add.iter().sum(),
+            delivered_intermediate,
             delivered_final: 0.0,
             delivered_rebuild: 0.0,
             inputs_used_finite: used_total,
@@ -1462,53 +1512,64 @@ impl ArioModel {
 
         // 5. Orders for the next step.
         let tot2 = self.total_demand();
-        let mut gap = vec![0.0; ns * n];
-        let mut all_close = true;
-        for j in 0..n {
-            let po_now = tot2[j].min(cap[j]);
-            let po = match &mut self.expected {
-                Some(x) => x.update(j, po_now),
-                None => po_now,
-            };
-            for s in 0..ns {
-                let k = j * ns + s;
-                let goal = (po * self.tech[k]) * self.inv_duration[s];
-                gap[k] = goal;
-                if all_close && !isclose(self.stock[k], goal) {
-                    all_close = false;
+        // x^Opt per buyer first (expectations update in industry order),
+        // then BoARIO's `all_close` (a global AND, per chunk of columns),
+        // then H = G / Σ_r Z⁰ρ with the gap G, chunk by chunk.
+        let po: Vec<f64> = match &mut self.expected {
+            Some(x) => (0..n).map(|j| x.update(j, tot2[j].min(cap[j]))).collect(),
+            None => (0..n).map(|j| tot2[j].min(cap[j])).collect(),
+        };
+        let (tech, stock, inv_duration) = (&self.tech, &self.stock, &self.inv_duration);
+        let all_close = map_chunks(par, ns * n, chunk, |k0, k1| {
+            let mut close = true;
+            for j in k0 / ns.max(1)..k1 / ns.max(1) {
+                for s in 0..ns {
+                    let k = j * ns + s;
+                    let goal = (po[j] * tech[k]) * inv_duration[s];
+                    close &= isclose(stock[k], goal);
                 }
             }
-        }
-        for j in 0..n {
-            for s in 0..ns {
-                let k = j * ns + s;
-                let g = if all_close {
-                    0.0
-                } else {
-                    let goal = gap[k];
-                    let v = if goal.is_finite() {
-                        goal - self.stock[k]
-                    } else {
-                        0.0
-                    };
-                    if v.is_nan() {
-                        return Err(SimError::Diverged {
-                            step: self.step_index,
-                            industry: self.layout.industry_name(j),
-                            message: "NaN in the inventory gap".into(),
-                        });
-                    }
-                    (if v < 0.0 { 0.0 } else { v }) * self.restoration_tau[s]
-                };
-                gap[k] = g + prod[j] * self.tech[k];
-            }
-        }
+            close
+        })
+        .into_iter()
+        .all(|c| c);
         let zc: &[f64] = match self.params.order_type {
             OrderType::Alt => &self.s_zc,
             OrderType::Noalt => &self.zc0,
         };
-        for k in 0..ns * n {
-            self.ord_h[k] = if zc[k] != 0.0 { gap[k] / zc[k] } else { 0.0 };
+        let restoration_tau = &self.restoration_tau;
+        let nan_at = map_chunks_mut(par, &mut self.ord_h, chunk, |c, h| {
+            let j0 = c * LOOP_COLS_PER_TASK;
+            for (dj, hj) in h.chunks_mut(ns.max(1)).enumerate() {
+                let j = j0 + dj;
+                for (s, hk) in hj.iter_mut().enumerate() {
+                    let k = j * ns + s;
+                    let g = if all_close {
+                        0.0
+                    } else {
+                        let goal = (po[j] * tech[k]) * inv_duration[s];
+                        let v = if goal.is_finite() {
+                            goal - stock[k]
+                        } else {
+                            0.0
+                        };
+                        if v.is_nan() {
+                            return Some(j);
+                        }
+                        (if v < 0.0 { 0.0 } else { v }) * restoration_tau[s]
+                    };
+                    let gap = g + prod[j] * tech[k];
+                    *hk = if zc[k] != 0.0 { gap / zc[k] } else { 0.0 };
+                }
+            }
+            None
+        });
+        if let Some(j) = nan_at.into_iter().flatten().next() {
+            return Err(SimError::Diverged {
+                step: self.step_index,
+                industry: self.layout.industry_name(j),
+                message: "NaN in the inventory gap".into(),
+            });
         }
         self.ord_ratio = std::mem::take(&mut self.a_ratio);
         pend.fd_unmet = fd_unmet;
@@ -1634,6 +1695,52 @@ impl ArioModel {
                 tr.status = Status::Finished;
             }
         }
+    }
+}
+
+/// Columns per task of the per-step loops over S × n arrays (inventories,
+/// deliveries, gaps, H): fixed, so that chunked sums and tests combine in
+/// the same order whatever the number of threads.
+const LOOP_COLS_PER_TASK: usize = 256;
+
+/// `f(c, chunk)` over the fixed chunks of `v` (chunk c starts at c·len),
+/// on the thread pool when `par`; the results in chunk order.
+fn map_chunks_mut<T: Send, R: Send>(
+    par: bool,
+    v: &mut [T],
+    len: usize,
+    f: impl Fn(usize, &mut [T]) -> R + Sync + Send,
+) -> Vec<R> {
+    let len = len.max(1);
+    if par {
+        v.par_chunks_mut(len)
+            .enumerate()
+            .map(|(c, x)| f(c, x))
+            .collect()
+    } else {
+        v.chunks_mut(len)
+            .enumerate()
+            .map(|(c, x)| f(c, x))
+            .collect()
+    }
+}
+
+/// `f(k0, k1)` over the fixed ranges [k0, k1) of 0..total (of `len`
+/// each, the last one shorter), on the thread pool when `par`; the results
+/// in range order.
+fn map_chunks<R: Send>(
+    par: bool,
+    total: usize,
+    len: usize,
+    f: impl Fn(usize, usize) -> R + Sync + Send,
+) -> Vec<R> {
+    let len = len.max(1);
+    let ranges = total.div_ceil(len);
+    let g = |c: usize| f(c * len, ((c + 1) * len).min(total));
+    if par {
+        (0..ranges).into_par_iter().map(g).collect()
+    } else {
+        (0..ranges).map(g).collect()
     }
 }
 
