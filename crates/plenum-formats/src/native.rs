@@ -102,39 +102,62 @@ fn expected_blocks(labels: &Labels, imported: bool, ext: &[ExtensionInfo]) -> Ve
     v
 }
 
-fn mat_le(out: &mut Vec<u8>, m: &Mat<f64>, canonical: bool) {
-    for j in 0..m.ncols() {
-        for v in m.col(j).iter() {
-            let v = if canonical && *v == 0.0 { 0.0 } else { *v };
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-    }
-}
-
-fn col_le(out: &mut Vec<u8>, c: &Col<f64>, canonical: bool) {
-    for v in c.iter() {
+/// Appends a column's numbers as little-endian bytes to `buf` (cleared
+/// first) and hands them to `sink`: one column at a time, so that hashing
+/// a table never holds a copy of it.
+fn put_le<'a>(
+    buf: &mut Vec<u8>,
+    vals: impl Iterator<Item = &'a f64>,
+    canonical: bool,
+    sink: &mut impl FnMut(&[u8]),
+) {
+    buf.clear();
+    for v in vals {
         let v = if canonical && *v == 0.0 { 0.0 } else { *v };
-        out.extend_from_slice(&v.to_le_bytes());
+        buf.extend_from_slice(&v.to_le_bytes());
+    }
+    sink(buf);
+}
+
+fn mat_le(buf: &mut Vec<u8>, m: &Mat<f64>, canonical: bool, sink: &mut impl FnMut(&[u8])) {
+    for j in 0..m.ncols() {
+        put_le(buf, m.col(j).iter(), canonical, sink);
     }
 }
 
-fn payload(p: &TableParts, canonical: bool) -> Vec<u8> {
-    let mut out = Vec::new();
-    mat_le(&mut out, &p.z, canonical);
-    mat_le(&mut out, &p.y, canonical);
-    col_le(&mut out, &p.x, canonical);
-    mat_le(&mut out, &p.v, canonical);
+/// The numbers of the table, block after block, each column by column, as
+/// little-endian f64 (−0.0 as 0.0 when `canonical`), fed to `sink` in
+/// pieces.
+fn payload_into(p: &TableParts, canonical: bool, mut sink: impl FnMut(&[u8])) {
+    let mut buf = Vec::new();
+    let sink = &mut sink;
+    mat_le(&mut buf, &p.z, canonical, sink);
+    mat_le(&mut buf, &p.y, canonical, sink);
+    put_le(&mut buf, p.x.iter(), canonical, sink);
+    mat_le(&mut buf, &p.v, canonical, sink);
     if let Some(m) = &p.imported_use {
-        mat_le(&mut out, &m.z, canonical);
-        mat_le(&mut out, &m.y, canonical);
+        mat_le(&mut buf, &m.z, canonical, sink);
+        mat_le(&mut buf, &m.y, canonical, sink);
     }
     for e in &p.extensions {
-        mat_le(&mut out, &e.f, canonical);
+        mat_le(&mut buf, &e.f, canonical, sink);
         if let Some(fy) = &e.f_y {
-            mat_le(&mut out, fy, canonical);
+            mat_le(&mut buf, fy, canonical, sink);
         }
     }
-    out
+}
+
+/// Bytes of [`payload_into`].
+fn payload_len(p: &TableParts) -> usize {
+    let m = |m: &Mat<f64>| m.nrows() * m.ncols();
+    let mut k = m(&p.z) + m(&p.y) + p.x.nrows() + m(&p.v);
+    if let Some(iu) = &p.imported_use {
+        k += m(&iu.z) + m(&iu.y);
+    }
+    for e in &p.extensions {
+        k += m(&e.f) + e.f_y.as_ref().map_or(0, m);
+    }
+    8 * k
 }
 
 fn extension_infos(p: &TableParts) -> Vec<ExtensionInfo> {
@@ -169,16 +192,15 @@ pub fn write_native_bytes(table: &MrioTable) -> Result<Vec<u8>> {
         extensions: ext,
     };
     let h = serde_json::to_vec(&header).map_err(|e| json_error("(native bytes)", e))?;
-    let body = payload(p, false);
     let pad = (8 - (PREAMBLE + h.len()) % 8) % 8;
-    let mut out = Vec::with_capacity(PREAMBLE + h.len() + pad + body.len() + HASH_LEN);
+    let mut out = Vec::with_capacity(PREAMBLE + h.len() + pad + payload_len(p) + HASH_LEN);
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&0u32.to_le_bytes());
     out.extend_from_slice(&(h.len() as u64).to_le_bytes());
     out.extend_from_slice(&h);
     out.extend(std::iter::repeat_n(0u8, pad));
-    out.extend_from_slice(&body);
+    payload_into(p, false, |b| out.extend_from_slice(b));
     let digest = Sha256::digest(&out);
     out.extend_from_slice(&digest);
     Ok(out)
@@ -406,6 +428,6 @@ pub fn table_hash(table: &MrioTable) -> String {
     d.update(b"plenum-table-hash\0v1\0");
     d.update((h.len() as u64).to_le_bytes());
     d.update(&h);
-    d.update(payload(p, true));
+    payload_into(p, true, |b| d.update(b));
     hex(&d.finalize())
 }

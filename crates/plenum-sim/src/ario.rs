@@ -515,35 +515,60 @@ impl ArioModel {
         let mut zc_annual = vec![0.0; ns * n];
         let mut zc0 = vec![0.0; ns * n];
         let mut colsum = vec![-0.0; n];
-        for j in 0..n {
-            let zcol = zt.col_as_slice(ti[j]);
-            let col = z0.col_as_slice_mut(j);
-            let (tj, aj, cj) = (
-                &mut tech[j * ns..(j + 1) * ns],
-                &mut zc_annual[j * ns..(j + 1) * ns],
-                &mut zc0[j * ns..(j + 1) * ns],
-            );
-            for i in 0..n {
-                let v = zcol[ti[i]];
-                if v < 0.0 {
-                    return Err(SimError::Table {
-                        message: format!(
-                            "Z holds a negative flow from {} to {} ({:e}); the ARIO model (like BoARIO) needs Z >= 0",
-                            layout.industry_name(i),
-                            layout.industry_name(j),
-                            v
-                        ),
-                        fix: "move negative intermediate flows to final demand or set them to 0 before simulating".into(),
-                    });
+        // Columns in fixed chunks on the thread pool (each column's sums
+        // run over i in order, so the bits do not depend on the threads);
+        // per chunk the first negative flow, the chunks in order.
+        let cw = BUILD_COLS_PER_TASK;
+        let nsw = cw * ns.max(1);
+        let negative: Vec<Option<(usize, usize, f64)>> = z0
+            .par_col_chunks_mut(cw)
+            .zip(tech.par_chunks_mut(nsw))
+            .zip(zc_annual.par_chunks_mut(nsw))
+            .zip(zc0.par_chunks_mut(nsw))
+            .zip(colsum.par_chunks_mut(cw))
+            .enumerate()
+            .map(|(c, ((((zb, tb), ab), cb), sb))| {
+                let Some(mut zb) = zb.try_as_col_major_mut() else {
+                    return Some((usize::MAX, usize::MAX, f64::NAN));
+                };
+                for (dj, sj) in sb.iter_mut().enumerate() {
+                    let j = c * cw + dj;
+                    let zcol = zt.col_as_slice(ti[j]);
+                    let col = faer::reborrow::ReborrowMut::rb_mut(&mut zb)
+                        .col_mut(dj)
+                        .as_slice_mut();
+                    let r = dj * ns..(dj + 1) * ns;
+                    let (tj, aj, cj) = (&mut tb[r.clone()], &mut ab[r.clone()], &mut cb[r]);
+                    for i in 0..n {
+                        let v = zcol[ti[i]];
+                        if v < 0.0 {
+                            return Some((i, j, v));
+                        }
+                        let v0 = v * steply;
+                        col[i] = v0;
+                        let s = i % ns;
+                        tj[s] += v * recix[j];
+                        aj[s] += v;
+                        cj[s] += v0;
+                        *sj += v;
+                    }
                 }
-                let v0 = v * steply;
-                col[i] = v0;
-                let s = i % ns;
-                tj[s] += v * recix[j];
-                aj[s] += v;
-                cj[s] += v0;
-                colsum[j] += v;
+                None
+            })
+            .collect();
+        if let Some((i, j, v)) = negative.into_iter().flatten().next() {
+            if i == usize::MAX {
+                return Err(SimError::Other("Z⁰ is not stored column by column".into()));
             }
+            return Err(SimError::Table {
+                message: format!(
+                    "Z holds a negative flow from {} to {} ({:e}); the ARIO model (like BoARIO) needs Z >= 0",
+                    layout.industry_name(i),
+                    layout.industry_name(j),
+                    v
+                ),
+                fix: "move negative intermediate flows to final demand or set them to 0 before simulating".into(),
+            });
         }
         let thresh: Vec<bool> = (0..ns * n)
             .map(|k| zc_annual[k] > x0[k / ns] * TECHNOLOGY_THRESHOLD)
@@ -1702,6 +1727,9 @@ impl ArioModel {
 /// deliveries, gaps, H): fixed, so that chunked sums and tests combine in
 /// the same order whatever the number of threads.
 const LOOP_COLS_PER_TASK: usize = 256;
+
+/// Columns per task of the model build's pass over Z.
+const BUILD_COLS_PER_TASK: usize = 64;
 
 /// `f(c, chunk)` over the fixed chunks of `v` (chunk c starts at c·len),
 /// on the thread pool when `par`; the results in chunk order.
