@@ -199,7 +199,38 @@ struct Plan {
     /// FDI capacity per sector (China) and its total, per quarter.
     fdi_cap: Vec<Vec<f64>>,
     fdi_cap_total: Vec<f64>,
+    /// Per quarter: the restrictions as the accounts see them (one per
+    /// flow, a measure limited to some users counted by the share of the
+    /// flow they buy)…
     restrictions: Vec<Vec<ActiveRestriction>>,
+    /// …and as the engine applies them (a measure limited to some users
+    /// restricts those users' orders only).
+    engine: Vec<Vec<EngineRestriction>>,
+}
+
+/// Key of an engine restriction: product, origin, destination and the
+/// user sectors it is limited to (empty: every buyer, final ones included).
+type EngineKey = (usize, usize, usize, Vec<usize>);
+
+/// One engine restriction in one quarter (table indices).
+#[derive(Debug, Clone, PartialEq)]
+struct EngineRestriction {
+    key: EngineKey,
+    share: f64,
+    substitutability: f64,
+}
+
+/// Measures on one flow compound: φ = 1 − Π(1 − φ_m), σ the
+/// blocked-weighted mean.
+fn compound(v: &[(f64, f64)]) -> (f64, f64) {
+    let mut left = 1.0;
+    let mut sig = 0.0;
+    for (phi, sigma) in v {
+        sig += sigma * phi * left;
+        left *= 1.0 - phi;
+    }
+    let share = 1.0 - left;
+    (share, if share > 0.0 { sig / share } else { 0.0 })
 }
 
 /// Share of the flow of product s from origin g to destination d that a
@@ -250,6 +281,7 @@ fn plan(
         fdi_cap: Vec::new(),
         fdi_cap_total: Vec::new(),
         restrictions: Vec::new(),
+        engine: Vec::new(),
     };
     for (k, &t) in quarters.iter().enumerate() {
         let pt = price(p, t);
@@ -308,8 +340,11 @@ fn plan(
                 blocked_by_product[m.product] += sh * m.base_flow * a_t;
             }
         }
-        // (product, origin, destination) -> (φ, σ) of each measure on it.
+        // (product, origin, destination) -> (φ, σ) of each measure on it,
+        // for the accounts, and the same per user set for the engine.
         let mut parts: std::collections::BTreeMap<(usize, usize, usize), Vec<(f64, f64)>> =
+            std::collections::BTreeMap::new();
+        let mut eparts: std::collections::BTreeMap<EngineKey, Vec<(f64, f64)>> =
             std::collections::BTreeMap::new();
         for (m, &share) in b.measures.iter().zip(&shares) {
             if share <= 0.0 {
@@ -323,11 +358,19 @@ fn plan(
             } else {
                 sigma
             };
+            let users: Vec<usize> = m
+                .users
+                .as_ref()
+                .map_or(Vec::new(), |u| (0..ns).filter(|&s| u[s]).collect());
             for d in (0..nr).filter(|&d| m.to[d]) {
                 for g in (0..nr).filter(|&g| m.from[g] && g != d) {
                     let phi = share * users_share(econ, m.product, g, d, &m.users);
                     if phi > 0.0 {
                         parts.entry((m.product, g, d)).or_default().push((phi, sub));
+                        eparts
+                            .entry((m.product, g, d, users.clone()))
+                            .or_default()
+                            .push((share, sub));
                     }
                 }
             }
@@ -339,66 +382,73 @@ fn plan(
             let imp = imports0[sec] * a_t;
             if rem > 0.0 && imp > 0.0 {
                 for g in (0..nr).filter(|&g| g != ch) {
-                    parts
-                        .entry((sec, g, ch))
+                    let phi = (rem / imp).min(1.0);
+                    parts.entry((sec, g, ch)).or_default().push((phi, 1.0));
+                    eparts
+                        .entry((sec, g, ch, Vec::new()))
                         .or_default()
-                        .push(((rem / imp).min(1.0), 1.0));
+                        .push((phi, 1.0));
                 }
             }
         }
-        // Measures on one flow compound: φ = 1 − Π(1 − φ_m), σ the
-        // blocked-weighted mean.
         let active = parts
             .into_iter()
             .map(|((s, g, d), v)| {
-                let mut left = 1.0;
-                let mut sig = 0.0;
-                for (phi, sigma) in v {
-                    sig += sigma * phi * left;
-                    left *= 1.0 - phi;
-                }
-                let share = 1.0 - left;
+                let (share, substitutability) = compound(&v);
                 ActiveRestriction {
                     product: s,
                     origin: g,
                     destination: d,
                     share,
-                    substitutability: if share > 0.0 { sig / share } else { 0.0 },
+                    substitutability,
                 }
             })
             .collect();
         pl.restrictions.push(active);
+        pl.engine.push(
+            eparts
+                .into_iter()
+                .map(|(key, v)| {
+                    let (share, substitutability) = compound(&v);
+                    EngineRestriction {
+                        key,
+                        share,
+                        substitutability,
+                    }
+                })
+                .collect(),
+        );
         pl.sr_cap.push(sr_cap);
     }
     pl
 }
 
 /// The engine's trade restrictions: one per flow (product, origin,
-/// destination) and run of quarters with the same substitutability; its
-/// reduction path takes the quarter's share at the middle of each step
-/// (where the engine evaluates paths) and 0 outside the run.
+/// destination, user sectors) and run of quarters with the same
+/// substitutability; its reduction path takes the quarter's share at the
+/// middle of each step (where the engine evaluates paths) and 0 outside
+/// the run. A restriction limited to some user sectors restricts those
+/// sectors' orders only (the engine's `buyer_sectors`; final buyers are
+/// then not restricted).
 fn engine_restrictions(econ: &Economy, pl: &Plan) -> Vec<TradeRestriction> {
     let map = &econ.map;
     let nq = pl.t.len();
-    let mut keys: Vec<(usize, usize, usize)> = pl
-        .restrictions
-        .iter()
-        .flatten()
-        .map(|a| (a.product, a.origin, a.destination))
-        .collect();
+    let mut keys: Vec<EngineKey> = pl.engine.iter().flatten().map(|a| a.key.clone()).collect();
     keys.sort_unstable();
     keys.dedup();
     let mut out = Vec::new();
     for key in keys {
         let per: Vec<(f64, f64)> = pl
-            .restrictions
+            .engine
             .iter()
             .map(|v| {
                 v.iter()
-                    .find(|a| (a.product, a.origin, a.destination) == key)
+                    .find(|a| a.key == key)
                     .map_or((0.0, 0.0), |a| (a.share, a.substitutability))
             })
             .collect();
+        let buyer_sectors = (!key.3.is_empty())
+            .then(|| key.3.iter().map(|&s| map.sector[s]).collect::<Vec<usize>>());
         let mut k = 0;
         while k < nq {
             if per[k].0 <= 0.0 {
@@ -420,10 +470,10 @@ fn engine_restrictions(econ: &Economy, pl: &Plan) -> Vec<TradeRestriction> {
                 product: map.sector[key.0],
                 origins: vec![map.region[key.1]],
                 destination: map.region[key.2],
+                buyer_sectors: buyer_sectors.clone(),
                 reduction: Path(points),
                 substitutability: sigma,
                 adjustment_speed: 1.0,
-                buyer_sectors: None,
             });
             k = e + 1;
         }

@@ -111,6 +111,55 @@ fn controls_lower_china_output_in_chip_critical_industries() {
 }
 
 #[test]
+fn a_measure_limited_to_users_restricts_those_users_only() {
+    // CHN's basic metals to the US, all of it blocked with no substitute,
+    // for one US user sector only (the one that buys most of them, per unit
+    // of its inputs; metals critical, chips made non-critical so that a
+    // chip maker's loss does not cascade): that sector cuts output, the
+    // other US sectors lose far less (only through it).
+    let e = econ();
+    let (n, ns) = (e.n, e.ns);
+    let pos = |v: &[String], x: &str| v.iter().position(|y| y == x).unwrap();
+    let (chn, usa) = (pos(&e.regions, "CHN"), pos(&e.regions, "USA"));
+    let metal = pos(&e.sectors, "METAL_MIN");
+    let i = chn * ns + metal;
+    let user = (0..ns)
+        .max_by(|&a, &b| {
+            let (ja, jb) = (usa * ns + a, usa * ns + b);
+            e.a[i * n + ja].total_cmp(&e.a[i * n + jb])
+        })
+        .unwrap();
+    let name = &e.sectors[user];
+    let b = base();
+    let s = run(&format!(
+        "schema = 1\nname = \"ban\"\ndescription = \"metals ban for one US sector\"\nextends = \"baseline-2024\"\n\
+         [controls]\ncritical = {{ METAL_MIN = 0.5, C26 = 0.3 }}\n\
+         [[controls.measure]]\nid = \"ban\"\nfrom = [\"CHN\"]\nto = [\"USA\"]\nproducts = [\"METAL_MIN\"]\nusers = [\"{name}\"]\nrestricted_share = 1.0\nsubstitutability = 0.0\nstart = \"2025Q1\"\nphase_in = 1\n"
+    ));
+    let q = Quarter::new(2027, 4);
+    let k = b.quarters.iter().position(|x| *x == q).unwrap();
+    let loss = |sec: &str| {
+        let xb = b.industry("output", "USA", sec).unwrap().values[k];
+        let xs = s.industry("output", "USA", sec).unwrap().values[k];
+        1.0 - xs / xb
+    };
+    let hit = loss(name);
+    let mut others: Vec<f64> = e
+        .sectors
+        .iter()
+        .filter(|x| *x != name)
+        .map(|x| loss(x).abs())
+        .collect();
+    others.sort_by(f64::total_cmp);
+    let median = others[others.len() / 2];
+    assert!(hit > 0.01, "US {name}: {hit}");
+    assert!(
+        hit > 3.0 * median,
+        "US {name} {hit} against the median of the others {median}"
+    );
+}
+
+#[test]
 fn a_programme_raises_capacity_only_after_its_lag() {
     let s = run(
         "schema = 1\nname = \"prog\"\ndescription = \"programme\"\nextends = \"baseline-2024\"\n\
