@@ -6,7 +6,11 @@
 //! `pandas` metadata (`index_columns`), and a multi-level column label as
 //! the repr of a Python tuple, e.g. `('reg1', 'food')`. This module reads
 //! such a file into index keys, column keys and values for
-//! [`crate::pymrio`].
+//! [`crate::pymrio`]. The footer is parsed once; the index columns are
+//! decoded first, then fixed groups of data columns on the thread pool,
+//! each through its own projection and copied straight into its columns of
+//! the matrix, so the file is decoded on every core and the decoded arrays
+//! of only a few groups are alive at a time.
 
 use std::fs::File;
 use std::path::Path;
@@ -15,8 +19,13 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::DataType;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use faer::reborrow::ReborrowMut;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
+use parquet::arrow::ProjectionMask;
 use plenum_table::Mat;
+use rayon::prelude::*;
 
 use crate::error::{FormatError, Result};
 use crate::text::name;
@@ -110,14 +119,35 @@ fn strings(file: &str, col: &dyn Array, what: &str) -> Result<Vec<String>> {
     Ok(v)
 }
 
-fn numbers(file: &str, col: &dyn Array, what: &str) -> Result<Vec<f64>> {
-    let v: Vec<Option<f64>> = match col.data_type() {
-        DataType::Float64 => col.as_primitive::<Float64Type>().iter().collect(),
-        DataType::Int64 => col
-            .as_primitive::<Int64Type>()
-            .iter()
-            .map(|o| o.map(|i| i as f64))
-            .collect(),
+/// Copies a numeric column piece into `dst` (as long as the piece): float64
+/// values as they are, int64 converted; missing or non-finite values are
+/// errors naming the row (`r0` rows came before this piece).
+fn numbers_into(file: &str, col: &dyn Array, what: &str, r0: usize, dst: &mut [f64]) -> Result<()> {
+    let bad_row = |i: usize| {
+        FormatError::file(
+            file,
+            format!(
+                "column \"{what}\", row {}: a missing or non-finite value",
+                r0 + i + 1
+            ),
+            "replace with 0 if the flow is absent",
+        )
+    };
+    if let Some(nulls) = col.logical_nulls() {
+        if let Some(i) = (0..col.len()).find(|&i| nulls.is_null(i)) {
+            return Err(bad_row(i));
+        }
+    }
+    match col.data_type() {
+        DataType::Float64 => dst.copy_from_slice(col.as_primitive::<Float64Type>().values()),
+        DataType::Int64 => {
+            for (d, v) in dst
+                .iter_mut()
+                .zip(col.as_primitive::<Int64Type>().values().iter())
+            {
+                *d = *v as f64;
+            }
+        }
         other => {
             return Err(FormatError::file(
                 file,
@@ -125,22 +155,15 @@ fn numbers(file: &str, col: &dyn Array, what: &str) -> Result<Vec<f64>> {
                 "save the table's values as floats",
             ))
         }
-    };
-    v.into_iter()
-        .enumerate()
-        .map(|(i, o)| match o {
-            Some(x) if x.is_finite() => Ok(x),
-            _ => Err(FormatError::file(
-                file,
-                format!(
-                    "column \"{what}\", row {}: a missing or non-finite value",
-                    i + 1
-                ),
-                "replace with 0 if the flow is absent",
-            )),
-        })
-        .collect()
+    }
+    if let Some(i) = dst.iter().position(|v| !v.is_finite()) {
+        return Err(bad_row(i));
+    }
+    Ok(())
 }
+
+/// Data columns per parallel task of [`read_parquet_frame`].
+const COLS_PER_TASK: usize = 128;
 
 /// Reads a pandas parquet file with `nic` index levels and `nh` column
 /// levels.
@@ -159,7 +182,11 @@ pub(crate) fn read_parquet_frame(
             "give the file as pandas wrote it",
         )
     };
-    let builder = ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| fail(e.to_string()))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(
+        f.try_clone()
+            .map_err(|e| FormatError::io(&file, "open", e))?,
+    )
+    .map_err(|e| fail(e.to_string()))?;
     let schema = builder.schema().clone();
     let meta = schema.metadata().get("pandas").ok_or_else(|| {
         FormatError::file(
@@ -188,11 +215,6 @@ pub(crate) fn read_parquet_frame(
             "check nr_index_col in file_parameters.json",
         ));
     }
-    let reader = builder.build().map_err(|e| fail(e.to_string()))?;
-    let batches: Vec<RecordBatch> = reader
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|e| fail(e.to_string()))?;
-    let nrows: usize = batches.iter().map(|b| b.num_rows()).sum();
     let field_names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let data_cols: Vec<usize> = (0..field_names.len())
         .filter(|&i| !index_cols.contains(&field_names[i]))
@@ -215,9 +237,7 @@ pub(crate) fn read_parquet_frame(
         };
         col_keys.push(key);
     }
-    let column =
-        |c: usize| -> Vec<&dyn Array> { batches.iter().map(|b| b.column(c).as_ref()).collect() };
-    let mut idx: Vec<Vec<String>> = Vec::with_capacity(nic);
+    let mut index_pos = Vec::with_capacity(nic);
     for ic in &index_cols {
         let Some(c) = field_names.iter().position(|f| f == ic) else {
             return Err(FormatError::file(
@@ -226,12 +246,42 @@ pub(crate) fn read_parquet_frame(
                 "give the file as pandas wrote it",
             ));
         };
+        index_pos.push(c);
+    }
+    // The footer is parsed once; each task decodes only its own columns
+    // (a projection) from its own handle on the file.
+    let arrow_meta = builder.metadata().clone();
+    let arrow_meta = ArrowReaderMetadata::try_new(arrow_meta, ArrowReaderOptions::new())
+        .map_err(|e| fail(e.to_string()))?;
+    let read_cols = |cols: &[usize]| -> Result<Vec<RecordBatch>> {
+        // Its own open file (a clone would share the read offset).
+        let h = File::open(path).map_err(|e| FormatError::io(&file, "open", e))?;
+        let b = ParquetRecordBatchReaderBuilder::new_with_metadata(h, arrow_meta.clone());
+        let mask = ProjectionMask::roots(b.parquet_schema(), cols.iter().copied());
+        let reader = b
+            .with_projection(mask)
+            .with_batch_size(1 << 16)
+            .build()
+            .map_err(|e| fail(e.to_string()))?;
+        reader
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| fail(e.to_string()))
+    };
+    // Index columns: in the projection's (schema) order.
+    let mut sorted_index = index_pos.clone();
+    sorted_index.sort_unstable();
+    let index_batches = read_cols(&sorted_index)?;
+    let nrows: usize = index_batches.iter().map(|b| b.num_rows()).sum();
+    let mut idx: Vec<Vec<String>> = Vec::with_capacity(nic);
+    for (ic, &c) in index_cols.iter().zip(&index_pos) {
+        let at = sorted_index.iter().position(|&x| x == c).unwrap_or(0);
         let mut all = Vec::with_capacity(nrows);
-        for a in column(c) {
-            all.extend(strings(&file, a, ic)?);
+        for b in &index_batches {
+            all.extend(strings(&file, b.column(at).as_ref(), ic)?);
         }
         idx.push(all);
     }
+    drop(index_batches);
     let row_keys: Vec<Vec<String>> = (0..nrows)
         .map(|r| idx.iter().map(|l| l[r].clone()).collect())
         .collect();
@@ -240,19 +290,54 @@ pub(crate) fn read_parquet_frame(
         if numeric { data_cols.len() } else { 0 },
     );
     let mut text = vec![Vec::with_capacity(data_cols.len()); if numeric { 0 } else { nrows }];
-    for (j, &c) in data_cols.iter().enumerate() {
-        let mut r0 = 0;
-        for a in column(c) {
-            if numeric {
-                for (k, v) in numbers(&file, a, &field_names[c])?.into_iter().enumerate() {
-                    values[(r0 + k, j)] = v;
+    let check_rows = |batches: &[RecordBatch]| -> Result<()> {
+        let got: usize = batches.iter().map(|b| b.num_rows()).sum();
+        if got != nrows {
+            return Err(fail(format!(
+                "{got} rows in some columns, {nrows} in the index"
+            )));
+        }
+        Ok(())
+    };
+    if numeric && !data_cols.is_empty() {
+        // Fixed groups of columns in parallel, each decoded and copied
+        // straight into its columns of the matrix.
+        let done: Vec<Result<()>> = values
+            .par_col_chunks_mut(COLS_PER_TASK)
+            .zip(data_cols.par_chunks(COLS_PER_TASK))
+            .map(|(mut block, cols)| {
+                let batches = read_cols(cols)?;
+                check_rows(&batches)?;
+                for (jj, &c) in cols.iter().enumerate() {
+                    let Some(dst) = block.rb_mut().col_mut(jj).try_as_col_major_mut() else {
+                        return Err(fail("matrix column not contiguous".into()));
+                    };
+                    let dst = dst.as_slice_mut();
+                    let mut r0 = 0;
+                    for b in &batches {
+                        let a = b.column(jj).as_ref();
+                        numbers_into(&file, a, &field_names[c], r0, &mut dst[r0..r0 + a.len()])?;
+                        r0 += a.len();
+                    }
                 }
-            } else {
+                Ok(())
+            })
+            .collect();
+        for r in done {
+            r?;
+        }
+    } else if !numeric {
+        let batches = read_cols(&data_cols)?;
+        check_rows(&batches)?;
+        for (jj, &c) in data_cols.iter().enumerate() {
+            let mut r0 = 0;
+            for b in &batches {
+                let a = b.column(jj).as_ref();
                 for (k, v) in strings(&file, a, &field_names[c])?.into_iter().enumerate() {
                     text[r0 + k].push(v);
                 }
+                r0 += a.len();
             }
-            r0 += a.len();
         }
     }
     Ok((row_keys, col_keys, values, text))
