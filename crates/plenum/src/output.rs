@@ -2,6 +2,7 @@
 //! one `value` column) written as CSV and/or Parquet into an output folder,
 //! with a manifest. Files are written atomically by plenum-formats.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -79,6 +80,17 @@ impl OutDir {
         Ok(())
     }
 
+    /// Writes the concatenation of `parts` as the file `name` (atomically)
+    /// and lists it in the manifest; for a large output rendered in pieces,
+    /// without joining them in memory first.
+    pub fn write_file_parts(&self, name: &str, parts: &[String]) -> Result<()> {
+        plenum_formats::atomic::write_atomic(&self.dir.join(name), |w| {
+            parts.iter().try_for_each(|p| w.write_all(p.as_bytes()))
+        })?;
+        self.files.borrow_mut().push(name.to_string());
+        Ok(())
+    }
+
     /// The formats asked for.
     pub fn format(&self) -> TidyFormat {
         self.format
@@ -93,11 +105,26 @@ impl OutDir {
         scenarios: &[(String, String)],
         seed: Option<u64>,
     ) -> Result<()> {
+        let hash = plenum_formats::native::table_hash(table);
+        self.manifest_with_hash(table, hash, command, scenarios, seed)
+    }
+
+    /// [`OutDir::manifest`] with the table's hash computed beforehand
+    /// (`plenum_formats::native::table_hash(table)`), e.g. on another thread
+    /// while the command ran.
+    pub fn manifest_with_hash(
+        &self,
+        table: &MrioTable,
+        table_hash: String,
+        command: &str,
+        scenarios: &[(String, String)],
+        seed: Option<u64>,
+    ) -> Result<()> {
         let m = plenum_formats::tidy::Manifest {
             plenum_version: env!("CARGO_PKG_VERSION").to_string(),
             command: command.to_string(),
             table_name: table.meta().name.clone(),
-            table_hash: plenum_formats::native::table_hash(table),
+            table_hash,
             scenarios: scenarios.to_vec(),
             seed,
             files: self.files.borrow().clone(),

@@ -87,10 +87,28 @@ pub fn simulate(args: SimulateArgs) -> Result<()> {
             let file = plenum_sim::parse_event_file(&text, &name)?;
             let mut model = plenum_sim::build_ario(&table, &file)?;
             let pb = crate::progress::spinner("simulating");
-            let traj = model.run(common.steps, !common.no_stocks)?;
+            // The manifest's table hash (one SHA-256 stream over the whole
+            // table, ~0.1 s at n = 5000) is computed on its own thread while
+            // the steps run: the same value, off the critical path.
+            let (traj, hash) = std::thread::scope(|s| {
+                let hasher = common
+                    .out
+                    .is_some()
+                    .then(|| s.spawn(|| plenum_formats::native::table_hash(&table)));
+                let traj = model.run(common.steps, !common.no_stocks);
+                let hash = hasher.map(|h| h.join());
+                (traj, hash)
+            });
+            let traj = traj?;
+            let hash = match hash {
+                Some(Ok(h)) => Some(h),
+                Some(Err(_)) => anyhow::bail!("the thread hashing the table panicked"),
+                None => None,
+            };
             pb.finish_and_clear();
             finish(
                 &table,
+                hash,
                 &traj,
                 &common,
                 "simulate ario",
@@ -110,6 +128,7 @@ pub fn simulate(args: SimulateArgs) -> Result<()> {
             pb.finish_and_clear();
             finish(
                 &loaded.table,
+                None,
                 &traj,
                 &args.common,
                 "simulate",
@@ -119,9 +138,11 @@ pub fn simulate(args: SimulateArgs) -> Result<()> {
     }
 }
 
-/// Prints the summary and writes the tidy trajectory.
+/// Prints the summary and writes the tidy trajectory; `table_hash` is the
+/// table's hash when already computed (else computed here).
 fn finish(
     table: &MrioTable,
+    table_hash: Option<String>,
     traj: &Trajectory,
     common: &SimOutArgs,
     command: &str,
@@ -134,13 +155,16 @@ fn finish(
         // as the tidy frame's CSV, without a string per key and row);
         // Parquet goes through the tidy frame.
         if matches!(out.format(), TidyFormat::Csv | TidyFormat::Both) {
-            out.write_file("trajectory.csv", trajectory_csv(traj).as_bytes())?;
+            out.write_file_parts("trajectory.csv", &trajectory_csv(traj))?;
         }
         if matches!(out.format(), TidyFormat::Parquet | TidyFormat::Both) {
             let bytes = plenum_formats::tidy::to_parquet_bytes(&tidy(traj)?)?;
             out.write_file("trajectory.parquet", &bytes)?;
         }
-        out.manifest(table, command, inputs, None)?;
+        match table_hash {
+            Some(h) => out.manifest_with_hash(table, h, command, inputs, None)?,
+            None => out.manifest(table, command, inputs, None)?,
+        }
         eprintln!("wrote {}", dir.display());
     }
     Ok(())
@@ -159,9 +183,12 @@ fn csv_field(s: &str) -> String {
 /// The tidy trajectory as CSV, byte for byte what
 /// `plenum_formats::tidy::to_csv_string(&tidy(traj))` gives (rows in
 /// [`Trajectory::tidy_rows`]'s order, values in Rust's shortest round-trip
-/// form), rendered in contiguous runs of steps on the available threads
-/// and joined in step order.
-fn trajectory_csv(traj: &Trajectory) -> String {
+/// form), rendered in contiguous runs of steps on the available threads;
+/// the file is the concatenation of the returned parts (the header, then
+/// one part per step). The parts are written as they are, not joined: at
+/// n = 5000 a joined copy is another 92 MB of fresh pages to fault in and
+/// fill.
+fn trajectory_csv(traj: &Trajectory) -> Vec<String> {
     let ns = traj.sectors.len();
     let n = traj.n_industries();
     let regions: Vec<String> = traj.regions.iter().map(|r| csv_field(r)).collect();
@@ -196,12 +223,12 @@ fn trajectory_csv(traj: &Trajectory) -> String {
     let steps = traj.n_steps();
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
     let per = steps.div_ceil(threads.max(1)).max(1);
-    let parts: Vec<String> = std::thread::scope(|sc| {
+    let runs: Vec<Vec<String>> = std::thread::scope(|sc| {
         let handles: Vec<_> = (0..steps)
             .step_by(per)
             .map(|t0| {
                 let step = &step;
-                sc.spawn(move || (t0..(t0 + per).min(steps)).map(step).collect::<String>())
+                sc.spawn(move || (t0..(t0 + per).min(steps)).map(step).collect::<Vec<_>>())
             })
             .collect();
         // A panic in a renderer is a bug; render that run again here so
@@ -217,12 +244,10 @@ fn trajectory_csv(traj: &Trajectory) -> String {
             })
             .collect()
     });
-    let mut csv = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 64);
-    csv.push_str("step,region,sector,variable,value\n");
-    for p in &parts {
-        csv.push_str(p);
-    }
-    csv
+    let mut parts = Vec::with_capacity(steps + 1);
+    parts.push("step,region,sector,variable,value\n".to_string());
+    parts.extend(runs.into_iter().flatten());
+    parts
 }
 
 fn tidy(traj: &Trajectory) -> Result<TidyFrame> {
@@ -333,9 +358,9 @@ mod tests {
         };
         traj.inputs_stocks[1][4] = f64::INFINITY;
         let want = plenum_formats::tidy::to_csv_string(&tidy(&traj).expect("frame"));
-        assert_eq!(trajectory_csv(&traj), want);
+        assert_eq!(trajectory_csv(&traj).concat(), want);
         traj.inputs_stocks.clear();
         let want = plenum_formats::tidy::to_csv_string(&tidy(&traj).expect("frame"));
-        assert_eq!(trajectory_csv(&traj), want);
+        assert_eq!(trajectory_csv(&traj).concat(), want);
     }
 }
