@@ -22,6 +22,7 @@
 //!    only ρ(|A|) < 1 (power iteration) is required.
 
 use faer::{Col, Mat};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{TableError, WorstEntry};
@@ -125,35 +126,62 @@ fn finite(
     row_label: impl Fn(usize) -> String,
     col_label: impl Fn(usize) -> String,
 ) -> Result<(), TableError> {
-    for j in 0..m.ncols() {
-        for i in 0..m.nrows() {
-            let v = m[(i, j)];
-            if !v.is_finite() {
-                return Err(TableError::NonFinite {
-                    matrix: matrix.to_string(),
-                    row: i,
-                    col: j,
-                    row_label: row_label(i),
-                    col_label: col_label(j),
-                    value: v,
-                });
-            }
-        }
+    // The first one in column-major order (what a serial scan would meet
+    // first): fixed chunks of columns on the thread pool, the first chunk
+    // that has one wins.
+    let (nr, nc) = (m.nrows(), m.ncols());
+    let first = (0..nc.div_ceil(COLS_PER_TASK))
+        .into_par_iter()
+        .find_map_first(|c| {
+            (c * COLS_PER_TASK..((c + 1) * COLS_PER_TASK).min(nc)).find_map(|j| {
+                let col = m.col(j);
+                (0..nr).find_map(|i| (!col[i].is_finite()).then(|| (i, j, col[i])))
+            })
+        });
+    if let Some((i, j, v)) = first {
+        return Err(TableError::NonFinite {
+            matrix: matrix.to_string(),
+            row: i,
+            col: j,
+            row_label: row_label(i),
+            col_label: col_label(j),
+            value: v,
+        });
     }
     Ok(())
 }
 
+/// Columns per task in the parallel passes over a matrix (a fixed split,
+/// so results never depend on the thread count).
+const COLS_PER_TASK: usize = 64;
+/// Rows per task in [`row_sums`].
+const ROWS_PER_TASK: usize = 512;
+
+/// Σ_i m_ij per column, each in row order (as `Iterator::sum`), columns in
+/// parallel.
 fn col_sums(m: &Mat<f64>) -> Vec<f64> {
-    (0..m.ncols()).map(|j| m.col(j).iter().sum()).collect()
+    (0..m.ncols())
+        .into_par_iter()
+        .map(|j| m.col(j).iter().sum())
+        .collect()
 }
 
+/// Σ_j m_ij per row, each accumulated over j in order from 0.0; blocks of
+/// rows in parallel (each row's order of additions is the serial one, so
+/// the bits do not depend on the threads).
 fn row_sums(m: &Mat<f64>) -> Vec<f64> {
     let mut out = vec![0.0; m.nrows()];
-    for j in 0..m.ncols() {
-        for (o, v) in out.iter_mut().zip(m.col(j).iter()) {
-            *o += *v;
-        }
-    }
+    out.par_chunks_mut(ROWS_PER_TASK)
+        .enumerate()
+        .for_each(|(b, o)| {
+            let r0 = b * ROWS_PER_TASK;
+            for j in 0..m.ncols() {
+                let col = m.col(j).subrows(r0, o.len());
+                for (o, v) in o.iter_mut().zip(col.iter()) {
+                    *o += *v;
+                }
+            }
+        });
     out
 }
 
@@ -377,7 +405,9 @@ pub fn validate(p: &TableParts, policy: &ValidationPolicy) -> Result<ValidationR
         return Err(TableError::NonProductiveColumns { industries: bad });
     }
     let max_a_colsum = a_col.iter().cloned().fold(0.0, f64::max);
-    let has_negative = (0..n).any(|j| p.z.col(j).iter().any(|v| *v < 0.0));
+    let has_negative = (0..n)
+        .into_par_iter()
+        .any(|j| p.z.col(j).iter().any(|v| *v < 0.0));
     let spectral_bound = if has_negative || !bad.is_empty() {
         let abs_col: Vec<f64> = (0..n)
             .map(|j| {
@@ -435,4 +465,69 @@ fn perron_abs(z: &Mat<f64>, x: &[f64]) -> f64 {
         rho = new_rho;
     }
     rho
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A seeded matrix spanning several row and column tasks, with values
+    /// whose sums depend on the order of additions.
+    fn matrix(nr: usize, nc: usize, seed: u64) -> Mat<f64> {
+        let mut s = seed;
+        Mat::from_fn(nr, nc, |_, _| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let u = (s >> 11) as f64 / (1u64 << 53) as f64;
+            (u - 0.3) * 10f64.powi((s % 17) as i32 - 8)
+        })
+    }
+
+    /// The parallel sums are the serial loops' bits.
+    #[test]
+    fn parallel_sums_equal_serial_sums_bit_for_bit() {
+        for (nr, nc, seed) in [
+            (1100, 130, 1),
+            (513, 65, 2),
+            (1, 1, 3),
+            (0, 5, 4),
+            (7, 0, 5),
+        ] {
+            let m = matrix(nr, nc, seed);
+            let cs: Vec<f64> = (0..nc)
+                .map(|j| (0..nr).map(|i| m[(i, j)]).sum::<f64>())
+                .collect();
+            let mut rs = vec![0.0; nr];
+            for j in 0..nc {
+                for (i, r) in rs.iter_mut().enumerate() {
+                    *r += m[(i, j)];
+                }
+            }
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&col_sums(&m)), bits(&cs));
+            assert_eq!(bits(&row_sums(&m)), bits(&rs));
+        }
+    }
+
+    /// The reported non-finite entry is the first in column-major order,
+    /// also when later chunks hold others.
+    #[test]
+    fn first_non_finite_in_column_major_order() {
+        let mut m = matrix(300, 200, 9);
+        let label = |i: usize| format!("l{i}");
+        assert!(finite("Z", &m, label, label).is_ok());
+        m[(250, 190)] = f64::NAN;
+        m[(5, 150)] = f64::INFINITY;
+        m[(299, 70)] = f64::NEG_INFINITY;
+        m[(0, 71)] = f64::NAN;
+        match finite("Z", &m, label, label) {
+            Err(TableError::NonFinite {
+                row, col, value, ..
+            }) => {
+                assert_eq!((row, col, value), (299, 70, f64::NEG_INFINITY));
+            }
+            other => panic!("expected NonFinite, got {other:?}"),
+        }
+    }
 }
