@@ -204,18 +204,30 @@ fn trajectory_csv(traj: &Trajectory) -> Vec<String> {
         .collect();
     let step = |t: usize| -> String {
         let mut out = String::with_capacity(n * 4 * 48);
+        // The fixed pieces pushed as strings (only the value goes through
+        // the formatter): the same bytes as `writeln!(out,
+        // "{t},{key}{name},{v:?}")`, without parsing a format per row.
+        let ts = format!("{t},");
+        let row = |out: &mut String, key: &str, name: &str, v: f64| {
+            out.push_str(&ts);
+            out.push_str(key);
+            out.push_str(name);
+            out.push(',');
+            let _ = write!(out, "{v:?}");
+            out.push('\n');
+        };
         for name in &plenum_sim::VARIABLES[..4] {
             let Some(vals) = traj.variable(name).and_then(|v| v.get(t)) else {
                 continue;
             };
             let name = csv_field(name);
-            for (i, v) in vals.iter().enumerate() {
-                let _ = writeln!(out, "{t},{}{name},{v:?}", keys[i]);
+            for (i, &v) in vals.iter().enumerate() {
+                row(&mut out, &keys[i], &name, v);
             }
         }
         if let Some(st) = traj.inputs_stocks.get(t) {
-            for (k, v) in st.iter().enumerate() {
-                let _ = writeln!(out, "{t},{}{},{v:?}", keys[k % n], stock_names[k / n]);
+            for (k, &v) in st.iter().enumerate() {
+                row(&mut out, &keys[k % n], &stock_names[k / n], v);
             }
         }
         out
