@@ -42,10 +42,10 @@
 
 use std::sync::Arc;
 
-use faer::Mat;
 use plenum_table::MrioTable;
 use rayon::prelude::*;
 
+use crate::colmajor::ColMajor;
 use crate::error::{Result, SimError};
 use crate::event::{np_round, precision_of, Event, EventKind};
 use crate::extended::Extended;
@@ -182,7 +182,7 @@ pub struct ArioModel {
     /// Temporal units per step (days).
     pub(crate) dt: f64,
     /// Z⁰ = Z · f, n × n, shared by the members of an ensemble.
-    pub(crate) z0: Arc<Mat<f64>>,
+    pub(crate) z0: Arc<ColMajor>,
     /// Y⁰ = Y · f, n × (R·F), row-major per industry for the distribution.
     pub(crate) y0: Vec<f64>,
     pub(crate) y_rowsum: Vec<f64>,
@@ -510,7 +510,7 @@ impl ArioModel {
         // and the column sums for value added (from -0.0, as
         // `Iterator::sum`), without a gathered copy of Z. A negative flow
         // is reported at the first (column, row) in model order.
-        let mut z0 = Mat::<f64>::zeros(n, n);
+        let mut z0 = ColMajor::zeros(n, n);
         let mut tech = vec![0.0; ns * n];
         let mut zc_annual = vec![0.0; ns * n];
         let mut zc0 = vec![0.0; ns * n];
@@ -521,22 +521,18 @@ impl ArioModel {
         let cw = BUILD_COLS_PER_TASK;
         let nsw = cw * ns.max(1);
         let negative: Vec<Option<(usize, usize, f64)>> = z0
-            .par_col_chunks_mut(cw)
+            .as_mut_slice()
+            .par_chunks_mut(cw * n.max(1))
             .zip(tech.par_chunks_mut(nsw))
             .zip(zc_annual.par_chunks_mut(nsw))
             .zip(zc0.par_chunks_mut(nsw))
             .zip(colsum.par_chunks_mut(cw))
             .enumerate()
             .map(|(c, ((((zb, tb), ab), cb), sb))| {
-                let Some(mut zb) = zb.try_as_col_major_mut() else {
-                    return Some((usize::MAX, usize::MAX, f64::NAN));
-                };
                 for (dj, sj) in sb.iter_mut().enumerate() {
                     let j = c * cw + dj;
                     let zcol = zt.col_as_slice(ti[j]);
-                    let col = faer::reborrow::ReborrowMut::rb_mut(&mut zb)
-                        .col_mut(dj)
-                        .as_slice_mut();
+                    let col = &mut zb[dj * n..(dj + 1) * n];
                     let r = dj * ns..(dj + 1) * ns;
                     let (tj, aj, cj) = (&mut tb[r.clone()], &mut ab[r.clone()], &mut cb[r]);
                     for i in 0..n {
@@ -557,9 +553,6 @@ impl ArioModel {
             })
             .collect();
         if let Some((i, j, v)) = negative.into_iter().flatten().next() {
-            if i == usize::MAX {
-                return Err(SimError::Other("Z⁰ is not stored column by column".into()));
-            }
             return Err(SimError::Table {
                 message: format!(
                     "Z holds a negative flow from {} to {} ({:e}); the ARIO model (like BoARIO) needs Z >= 0",
@@ -1803,7 +1796,7 @@ const COLS_PER_TASK: usize = 32;
 /// `add_k[s,j] = Σ_r Z⁰[(r,s),j] c_k(r,s)` and `zc_k[s,j] = Σ_r Z⁰[(r,s),j] ρ_k(r,s)`.
 /// Each model's sums run over r in the same order whatever K and the
 /// number of threads, so batched runs equal single runs bit for bit.
-pub(crate) fn pass_weighted_sums(z0: &Mat<f64>, nr: usize, ns: usize, jobs: &mut [PassAJob]) {
+pub(crate) fn pass_weighted_sums(z0: &ColMajor, nr: usize, ns: usize, jobs: &mut [PassAJob]) {
     let n = nr * ns;
     let chunk = COLS_PER_TASK * ns;
     // tasks[c] = the output slices of column chunk c, one per model.
@@ -1940,7 +1933,7 @@ pub(crate) const COLS_PER_BLOCK: usize = 128;
 /// column in fixed blocks of columns; each block's partial row sums run over
 /// j in order and the partials are added in block order, so the result is
 /// the same for any number of threads and for any K.
-pub(crate) fn pass_order_rowsums(z0: &Mat<f64>, nr: usize, ns: usize, jobs: &mut [PassBJob]) {
+pub(crate) fn pass_order_rowsums(z0: &ColMajor, nr: usize, ns: usize, jobs: &mut [PassBJob]) {
     let n = nr * ns;
     let k = jobs.len();
     let n_blocks = n.div_ceil(COLS_PER_BLOCK).max(1);

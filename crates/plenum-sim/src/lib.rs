@@ -30,6 +30,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod ario;
+mod colmajor;
 pub mod ensemble;
 pub mod error;
 pub mod event;

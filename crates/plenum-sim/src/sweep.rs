@@ -40,10 +40,10 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use faer::Mat;
 use rayon::prelude::*;
 
 use crate::ario::{isclose, COLS_PER_BLOCK};
+use crate::colmajor::ColMajor;
 
 /// The outcomes of BoARIO's two global tests (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,7 +209,7 @@ impl RuledOut {
 /// weights are given, and leaves in `scratch` the row sums of every
 /// outcome still possible.
 pub(crate) fn sweep(
-    z0: &Mat<f64>,
+    z0: &ColMajor,
     inp: &SweepIn,
     add: &mut [f64],
     zc: &mut [f64],
@@ -287,7 +287,7 @@ type Chunks<'a> = (
 /// multiply and an add), so every width gives the same bits.
 #[allow(clippy::too_many_arguments)]
 fn block(
-    z0: &Mat<f64>,
+    z0: &ColMajor,
     inp: &SweepIn,
     ruled: &RuledOut,
     b: usize,
@@ -315,7 +315,7 @@ fn block(
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
 fn block_avx512(
-    z0: &Mat<f64>,
+    z0: &ColMajor,
     inp: &SweepIn,
     ruled: &RuledOut,
     b: usize,
@@ -331,7 +331,7 @@ fn block_avx512(
 #[target_feature(enable = "avx2")]
 #[allow(clippy::too_many_arguments)]
 fn block_avx2(
-    z0: &Mat<f64>,
+    z0: &ColMajor,
     inp: &SweepIn,
     ruled: &RuledOut,
     b: usize,
@@ -347,7 +347,7 @@ fn block_avx2(
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn block_impl(
-    z0: &Mat<f64>,
+    z0: &ColMajor,
     inp: &SweepIn,
     ruled: &RuledOut,
     b: usize,
@@ -569,7 +569,7 @@ fn column_orders(
 /// `out[i] += Z⁰[i,j] h_j[s(i)] + … + Z⁰[i,j+3] h_(j+3)[s(i)]`, one addition
 /// at a time in column order (as the second pass).
 #[inline(always)]
-fn rows_group4(z0: &Mat<f64>, j: usize, ns: usize, h: &[f64], out: &mut [f64]) {
+fn rows_group4(z0: &ColMajor, j: usize, ns: usize, h: &[f64], out: &mut [f64]) {
     let (c0, c1, c2, c3) = (
         z0.col_as_slice(j),
         z0.col_as_slice(j + 1),
