@@ -1942,48 +1942,19 @@ pub(crate) fn pass_order_rowsums(z0: &ColMajor, nr: usize, ns: usize, jobs: &mut
         let mut outs = vec![vec![0.0; n]; k];
         let j0 = b * COLS_PER_BLOCK;
         let j1 = (j0 + COLS_PER_BLOCK).min(n);
+        // The sweep's kernels: four columns at a time, then one, in
+        // column order (the same additions as the fused sweep's).
         let mut j = j0;
         while j + 4 <= j1 {
-            let (c0, c1, c2, c3) = (
-                z0.col_as_slice(j),
-                z0.col_as_slice(j + 1),
-                z0.col_as_slice(j + 2),
-                z0.col_as_slice(j + 3),
-            );
             for (h, out) in hs.iter().zip(outs.iter_mut()) {
-                let h0 = &h[j * ns..(j + 1) * ns];
-                let h1 = &h[(j + 1) * ns..(j + 2) * ns];
-                let h2 = &h[(j + 2) * ns..(j + 3) * ns];
-                let h3 = &h[(j + 3) * ns..(j + 4) * ns];
-                for (r, orr) in out.chunks_exact_mut(ns).enumerate() {
-                    let b = r * ns;
-                    let (z0r, z1r, z2r, z3r) = (
-                        &c0[b..b + ns],
-                        &c1[b..b + ns],
-                        &c2[b..b + ns],
-                        &c3[b..b + ns],
-                    );
-                    for s in 0..ns {
-                        let mut o = orr[s];
-                        o += z0r[s] * h0[s];
-                        o += z1r[s] * h1[s];
-                        o += z2r[s] * h2[s];
-                        o += z3r[s] * h3[s];
-                        orr[s] = o;
-                    }
-                }
+                crate::sweep::rows_group4(z0, j, ns, &h[j * ns..(j + 4) * ns], out);
             }
             j += 4;
         }
         while j < j1 {
             let col = z0.col_as_slice(j);
             for (h, out) in hs.iter().zip(outs.iter_mut()) {
-                let hj = &h[j * ns..(j + 1) * ns];
-                for (zr, orr) in col.chunks_exact(ns).zip(out.chunks_exact_mut(ns)) {
-                    for ((o, z), h) in orr.iter_mut().zip(zr).zip(hj) {
-                        *o += z * h;
-                    }
-                }
+                crate::sweep::rows_single(col, ns, &h[j * ns..(j + 1) * ns], out);
             }
             j += 1;
         }

@@ -569,7 +569,7 @@ fn column_orders(
 /// `out[i] += Z⁰[i,j] h_j[s(i)] + … + Z⁰[i,j+3] h_(j+3)[s(i)]`, one addition
 /// at a time in column order (as the second pass).
 #[inline(always)]
-fn rows_group4(z0: &ColMajor, j: usize, ns: usize, h: &[f64], out: &mut [f64]) {
+pub(crate) fn rows_group4(z0: &ColMajor, j: usize, ns: usize, h: &[f64], out: &mut [f64]) {
     let (c0, c1, c2, c3) = (
         z0.col_as_slice(j),
         z0.col_as_slice(j + 1),
@@ -603,7 +603,7 @@ fn rows_group4(z0: &ColMajor, j: usize, ns: usize, h: &[f64], out: &mut [f64]) {
 
 /// `out[i] += Z⁰[i,j] h_j[s(i)]`.
 #[inline(always)]
-fn rows_single(col: &[f64], ns: usize, hj: &[f64], out: &mut [f64]) {
+pub(crate) fn rows_single(col: &[f64], ns: usize, hj: &[f64], out: &mut [f64]) {
     for (zr, orr) in col.chunks_exact(ns).zip(out.chunks_exact_mut(ns)) {
         for ((o, z), h) in orr.iter_mut().zip(zr).zip(hj) {
             *o += z * h;
