@@ -6,8 +6,10 @@
 
 #![allow(clippy::needless_range_loop)]
 
+mod common;
+
 use plenum_sim::{ArioModel, ArioParams, Event, EventKind, RecoveryFunction};
-use plenum_table::{Col, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy};
+use plenum_table::{Mat, MrioTable};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -56,27 +58,14 @@ fn random_table_sized(seed: u64, nr: usize, ns: usize) -> MrioTable {
             y[(i, c)] = rest * w[c] / sw;
         }
     }
-    let xs = Col::<f64>::from_fn(n, |i| {
-        (0..n).map(|j| z[(i, j)]).sum::<f64>() + (0..nfd).map(|c| y[(i, c)]).sum::<f64>()
-    });
-    let labels = Labels::new(
+    common::table_from(
         (0..nr).map(|r| format!("r{r}")).collect(),
         (0..ns).map(|s| format!("s{s}")).collect(),
         (0..nf).map(|f| format!("f{f}")).collect(),
-        vec![],
-    )
-    .expect("labels");
-    let parts = TableParts {
-        meta: Metadata::default(),
-        labels,
         z,
         y,
-        x: xs,
-        v: Mat::<f64>::zeros(0, n),
-        imported_use: None,
-        extensions: vec![],
-    };
-    MrioTable::new(parts, &ValidationPolicy::default()).expect("valid random table")
+        None,
+    )
 }
 
 fn recovery(

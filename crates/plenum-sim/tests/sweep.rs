@@ -16,7 +16,7 @@ use plenum_sim::{
     build_ario, parse_event_file, ArioModel, ArioParams, Ensemble, Event, EventKind, OrderType,
     RecoveryFunction, Trajectory,
 };
-use plenum_table::{Col, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy};
+use plenum_table::{Mat, MrioTable, ValidationPolicy};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -89,27 +89,14 @@ fn table(seed: u64, nr: usize, ns: usize) -> MrioTable {
     let y = Mat::<f64>::from_fn(n, nfd, |i, _| {
         (x[i] - (0..n).map(|j| z[(i, j)]).sum::<f64>()) / nfd as f64
     });
-    let xs = Col::<f64>::from_fn(n, |i| {
-        (0..n).map(|j| z[(i, j)]).sum::<f64>() + (0..nfd).map(|c| y[(i, c)]).sum::<f64>()
-    });
-    let labels = Labels::new(
+    common::table_from(
         (0..nr).map(|r| format!("r{r:02}")).collect(),
         (0..ns).map(|s| format!("s{s:02}")).collect(),
         (0..nf).map(|f| format!("f{f}")).collect(),
-        vec![],
-    )
-    .expect("labels");
-    let parts = TableParts {
-        meta: Metadata::default(),
-        labels,
         z,
         y,
-        x: xs,
-        v: Mat::<f64>::zeros(0, n),
-        imported_use: None,
-        extensions: vec![],
-    };
-    MrioTable::new(parts, &ValidationPolicy::default()).expect("valid table")
+        None,
+    )
 }
 
 fn event(model: &ArioModel, kind: EventKind, hit: &[usize], share: f64) -> Event {

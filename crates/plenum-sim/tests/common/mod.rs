@@ -48,18 +48,8 @@ pub fn read_pymrio_core(dir: &Path) -> MrioTable {
         assert_eq!(r[0], regions[i / sectors.len()]);
         assert_eq!(r[1], sectors[i % sectors.len()]);
     }
-    let labels = Labels::new(regions, sectors, cats, vec![]).expect("labels");
-    let parts = TableParts {
-        meta: Metadata::default(),
-        labels,
-        z: zm,
-        y: ym,
-        x: xv,
-        v: Mat::<f64>::zeros(0, n),
-        imported_use: None,
-        extensions: vec![],
-    };
-    MrioTable::new(parts, &ValidationPolicy::default()).expect("valid table")
+    assert_eq!(xv.nrows(), n);
+    table_from(regions, sectors, cats, zm, ym, Some(xv))
 }
 
 /// A golden CSV: header and rows of values (inf allowed).
@@ -105,27 +95,45 @@ pub fn small_table() -> MrioTable {
     read_pymrio_core(&dir)
 }
 
-/// A table of regions A, B and sectors p, u (industries A/p, A/u, B/p,
-/// B/u) with one final-demand column per region, from Z and Y; x is their
-/// row sums.
-pub fn table_2x2(z: [[f64; 4]; 4], y: [[f64; 2]; 4]) -> MrioTable {
-    let n = 4;
-    let labels = Labels::new(
-        vec!["A".into(), "B".into()],
-        vec!["p".into(), "u".into()],
-        vec!["hh".into()],
-        vec![],
-    )
-    .expect("labels");
+/// A validated table from its labels, Z and Y; x is given or, when None,
+/// the row sums of Z and Y (a balanced table).
+pub fn table_from(
+    regions: Vec<String>,
+    sectors: Vec<String>,
+    cats: Vec<String>,
+    z: Mat<f64>,
+    y: Mat<f64>,
+    x: Option<Col<f64>>,
+) -> MrioTable {
+    let n = z.nrows();
+    let x = x.unwrap_or_else(|| {
+        Col::<f64>::from_fn(n, |i| {
+            (0..n).map(|j| z[(i, j)]).sum::<f64>() + (0..y.ncols()).map(|c| y[(i, c)]).sum::<f64>()
+        })
+    });
     let parts = TableParts {
         meta: Metadata::default(),
-        labels,
-        z: Mat::<f64>::from_fn(n, n, |i, j| z[i][j]),
-        y: Mat::<f64>::from_fn(n, 2, |i, c| y[i][c]),
-        x: Col::<f64>::from_fn(n, |i| z[i].iter().sum::<f64>() + y[i].iter().sum::<f64>()),
+        labels: Labels::new(regions, sectors, cats, vec![]).expect("labels"),
+        z,
+        y,
+        x,
         v: Mat::<f64>::zeros(0, n),
         imported_use: None,
         extensions: vec![],
     };
-    MrioTable::new(parts, &ValidationPolicy::default()).expect("table")
+    MrioTable::new(parts, &ValidationPolicy::default()).expect("valid table")
+}
+
+/// A table of regions A, B and sectors p, u (industries A/p, A/u, B/p,
+/// B/u) with one final-demand column per region, from Z and Y; x is their
+/// row sums.
+pub fn table_2x2(z: [[f64; 4]; 4], y: [[f64; 2]; 4]) -> MrioTable {
+    table_from(
+        vec!["A".into(), "B".into()],
+        vec!["p".into(), "u".into()],
+        vec!["hh".into()],
+        Mat::<f64>::from_fn(4, 4, |i, j| z[i][j]),
+        Mat::<f64>::from_fn(4, 2, |i, c| y[i][c]),
+        None,
+    )
 }
