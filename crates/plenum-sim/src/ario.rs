@@ -953,10 +953,24 @@ impl ArioModel {
     /// Runs `steps` steps and records them. Events are checked against the
     /// run's length first.
     pub fn run(&mut self, steps: usize, record_stocks: bool) -> Result<Trajectory> {
+        self.run_each(steps, record_stocks, |_, _| {})
+    }
+
+    /// [`ArioModel::run`], handing each step's record to `each` (with the
+    /// step's index) as soon as it is made, before it joins the trajectory:
+    /// a caller can write the output while the following steps run. The
+    /// records and the trajectory are those of `run`.
+    pub fn run_each(
+        &mut self,
+        steps: usize,
+        record_stocks: bool,
+        mut each: impl FnMut(usize, &StepRecord),
+    ) -> Result<Trajectory> {
         self.check_events(steps as f64 * self.dt)?;
         let mut traj = Trajectory::new(&self.layout);
-        for _ in 0..steps {
+        for t in 0..steps {
             let rec = self.step(record_stocks)?;
+            each(t, &rec);
             traj.push(rec);
         }
         traj.had_shortage = self.had_shortage;

@@ -36,6 +36,8 @@ pub mod error;
 pub mod event;
 pub mod extended;
 pub mod growth;
+#[cfg(target_arch = "x86_64")]
+mod kernels512;
 pub mod params;
 pub mod shocks;
 pub mod spec;

@@ -308,7 +308,7 @@ fn block(
             return unsafe { block_avx2(z0, inp, ruled, b, add, zc, h, part) };
         }
     }
-    block_impl(z0, inp, ruled, b, add, zc, h, part)
+    block_impl::<false>(z0, inp, ruled, b, add, zc, h, part)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -324,7 +324,7 @@ fn block_avx512(
     h: [&mut [f64]; 3],
     part: &mut [Vec<f64>; 3],
 ) -> [bool; 3] {
-    block_impl(z0, inp, ruled, b, add, zc, h, part)
+    block_impl::<true>(z0, inp, ruled, b, add, zc, h, part)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -340,13 +340,16 @@ fn block_avx2(
     h: [&mut [f64]; 3],
     part: &mut [Vec<f64>; 3],
 ) -> [bool; 3] {
-    block_impl(z0, inp, ruled, b, add, zc, h, part)
+    block_impl::<false>(z0, inp, ruled, b, add, zc, h, part)
 }
 
 /// [`block`]'s work; returns which outcomes' partial sums are complete.
+/// `AVX512`: the caller runs with AVX-512F enabled (only `block_avx512`),
+/// so groups of four columns may use the register-blocked kernels of
+/// `kernels512` (same bits) when the number of sectors suits them.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn block_impl(
+fn block_impl<const AVX512: bool>(
     z0: &ColMajor,
     inp: &SweepIn,
     ruled: &RuledOut,
@@ -368,6 +371,7 @@ fn block_impl(
         }
     }
     let [h_new, h_old, h_none] = h;
+    let wide = AVX512 && cfg!(target_arch = "x86_64") && crate::kernels512::applies(ns);
     let mut j = j0;
     while j < j1 {
         // Groups of four columns, then single columns: the second pass's
@@ -382,7 +386,11 @@ fn block_impl(
                 z0.col_as_slice(j + 2),
                 z0.col_as_slice(j + 3),
             ];
-            group_sums::<4>(&cols, inp.coef, inp.rho, nr, ns, ga, gz);
+            if wide {
+                wide_group_sums(&cols, inp.coef, inp.rho, nr, ns, ga, gz);
+            } else {
+                group_sums::<4>(&cols, inp.coef, inp.rho, nr, ns, ga, gz);
+            }
         } else {
             group_sums::<1>(&[z0.col_as_slice(j)], inp.coef, inp.rho, nr, ns, ga, gz);
         }
@@ -410,7 +418,20 @@ fn block_impl(
             if !kept[k] {
                 continue;
             }
-            if w == 4 {
+            if w == 4 && wide {
+                let cols = [
+                    z0.col_as_slice(j),
+                    z0.col_as_slice(j + 1),
+                    z0.col_as_slice(j + 2),
+                    z0.col_as_slice(j + 3),
+                ];
+                // SAFETY: `wide` holds only where AVX-512F is present and
+                // `kernels512::applies(ns)`.
+                #[cfg(target_arch = "x86_64")]
+                unsafe {
+                    crate::kernels512::rows_group4(&cols, nr, ns, hs[k], &mut part[k])
+                };
+            } else if w == 4 {
                 rows_group4(z0, j, ns, hs[k], &mut part[k]);
             } else {
                 rows_single(z0.col_as_slice(j), ns, &hs[k][..ns], &mut part[k]);
@@ -427,7 +448,7 @@ fn block_impl(
 /// and adds r = 0, 1, … in turn, as the two-pass kernels do; a weight is
 /// loaded once for W columns.
 #[inline(always)]
-fn group_sums<const W: usize>(
+pub(crate) fn group_sums<const W: usize>(
     cols: &[&[f64]; W],
     c: Option<&[f64]>,
     rho: Option<&[f64]>,
@@ -442,6 +463,34 @@ fn group_sums<const W: usize>(
         (None, Some(r)) => sums1::<W>(cols, r, nr, ns, zc),
         (None, None) => {}
     }
+}
+
+/// [`group_sums`] for four columns through `kernels512` (same bits).
+/// Only called with `wide` set (see [`block_impl`]).
+#[inline(always)]
+fn wide_group_sums(
+    cols: &[&[f64]; 4],
+    c: Option<&[f64]>,
+    rho: Option<&[f64]>,
+    nr: usize,
+    ns: usize,
+    add: &mut [f64],
+    zc: &mut [f64],
+) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `wide` holds only in `block_avx512` (AVX-512F present) and
+    // where `kernels512::applies(ns)`.
+    unsafe {
+        use crate::kernels512::group_sums as k;
+        match (c, rho) {
+            (Some(c), Some(r)) => k(cols, c, Some(r), nr, ns, add, zc),
+            (Some(c), None) => k(cols, c, None, nr, ns, add, &mut []),
+            (None, Some(r)) => k(cols, r, None, nr, ns, zc, &mut []),
+            (None, None) => {}
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    group_sums::<4>(cols, c, rho, nr, ns, add, zc);
 }
 
 #[inline(always)]

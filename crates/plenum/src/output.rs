@@ -91,6 +91,18 @@ impl OutDir {
         Ok(())
     }
 
+    /// The path of the file `name` in the folder, for a command that
+    /// writes it itself (atomically); list it with [`OutDir::add_file`].
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Lists the file `name`, written by the command itself, in the
+    /// manifest.
+    pub fn add_file(&self, name: &str) {
+        self.files.borrow_mut().push(name.to_string());
+    }
+
     /// The formats asked for.
     pub fn format(&self) -> TidyFormat {
         self.format
