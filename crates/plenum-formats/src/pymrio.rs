@@ -790,10 +790,19 @@ pub fn read_pymrio_with(
     }
 
     let (v, va_components) = match &opts.value_added {
-        ValueAdded::Derived => (
-            Mat::<f64>::from_fn(1, n, |_, j| x[j] - zf.values.col(j).iter().sum::<f64>()),
-            vec!["VA".to_string()],
-        ),
+        ValueAdded::Derived => {
+            // One pass over Z: the columns on every core, each summed in
+            // row order as before.
+            use rayon::prelude::*;
+            let va: Vec<f64> = (0..n)
+                .into_par_iter()
+                .map(|j| x[j] - zf.values.col(j).iter().sum::<f64>())
+                .collect();
+            (
+                Mat::<f64>::from_fn(1, n, |_, j| va[j]),
+                vec!["VA".to_string()],
+            )
+        }
         ValueAdded::FromExtension(want) => {
             let Some(pos) = extensions
                 .iter()
