@@ -500,4 +500,53 @@ mod tests {
         let want = plenum_formats::tidy::to_csv_string(&tidy(&traj).expect("frame"));
         assert_eq!(trajectory_csv(&traj).concat(), want);
     }
+
+    fn record(traj: &Trajectory, t: usize) -> StepRecord {
+        StepRecord {
+            temporal_unit: traj.temporal_units[t],
+            production_realised: traj.production_realised[t].clone(),
+            production_capacity: traj.production_capacity[t].clone(),
+            final_demand_unmet: traj.final_demand_unmet[t].clone(),
+            rebuild_demand: traj.rebuild_demand[t].clone(),
+            inputs_stocks: traj.inputs_stocks.get(t).cloned(),
+        }
+    }
+
+    /// The CSV written step by step while a run goes on is the CSV of the
+    /// whole trajectory; a run that stops early leaves no file (and no
+    /// temporary file) behind.
+    #[test]
+    fn streamed_csv_is_the_trajectory_csv_and_only_a_whole_run_is_kept() {
+        let traj = Trajectory {
+            regions: vec!["CN".into(), "US".into()],
+            sectors: vec!["a".into(), "b,c".into()],
+            temporal_units: vec![0.0, 1.0, 2.0],
+            production_realised: vec![vec![1.0, 2.5, 1e-9, 3e20]; 3],
+            production_capacity: vec![vec![0.1; 4]; 3],
+            final_demand_unmet: vec![vec![0.0; 4]; 3],
+            rebuild_demand: vec![vec![7.25; 4]; 3],
+            inputs_stocks: vec![(0..8).map(|k| k as f64 / 3.0).collect(); 3],
+            had_shortage: false,
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("trajectory.csv");
+        let rows = CsvRows::new(&traj.regions, &traj.sectors);
+        let send_steps = |done: bool| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            for t in 0..traj.n_steps() {
+                tx.send(CsvMsg::Step(t, record(&traj, t))).expect("send");
+            }
+            if done {
+                tx.send(CsvMsg::Done).expect("send");
+            }
+            drop(tx);
+            stream_csv(&path, &rows, rx)
+        };
+        assert!(send_steps(false).is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
+        send_steps(true).expect("whole run");
+        let got = std::fs::read_to_string(&path).expect("csv");
+        assert_eq!(got, trajectory_csv(&traj).concat());
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    }
 }
