@@ -185,6 +185,9 @@ pub struct ArioModel {
     pub(crate) z0: Arc<ColMajor>,
     /// Y⁰ = Y · f, n × (R·F), row-major per industry for the distribution.
     pub(crate) y0: Vec<f64>,
+    /// Y⁰ in blocks of sectors for the vector unit (`serve.rs`), used to
+    /// serve final demand in ARIO mode.
+    pub(crate) y0_grouped: crate::serve::GroupedY,
     pub(crate) y_rowsum: Vec<f64>,
     pub(crate) x0: Vec<f64>,
     /// A^S = I_Σ A, S × n stored column by column (index j·S + s).
@@ -731,6 +734,7 @@ impl ArioModel {
             nfd,
             dt: time.dt,
             z0: Arc::new(z0),
+            y0_grouped: crate::serve::GroupedY::new(&y0, nr, ns, nfd),
             y0,
             y_rowsum,
             x0: x0.clone(),
@@ -1504,13 +1508,12 @@ impl ArioModel {
         };
         let nfd = self.nfd;
         let nf = self.layout.fd_categories.len();
-        let y: &[f64] = match &self.ext {
-            Some(e) => &e.y_eff,
-            None => &self.y0,
-        };
         let (mut fd_unmet, fd_delivered) = {
             let (tf, pf) = pend.fin.as_ref().map_or((tot, prod), |(t, p)| (t, p));
-            crate::sweep::serve_final_demand(y, tf, pf, n, ns, nfd, nf)
+            match &self.ext {
+                Some(e) => crate::sweep::serve_final_demand(&e.y_eff, tf, pf, n, ns, nfd, nf),
+                None => self.y0_grouped.serve(tf, pf, nf),
+            }
         };
         self.last_balance.delivered_final = fd_delivered;
         if let Some(e) = &self.ext {

@@ -39,6 +39,7 @@ pub mod growth;
 #[cfg(target_arch = "x86_64")]
 mod kernels512;
 pub mod params;
+mod serve;
 pub mod shocks;
 pub mod spec;
 mod sweep;
