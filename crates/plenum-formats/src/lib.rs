@@ -21,6 +21,7 @@
 pub mod atomic;
 pub mod concordance;
 pub mod error;
+mod fill;
 pub mod icio;
 mod industry_labels;
 pub mod native;

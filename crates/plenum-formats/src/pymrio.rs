@@ -327,8 +327,6 @@ fn slow_frame(t: TextTable, nic: usize, nh: usize, numeric: bool) -> Result<Fram
 /// faulty cell. Each row is parsed on its own, so the result does not depend
 /// on the number of threads.
 mod fast {
-    use rayon::prelude::*;
-
     use super::{fast_number_prefix, Frame, Mat};
 
     /// A parsed frame with its numbers row-major.
@@ -426,33 +424,19 @@ mod fast {
         // column-major matrix while still in cache.
         const BLOCK: usize = 16;
         let nrows = body.len();
-        let mut values = Mat::<f64>::zeros(nrows, ncol);
-        let row_keys = if nrows == 0 {
-            Vec::new()
-        } else {
-            values
-                .as_mut()
-                .par_row_chunks_mut(BLOCK)
-                .zip(body.par_chunks(BLOCK))
-                .map(|(mut blk, lines)| {
-                    let mut scratch = vec![0.0f64; lines.len() * ncol];
-                    let keys = lines
-                        .iter()
-                        .zip(scratch.chunks_exact_mut(ncol))
-                        .map(|(line, dst)| row(line.bytes, nic, dst))
-                        .collect::<Option<Vec<Vec<String>>>>()?;
-                    for c in 0..ncol {
-                        for i in 0..lines.len() {
-                            blk[(i, c)] = scratch[i * ncol + c];
-                        }
-                    }
-                    Some(keys)
-                })
-                .collect::<Option<Vec<Vec<Vec<String>>>>>()?
-                .into_iter()
-                .flatten()
-                .collect()
-        };
+        // The matrix's pages are first touched by the parsing tasks (see
+        // crate::fill), not zeroed on this thread beforehand.
+        let (values, keys) = crate::fill::by_row_blocks(nrows, ncol, BLOCK, |i0, blk| {
+            let lines = &body[i0..i0 + blk.len()];
+            let mut scratch = vec![0.0f64; lines.len() * ncol];
+            let keys = lines
+                .iter()
+                .zip(scratch.chunks_exact_mut(ncol))
+                .map(|(line, dst)| row(line.bytes, nic, dst))
+                .collect::<Option<Vec<Vec<String>>>>()?;
+            Some((keys, blk.write(&scratch)))
+        })?;
+        let row_keys: Vec<Vec<String>> = keys.into_iter().flatten().collect();
         Some(Parsed {
             row_keys,
             row_lines: body.iter().map(|l| l.number).collect(),

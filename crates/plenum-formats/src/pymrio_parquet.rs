@@ -25,7 +25,6 @@ use parquet::arrow::arrow_reader::{
 };
 use parquet::arrow::ProjectionMask;
 use plenum_table::Mat;
-use rayon::prelude::*;
 
 use crate::error::{FormatError, Result};
 use crate::text::name;
@@ -170,72 +169,6 @@ fn numbers_into(
     Ok(())
 }
 
-/// The base pointer of a matrix's storage, shared by the tasks that write
-/// disjoint columns of it.
-#[derive(Clone, Copy)]
-struct ColumnsPtr(*mut f64);
-// SAFETY: the tasks write disjoint columns (see `matrix_by_column_groups`).
-unsafe impl Send for ColumnsPtr {}
-unsafe impl Sync for ColumnsPtr {}
-
-impl ColumnsPtr {
-    /// The pointer (a method, so that closures capture the whole Send +
-    /// Sync wrapper, not its field).
-    fn get(self) -> *mut f64 {
-        self.0
-    }
-}
-
-/// An nrows × ncols matrix whose columns are written by `fill`, called on
-/// the thread pool for each group of [`COLS_PER_TASK`] columns with the
-/// group's first column and its columns as uninitialised slices. `fill`
-/// must write every element of every column it is given (and say Ok) or
-/// fail; the matrix exists only if every group succeeded.
-///
-/// Unlike `Mat::zeros`, which writes every zero on the calling thread
-/// before the decoding starts (~0.1 s for a 200 MB Z, one core idle), the
-/// fresh pages are first touched by the tasks that fill them, on every
-/// core.
-fn matrix_by_column_groups(
-    nrows: usize,
-    ncols: usize,
-    fill: impl Fn(usize, &mut [&mut [MaybeUninit<f64>]]) -> Result<()> + Sync,
-) -> Result<Mat<f64>> {
-    let mut m = Mat::<f64>::with_capacity(nrows, ncols);
-    let stride = m.col_stride().unsigned_abs();
-    let base = ColumnsPtr(m.as_ptr_mut());
-    let groups = ncols.div_ceil(COLS_PER_TASK);
-    let done: Vec<Result<()>> = (0..groups)
-        .into_par_iter()
-        .map(|g| {
-            let (j0, j1) = (g * COLS_PER_TASK, ((g + 1) * COLS_PER_TASK).min(ncols));
-            let mut cols: Vec<&mut [MaybeUninit<f64>]> = (j0..j1)
-                .map(|j| {
-                    // SAFETY: `with_capacity` reserved at least `stride` ≥
-                    // nrows elements for each of the ncols columns; column j
-                    // starts at j·stride, and each group takes only its own
-                    // columns, so the slices are disjoint and in bounds.
-                    // MaybeUninit makes no claim about the contents.
-                    unsafe {
-                        std::slice::from_raw_parts_mut(
-                            base.get().add(j * stride) as *mut MaybeUninit<f64>,
-                            nrows,
-                        )
-                    }
-                })
-                .collect();
-            fill(j0, &mut cols)
-        })
-        .collect();
-    for r in done {
-        r?;
-    }
-    // SAFETY: every group succeeded, so `fill` wrote every element of every
-    // column; the dimensions are within the capacity reserved above.
-    unsafe { m.set_dims(nrows, ncols) };
-    Ok(m)
-}
-
 /// Data columns per parallel task of [`read_parquet_frame`].
 const COLS_PER_TASK: usize = 128;
 
@@ -373,24 +306,25 @@ pub(crate) fn read_parquet_frame(
     if numeric && !data_cols.is_empty() {
         // Fixed groups of columns in parallel, each decoded and copied
         // straight into its columns of the matrix.
-        values = matrix_by_column_groups(nrows, data_cols.len(), |j0, block| {
-            let cols = &data_cols[j0..j0 + block.len()];
-            let batches = read_cols(cols)?;
-            check_rows(&batches)?;
-            for (dst, (jj, &c)) in block.iter_mut().zip(cols.iter().enumerate()) {
-                let mut r0 = 0;
-                for b in &batches {
-                    let a = b.column(jj).as_ref();
-                    numbers_into(&file, a, &field_names[c], r0, &mut dst[r0..r0 + a.len()])?;
-                    r0 += a.len();
+        values =
+            crate::fill::by_column_groups(nrows, data_cols.len(), COLS_PER_TASK, |j0, block| {
+                let cols = &data_cols[j0..j0 + block.len()];
+                let batches = read_cols(cols)?;
+                check_rows(&batches)?;
+                for (dst, (jj, &c)) in block.iter_mut().zip(cols.iter().enumerate()) {
+                    let mut r0 = 0;
+                    for b in &batches {
+                        let a = b.column(jj).as_ref();
+                        numbers_into(&file, a, &field_names[c], r0, &mut dst[r0..r0 + a.len()])?;
+                        r0 += a.len();
+                    }
+                    // check_rows made every column as long as the index.
+                    if r0 != nrows {
+                        return Err(fail(format!("{r0} rows in a column, {nrows} in the index")));
+                    }
                 }
-                // check_rows made every column as long as the index.
-                if r0 != nrows {
-                    return Err(fail(format!("{r0} rows in a column, {nrows} in the index")));
-                }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            })?;
     } else if !numeric {
         let batches = read_cols(&data_cols)?;
         check_rows(&batches)?;

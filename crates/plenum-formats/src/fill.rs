@@ -1,0 +1,237 @@
+//! Matrices filled in parallel straight into fresh memory.
+//!
+//! `Mat::zeros` writes every zero on the calling thread before a reader's
+//! parallel decoding can start: for a 200 MB Z that is ~0.1 s of page
+//! faults and memset with the other cores idle, and the zeros are then
+//! overwritten. Here the matrix's storage is reserved but not touched, the
+//! tasks that decode disjoint parts of it are the first to write its
+//! pages (on every core), and the matrix only comes into existence once
+//! every part has been written. The interfaces make a partial write
+//! impossible: a column group's task gets its columns as uninitialised
+//! slices and must fill them (or fail), a row block's task hands over the
+//! whole block at once.
+
+use std::mem::MaybeUninit;
+
+use plenum_table::Mat;
+use rayon::prelude::*;
+
+/// The base pointer of a matrix's reserved storage, shared by the tasks
+/// that write disjoint parts of it.
+#[derive(Clone, Copy)]
+struct Base(*mut f64);
+// SAFETY: the tasks write disjoint parts (see the functions below).
+unsafe impl Send for Base {}
+unsafe impl Sync for Base {}
+
+impl Base {
+    /// The pointer (a method, so that closures capture the whole Send +
+    /// Sync wrapper, not its field).
+    fn get(self) -> *mut f64 {
+        self.0
+    }
+}
+
+/// Storage for an nrows × ncols column-major matrix: its base pointer and
+/// column stride (≥ nrows).
+fn reserve(nrows: usize, ncols: usize) -> (Mat<f64>, Base, usize) {
+    let mut m = Mat::<f64>::with_capacity(nrows, ncols);
+    let stride = m.col_stride().unsigned_abs();
+    let base = Base(m.as_ptr_mut());
+    (m, base, stride.max(nrows))
+}
+
+/// An nrows × ncols matrix whose columns are written by `fill`, called on
+/// the thread pool for each group of `group` columns with the group's
+/// first column and its columns as uninitialised slices. `fill` must write
+/// every element of the columns it is given (and return Ok) or fail; the
+/// first failure, in group order, is returned.
+pub(crate) fn by_column_groups<E: Send>(
+    nrows: usize,
+    ncols: usize,
+    group: usize,
+    fill: impl Fn(usize, &mut [&mut [MaybeUninit<f64>]]) -> Result<(), E> + Sync,
+) -> Result<Mat<f64>, E> {
+    let group = group.max(1);
+    let (mut m, base, stride) = reserve(nrows, ncols);
+    let done: Vec<Result<(), E>> = (0..ncols.div_ceil(group))
+        .into_par_iter()
+        .map(|g| {
+            let (j0, j1) = (g * group, ((g + 1) * group).min(ncols));
+            let mut cols: Vec<&mut [MaybeUninit<f64>]> = (j0..j1)
+                .map(|j| {
+                    // SAFETY: `reserve` reserved `stride` ≥ nrows elements
+                    // for each of the ncols columns; column j starts at
+                    // j·stride and each group takes only its own columns, so
+                    // the slices are disjoint and in bounds. MaybeUninit
+                    // makes no claim about the contents.
+                    unsafe {
+                        std::slice::from_raw_parts_mut(
+                            base.get().add(j * stride) as *mut MaybeUninit<f64>,
+                            nrows,
+                        )
+                    }
+                })
+                .collect();
+            fill(j0, &mut cols)
+        })
+        .collect();
+    for r in done {
+        r?;
+    }
+    // SAFETY: every group succeeded, so every element of every column was
+    // written; the dimensions are within the reserved capacity.
+    unsafe { m.set_dims(nrows, ncols) };
+    Ok(m)
+}
+
+/// A block of consecutive rows of a matrix being filled (see
+/// [`by_row_blocks`]).
+pub(crate) struct RowBlock {
+    base: Base,
+    stride: usize,
+    i0: usize,
+    len: usize,
+    ncols: usize,
+}
+
+impl RowBlock {
+    /// Rows in the block.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Writes the whole block from `rows`, row-major (len × ncols values):
+    /// row i, column c from `rows[i·ncols + c]`.
+    fn write_row_major(self, rows: &[f64]) {
+        assert_eq!(
+            rows.len(),
+            self.len * self.ncols,
+            "a row block is written whole"
+        );
+        for c in 0..self.ncols {
+            for i in 0..self.len {
+                // SAFETY: element (i0 + i, c) lies at c·stride + i0 + i,
+                // inside the reserved storage (i0 + i < nrows ≤ stride,
+                // c < ncols); blocks are disjoint sets of rows.
+                unsafe {
+                    self.base
+                        .get()
+                        .add(c * self.stride + self.i0 + i)
+                        .write(rows[i * self.ncols + c])
+                };
+            }
+        }
+    }
+}
+
+/// An nrows × ncols matrix whose rows are written by `fill`, called on the
+/// thread pool for each block of `block` rows with the block's first row;
+/// `fill` returns Some(value) after writing its block with
+/// [`RowBlock::write_row_major`] (which writes every element), or None.
+/// The matrix and the values in block order, or None if any block gave
+/// None or did not write its rows.
+pub(crate) fn by_row_blocks<T: Send>(
+    nrows: usize,
+    ncols: usize,
+    block: usize,
+    fill: impl Fn(usize, RowBlock) -> Option<(T, Written)> + Sync,
+) -> Option<(Mat<f64>, Vec<T>)> {
+    let block = block.max(1);
+    let (mut m, base, stride) = reserve(nrows, ncols);
+    let parts: Vec<T> = (0..nrows.div_ceil(block))
+        .into_par_iter()
+        .map(|b| {
+            let i0 = b * block;
+            let len = block.min(nrows - i0);
+            let blk = RowBlock {
+                base,
+                stride,
+                i0,
+                len,
+                ncols,
+            };
+            fill(i0, blk).map(|(t, _)| t)
+        })
+        .collect::<Option<Vec<T>>>()?;
+    // SAFETY: every block returned Some, which needs a `Written` token, and
+    // the only way to one is `RowBlock::write_row_major`, which writes
+    // every element of its block; the dimensions are within the capacity.
+    unsafe { m.set_dims(nrows, ncols) };
+    Some((m, parts))
+}
+
+/// Proof that a [`RowBlock`] was written whole (returned by
+/// `write_row_major` through [`RowBlock::write`]).
+pub(crate) struct Written(());
+
+impl RowBlock {
+    /// [`RowBlock::write_row_major`], returning the token that
+    /// [`by_row_blocks`] asks for.
+    pub(crate) fn write(self, rows: &[f64]) -> Written {
+        self.write_row_major(rows);
+        Written(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_groups_and_row_blocks_fill_every_element() {
+        for (nr, nc) in [(0, 0), (0, 3), (3, 0), (1, 1), (5, 7), (17, 33), (64, 9)] {
+            let want = |i: usize, j: usize| (i * 100 + j) as f64;
+            let m = by_column_groups::<()>(nr, nc, 4, |j0, cols| {
+                for (dj, col) in cols.iter_mut().enumerate() {
+                    for (i, x) in col.iter_mut().enumerate() {
+                        x.write(want(i, j0 + dj));
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+            let (m2, firsts) = by_row_blocks(nr, nc, 3, |i0, blk| {
+                let rows: Vec<f64> = (0..blk.len() * nc)
+                    .map(|k| want(i0 + k / nc.max(1), k % nc.max(1)))
+                    .collect();
+                Some((i0, blk.write(&rows)))
+            })
+            .unwrap();
+            assert_eq!(
+                (m.nrows(), m.ncols(), m2.nrows(), m2.ncols()),
+                (nr, nc, nr, nc)
+            );
+            assert_eq!(
+                firsts,
+                (0..nr.div_ceil(3)).map(|b| b * 3).collect::<Vec<_>>()
+            );
+            for i in 0..nr {
+                for j in 0..nc {
+                    assert_eq!(m[(i, j)], want(i, j));
+                    assert_eq!(m2[(i, j)], want(i, j));
+                }
+            }
+        }
+        // A failure anywhere: no matrix.
+        assert!(by_column_groups(4, 9, 2, |j0, cols| {
+            for col in cols.iter_mut() {
+                for x in col.iter_mut() {
+                    x.write(1.0);
+                }
+            }
+            if j0 == 4 {
+                Err(j0)
+            } else {
+                Ok(())
+            }
+        })
+        .is_err());
+        assert!(by_row_blocks(9, 2, 2, |i0, blk| {
+            let rows = vec![0.0; blk.len() * 2];
+            let w = blk.write(&rows);
+            (i0 != 4).then_some(((), w))
+        })
+        .is_none());
+    }
+}
