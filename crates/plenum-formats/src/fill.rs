@@ -161,6 +161,43 @@ pub(crate) fn by_row_blocks<T: Send>(
     Some((m, parts))
 }
 
+/// [`by_row_blocks`] for blocks of any sizes: `lens[k]` rows in block k,
+/// the blocks in order and covering the nrows = Σ lens rows; `fill` is
+/// called with k and the block.
+pub(crate) fn by_row_ranges<T: Send>(
+    lens: &[usize],
+    ncols: usize,
+    fill: impl Fn(usize, RowBlock) -> Option<(T, Written)> + Sync,
+) -> Option<(Mat<f64>, Vec<T>)> {
+    let nrows: usize = lens.iter().sum();
+    let starts: Vec<usize> = lens
+        .iter()
+        .scan(0, |at, &l| {
+            let s = *at;
+            *at += l;
+            Some(s)
+        })
+        .collect();
+    let (mut m, base, stride) = reserve(nrows, ncols);
+    let parts: Vec<T> = (0..lens.len())
+        .into_par_iter()
+        .map(|k| {
+            let blk = RowBlock {
+                base,
+                stride,
+                i0: starts[k],
+                len: lens[k],
+                ncols,
+            };
+            fill(k, blk).map(|(t, _)| t)
+        })
+        .collect::<Option<Vec<T>>>()?;
+    // SAFETY: as in `by_row_blocks`: the blocks tile 0..nrows and each
+    // was written whole (a `Written` token per block).
+    unsafe { m.set_dims(nrows, ncols) };
+    Some((m, parts))
+}
+
 /// Proof that a [`RowBlock`] was written whole (returned by
 /// `write_row_major` through [`RowBlock::write`]).
 pub(crate) struct Written(());
