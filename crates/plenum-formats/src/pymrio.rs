@@ -245,6 +245,13 @@ fn read_frame(path: &Path, nic: usize, nh: usize, numeric: bool) -> Result<Frame
 /// It reads what [`fast::parse`] refuses and gives the specific errors.
 fn slow_frame(t: TextTable, nic: usize, nh: usize, numeric: bool) -> Result<Frame> {
     let f = t.file.clone();
+    if nh == 0 {
+        return Err(FormatError::file(
+            &f,
+            "0 header lines are declared; a pymrio table has at least one (its column labels)",
+            "check nr_header in file_parameters.json",
+        ));
+    }
     if t.rows.len() < nh {
         return Err(FormatError::file(
             &f,
@@ -378,6 +385,62 @@ mod fast {
         line.split(|&c| c == b'\t')
     }
 
+    /// The header of a frame.
+    struct Header {
+        col_keys: Vec<Vec<String>>,
+        /// Number of the header's last line.
+        header_line: u64,
+        /// Non-empty lines the header takes: nh, or nh + 1 with pandas'
+        /// line of index names (a line whose data fields are all empty,
+        /// after two or more header lines).
+        lines: usize,
+    }
+
+    /// The header from the first non-empty `lines` of a file (nh of them,
+    /// and the next one if there is one), or None for what the csv path
+    /// should read.
+    fn header(lines: &[Line], nic: usize, nh: usize) -> Option<Header> {
+        if nh == 0 || lines.len() < nh {
+            return None;
+        }
+        let width = fields(lines[0].bytes).count();
+        if width <= nic {
+            return None;
+        }
+        let mut col_keys = vec![Vec::with_capacity(nh); width - nic];
+        for h in &lines[..nh] {
+            let hf: Vec<&[u8]> = fields(h.bytes).collect();
+            if hf.len() != width {
+                return None;
+            }
+            // Labels of the index columns are checked though unused, as the
+            // csv path would refuse them.
+            for b in &hf[..nic] {
+                label(b)?;
+            }
+            for (key, b) in col_keys.iter_mut().zip(&hf[nic..]) {
+                key.push(label(b)?);
+            }
+        }
+        let mut header = Header {
+            col_keys,
+            header_line: lines[nh - 1].number,
+            lines: nh,
+        };
+        if nh > 1 {
+            if let Some(first) = lines.get(nh) {
+                let ff = fields(first.bytes)
+                    .map(label)
+                    .collect::<Option<Vec<String>>>()?;
+                if ff.iter().skip(nic).all(String::is_empty) {
+                    header.header_line = first.number;
+                    header.lines = nh + 1;
+                }
+            }
+        }
+        Some(header)
+    }
+
     pub(super) fn parse(bytes: &[u8], nic: usize, nh: usize) -> Option<Parsed> {
         let bytes = match bytes.strip_prefix(b"\xef\xbb\xbf") {
             // A byte order mark alone on the first line: left to the csv path.
@@ -400,42 +463,13 @@ mod fast {
             }
             start = end + 1;
         }
-        if lines.len() < nh {
-            return None;
-        }
-        let width = fields(lines[0].bytes).count();
-        if width <= nic {
-            return None;
-        }
-        let ncol = width - nic;
-        let mut col_keys = vec![Vec::with_capacity(nh); ncol];
-        for h in &lines[..nh] {
-            let hf: Vec<&[u8]> = fields(h.bytes).collect();
-            if hf.len() != width {
-                return None;
-            }
-            // Labels of the index columns are checked though unused, as the
-            // csv path would refuse them.
-            for b in &hf[..nic] {
-                label(b)?;
-            }
-            for (key, b) in col_keys.iter_mut().zip(&hf[nic..]) {
-                key.push(label(b)?);
-            }
-        }
-        let mut body = &lines[nh..];
-        let mut header_line = lines[nh - 1].number;
-        if nh > 1 {
-            if let Some(first) = body.first() {
-                let ff = fields(first.bytes)
-                    .map(label)
-                    .collect::<Option<Vec<String>>>()?;
-                if ff.iter().skip(nic).all(String::is_empty) {
-                    header_line = first.number;
-                    body = &body[1..];
-                }
-            }
-        }
+        let Header {
+            col_keys,
+            header_line,
+            lines: taken,
+        } = header(&lines, nic, nh)?;
+        let ncol = col_keys.len();
+        let body = &lines[taken..];
         // Rows in blocks of BLOCK lines, in parallel: each block is parsed
         // into a small row-major scratch and copied into its rows of the
         // column-major matrix while still in cache.
@@ -556,43 +590,25 @@ mod fast {
                 start = next;
             }
             if complete || head_len == size {
-                if lines.len() < nh || nh == 0 {
-                    return None;
-                }
                 break lines;
             }
             head_len = (head_len * 2).min(size);
         };
-        let width = fields(&header[0].0).count();
-        if width <= nic {
-            return None;
-        }
-        let ncol = width - nic;
-        let mut col_keys = vec![Vec::with_capacity(nh); ncol];
-        for (h, _, _) in &header[..nh] {
-            let hf: Vec<&[u8]> = fields(h).collect();
-            if hf.len() != width {
-                return None;
-            }
-            for b in &hf[..nic] {
-                label(b)?;
-            }
-            for (key, b) in col_keys.iter_mut().zip(&hf[nic..]) {
-                key.push(label(b)?);
-            }
-        }
-        // The body starts after the last header line, or after the index
-        // names' line (as in `parse`).
-        let (mut header_line, mut body_start) = (header[nh - 1].1, header[nh - 1].2);
-        if nh > 1 {
-            if let Some((first, number, next)) = header.get(nh) {
-                let ff = fields(first).map(label).collect::<Option<Vec<String>>>()?;
-                if ff.iter().skip(nic).all(String::is_empty) {
-                    header_line = *number;
-                    body_start = *next;
-                }
-            }
-        }
+        let lines: Vec<Line> = header
+            .iter()
+            .map(|(bytes, number, _)| Line {
+                bytes,
+                number: *number,
+            })
+            .collect();
+        let Header {
+            col_keys,
+            header_line,
+            lines: taken,
+        } = self::header(&lines, nic, nh)?;
+        let ncol = col_keys.len();
+        // The body starts after the header's last line.
+        let body_start = header[taken - 1].2;
         // Physical number of the last line before the body (the body
         // starts right after that line's line feed).
         let number_before = {
@@ -1578,6 +1594,23 @@ mod tests {
             }
         }
         assert!(taken > 200, "{taken}");
+    }
+
+    /// A table declared without header lines is an error, not a panic, on
+    /// every path.
+    #[test]
+    fn zero_header_lines_is_an_error() {
+        let b = mock("Z.txt");
+        assert!(fast::parse(&b, 2, 0).is_none());
+        let e = slow(&b, 2, 0).unwrap_err().to_string();
+        assert!(e.contains("nr_header"), "{e}");
+        #[cfg(unix)]
+        {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("Z.txt");
+            std::fs::write(&path, &b).unwrap();
+            assert!(fast::parse_file(&path, 2, 0, 64).is_none());
+        }
     }
 
     /// The piece-by-piece reader of large files gives `fast::parse`'s
