@@ -135,3 +135,40 @@ fn shocks_without_file_is_a_clear_error() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && e.contains("--shocks"), "{e}");
 }
+
+/// A run that fails (here: the event ends after the last step) leaves no
+/// output folder behind when it created it, and an existing folder as it
+/// was (no trajectory, no temporary file).
+#[test]
+fn failed_run_leaves_no_output() {
+    let g = golden_dir("agg2x4_arbitrary_linear");
+    let d = tempfile::tempdir().unwrap();
+    let run = |out: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_plenum"))
+            .args(["simulate", "ario", "--mrio"])
+            .arg(g.join("mrio"))
+            .arg("--event")
+            .arg(g.join("event.toml"))
+            .args(["--steps", "30", "--out"])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let fresh = d.path().join("new");
+    let o = run(&fresh);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && e.contains("beyond the simulated"),
+        "{e}"
+    );
+    assert!(!fresh.exists());
+    let existing = d.path().join("old");
+    std::fs::create_dir(&existing).unwrap();
+    std::fs::write(existing.join("keep.txt"), "x").unwrap();
+    assert!(!run(&existing).status.success());
+    let left: Vec<_> = std::fs::read_dir(&existing)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["keep.txt"]);
+}

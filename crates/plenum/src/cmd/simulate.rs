@@ -86,6 +86,10 @@ pub fn simulate(args: SimulateArgs) -> Result<()> {
             let (text, name) = read_text(&event)?;
             let file = plenum_sim::parse_event_file(&text, &name)?;
             let mut model = plenum_sim::build_ario(&table, &file)?;
+            // A folder this run creates is removed again if the run fails
+            // (it is then empty: the streamed CSV is only renamed into place
+            // after the last step).
+            let created = common.out.as_ref().filter(|d| !d.exists());
             let out = match &common.out {
                 Some(dir) => Some(OutDir::create(dir, common.tidy)?),
                 None => None,
@@ -125,7 +129,15 @@ pub fn simulate(args: SimulateArgs) -> Result<()> {
                 (traj, hash, written)
             });
             pb.finish_and_clear();
-            let traj = traj?;
+            let traj = match traj {
+                Ok(t) => t,
+                Err(e) => {
+                    if let Some(d) = created {
+                        let _ = std::fs::remove_dir(d);
+                    }
+                    return Err(e.into());
+                }
+            };
             match written {
                 Some(Ok(r)) => r?,
                 Some(Err(_)) => anyhow::bail!("the thread writing trajectory.csv panicked"),
