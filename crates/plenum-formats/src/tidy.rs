@@ -116,6 +116,41 @@ fn csv_field(s: &str, out: &mut String) {
     }
 }
 
+/// Appends `v` as `{v:?}` writes it (Rust's shortest round-trip form),
+/// the text of every value in plenum's CSV outputs, about twice as fast.
+///
+/// Where it can be proved to give the same digits, the shortest digits come
+/// from Ryū (the `ryu` crate) instead of the standard library's Grisu:
+/// both give the shortest digits that read back as `v` and, of several,
+/// the one nearest `v`; they differ only when two are equally near (Ryū
+/// then takes the even one, the standard library the larger, e.g. for
+/// 1e15 + 0.25). Such a tie needs `v` to be exactly a decimal of at most
+/// 18 significant digits. With v = m·2^e, m odd and e ≤ −27, `v` is
+/// m·5^−e / 10^−e, whose odd numerator has at least 19 digits (5^27 has
+/// 19), so no tie, and no rounding boundary (an odd multiple of 2^(e−1))
+/// is a short decimal either. The layout is the same for both when
+/// 1e-4 ≤ |v| < 1e16 (plain decimal; outside it `{:?}` switches to
+/// exponent form and Ryū at other points). Every other value goes through
+/// `{:?}`. Tested against `{:?}` on millions of seeded values.
+pub fn push_f64(out: &mut String, v: f64) {
+    let a = v.abs();
+    if (1e-4..1e16).contains(&a) {
+        let bits = v.to_bits();
+        let exp = ((bits >> 52) & 0x7ff) as i32;
+        // Normal numbers only (the range excludes subnormals): m·2^e with
+        // the implicit bit, then the trailing zeros of m moved into e.
+        let m = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+        let e = exp - 1075 + m.trailing_zeros() as i32;
+        if e <= -27 {
+            let mut b = ryu::Buffer::new();
+            out.push_str(b.format_finite(v));
+            return;
+        }
+    }
+    use std::fmt::Write as _;
+    let _ = write!(out, "{v:?}");
+}
+
 /// The CSV text of `frame` (header, then one line per row; NaN as `NaN`).
 pub fn to_csv_string(frame: &TidyFrame) -> String {
     let mut out = String::with_capacity(frame.len() * 48);
@@ -132,8 +167,7 @@ pub fn to_csv_string(frame: &TidyFrame) -> String {
             }
             out.push(',');
         }
-        let v = frame.value[i];
-        out.push_str(&format!("{v:?}"));
+        push_f64(&mut out, frame.value[i]);
         out.push('\n');
     }
     out
@@ -228,6 +262,80 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    fn debug_text(v: f64) -> String {
+        format!("{v:?}")
+    }
+
+    fn fast_text(v: f64) -> String {
+        let mut s = String::new();
+        super::push_f64(&mut s, v);
+        s
+    }
+
+    /// `push_f64` writes exactly what `{:?}` writes: on seeded values of
+    /// every kind (random bits; full-precision values across and around
+    /// the decimal range; values with few significant bits, where ties
+    /// live; the known tie 1e15 + 0.25; the range's edges and their
+    /// neighbours; sums and products as a model computes them).
+    #[test]
+    fn push_f64_writes_what_debug_writes() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(16);
+        let mut vals: Vec<f64> = vec![
+            0.0,
+            -0.0,
+            1e15 + 0.25,
+            1e15 + 0.75,
+            0.3,
+            0.1 + 0.2,
+            896.4127713,
+            1.0,
+            -1.5,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+            f64::EPSILON,
+            f64::NAN,
+            f64::INFINITY,
+            -f64::INFINITY,
+        ];
+        for edge in [1e-4f64, 1e16, 1e-3, 1e15, 1.0, 2f64.powi(26), 2f64.powi(27)] {
+            let mut x = edge;
+            for _ in 0..50 {
+                x = f64::from_bits(x.to_bits() - 1);
+            }
+            for _ in 0..100 {
+                vals.push(x);
+                vals.push(-x);
+                x = f64::from_bits(x.to_bits() + 1);
+            }
+        }
+        for _ in 0..400_000 {
+            vals.push(f64::from_bits(rng.random::<u64>()));
+            // Full precision, 10^-6 .. 10^18.
+            let e: f64 = rng.random_range(-6.0..18.0);
+            let v = 10f64.powf(e) * if rng.random_bool(0.5) { 1.0 } else { -1.0 };
+            vals.push(v);
+            // Few significant bits: k / 2^j and k · 2^j.
+            let width = rng.random_range(1..54);
+            let k = rng.random_range(1u64..1 << width) as f64;
+            let j = rng.random_range(0..80);
+            vals.push(k / 2f64.powi(j));
+            vals.push(k * 2f64.powi(j / 4));
+            // As a model computes them.
+            let a: f64 = rng.random_range(0.0..1000.0);
+            vals.push(a * (1.0 / 365.0) + 1e-9 * a);
+        }
+        let mut fast = 0;
+        for v in vals {
+            let want = debug_text(v);
+            assert_eq!(fast_text(v), want, "{:#x}", v.to_bits());
+            if (1e-4..1e16).contains(&v.abs()) {
+                fast += 1;
+            }
+        }
+        assert!(fast > 500_000, "{fast}");
+    }
+
     use super::*;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 

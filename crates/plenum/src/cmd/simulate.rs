@@ -313,16 +313,17 @@ impl CsvRows {
     fn render(&self, t: usize, vars: [Option<&[f64]>; 4], stocks: Option<&[f64]>) -> String {
         let n = self.keys.len();
         let mut out = String::with_capacity(n * 4 * 48);
-        // The fixed pieces pushed as strings (only the value goes through
-        // the formatter): the same bytes as `writeln!(out,
-        // "{t},{key}{name},{v:?}")`, without parsing a format per row.
+        // The fixed pieces pushed as strings, the value through
+        // `push_f64` (the text of `{v:?}`): the same bytes as
+        // `writeln!(out, "{t},{key}{name},{v:?}")`, without parsing a
+        // format per row.
         let ts = format!("{t},");
         let row = |out: &mut String, key: &str, name: &str, v: f64| {
             out.push_str(&ts);
             out.push_str(key);
             out.push_str(name);
             out.push(',');
-            let _ = write!(out, "{v:?}");
+            plenum_formats::tidy::push_f64(out, v);
             out.push('\n');
         };
         for (vals, name) in vars.iter().zip(&self.names) {
