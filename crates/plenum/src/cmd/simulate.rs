@@ -100,11 +100,11 @@ pub fn simulate(args: SimulateArgs) -> Result<()> {
             let rows = CsvRows::new(&model.layout().regions, &model.layout().sectors);
             let pb = crate::progress::spinner("simulating");
             // Two jobs run on their own threads while the steps run, each
-            // with the same result as after the run, off the critical path:
-            // the manifest's table hash (one SHA-256 stream over the whole
-            // table, ~0.1 s at n = 5000), and the trajectory CSV, each step
-            // rendered and written as soon as it is made (~0.15 s at
-            // n = 5000 when done after the run).
+            // with the same result as after the run: the manifest's table
+            // hash (one SHA-256 stream over the whole table, ~0.1 s of CPU
+            // at n = 5000), and the trajectory CSV, each step rendered and
+            // written as soon as it is made. They use cores the steps leave
+            // idle; on two busy cores they mostly share them (BENCHMARKS.md).
             let (traj, hash, written) = std::thread::scope(|s| {
                 let hasher = out
                     .is_some()
