@@ -102,8 +102,9 @@ impl RowBlock {
     }
 
     /// Writes the whole block from `rows`, row-major (len × ncols values):
-    /// row i, column c from `rows[i·ncols + c]`.
-    fn write_row_major(self, rows: &[f64]) {
+    /// row i, column c from `rows[i·ncols + c]`; returns the token that
+    /// [`by_row_blocks`] and [`by_row_ranges`] ask for.
+    pub(crate) fn write(self, rows: &[f64]) -> Written {
         assert_eq!(
             rows.len(),
             self.len * self.ncols,
@@ -122,13 +123,14 @@ impl RowBlock {
                 };
             }
         }
+        Written(())
     }
 }
 
 /// An nrows × ncols matrix whose rows are written by `fill`, called on the
 /// thread pool for each block of `block` rows with the block's first row;
 /// `fill` returns Some(value) after writing its block with
-/// [`RowBlock::write_row_major`] (which writes every element), or None.
+/// [`RowBlock::write`] (which writes every element), or None.
 /// The matrix and the values in block order, or None if any block gave
 /// None or did not write its rows.
 pub(crate) fn by_row_blocks<T: Send>(
@@ -155,7 +157,7 @@ pub(crate) fn by_row_blocks<T: Send>(
         })
         .collect::<Option<Vec<T>>>()?;
     // SAFETY: every block returned Some, which needs a `Written` token, and
-    // the only way to one is `RowBlock::write_row_major`, which writes
+    // the only way to one is `RowBlock::write`, which writes
     // every element of its block; the dimensions are within the capacity.
     unsafe { m.set_dims(nrows, ncols) };
     Some((m, parts))
@@ -198,18 +200,9 @@ pub(crate) fn by_row_ranges<T: Send>(
     Some((m, parts))
 }
 
-/// Proof that a [`RowBlock`] was written whole (returned by
-/// `write_row_major` through [`RowBlock::write`]).
+/// Proof that a [`RowBlock`] was written whole (only
+/// [`RowBlock::write`] makes one).
 pub(crate) struct Written(());
-
-impl RowBlock {
-    /// [`RowBlock::write_row_major`], returning the token that
-    /// [`by_row_blocks`] asks for.
-    pub(crate) fn write(self, rows: &[f64]) -> Written {
-        self.write_row_major(rows);
-        Written(())
-    }
-}
 
 #[cfg(test)]
 mod tests {

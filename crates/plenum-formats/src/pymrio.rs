@@ -1539,6 +1539,15 @@ mod tests {
         }
     }
 
+    /// The two column-label lines of a one-region table of `nc` sectors.
+    fn header_lines(nc: usize) -> Vec<String> {
+        let sectors: Vec<String> = (0..nc).map(|c| format!("s{c}")).collect();
+        vec![
+            format!("region\t\t{}", vec!["r1"; nc].join("\t")),
+            format!("sector\t\t{}", sectors.join("\t")),
+        ]
+    }
+
     /// Seeded variants of a table: the fast path either refuses or agrees
     /// with the csv path bit for bit, and takes the plain ones.
     #[test]
@@ -1547,17 +1556,8 @@ mod tests {
         let mut taken = 0;
         for case in 0..400 {
             let (nr, nc) = (rng.random_range(0..40), rng.random_range(1..6));
-            let mut lines = vec![
-                format!("region\t\t{}", vec!["r1"; nc].join("\t")),
-                format!(
-                    "sector\t\t{}",
-                    (0..nc)
-                        .map(|c| format!("s{c}"))
-                        .collect::<Vec<_>>()
-                        .join("\t")
-                ),
-                format!("region\tsector{}", "\t".repeat(nc)),
-            ];
+            let mut lines = header_lines(nc);
+            lines.push(format!("region\tsector{}", "\t".repeat(nc)));
             for i in 0..nr {
                 let vals: Vec<String> = (0..nc)
                     .map(|_| {
@@ -1659,16 +1659,7 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
         for case in 0..300 {
             let (nr, nc) = (rng.random_range(0..12), rng.random_range(1..5));
-            let mut lines = vec![
-                format!("region\t\t{}", vec!["r1"; nc].join("\t")),
-                format!(
-                    "sector\t\t{}",
-                    (0..nc)
-                        .map(|c| format!("s{c}"))
-                        .collect::<Vec<_>>()
-                        .join("\t")
-                ),
-            ];
+            let mut lines = header_lines(nc);
             if rng.random_bool(0.5) {
                 lines.push(format!("region\tsector{}", "\t".repeat(nc)));
             }
