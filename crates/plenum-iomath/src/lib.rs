@@ -17,6 +17,7 @@
 //! | M | multipliers S L | k × n | [`multipliers::satellite_multipliers`] |
 //! | D_cba, D_pba, D_imp, D_exp | footprint accounts | k × n | [`accounts::accounts`] |
 //! | v_c | value-added coefficients V x̂⁻¹ | K × n | [`value_added`] |
+//! | p | Leontief prices p' = v'(I − A)⁻¹, with exogenous import prices and cost wedges | n | [`price::prices`], [`price::PriceModel`] |
 //!
 //! n = R·S industries (region-major), k stressors, K value-added components.
 //! Vectors indexed by industry are `Col`, also where the literature writes a
@@ -63,6 +64,7 @@ pub mod linkages;
 pub mod model;
 pub mod multipliers;
 pub mod output;
+pub mod price;
 pub mod trade;
 pub mod value_added;
 
