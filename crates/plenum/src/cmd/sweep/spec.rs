@@ -545,9 +545,15 @@ capacity_headroom = { dist = "triangular", lo = 0.05, mode = 0.08, hi = 0.12 }
         assert_ne!(v[0].values[1..], v[24].values[1..]);
         // Same spec, same variants.
         assert_eq!(v, parse(SPEC, "t.toml").unwrap().variants());
+        // Sampled parameters in name order: capacity_headroom, then
+        // confidence_elasticity.
+        assert_eq!(
+            s.param_names(),
+            ["mpc_labour", "capacity_headroom", "confidence_elasticity"]
+        );
         for x in &v {
-            assert!((0.05..=0.3).contains(&x.values[1]));
-            assert!((0.05..=0.12).contains(&x.values[2]));
+            assert!((0.05..=0.12).contains(&x.values[1]));
+            assert!((0.05..=0.3).contains(&x.values[2]));
         }
     }
 
@@ -559,7 +565,7 @@ capacity_headroom = { dist = "triangular", lo = 0.05, mode = 0.08, hi = 0.12 }
         let (lo, hi) = (0.05, 0.3);
         let mut strata: Vec<usize> = d
             .iter()
-            .map(|r| (((r[0] - lo) / (hi - lo)) * 50.0) as usize)
+            .map(|r| (((r[1] - lo) / (hi - lo)) * 50.0) as usize)
             .collect();
         strata.sort();
         assert_eq!(strata, (0..50).collect::<Vec<_>>());
