@@ -106,6 +106,9 @@ pub struct SolveLog {
     pub fallbacks: usize,
     /// Whether the LU factors were formed (for L, a fallback or small n).
     pub factored: bool,
+    /// Whether the iterative solves used the block-Jacobi preconditioner
+    /// (the domestic blocks I − A_rr, [`IterOptions::block`]).
+    pub preconditioned: bool,
 }
 
 enum Path<'a> {
@@ -183,7 +186,9 @@ impl<'a> Solver<'a> {
             } else {
                 FlowStore::Dense(z)
             };
-            Path::Iterative(LeontiefOperator::new(store, r)?)
+            let op = LeontiefOperator::new(store, r)?.with_block_jacobi(opts.block)?;
+            log.preconditioned = op.preconditioned();
+            Path::Iterative(op)
         } else {
             Path::Lu
         };

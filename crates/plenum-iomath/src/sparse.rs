@@ -121,6 +121,21 @@ impl Csr {
         m
     }
 
+    /// The dense diagonal block Z[r0..r0 + len, r0..r0 + len].
+    pub fn block(&self, r0: usize, len: usize) -> Mat<f64> {
+        let mut m = Mat::<f64>::zeros(len, len);
+        for i in 0..len {
+            let row = r0 + i;
+            for k in self.row_ptr[row]..self.row_ptr[row + 1] {
+                let j = self.col_idx[k] as usize;
+                if j >= r0 && j < r0 + len {
+                    m[(i, j - r0)] = self.values[k];
+                }
+            }
+        }
+        m
+    }
+
     /// out = Z v.
     pub fn mul(&self, v: MatRef<'_, f64>, out: MatMut<'_, f64>) {
         let mut out = out;

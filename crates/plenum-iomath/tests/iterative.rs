@@ -203,3 +203,35 @@ fn non_convergence_falls_back_to_lu() {
     assert!(log.factored);
     assert!(log.sweeps >= 60);
 }
+
+/// The block-Jacobi preconditioner (domestic blocks of 12 and 10 sectors)
+/// changes the path, not the numbers.
+#[test]
+fn block_jacobi_matches_lu() {
+    let (z, x) = table(120, 0.9, 0.3, 0, 4);
+    let a = plenum_iomath::coefficients::technical_coefficients(z.as_ref(), x.as_ref(), &[])
+        .expect("A");
+    let lu = Leontief::factor(&a).expect("LU");
+    let b = Mat::<f64>::from_fn(120, 3, |i, c| 1.0 + ((i * 7 + c) % 5) as f64);
+    for block in [12, 10, 7] {
+        let opts = IterOptions {
+            block,
+            ..IterOptions::default()
+        };
+        let it = Solver::new(z.as_ref(), x.as_ref(), &[], SolverChoice::Iterative, opts).unwrap();
+        assert_eq!(it.log().preconditioned, block != 7, "7 does not divide 120");
+        compare(
+            &LeontiefSolve::solve(&it, b.as_ref()).unwrap(),
+            &lu.solve(b.as_ref()).unwrap(),
+            1e-9,
+            "L B",
+        );
+        compare(
+            &LeontiefSolve::solve_transpose(&it, b.as_ref()).unwrap(),
+            &lu.solve_transpose(b.as_ref()).unwrap(),
+            1e-9,
+            "Lᵀ B",
+        );
+        assert!(it.log().max_residual <= 1e-12);
+    }
+}

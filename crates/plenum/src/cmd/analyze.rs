@@ -115,6 +115,7 @@ fn solver_json(l: &SolveLog) -> String {
         "max_relative_residual": l.max_residual,
         "fallbacks_to_lu": l.fallbacks,
         "lu_factored": l.factored,
+        "block_jacobi_preconditioner": l.preconditioned,
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }
@@ -205,6 +206,8 @@ pub fn compute_with(
         settings.choice,
         IterOptions {
             rtol: settings.rtol,
+            // Block-Jacobi on each region's domestic block.
+            block: ns,
             ..IterOptions::default()
         },
     )
