@@ -59,12 +59,15 @@ pub mod coefficients;
 pub mod dims;
 pub mod error;
 pub mod ghosh;
+pub mod iterative;
 pub mod leontief;
 pub mod linkages;
 pub mod model;
 pub mod multipliers;
 pub mod output;
 pub mod price;
+pub mod solver;
+pub mod sparse;
 pub mod trade;
 pub mod value_added;
 
@@ -72,9 +75,11 @@ pub use accounts::{Accounts, AccountsRoute, PerCapita};
 pub use backend::Backend;
 pub use dims::Dims;
 pub use error::IoMathError;
+pub use iterative::{IterOptions, IterStats};
 pub use leontief::Leontief;
 pub use linkages::Linkages;
 pub use model::IoModel;
+pub use solver::{LeontiefSolve, SolveLog, Solver, SolverChoice};
 pub use trade::GrossTrade;
 pub use value_added::ValueAddedFootprint;
 
