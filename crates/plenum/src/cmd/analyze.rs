@@ -25,7 +25,7 @@ pub struct Analysis {
 pub fn analyze(args: AnalyzeArgs) -> Result<()> {
     let loaded = source::load(&args.input)?;
     let a = compute(&loaded.table, args.top)?;
-    print!("{}", a.summary);
+    crate::output::print(format_args!("{}", a.summary))?;
     if let Some(dir) = &args.out {
         let out = OutDir::create(dir, args.tidy)?;
         out.write("industries", &a.industries)?;
