@@ -10,6 +10,14 @@ use plenum_table::MrioTable;
 
 use crate::cli::TidyFormat;
 
+/// Writes `args` to standard output, returning its error (a closed pipe
+/// then ends the command quietly; `print!` would panic instead).
+pub fn print(args: std::fmt::Arguments) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(args)?;
+    out.flush()
+}
+
 /// A long-format frame: key columns of text, then `value`.
 #[derive(Debug, Clone)]
 pub struct Frame {

@@ -83,7 +83,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
     }
     let t = &loaded.table;
     let (a, l) = compute_with(t, args.top, settings, args.write_l)?;
-    print!("{}", a.summary);
+    crate::output::print(format_args!("{}", a.summary))?;
     if let Some(dir) = &args.out {
         let out = OutDir::create(dir, args.tidy)?;
         out.write("industries", &a.industries)?;

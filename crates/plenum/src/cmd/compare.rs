@@ -18,19 +18,19 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     };
     let a = summarise(first);
     let ly = a.last_year;
-    println!("\ndifference from {} ({ly}):", first.name);
-    println!(
-        "{:<22} {:>10} {:>9} {:>10} {:>10} {:>10} {:>10}",
+    crate::output::print(format_args!("\ndifference from {} ({ly}):\n", first.name))?;
+    crate::output::print(format_args!(
+        "{:<22} {:>10} {:>9} {:>10} {:>10} {:>10} {:>10}\n",
         "scenario", "GDP %", "avg pp", "chips pp", "debt pp", "land tn", "cons pp"
-    );
+    ))?;
     for r in &runs[1..] {
         let b = summarise(r);
         let gdp = 100.0
             * (r.annual_sum("gdp_real", &r.region, ly)
                 / first.annual_sum("gdp_real", &first.region, ly)
                 - 1.0);
-        println!(
-            "{:<22} {:>+10.2} {:>+9.2} {:>+10.2} {:>+10.2} {:>+10.2} {:>+10.2}",
+        crate::output::print(format_args!(
+            "{:<22} {:>+10.2} {:>+9.2} {:>+10.2} {:>+10.2} {:>+10.2} {:>+10.2}\n",
             r.name,
             gdp,
             b.growth_avg - a.growth_avg,
@@ -38,7 +38,7 @@ pub fn compare(args: CompareArgs) -> Result<()> {
             b.debt_to_gdp_end - a.debt_to_gdp_end,
             b.land_revenue_end - a.land_revenue_end,
             b.consumption_share_end - a.consumption_share_end
-        );
+        ))?;
     }
     Ok(())
 }

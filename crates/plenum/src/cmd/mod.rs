@@ -5,9 +5,12 @@ use anyhow::Result;
 use crate::cli::{Cli, Command};
 
 pub mod analyze;
+pub mod chokepoints;
 pub mod compare;
+pub mod decompose;
 pub mod gvc;
 pub mod run;
+pub mod self_reliance;
 pub mod simulate;
 pub mod sweep;
 pub mod table;
@@ -21,7 +24,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             Some(sub) => gvc::analyze(sub),
             None => analyze::analyze(args),
         },
-        Command::Chokepoints(args) => gvc::chokepoints_cmd(args),
+        Command::Chokepoints(args) => chokepoints::chokepoints_cmd(args),
         Command::Simulate(args) => simulate::simulate(args),
         Command::Sweep(cmd) => sweep::sweep(cmd),
     }

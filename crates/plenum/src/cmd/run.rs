@@ -97,14 +97,14 @@ pub fn execute(scenarios: &[Scenario], out: &Path, command: &str) -> Result<Vec<
         .iter()
         .map(|(q, got, want)| format!("{q} {got:.2}% (target {want:.1}%)"))
         .collect();
-    println!(
-        "calibration: China's real growth {}; autonomous demand growth {:.2}% a year (2022-24), level {:+.2}% from 2024Q2{}",
+    crate::output::print(format_args!(
+        "calibration: China's real growth {}; autonomous demand growth {:.2}% a year (2022-24), level {:+.2}% from 2024Q2{}\n",
         reached.join(", "),
         cal.growth[0],
         cal.growth[1],
         if cal.within_tolerance() { "" } else { " — OUTSIDE ±0.3 pp" }
-    );
-    print!("{text}");
+    ))?;
+    crate::output::print(format_args!("{text}"))?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let frame = tidy_frame(&set.runs)?;
     plenum_formats::tidy::write_csv(&frame, &out.join("results.csv"))?;
@@ -143,11 +143,11 @@ pub fn execute(scenarios: &[Scenario], out: &Path, command: &str) -> Result<Vec<
         .collect(),
     };
     plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
-    println!(
-        "wrote {} rows, report.html and manifest.json under {}",
+    crate::output::print(format_args!(
+        "wrote {} rows, report.html and manifest.json under {}\n",
         frame.len(),
         out.display()
-    );
+    ))?;
     Ok(set.runs)
 }
 

@@ -3,70 +3,16 @@
 //! critical inputs, capacity and final-demand paths).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
-use clap::{Args, Subcommand};
 use plenum_formats::tidy::{KeyColumn, TidyFrame};
 use plenum_sim::{StepRecord, Trajectory};
 use plenum_table::MrioTable;
 
-use crate::cli::{TableArg, TidyFormat};
+use crate::cli::{SimOutArgs, SimulateArgs, SimulateMode, TidyFormat};
 use crate::output::OutDir;
 use crate::source;
-
-const SIM_EXAMPLES: &str = "Examples:
-  plenum simulate --shocks examples/shocks/chip-controls.toml --steps 8 --out out/sim
-  plenum simulate ario --mrio crates/plenum-sim/tests/golden/test_mrio/mrio --event event.toml --steps 365 --out out/ario
-
-The shocks file is documented in docs/engine.md (\"Mechanisms beyond ARIO\"); the event file of
-`simulate ario` uses BoARIO's own argument names (docs/engine.md, \"The event file\").";
-
-#[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true, after_help = SIM_EXAMPLES)]
-pub struct SimulateArgs {
-    #[command(subcommand)]
-    pub mode: Option<SimulateMode>,
-    #[command(flatten)]
-    pub input: TableArg,
-    /// The shocks file (TOML): trade restrictions, critical inputs, capacity and demand paths, events.
-    #[arg(long, value_name = "TOML")]
-    pub shocks: Option<PathBuf>,
-    #[command(flatten)]
-    pub common: SimOutArgs,
-}
-
-#[derive(Debug, Args, Clone)]
-pub struct SimOutArgs {
-    /// Number of steps to simulate (the step length is set in the shocks/event file).
-    #[arg(long, default_value_t = 365)]
-    pub steps: usize,
-    /// Folder for the tidy trajectories (step, region, sector, variable, value).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = TidyFormat::Csv)]
-    pub tidy: TidyFormat,
-    /// Do not record inventories (inputs_stocks), which are S × n numbers per step.
-    #[arg(long)]
-    pub no_stocks: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum SimulateMode {
-    /// Run BoARIO's inputs directly: a pymrio folder and a BoARIO-style event file
-    /// (ARIOPsiModel, reproduced step for step).
-    #[command(after_help = SIM_EXAMPLES)]
-    Ario {
-        /// A pymrio folder (save_all, txt), as BoARIO reads it.
-        #[arg(long, value_name = "FOLDER")]
-        mrio: PathBuf,
-        /// Event file (TOML) with `[model]` and `[[event]]` tables named as BoARIO's arguments.
-        #[arg(long, value_name = "TOML")]
-        event: PathBuf,
-        #[command(flatten)]
-        common: SimOutArgs,
-    },
-}
 
 fn read_text(p: &Path) -> Result<(String, String)> {
     let text =
@@ -238,7 +184,7 @@ fn finish(
     command: &str,
     inputs: &[(String, String)],
 ) -> Result<()> {
-    print!("{}", summary(traj));
+    crate::output::print(format_args!("{}", summary(traj)))?;
     if let Some(out) = out {
         // The CSV is rendered straight from the trajectory (the same bytes
         // as the tidy frame's CSV, without a string per key and row);
