@@ -52,11 +52,11 @@ def system(n, seed=42):
         Y=pd.DataFrame(Y, index=idx, columns=fidx),
         x=pd.DataFrame({"indout": x}, index=idx),
         unit=pd.DataFrame({"unit": ["M.EUR"] * n}, index=idx),
-        factor_inputs=pymrio.Extension(
-            name="factor_inputs",
-            F=pd.DataFrame([va], index=pd.Index(["VA"], name="inputtype"), columns=idx),
-            unit=pd.DataFrame({"unit": ["M.EUR"]}, index=pd.Index(["VA"], name="inputtype")),
-        ),
+        factor_inputs={
+            "name": "factor_inputs",
+            "F": pd.DataFrame([va], index=pd.Index(["VA"], name="inputtype"), columns=idx),
+            "unit": pd.DataFrame({"unit": ["M.EUR"]}, index=pd.Index(["VA"], name="inputtype")),
+        },
     )
     return io
 
