@@ -19,6 +19,7 @@
 //! Z, Y, x and V.
 
 pub mod atomic;
+pub mod auto;
 pub mod concordance;
 pub mod error;
 mod fill;

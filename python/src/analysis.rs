@@ -1,0 +1,148 @@
+//! `analyze`: every quantity of pymrio's `calc_all` from plenum-iomath's
+//! `IoModel` (factor I − A once, solve many), as numpy arrays keyed by
+//! pymrio's names. L, B, G and M_down need n × n inverses and are formed
+//! only when asked for.
+
+use std::collections::BTreeMap;
+
+use faer::{Col, Mat};
+use plenum_iomath::accounts::per_capita;
+use plenum_iomath::{coefficients, multipliers, IoModel};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::convert::{col_to, mat_to};
+use crate::errors;
+use crate::table::Table;
+
+enum Value {
+    M(Mat<f64>),
+    C(Col<f64>),
+}
+
+/// Everything computed, before conversion (so the GIL is released for the
+/// whole computation).
+struct Computed {
+    core: BTreeMap<&'static str, Value>,
+    ext: Vec<(String, BTreeMap<&'static str, Value>)>,
+}
+
+fn compute(
+    t: &plenum_table::MrioTable,
+    with_l: bool,
+    ghosh: bool,
+    population: Option<&[f64]>,
+) -> Result<Computed, plenum_iomath::IoMathError> {
+    let m = IoModel::new(t)?;
+    let mut core = BTreeMap::new();
+    core.insert("x", Value::C(m.output_from_demand()?));
+    core.insert("A", Value::M(m.a().clone()));
+    core.insert("output_multipliers", Value::C(m.output_multipliers()?));
+    if t.labels().n_regions() > 0 && !t.labels().va_components().is_empty() {
+        core.insert("va_multipliers", Value::C(m.value_added_multipliers()?));
+    }
+    if with_l {
+        core.insert("L", Value::M(m.l()?));
+    }
+    let g = if ghosh {
+        let g = m.g()?;
+        core.insert("B", Value::M(m.b()?));
+        Some(g)
+    } else {
+        None
+    };
+    let lk = m.linkages()?;
+    core.insert("backward_direct", Value::C(lk.backward_direct));
+    core.insert("forward_direct", Value::C(lk.forward_direct));
+    core.insert("backward_total", Value::C(lk.backward_total));
+    core.insert("forward_total", Value::C(lk.forward_total));
+    core.insert("backward_index", Value::C(lk.backward_index));
+    core.insert("forward_index", Value::C(lk.forward_index));
+    let gt = m.gross_trade()?;
+    core.insert("bilat_flows", Value::M(gt.bilat_flows));
+    core.insert("gross_exports", Value::C(gt.exports));
+    core.insert("gross_imports", Value::C(gt.imports));
+    let mut ext = Vec::new();
+    for e in t.extensions() {
+        let mut q = BTreeMap::new();
+        let s = m.stressor_coefficients(&e.name)?;
+        q.insert("M", Value::M(m.satellite_multipliers(&e.name)?));
+        if let Some(g) = &g {
+            q.insert(
+                "M_down",
+                Value::M(multipliers::downstream_multipliers(s.as_ref(), g.as_ref())?),
+            );
+        }
+        if let Some(fy) = &e.f_y {
+            q.insert(
+                "S_Y",
+                Value::M(coefficients::final_demand_stressor_coefficients(
+                    fy.as_ref(),
+                    t.y().as_ref(),
+                )?),
+            );
+        }
+        let acc = m.accounts(&e.name)?;
+        if let Some(pop) = population {
+            let cap = per_capita(&acc, pop)?;
+            q.insert("D_cba_cap", Value::M(cap.d_cba_cap));
+            q.insert("D_pba_cap", Value::M(cap.d_pba_cap));
+            q.insert("D_imp_cap", Value::M(cap.d_imp_cap));
+            q.insert("D_exp_cap", Value::M(cap.d_exp_cap));
+        }
+        q.insert("S", Value::M(s));
+        q.insert("D_cba", Value::M(acc.d_cba));
+        q.insert("D_pba", Value::M(acc.d_pba));
+        q.insert("D_imp", Value::M(acc.d_imp));
+        q.insert("D_exp", Value::M(acc.d_exp));
+        q.insert("D_cba_reg", Value::M(acc.d_cba_reg));
+        q.insert("D_pba_reg", Value::M(acc.d_pba_reg));
+        q.insert("D_imp_reg", Value::M(acc.d_imp_reg));
+        q.insert("D_exp_reg", Value::M(acc.d_exp_reg));
+        ext.push((e.name.clone(), q));
+    }
+    if let Some(g) = g {
+        core.insert("G", Value::M(g));
+    }
+    Ok(Computed { core, ext })
+}
+
+fn put(py: Python<'_>, d: &Bound<'_, PyDict>, map: BTreeMap<&'static str, Value>) -> PyResult<()> {
+    for (k, v) in map {
+        match v {
+            Value::M(m) => d.set_item(k, mat_to(py, &m))?,
+            Value::C(c) => d.set_item(k, col_to(py, &c))?,
+        }
+    }
+    Ok(())
+}
+
+/// Computes pymrio's `calc_all` quantities; returns `(core, extensions)`:
+/// a dict of arrays and a dict extension name → dict of arrays.
+#[pyfunction]
+#[pyo3(signature = (table, L = false, ghosh = false, population = None))]
+#[allow(non_snake_case)]
+pub fn analyze<'py>(
+    py: Python<'py>,
+    table: &Table,
+    L: bool,
+    ghosh: bool,
+    population: Option<Vec<f64>>,
+) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
+    let t = table.inner.clone();
+    let c = py
+        .detach(move || {
+            compute(&t, L, ghosh, population.as_deref())
+                .map_err(|e| plenum_iomath::name_industries(e, t.labels()))
+        })
+        .map_err(errors::table)?;
+    let core = PyDict::new(py);
+    put(py, &core, c.core)?;
+    let exts = PyDict::new(py);
+    for (name, q) in c.ext {
+        let d = PyDict::new(py);
+        put(py, &d, q)?;
+        exts.set_item(name, d)?;
+    }
+    Ok((core, exts))
+}
