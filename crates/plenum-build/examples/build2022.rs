@@ -6,7 +6,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use plenum_build::world2022::{aggregate_default, build_world_2022, va_and_gdp, Prior2022};
+use plenum_build::world2022::{
+    aggregate_default, build_world_2022, va_and_gdp, Prior2022, Sources2022,
+};
 use plenum_build::{Progress, Stage};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,7 +28,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             eprintln!("  {:?} {}/{}", p.stage, p.done, p.total);
         }
     };
-    let out = build_world_2022(&data, kind, &progress)?;
+    let sources = Sources2022 {
+        nationals: plenum_formats::oecd_national::read_oecd_national_dir(
+            &data.join("oecd-niot-2022"),
+        )?,
+        wiod: match kind {
+            Prior2022::WiodGravity => Some(plenum_formats::wiod::read_wiod_dir(
+                &data.join("wiod-2013-wiot2011"),
+                &plenum_formats::wiod::default_policy(),
+            )?),
+            _ => None,
+        },
+    };
+    let out = build_world_2022(&sources, kind, &progress)?;
     let t_build = t0.elapsed();
     let r = &out.report;
     eprintln!(

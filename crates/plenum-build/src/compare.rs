@@ -2,7 +2,8 @@
 //! sectors; regions are matched by name and a closure region missing from
 //! the truth is ignored).
 //!
-//! With A = Z diag(x)⁻¹ (columns of zero-output industries set to 0),
+//! With A = Z diag(x)⁻¹ (plenum-iomath's: columns of the industries the
+//! table treats as absent set to 0),
 //! B = (I − A)⁻¹ and value-added coefficients v_j = (1'V)_j / x_j:
 //!
 //! * **bilateral import shares**: for importer r and product i, the share of
@@ -23,6 +24,7 @@
 
 use faer::linalg::solvers::Solve;
 use faer::Mat;
+use plenum_iomath::IoMathError;
 use plenum_table::MrioTable;
 
 /// Leontief quantities of a table needed by the metrics.
@@ -35,27 +37,33 @@ pub struct Leontief {
 }
 
 impl Leontief {
-    pub fn new(t: &MrioTable) -> Self {
+    /// A and v from plenum-iomath (zero-output industries as the table's
+    /// policy says: absent ones get zero columns, others are an error).
+    pub fn new(t: &MrioTable) -> Result<Self, IoMathError> {
         let n = t.n_industries();
-        let x = t.x();
-        let z = t.z();
-        let va = t.va_total();
-        let ia = Mat::from_fn(n, n, |i, j| {
-            let a = if x[j] > 0.0 { z[(i, j)] / x[j] } else { 0.0 };
-            if i == j {
-                1.0 - a
-            } else {
-                -a
-            }
-        });
-        let v = (0..n)
-            .map(|j| if x[j] > 0.0 { va[j] / x[j] } else { 0.0 })
-            .collect();
-        Self {
+        let a = plenum_iomath::coefficients::table_a(t)?;
+        let ia = Mat::from_fn(
+            n,
+            n,
+            |i, j| {
+                if i == j {
+                    1.0 - a[(i, j)]
+                } else {
+                    -a[(i, j)]
+                }
+            },
+        );
+        let v = plenum_iomath::value_added::value_added_coefficient_totals(
+            t.v().as_ref(),
+            t.x().as_ref(),
+            t.zero_output(),
+        )
+        .map_err(|e| plenum_iomath::name_industries(e, t.labels()))?;
+        Ok(Self {
             n,
             lu: ia.partial_piv_lu(),
-            v,
-        }
+            v: v.iter().copied().collect(),
+        })
     }
 
     /// B · rhs.
@@ -269,8 +277,8 @@ pub fn compare(
         ));
     }
 
-    let lt = Leontief::new(truth);
-    let le = Leontief::new(est);
+    let lt = Leontief::new(truth).map_err(|e| format!("the true table: {e}"))?;
+    let le = Leontief::new(est).map_err(|e| format!("the built table: {e}"))?;
     let ft = fva_shares(truth, &lt);
     let fe = fva_shares(est, &le);
     let mut fva_abs = 0.0;

@@ -119,7 +119,8 @@ pub enum BuildError {
     Other(String),
 }
 
-/// Errors of reading a concordance or data file of this crate.
+/// Errors of the builder's inputs: a concordance or other text given to
+/// this crate, or the tables it is given (this crate does no I/O).
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     #[error("{file}: line {line}: {message}; {hint}")]
@@ -129,16 +130,10 @@ pub enum InputError {
         message: String,
         hint: String,
     },
-    #[error("{file}: {source}")]
-    Io {
-        file: String,
-        #[source]
-        source: std::io::Error,
-    },
     #[error(transparent)]
     Build(#[from] BuildError),
     #[error(transparent)]
     Table(#[from] TableError),
-    #[error("reading the source data: {0}")]
-    Formats(String),
+    #[error(transparent)]
+    Formats(#[from] plenum_formats::FormatError),
 }

@@ -5,7 +5,8 @@
 //! gives the "TTL" uses T_iu a national table publishes; the proportionality
 //! assumption of [`crate::build`] then predicts imported uses
 //! M̂_iu = μ_i T_iu with μ_i = m_i / Σ_u T_iu. This module reads the table,
-//! applies the assumption and measures the gap to the recorded M_iu:
+//! applies the assumption and measures the gap to the recorded M_iu (the
+//! table is read by plenum-formats; [`NbsSplitTable::from_table`] takes it):
 //!
 //! * per cell of a product row, the recorded imported share M_iu / T_iu
 //!   against μ_i (reported for electronics, sector 20);
@@ -19,9 +20,9 @@
 //! left out of T as in the builder. The imported rows' `EX` (re-exports)
 //! counts in m, as the import total a TTL table would show.
 
-use std::path::Path;
-
 use faer::Mat;
+use plenum_formats::nbs::NbsSector;
+use plenum_table::{MrioTable, TableError};
 
 use crate::error::InputError;
 
@@ -41,129 +42,73 @@ pub struct NbsSplitTable {
     pub imports: Vec<f64>,
 }
 
-/// Reads `china_YEAR_42.csv` (the layout of `../shared/data/README.md`).
-pub fn read_nbs_split(path: &Path) -> Result<NbsSplitTable, InputError> {
-    let file = path.display().to_string();
-    let perr = |line: u64, message: String, hint: &str| InputError::Parse {
-        file: file.clone(),
-        line,
-        message,
-        hint: hint.to_string(),
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .map_err(|e| perr(0, e.to_string(), "check the path"))?;
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(|e| perr(1, e.to_string(), "the first line must be the header"))?
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let col = |name: &str| {
-        header.iter().position(|h| h == name).ok_or_else(|| {
-            perr(
-                1,
-                format!("no column \"{name}\""),
-                "use the NBS 42-sector layout",
-            )
-        })
-    };
-    let origin = col("Origin")?;
-    let code_c = col("Code")?;
-    let desc_c = col("Description")?;
-    let first = col("01")?;
-    let tiu = col("TIU")?;
-    let n = tiu - first;
-    let fd: Vec<usize> = ["TC", "FU201", "FU202"]
-        .iter()
-        .map(|c| col(c))
-        .collect::<Result<_, _>>()?;
-    let ex = col("EX")?;
-    let nu = n + fd.len();
-    let mut codes = Vec::new();
-    let mut names = Vec::new();
-    let mut domestic = Mat::<f64>::zeros(n, nu);
-    let mut imported = Mat::<f64>::zeros(n, nu);
-    let mut imports = vec![0.0; n];
-    let (mut nd, mut ni) = (0usize, 0usize);
-    for (k, rec) in rdr.records().enumerate() {
-        let line = k as u64 + 2;
-        let rec = rec.map_err(|e| perr(line, e.to_string(), "fix the CSV quoting"))?;
-        let num = |c: usize| -> Result<f64, InputError> {
-            let s = rec.get(c).unwrap_or("").trim();
-            if s.is_empty() {
-                return Ok(0.0);
-            }
-            s.parse::<f64>().map_err(|_| {
-                perr(
-                    line,
-                    format!("column {} ({}): \"{s}\" is not a number", c + 1, header[c]),
-                    "write numbers in plain decimal notation",
-                )
+/// The final uses of the split: consumption, capital formation,
+/// inventories (exports are left out of T, as in the builder).
+const USES: [&str; 3] = ["TC", "FU201", "FU202"];
+
+impl NbsSplitTable {
+    /// The split of an NBS table in the split layout, as plenum-formats
+    /// reads it (`plenum_formats::nbs::read_nbs_with_sectors`): domestic
+    /// uses from Z and Y, imported uses from Z_m and Y_m, imports as all
+    /// uses of the imported rows (re-exports `EX` included).
+    pub fn from_table(table: &MrioTable, sectors: &[NbsSector]) -> Result<Self, InputError> {
+        let name = &table.meta().name;
+        let err = |message: String| {
+            InputError::Table(TableError::Other(format!(
+            "NBS table \"{name}\": {message}; read a 42-sector table of the split layout (china_YEAR_42.csv)"
+        )))
+        };
+        let l = table.labels();
+        let Some(m) = table.imported_use() else {
+            return Err(err("it does not keep imported rows apart".into()));
+        };
+        let fd = l.fd_categories();
+        let cols: Vec<usize> = USES
+            .iter()
+            .map(|u| {
+                fd.iter()
+                    .position(|c| c == u)
+                    .ok_or_else(|| err(format!("it has no final use \"{u}\"")))
+            })
+            .collect::<Result<_, _>>()?;
+        let n = l.n_industries();
+        let (z, y) = (table.z(), table.y());
+        let nu = n + cols.len();
+        let pick = |zz: &Mat<f64>, yy: &Mat<f64>| {
+            Mat::from_fn(n, nu, |i, u| {
+                if u < n {
+                    zz[(i, u)]
+                } else {
+                    yy[(i, cols[u - n])]
+                }
             })
         };
-        match rec.get(origin).unwrap_or("") {
-            "Domestic" => {
-                if nd >= n {
-                    return Err(perr(
-                        line,
-                        "more domestic rows than sectors".into(),
-                        "one row per sector",
-                    ));
-                }
-                codes.push(rec.get(code_c).unwrap_or("").to_string());
-                names.push(rec.get(desc_c).unwrap_or("").to_string());
-                for u in 0..n {
-                    domestic[(nd, u)] = num(first + u)?;
-                }
-                for (q, &c) in fd.iter().enumerate() {
-                    domestic[(nd, n + q)] = num(c)?;
-                }
-                nd += 1;
-            }
-            "Imports" | "Imported" => {
-                if ni >= n {
-                    return Err(perr(
-                        line,
-                        "more imported rows than sectors".into(),
-                        "one row per sector",
-                    ));
-                }
-                let mut tot = 0.0;
-                for u in 0..n {
-                    let v = num(first + u)?;
-                    imported[(ni, u)] = v;
-                    tot += v;
-                }
-                for (q, &c) in fd.iter().enumerate() {
-                    let v = num(c)?;
-                    imported[(ni, n + q)] = v;
-                    tot += v;
-                }
-                imports[ni] = tot + num(ex)?;
-                ni += 1;
-            }
-            _ => {}
-        }
+        let imports = (0..n)
+            .map(|i| {
+                (0..n).map(|j| m.z[(i, j)]).sum::<f64>()
+                    + (0..m.y.ncols()).map(|c| m.y[(i, c)]).sum::<f64>()
+            })
+            .collect();
+        let codes = l.sectors().to_vec();
+        let mut uses = codes.clone();
+        uses.extend(USES.iter().map(|s| s.to_string()));
+        Ok(Self {
+            names: codes
+                .iter()
+                .map(|c| {
+                    sectors
+                        .iter()
+                        .find(|s| &s.code == c)
+                        .map_or_else(String::new, |s| s.description.clone())
+                })
+                .collect(),
+            codes,
+            uses,
+            domestic: pick(z, y),
+            imported: pick(&m.z, &m.y),
+            imports,
+        })
     }
-    if nd != n || ni != n {
-        return Err(perr(
-            0,
-            format!("{nd} domestic and {ni} imported rows for {n} sectors"),
-            "give one Domestic and one Imports row per sector",
-        ));
-    }
-    let mut uses = codes.clone();
-    uses.extend(["TC", "FU201", "FU202"].iter().map(|s| s.to_string()));
-    Ok(NbsSplitTable {
-        codes,
-        names,
-        uses,
-        domestic,
-        imported,
-        imports,
-    })
 }
 
 /// The gap between proportionality and the recorded split.

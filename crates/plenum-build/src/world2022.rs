@@ -1,8 +1,9 @@
 //! The 2022 world table from the OECD national tables, and its aggregation
 //! to plenum's default 10 regions × 24 sectors.
 //!
-//! [`build_world_2022`] reads the 80 `XXX2022ttl.csv` files of
-//! `DATA/oecd-niot-2022`, turns each into [`NationalAccounts`]
+//! [`build_world_2022`] takes the 80 `XXX2022ttl.csv` tables of
+//! `DATA/oecd-niot-2022` as plenum-formats reads them (this crate does no
+//! I/O; see [`Sources2022`]), turns each into [`NationalAccounts`]
 //! ([`national_from_oecd`]) and calls [`build_world_table`] with the chosen
 //! prior; the result has 80 economies + `ROW` × 50 industries, USD million.
 //! [`aggregate_default`] maps it through the concordances in
@@ -18,14 +19,13 @@
 //! are dropped.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use faer::{Col, Mat};
-use plenum_formats::oecd_national::{read_oecd_national_dir, NationalTable};
+use plenum_formats::oecd_national::NationalTable;
 use plenum_table::{aggregate, Metadata, MrioTable, TableError, ValidationPolicy};
 
 use crate::build::{build_world_table, BuildOptions, BuildOutput, Progress};
-use crate::error::InputError;
+use crate::error::{BuildError, InputError};
 use crate::national::NationalAccounts;
 use crate::prior::{
     read_centres, BilateralPrior, SectorWeights, TradePrior, ECONOMY_CENTRES_CSV, WIOD_TO_OECD_CSV,
@@ -82,17 +82,23 @@ pub fn national_from_oecd(t: &NationalTable) -> NationalAccounts {
     }
 }
 
-/// Reads the 80 national tables of `data/oecd-niot-2022` as builder input.
-pub fn read_nationals_2022(data: &Path) -> Result<Vec<NationalAccounts>, InputError> {
-    let tables = read_oecd_national_dir(&data.join("oecd-niot-2022"))
-        .map_err(|e| InputError::Formats(e.to_string()))?;
-    Ok(tables.iter().map(national_from_oecd).collect())
+/// What the 2022 build reads, parsed by plenum-formats (the caller reads
+/// the files: `plenum table build` does, from `DATA/oecd-niot-2022` with
+/// `plenum_formats::oecd_national::read_oecd_national_dir` and
+/// `DATA/wiod-2013-wiot2011` with `plenum_formats::wiod::read_wiod_dir`).
+#[derive(Debug, Clone)]
+pub struct Sources2022 {
+    /// The 80 national tables.
+    pub nationals: Vec<NationalTable>,
+    /// The WIOD 2011 world table, for [`Prior2022::WiodGravity`] only.
+    pub wiod: Option<MrioTable>,
 }
 
-/// The prior of `kind` for the economies of `nationals` (plus `ROW`).
+/// The prior of `kind` for the economies of `nationals` (plus `ROW`);
+/// `wiod` is needed by [`Prior2022::WiodGravity`].
 pub fn prior_2022(
-    data: &Path,
     nationals: &[NationalAccounts],
+    wiod: Option<&MrioTable>,
     kind: Prior2022,
 ) -> Result<TradePrior, InputError> {
     if kind == Prior2022::MarketShare {
@@ -109,11 +115,12 @@ pub fn prior_2022(
     if kind == Prior2022::Gravity {
         return Ok(TradePrior::Bilateral(gravity));
     }
-    let wiod = plenum_formats::wiod::read_wiod_dir(
-        &data.join("wiod-2013-wiot2011"),
-        &plenum_formats::wiod::default_policy(),
-    )
-    .map_err(|e| InputError::Formats(e.to_string()))?;
+    let Some(wiod) = wiod else {
+        return Err(BuildError::Other(
+            "the wiod-gravity prior needs the WIOD 2011 table (wiod-2013-wiot2011); read it, or choose the gravity or market-share prior".into(),
+        )
+        .into());
+    };
     let weights = SectorWeights::from_csv(
         "concordances/wiod35_to_oecd50.csv",
         WIOD_TO_OECD_CSV,
@@ -123,20 +130,21 @@ pub fn prior_2022(
     // WIOD spells Romania ROM; economies WIOD lacks are left uncovered
     // (gravity fills them), rather than proxied by WIOD's rest of world.
     let proxy = |name: &str| (name == "ROU").then(|| "ROM".to_string());
-    let bilateral = BilateralPrior::from_mrio(&wiod, &weights, &regions, &proxy, 0.05);
+    let bilateral = BilateralPrior::from_mrio(wiod, &weights, &regions, &proxy, 0.05);
     Ok(TradePrior::Bilateral(bilateral.fill_from(&gravity)))
 }
 
 /// Builds the 2022 world table (80 economies + ROW × 50 industries) from
-/// `data` (the folder holding `oecd-niot-2022/`, and `wiod-2013-wiot2011/`
-/// for the default prior). This is what `plenum table build` calls.
+/// the national tables (and WIOD for the default prior). This is what
+/// `plenum table build` calls.
 pub fn build_world_2022(
-    data: &Path,
+    sources: &Sources2022,
     kind: Prior2022,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<BuildOutput, InputError> {
-    let nationals = read_nationals_2022(data)?;
-    let prior = prior_2022(data, &nationals, kind)?;
+    let nationals: Vec<NationalAccounts> =
+        sources.nationals.iter().map(national_from_oecd).collect();
+    let prior = prior_2022(&nationals, sources.wiod.as_ref(), kind)?;
     let options = BuildOptions {
         prior,
         meta: Metadata {
@@ -159,7 +167,6 @@ pub fn aggregate_default(table: &MrioTable) -> Result<MrioTable, InputError> {
     let l = table.labels();
     let parse = |file: &str, text: &str, kind: &'static str, source: &[String]| {
         plenum_formats::concordance::parse_concordance(file, text, kind, source)
-            .map_err(|e| InputError::Formats(e.to_string()))
     };
     let rc = parse(
         "data/concordances/regions-2022-10.csv",

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use plenum_build::compare::compare;
-use plenum_build::nbs::{proportionality_gap, read_nbs_split};
-use plenum_build::world2022::{aggregate_default, build_world_2022, Prior2022};
+use plenum_build::nbs::{proportionality_gap, NbsSplitTable};
+use plenum_build::world2022::{aggregate_default, build_world_2022, Prior2022, Sources2022};
 use plenum_build::{
     build_world_table, nationals_from_mrio, BilateralPrior, BuildOptions, TradePrior,
 };
@@ -95,7 +95,12 @@ fn wiod_2011_rebuild_beats_plain_market_shares() {
 #[test]
 fn nbs_2020_proportionality_gap() {
     let Some(d) = data() else { return };
-    let t = read_nbs_split(&d.join("china-nbs-io/china_2020_42.csv")).unwrap();
+    let (table, _, sectors) = plenum_formats::nbs::read_nbs_with_sectors(
+        &d.join("china-nbs-io/china_2020_42.csv"),
+        &plenum_formats::nbs::default_policy(),
+    )
+    .unwrap();
+    let t = NbsSplitTable::from_table(&table, &sectors).unwrap();
     let g = proportionality_gap(&t);
     let e = t.codes.iter().position(|c| c == "20").unwrap();
     assert!((g.mu[e] - 0.3464).abs() < 5e-4, "mu20 {}", g.mu[e]);
@@ -120,7 +125,18 @@ fn nbs_2020_proportionality_gap() {
 #[test]
 fn world_2022_builds_and_aggregates() {
     let Some(d) = data() else { return };
-    let out = build_world_2022(&d, Prior2022::WiodGravity, &|_p| {}).unwrap();
+    let sources = Sources2022 {
+        nationals: plenum_formats::oecd_national::read_oecd_national_dir(&d.join("oecd-niot-2022"))
+            .unwrap(),
+        wiod: Some(
+            plenum_formats::wiod::read_wiod_dir(
+                &d.join("wiod-2013-wiot2011"),
+                &plenum_formats::wiod::default_policy(),
+            )
+            .unwrap(),
+        ),
+    };
+    let out = build_world_2022(&sources, Prior2022::WiodGravity, &|_p| {}).unwrap();
     let t = &out.table;
     let l = t.labels();
     assert_eq!((l.n_regions(), l.n_sectors()), (81, 50));

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use plenum_table::Labels;
+use plenum_table::{line_col, Labels};
 
 use crate::error::GvcError;
 
@@ -32,13 +32,6 @@ pub struct RegionGroup {
     source_name: String,
     /// (line, column), 1-based, of each label in the source.
     positions: Vec<(usize, usize)>,
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
-    (line, col)
 }
 
 impl Default for RegionGroup {

@@ -22,6 +22,8 @@
 //! Formulas, papers and the checks against published numbers are in
 //! `docs/gvc.md`.
 
+#![forbid(unsafe_code)]
+
 pub mod chokepoint;
 pub mod decomp;
 pub mod dynamic;

@@ -4,7 +4,8 @@
 //! * x = Z·1 + Y·1, output as the row sum, so that every accounting
 //!   identity below is exact (on a validated table it differs from the
 //!   stored x by at most the balance tolerance);
-//! * A = Z diag(x)⁻¹ (a column of zeros where x_j = 0);
+//! * A = Z diag(x)⁻¹ by plenum-iomath (zero columns only for the industries
+//!   the table treats as absent under its `ZeroOutputPolicy`);
 //! * v_j = 1 − Σ_i a_ij, the primary-input (value-added) coefficient: all
 //!   that the world table does not record as an intermediate input, so that
 //!   v'L = 1' holds exactly (WIOD's value added is defined this way);
@@ -67,20 +68,23 @@ impl GvcModel {
                 x[i] += ye[(i, r)];
             }
         }
-        let mut a = Mat::<f64>::zeros(n, n);
-        let mut v = Col::<f64>::zeros(n);
-        for j in 0..n {
-            if x[j] > 0.0 {
-                let inv = 1.0 / x[j];
-                let mut s = 0.0;
-                for i in 0..n {
-                    let aij = z[(i, j)] * inv;
-                    a[(i, j)] = aij;
-                    s += aij;
-                }
-                v[j] = 1.0 - s;
+        // plenum-iomath's A (with this x, the row sums, so the accounting
+        // identities hold exactly): zero-output industries as the table's
+        // policy says, never a silent 0 for a column it did not declare.
+        let a = plenum_iomath::coefficients::technical_coefficients(
+            z.as_ref(),
+            x.as_ref(),
+            table.zero_output(),
+        )
+        .map_err(|e| io_err("A", plenum_iomath::name_industries(e, &labels)))?;
+        let absent = table.zero_output();
+        let v = Col::<f64>::from_fn(n, |j| {
+            if absent.contains(&j) {
+                0.0
+            } else {
+                1.0 - (0..n).map(|i| a[(i, j)]).sum::<f64>()
             }
-        }
+        });
         let what = format!("the world table \"{}\"", table.meta().name);
         let leontief = Leontief::factor_with(a.as_ref(), Backend::default()).map_err(|e| {
             let e = plenum_iomath::name_industries(e, &labels);

@@ -6,12 +6,7 @@ use plenum_scenario::summary::summarise;
 
 #[test]
 fn report_has_its_charts_titles_and_numbers() {
-    let bytes = include_bytes!("../../../data/default/default.plenum");
-    let t = plenum_formats::native::read_native_bytes(
-        bytes,
-        &plenum_table::ValidationPolicy::lenient(1e-6),
-    )
-    .unwrap();
+    let t = plenum_testdata::default_table().unwrap();
     let e = plenum_scenario::Economy::from_table(&t).unwrap();
     let set = plenum_scenario::run_all(&e, &plenum_scenario::shipped::all().unwrap()).unwrap();
     let meta = ReportMeta {

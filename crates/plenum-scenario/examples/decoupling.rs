@@ -2,11 +2,7 @@
 //! what the full-decoupling experiment costs on the embedded default table.
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{}", plenum_scenario::params::markdown_table());
-    let bytes = include_bytes!("../../../data/default/default.plenum");
-    let t = plenum_formats::native::read_native_bytes(
-        bytes,
-        &plenum_table::ValidationPolicy::lenient(1e-6),
-    )?;
+    let t = plenum_testdata::default_table()?;
     let e = plenum_scenario::Economy::from_table(&t)?;
     let mut scns = vec![plenum_scenario::shipped::shipped("baseline-2024").ok_or("no baseline")??];
     scns.push(plenum_scenario::shipped::shipped("full-decoupling").ok_or("no experiment")??);

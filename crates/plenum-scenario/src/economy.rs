@@ -59,17 +59,15 @@ impl Economy {
             l.n_sectors(),
             l.n_fd_categories(),
         );
-        let z = table.z();
         let x = table.x();
         let y = table.y();
-        let mut a = vec![0.0; n * n];
-        for j in 0..n {
-            if x[j] > 0.0 {
-                for i in 0..n {
-                    a[i * n + j] = z[(i, j)] / x[j];
-                }
-            }
-        }
+        // plenum-iomath's A (zero-output industries as the table's policy
+        // says), row-major.
+        let am = plenum_iomath::coefficients::table_a(table).map_err(|e| ScenarioError::Table {
+            message: e.to_string(),
+            fix: "treat zero-output industries as absent, or give a table without them".into(),
+        })?;
+        let a: Vec<f64> = (0..n * n).map(|k| am[(k / n, k % n)]).collect();
         let v: Vec<f64> = (0..n)
             .map(|j| {
                 if x[j] > 0.0 {

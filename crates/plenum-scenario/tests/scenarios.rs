@@ -307,12 +307,7 @@ fn every_shipped_scenario_parses_binds_and_states_its_assumptions() {
 
 #[test]
 fn the_default_table_is_calibrated_within_tolerance() {
-    let bytes = include_bytes!("../../../data/default/default.plenum");
-    let t = plenum_formats::native::read_native_bytes(
-        bytes,
-        &plenum_table::ValidationPolicy::lenient(1e-6),
-    )
-    .unwrap();
+    let t = plenum_testdata::default_table().unwrap();
     let e = Economy::from_table(&t).unwrap();
     let b = shipped::shipped("baseline-2024").unwrap().unwrap();
     let c = plenum_scenario::calibrate(&e, &b).unwrap();

@@ -24,7 +24,6 @@
 use std::time::Instant;
 
 use plenum_sim::{parse_shocks_file, Ensemble, ShocksFile, Trajectory};
-use plenum_table::ValidationPolicy;
 
 fn scenario(phi: f64) -> String {
     format!(
@@ -81,8 +80,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let chunk = args.get(3).copied().unwrap_or(25).clamp(1, variants);
 
     let t0 = Instant::now();
-    let bytes = include_bytes!("../../../data/default/default.plenum");
-    let table = plenum_formats::native::read_native_bytes(bytes, &ValidationPolicy::lenient(1e-6))?;
+    let table = plenum_testdata::default_table()?;
     let t_table = t0.elapsed();
 
     let t1 = Instant::now();

@@ -25,6 +25,7 @@
 
 use std::collections::BTreeMap;
 
+use plenum_table::line_col;
 use serde::Deserialize;
 
 use crate::ario::{ArioModel, Layout};
@@ -50,16 +51,6 @@ pub struct EventFile {
     /// Line of each `[[event]]` header, for error messages.
     pub event_lines: Vec<Option<usize>>,
     pub model_line: Option<usize>,
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map_or(before.len(), |p| before.len() - p - 1)
-        + 1;
-    (line, col)
 }
 
 fn header_lines(text: &str, header: &str) -> Vec<usize> {

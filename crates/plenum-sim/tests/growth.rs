@@ -5,16 +5,13 @@
 #![allow(clippy::result_large_err)]
 
 use plenum_sim::{build_extended, parse_shocks_file, ArioModel, Controls, Hook, StateView};
-use plenum_table::ValidationPolicy;
 
 const QUARTERLY: &str = "[simulation]\nstep = \"quarter\"\nrates = \"exponential\"\n";
 const HEADROOM: f64 = 1.08;
 
 /// The embedded default table (10 regions × 24 sectors, 2022).
 fn default_model() -> ArioModel {
-    let bytes = include_bytes!("../../../data/default/default.plenum");
-    let table = plenum_formats::native::read_native_bytes(bytes, &ValidationPolicy::lenient(1e-6))
-        .expect("default table");
+    let table = plenum_testdata::default_table().expect("default table");
     let f = parse_shocks_file(QUARTERLY, "settings").expect("settings");
     let mut m = build_extended(&table, &f).expect("model");
     if let Some(c) = m.controls_mut() {
@@ -138,11 +135,7 @@ fn without_growth_smoothing_and_warm_start_change_nothing_but_rounding() {
 
 #[test]
 fn ario_mode_refuses_smoothing_and_bad_settings_are_errors() {
-    let table = plenum_formats::native::read_native_bytes(
-        include_bytes!("../../../data/default/default.plenum"),
-        &ValidationPolicy::lenient(1e-6),
-    )
-    .expect("default table");
+    let table = plenum_testdata::default_table().expect("default table");
     let mut ario = ArioModel::new(&table, &Default::default()).expect("ario");
     let nr = ario.layout().n_regions();
     assert!(ario

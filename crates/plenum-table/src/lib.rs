@@ -11,15 +11,19 @@
 //! industries are handled by an explicit policy and its coefficient matrix
 //! A is productive. Code downstream may rely on that.
 
+#![forbid(unsafe_code)]
+
 pub mod aggregate;
 pub mod error;
 pub mod labels;
+pub mod position;
 pub mod table;
 pub mod validate;
 
 pub use aggregate::{aggregate, Concordance};
 pub use error::{TableError, WorstEntry};
 pub use labels::{Industry, Labels};
+pub use position::line_col;
 pub use table::{Extension, ImportedUse, Metadata, MrioTable, TableParts};
 pub use validate::{ValidationPolicy, ValidationReport, ZeroOutputPolicy};
 

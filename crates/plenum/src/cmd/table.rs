@@ -12,7 +12,7 @@ pub fn table(cmd: TableCommand) -> Result<()> {
     match cmd {
         TableCommand::Info(arg) => {
             let loaded = source::load(&arg)?;
-            print!("{}", describe(&loaded.table, &loaded.origin));
+            crate::output::print(format_args!("{}", describe(&loaded.table, &loaded.origin)))?;
             Ok(())
         }
         TableCommand::Convert { input, to, out } => {
@@ -74,20 +74,36 @@ pub fn table(cmd: TableCommand) -> Result<()> {
 }
 
 fn build(args: BuildArgs) -> Result<()> {
-    use plenum_build::world2022::{aggregate_default, build_world_2022, Prior2022};
+    use plenum_build::world2022::{aggregate_default, build_world_2022, Prior2022, Sources2022};
     let prior = match args.prior {
         PriorArg::MarketShare => Prior2022::MarketShare,
         PriorArg::Gravity => Prior2022::Gravity,
         PriorArg::WiodGravity => Prior2022::WiodGravity,
     };
+    let context = || format!("building the 2022 world table from {}", args.data.display());
+    let pb = crate::progress::spinner("reading the national tables");
+    let nationals =
+        plenum_formats::oecd_national::read_oecd_national_dir(&args.data.join("oecd-niot-2022"))
+            .with_context(context)?;
+    let wiod = match prior {
+        Prior2022::WiodGravity => Some(
+            plenum_formats::wiod::read_wiod_dir(
+                &args.data.join("wiod-2013-wiot2011"),
+                &plenum_formats::wiod::default_policy(),
+            )
+            .with_context(context)?,
+        ),
+        _ => None,
+    };
+    pb.finish_and_clear();
+    let sources = Sources2022 { nationals, wiod };
     let pb = crate::progress::bar(0, "building");
     let progress = |p: plenum_build::Progress| {
         pb.set_length(p.total as u64);
         pb.set_position(p.done as u64);
         pb.set_message(format!("{:?}", p.stage));
     };
-    let built = build_world_2022(&args.data, prior, &progress)
-        .with_context(|| format!("building the 2022 world table from {}", args.data.display()))?;
+    let built = build_world_2022(&sources, prior, &progress).with_context(context)?;
     pb.finish_and_clear();
     let r = &built.report;
     eprintln!(

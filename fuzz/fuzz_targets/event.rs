@@ -1,0 +1,9 @@
+//! The event-file parser of `simulate ario` (BoARIO's argument names).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = plenum_sim::parse_event_file(text, "event.toml");
+    }
+});
