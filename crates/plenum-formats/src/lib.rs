@@ -10,6 +10,7 @@
 //! | [`pymrio`] | pymrio's saved folder (`save_all`, txt or parquet) | yes | yes (txt) |
 //! | [`concordance`] | concordance CSV (label, group) | yes | |
 //! | [`tidy`] | long-format outputs (CSV, Parquet) and `manifest.json` | | yes |
+//! | [`identity`] | run ids: hash of version, table hash, scenario text, seed | | |
 //!
 //! Every reader returns a validated [`plenum_table::MrioTable`], built under
 //! the caller's [`plenum_table::ValidationPolicy`]; readers of rounded
@@ -24,6 +25,7 @@ pub mod concordance;
 pub mod error;
 mod fill;
 pub mod icio;
+pub mod identity;
 mod industry_labels;
 pub mod native;
 pub mod nbs;

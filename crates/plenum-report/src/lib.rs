@@ -14,6 +14,8 @@
 
 use std::fmt::Write as _;
 
+pub mod heatmap;
+
 use plenum_scenario::summary::{narrative, summarise};
 use plenum_scenario::{Calibration, Quarter, ScenarioRun};
 
@@ -264,6 +266,38 @@ fn values(run: &ScenarioRun, var: &str, from: usize) -> Vec<f64> {
 
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}thead th{background:#f3f3f3}.chart{width:100%;max-width:760px;height:auto;display:block;margin:1em 0}.ct{font-size:15px;font-weight:600;fill:#222}.cu{font-size:11px;fill:#555}.tk{font-size:11px;fill:#333}.lg{font-size:12px;fill:#222}.sw{display:inline-block;width:1em;height:.6em;margin-right:.4em}.meta{color:#555;font-size:.9em}li{margin:.3em 0}";
 
+/// The main-path charts of [`CHARTS`] from 2024Q1, one line per run:
+/// (chart id, SVG). The report and the web app show these same charts.
+pub fn main_charts(runs: &[ScenarioRun]) -> Vec<(&'static str, String)> {
+    let Some(first) = runs.first() else {
+        return Vec::new();
+    };
+    let from = first
+        .quarters
+        .iter()
+        .position(|q| *q >= Quarter::new(2024, 1))
+        .unwrap_or(0);
+    let x: Vec<String> = first.quarters[from..]
+        .iter()
+        .map(|q| q.to_string())
+        .collect();
+    CHARTS
+        .iter()
+        .map(|(id, title, var, unit)| {
+            let lines: Vec<Line<'_>> = runs
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Line {
+                    name: &r.name,
+                    colour: PALETTE[i % PALETTE.len()],
+                    values: values(r, var, from),
+                })
+                .collect();
+            (*id, line_chart(id, title, unit, &x, &lines))
+        })
+        .collect()
+}
+
 /// Renders the report (see the module docs). `runs[0]` is the reference
 /// the texts compare against (the baseline).
 pub fn render(meta: &ReportMeta, calibration: &Calibration, runs: &[ScenarioRun]) -> String {
@@ -323,28 +357,8 @@ pub fn render(meta: &ReportMeta, calibration: &Calibration, runs: &[ScenarioRun]
     h.push_str("</tbody></table>");
     // Charts from 2024Q1.
     h.push_str("<h2 id=\"charts\">Main paths</h2>");
-    if let Some(first) = runs.first() {
-        let from = first
-            .quarters
-            .iter()
-            .position(|q| *q >= Quarter::new(2024, 1))
-            .unwrap_or(0);
-        let x: Vec<String> = first.quarters[from..]
-            .iter()
-            .map(|q| q.to_string())
-            .collect();
-        for (id, title, var, unit) in CHARTS {
-            let lines: Vec<Line<'_>> = runs
-                .iter()
-                .enumerate()
-                .map(|(i, r)| Line {
-                    name: &r.name,
-                    colour: PALETTE[i % PALETTE.len()],
-                    values: values(r, var, from),
-                })
-                .collect();
-            h.push_str(&line_chart(id, title, unit, &x, &lines));
-        }
+    for (_, svg) in main_charts(runs) {
+        h.push_str(&svg);
     }
     // Calibration.
     h.push_str("<h2 id=\"calibration\">Calibration</h2><p>China's autonomous demand growth is solved so that the baseline reproduces real growth in the first half of 2024 (NBS, 15 Jul 2024), within ±0.3 pp:</p><table><thead><tr><th>quarter</th><th>target %</th><th>model %</th></tr></thead><tbody>");

@@ -1,0 +1,203 @@
+//! What a done run leaves in the registry, made from the run set that
+//! plenum-scenario returns: the tidy rows (CSV and Parquet, the same
+//! layout as `plenum run`), the HTML report, the manifest, the scenario
+//! text, the report's main-path charts, and every region-level series as
+//! JSON so that the results page can chart any variable the runs have,
+//! including variables added later, without code here knowing them.
+
+use std::path::Path;
+
+use plenum_formats::tidy::{KeyColumn, Manifest, TidyFrame};
+use plenum_scenario::summary::summarise;
+use plenum_scenario::{RunSet, ScenarioRun};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::registry::RunFile;
+
+/// One region-level series of one scenario (sector `TOTAL`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredSeries {
+    pub scenario: String,
+    pub variable: String,
+    pub region: String,
+    pub unit: String,
+    /// NaN is stored as null.
+    pub values: Vec<Option<f64>>,
+}
+
+/// Every region-level series of a run set, with the quarters.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredSeriesSet {
+    pub quarters: Vec<String>,
+    pub scenarios: Vec<String>,
+    pub series: Vec<StoredSeries>,
+}
+
+/// One main-path chart (SVG drawn by plenum-report).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredChart {
+    pub id: String,
+    pub svg: String,
+}
+
+/// The tidy frame of every run, in run order (quarter, scenario, region,
+/// sector, variable, value), as `plenum run` writes it.
+pub fn tidy_frame(runs: &[ScenarioRun]) -> Result<TidyFrame, plenum_formats::FormatError> {
+    let n: usize = runs.iter().map(|r| r.tidy_rows().count()).sum();
+    let mut cols: [Vec<String>; 5] = Default::default();
+    for c in cols.iter_mut() {
+        c.reserve(n);
+    }
+    let mut value = Vec::with_capacity(n);
+    for r in runs {
+        for row in r.tidy_rows() {
+            cols[0].push(row.quarter.to_string());
+            cols[1].push(row.scenario.to_string());
+            cols[2].push(row.region.to_string());
+            cols[3].push(row.sector.to_string());
+            cols[4].push(row.variable.to_string());
+            value.push(row.value);
+        }
+    }
+    let names = ["quarter", "scenario", "region", "sector", "variable"];
+    let keys = names
+        .iter()
+        .zip(cols)
+        .map(|(n, c)| (n.to_string(), KeyColumn::Text(c)))
+        .collect();
+    TidyFrame::new(keys, value)
+}
+
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// The comparison rows (the numbers of `plenum run`'s comparison table)
+/// and the calibration, as JSON.
+pub fn summary_json(set: &RunSet, rows: usize) -> Value {
+    let scenarios: Vec<Value> = set
+        .runs
+        .iter()
+        .map(|r| {
+            let s = summarise(r);
+            json!({
+                "scenario": s.scenario,
+                "growth": s.growth.iter().map(|(y, g)| json!([y, finite(*g)])).collect::<Vec<_>>(),
+                "growth_avg": finite(s.growth_avg),
+                "self_reliance_end": finite(s.self_reliance_end),
+                "debt_to_gdp_end": finite(s.debt_to_gdp_end),
+                "land_revenue_end": finite(s.land_revenue_end),
+                "consumption_share_end": finite(s.consumption_share_end),
+                "last_year": s.last_year,
+            })
+        })
+        .collect();
+    let cal = &set.calibration;
+    json!({
+        "comparison": scenarios,
+        "comparison_text": plenum_scenario::summary::comparison_text(&set.runs),
+        "calibration": {
+            "growth": cal.growth,
+            "reached": cal.reached.iter().map(|(q, got, want)| json!({"quarter": q.to_string(), "model": got, "target": want})).collect::<Vec<_>>(),
+            "within_tolerance": cal.within_tolerance(),
+        },
+        "rows": rows,
+    })
+}
+
+/// Every region-level series (sector TOTAL) of the runs.
+pub fn series_set(runs: &[ScenarioRun]) -> StoredSeriesSet {
+    let quarters = runs
+        .first()
+        .map(|r| r.quarters.iter().map(|q| q.to_string()).collect())
+        .unwrap_or_default();
+    let mut series = Vec::new();
+    for r in runs {
+        for s in r
+            .series
+            .iter()
+            .filter(|s| s.sector == plenum_scenario::results::TOTAL)
+        {
+            series.push(StoredSeries {
+                scenario: r.name.clone(),
+                variable: s.variable.to_string(),
+                region: s.region.clone(),
+                unit: s.unit.clone(),
+                values: s.values.iter().map(|v| finite(*v)).collect(),
+            });
+        }
+    }
+    StoredSeriesSet {
+        quarters,
+        scenarios: runs.iter().map(|r| r.name.clone()).collect(),
+        series,
+    }
+}
+
+/// What a run is made on, for the manifest and the report.
+pub struct RunInputs<'a> {
+    pub id: &'a str,
+    pub plenum_version: &'a str,
+    pub table_name: &'a str,
+    pub table_hash: &'a str,
+    pub seed: u64,
+    pub scenario_text: &'a str,
+}
+
+fn json_bytes(v: &impl Serialize) -> Result<Vec<u8>, crate::WebError> {
+    Ok(serde_json::to_vec(v)?)
+}
+
+/// Writes every file of a done run into `dir` (atomically, one by one) and
+/// returns the summary JSON for the registry row.
+pub fn write_run(dir: &Path, inp: &RunInputs<'_>, set: &RunSet) -> Result<Value, crate::WebError> {
+    use plenum_formats::atomic::write_bytes_atomic;
+    let frame = tidy_frame(&set.runs)?;
+    plenum_formats::tidy::write_csv(&frame, &dir.join(RunFile::Csv.name()))?;
+    plenum_formats::tidy::write_parquet(&frame, &dir.join(RunFile::Parquet.name()))?;
+    let meta = plenum_report::ReportMeta {
+        title: format!(
+            "plenum run {}: {}",
+            &inp.id[..12],
+            set.runs.last().map_or("", |r| r.name.as_str())
+        ),
+        plenum_version: inp.plenum_version.into(),
+        table: inp.table_name.into(),
+        table_hash: inp.table_hash.into(),
+        seed: inp.seed,
+    };
+    let html = plenum_report::render(&meta, &set.calibration, &set.runs);
+    write_bytes_atomic(&dir.join(RunFile::Report.name()), html.as_bytes())?;
+    write_bytes_atomic(
+        &dir.join(RunFile::Scenario.name()),
+        inp.scenario_text.as_bytes(),
+    )?;
+    let charts: Vec<StoredChart> = plenum_report::main_charts(&set.runs)
+        .into_iter()
+        .map(|(id, svg)| StoredChart {
+            id: id.to_string(),
+            svg,
+        })
+        .collect();
+    write_bytes_atomic(&dir.join(RunFile::Charts.name()), &json_bytes(&charts)?)?;
+    write_bytes_atomic(
+        &dir.join(RunFile::Series.name()),
+        &json_bytes(&series_set(&set.runs))?,
+    )?;
+    let manifest = Manifest {
+        plenum_version: inp.plenum_version.into(),
+        command: format!("serve (run {})", inp.id),
+        table_name: inp.table_name.into(),
+        table_hash: inp.table_hash.into(),
+        scenarios: set
+            .runs
+            .iter()
+            .map(|r| (r.name.clone(), r.hash.clone()))
+            .collect(),
+        seed: Some(inp.seed),
+        files: RunFile::ALL.iter().map(|f| f.name().to_string()).collect(),
+    };
+    plenum_formats::tidy::write_manifest(&manifest, &dir.join(RunFile::Manifest.name()))?;
+    Ok(summary_json(set, frame.len()))
+}
