@@ -34,7 +34,7 @@ pub struct RegionGroup {
     positions: Vec<(usize, usize)>,
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
