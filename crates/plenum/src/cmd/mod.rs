@@ -9,6 +9,7 @@ pub mod compare;
 pub mod gvc;
 pub mod run;
 pub mod simulate;
+pub mod sweep;
 pub mod table;
 
 pub fn dispatch(cli: Cli) -> Result<()> {
@@ -22,5 +23,6 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         },
         Command::Chokepoints(args) => gvc::chokepoints_cmd(args),
         Command::Simulate(args) => simulate::simulate(args),
+        Command::Sweep(cmd) => sweep::sweep(cmd),
     }
 }
