@@ -16,6 +16,9 @@
 //! * [`chokepoint`]: the foreign suppliers a target economy depends on,
 //!   ranked by look-through exposure, bottleneck loss and hypothetical
 //!   extraction, with exact low-rank updates instead of re-solving.
+//! * [`technology`]: the technology layer (C26 and C28 split into chips
+//!   and tools, shipped in `data/technology/chips.toml`); [`techchoke`]:
+//!   chokepoints by technology.
 //! * [`dynamic`]: the bottleneck loss computed with the dynamic engine
 //!   (plenum-sim's extended mode: trade restriction, critical inputs).
 //!
@@ -34,6 +37,8 @@ pub mod model;
 pub mod participation;
 pub mod selfreliance;
 pub mod synthetic;
+pub mod techchoke;
+pub mod technology;
 
 pub use chokepoint::{
     chokepoints, chokepoints_with, Chokepoint, ChokepointOptions, ChokepointReport,
@@ -46,3 +51,5 @@ pub use groups::{Economies, RegionGroup, Selection, CHIP_COALITION};
 pub use model::GvcModel;
 pub use participation::{koopman_2010, wwz_participation, KoopmanIndex, WwzParticipation};
 pub use selfreliance::{group_dependence, va_origin, Basis, Dependence, VaOrigin};
+pub use techchoke::{technology_chokepoints, TechChokeOptions, TechChokeReport, TechChokepoint};
+pub use technology::{Technology, TechnologyTable};
