@@ -347,9 +347,9 @@ class Analysis:
     x: pd.DataFrame
     A: pd.DataFrame
     output_multipliers: pd.Series
-    linkages: pd.DataFrame
-    gross_trade: pd.DataFrame
     extensions: Dict[str, ExtensionAnalysis] = field(default_factory=dict)
+    linkages: Optional[pd.DataFrame] = None
+    gross_trade: Optional[pd.DataFrame] = None
     L: Optional[pd.DataFrame] = None
     B: Optional[pd.DataFrame] = None
     G: Optional[pd.DataFrame] = None
@@ -376,19 +376,22 @@ def analyze(
     L: bool = False,
     ghosh: bool = False,
     population: Optional[Union[pd.DataFrame, Sequence[float]]] = None,
+    linkages: bool = False,
 ) -> Analysis:
     """Every quantity of pymrio's ``calc_all`` (and linkages and gross trade).
 
     ``L=True`` also returns the Leontief inverse (n × n; the other quantities
     never need it), ``ghosh=True`` the Ghosh B and G and the downstream
     multipliers ``M_down``, and ``population`` (one number per region, or
-    pymrio's population frame) the per-capita accounts ``D_*_cap``.
+    pymrio's population frame) the per-capita accounts ``D_*_cap``;
+    ``linkages=True`` adds the backward/forward linkages (they need the
+    Ghosh inverse) and gross bilateral trade.
     """
     t = _as_table(table)
     pop = None
     if population is not None:
         pop = [float(v) for v in np.asarray(population, dtype=np.float64).reshape(-1)]
-    core, exts = _plenum.analyze(t._t, L, ghosh, pop)
+    core, exts = _plenum.analyze(t._t, L, ghosh, pop, linkages)
     ii = t.industry_index
     regs = _region_index(t.regions)
     sq = lambda a: pd.DataFrame(a, index=ii, columns=ii.copy())  # noqa: E731
@@ -396,21 +399,12 @@ def analyze(
         x=pd.DataFrame({"indout": core["x"]}, index=ii),
         A=sq(core["A"]),
         output_multipliers=pd.Series(core["output_multipliers"], index=ii, name="output_multipliers"),
-        linkages=pd.DataFrame(
-            {
-                k: core[k]
-                for k in (
-                    "backward_direct",
-                    "forward_direct",
-                    "backward_total",
-                    "forward_total",
-                    "backward_index",
-                    "forward_index",
-                )
-            },
-            index=ii,
+        linkages=(
+            pd.DataFrame({k: core[k] for k in _LINKAGES}, index=ii) if "backward_index" in core else None
         ),
-        gross_trade=pd.DataFrame(core["bilat_flows"], index=ii, columns=regs),
+        gross_trade=(
+            pd.DataFrame(core["bilat_flows"], index=ii, columns=regs) if "bilat_flows" in core else None
+        ),
         L=sq(core["L"]) if "L" in core else None,
         B=sq(core["B"]) if "B" in core else None,
         G=sq(core["G"]) if "G" in core else None,
@@ -489,6 +483,15 @@ def chokepoints(
     regions = [region] if isinstance(region, str) else list(region)
     return _frame(_plenum.chokepoints(t._t, regions, critical_share))
 
+
+_LINKAGES = (
+    "backward_direct",
+    "forward_direct",
+    "backward_total",
+    "forward_total",
+    "backward_index",
+    "forward_index",
+)
 
 _ARIO_VARIABLES = ("production_realised", "production_capacity", "final_demand_unmet", "rebuild_demand")
 

@@ -31,6 +31,7 @@ fn compute(
     t: &plenum_table::MrioTable,
     with_l: bool,
     ghosh: bool,
+    extras: bool,
     population: Option<&[f64]>,
 ) -> Result<Computed, plenum_iomath::IoMathError> {
     let m = IoModel::new(t)?;
@@ -51,17 +52,9 @@ fn compute(
     } else {
         None
     };
-    let lk = m.linkages()?;
-    core.insert("backward_direct", Value::C(lk.backward_direct));
-    core.insert("forward_direct", Value::C(lk.forward_direct));
-    core.insert("backward_total", Value::C(lk.backward_total));
-    core.insert("forward_total", Value::C(lk.forward_total));
-    core.insert("backward_index", Value::C(lk.backward_index));
-    core.insert("forward_index", Value::C(lk.forward_index));
-    let gt = m.gross_trade()?;
-    core.insert("bilat_flows", Value::M(gt.bilat_flows));
-    core.insert("gross_exports", Value::C(gt.exports));
-    core.insert("gross_imports", Value::C(gt.imports));
+    if extras {
+        add_extras(&m, &mut core)?;
+    }
     let mut ext = Vec::new();
     for e in t.extensions() {
         let mut q = BTreeMap::new();
@@ -107,6 +100,26 @@ fn compute(
     Ok(Computed { core, ext })
 }
 
+/// Linkages (they need the Ghosh inverse G, n³ flops) and gross trade:
+/// not part of pymrio's `calc_all`, so only when asked for.
+fn add_extras(
+    m: &IoModel<'_>,
+    core: &mut BTreeMap<&'static str, Value>,
+) -> Result<(), plenum_iomath::IoMathError> {
+    let lk = m.linkages()?;
+    core.insert("backward_direct", Value::C(lk.backward_direct));
+    core.insert("forward_direct", Value::C(lk.forward_direct));
+    core.insert("backward_total", Value::C(lk.backward_total));
+    core.insert("forward_total", Value::C(lk.forward_total));
+    core.insert("backward_index", Value::C(lk.backward_index));
+    core.insert("forward_index", Value::C(lk.forward_index));
+    let gt = m.gross_trade()?;
+    core.insert("bilat_flows", Value::M(gt.bilat_flows));
+    core.insert("gross_exports", Value::C(gt.exports));
+    core.insert("gross_imports", Value::C(gt.imports));
+    Ok(())
+}
+
 fn put(py: Python<'_>, d: &Bound<'_, PyDict>, map: BTreeMap<&'static str, Value>) -> PyResult<()> {
     for (k, v) in map {
         match v {
@@ -120,7 +133,7 @@ fn put(py: Python<'_>, d: &Bound<'_, PyDict>, map: BTreeMap<&'static str, Value>
 /// Computes pymrio's `calc_all` quantities; returns `(core, extensions)`:
 /// a dict of arrays and a dict extension name → dict of arrays.
 #[pyfunction]
-#[pyo3(signature = (table, L = false, ghosh = false, population = None))]
+#[pyo3(signature = (table, L = false, ghosh = false, population = None, linkages = false))]
 #[allow(non_snake_case)]
 pub fn analyze<'py>(
     py: Python<'py>,
@@ -128,11 +141,12 @@ pub fn analyze<'py>(
     L: bool,
     ghosh: bool,
     population: Option<Vec<f64>>,
+    linkages: bool,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
     let t = table.inner.clone();
     let c = py
         .detach(move || {
-            compute(&t, L, ghosh, population.as_deref())
+            compute(&t, L, ghosh, linkages, population.as_deref())
                 .map_err(|e| plenum_iomath::name_industries(e, t.labels()))
         })
         .map_err(errors::table)?;

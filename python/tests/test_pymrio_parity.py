@@ -125,3 +125,14 @@ def test_default_table_and_gvc():
     ch = plenum.chokepoints(t, "CHN")
     assert len(ch) > 0 and (ch.region != "CHN").all()
     assert sorted(ch.rank_exposure) == list(range(1, len(ch) + 1))
+
+
+def test_linkages_and_gross_trade(io_test):
+    pymrio = pytest.importorskip("pymrio")
+    res = plenum.analyze(io_test, linkages=True)
+    np.testing.assert_allclose(
+        res.linkages.backward_total.to_numpy(), io_test.L.sum(axis=0).to_numpy(), rtol=RTOL
+    )
+    gt = pymrio.calc_gross_trade(io_test.Z, io_test.Y)
+    close(res.gross_trade, gt.bilat_flows, "gross_trade.bilat_flows")
+    assert plenum.analyze(io_test).linkages is None
