@@ -79,8 +79,10 @@ pub fn evaluate(ctx: &Context, jobs: &[SetJob]) -> Result<Vec<Vec<ScenarioRun>>>
                 base.params.china_demand_shift_2024q2 = ctx.start[1];
             }
             let cal = calibrate(&ctx.econ, &base)?;
+            // The scenarios of a set run in parallel too, so that a small
+            // shard (few sets) still uses every thread.
             job.scenarios
-                .iter()
+                .par_iter()
                 .map(|&k| {
                     let scn = ctx.with_values(&ctx.scenarios[k], &job.values, job.seed);
                     // A set that fixes the calibrated parameters keeps them
