@@ -198,6 +198,29 @@ pub struct AnalyzeArgs {
     /// How many rows the readable summary shows per measure.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// How products with L = (I - A)^-1 are computed: `auto` factors I - A (LU) below
+    /// 1,500 industries and iterates (block GMRES on Z, no L) from there on; the manifest's
+    /// solver.json records the sweeps and the residual reached.
+    #[arg(long, value_enum, default_value_t = SolverArg::Auto)]
+    pub solver: SolverArg,
+    /// Target relative residual of the iterative solves, ||b - (I - A)x|| / ||b||.
+    #[arg(long, value_name = "RTOL", default_value_t = 1e-12)]
+    pub rtol: f64,
+    /// Also write the Leontief inverse L as pymrio text (L.txt, n x n). Forming L needs the
+    /// LU factorisation of I - A (about n^3 flops and 8 n^2 bytes), whatever --solver says.
+    #[arg(long = "write-L")]
+    pub write_l: bool,
+}
+
+/// `--solver` of `plenum analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SolverArg {
+    /// LU below 1,500 industries, iterative from there on.
+    Auto,
+    /// Always the LU factorisation of I - A.
+    Lu,
+    /// Always block GMRES (falls back to LU if it does not converge).
+    Iterative,
 }
 
 #[derive(Debug, Args)]
