@@ -4,7 +4,9 @@
 //!
 //! A parameter set (one seed × grid point × draw) is calibrated once: the
 //! shipped baseline with the set's values is solved for China's autonomous
-//! demand growth (as `plenum run` does with the table's values), then every
+//! demand growth (as `plenum run` does with the table's values; Newton's
+//! method starts from the solution at the table's values, computed once per
+//! process, which halves the iterations), then every
 //! scenario of the set runs with those values on top of its own, and the
 //! calibrated growth unless the set fixes it. Sets are evaluated in
 //! parallel and returned in order, so the results do not depend on the
@@ -22,17 +24,21 @@ pub struct Context {
     pub baseline: Scenario,
     /// Names of the swept parameters, in the order of a set's values.
     pub params: Vec<String>,
+    /// The calibration at the table's values: each set's starting guess.
+    pub start: [f64; 2],
 }
 
 impl Context {
     pub fn new(econ: Economy, scenarios: Vec<Scenario>, params: Vec<String>) -> Result<Self> {
         let baseline = shipped::shipped("baseline-2024")
             .context("the shipped baseline-2024 scenario is missing from this build")??;
+        let start = calibrate(&econ, &baseline)?.growth;
         Ok(Self {
             econ,
             scenarios,
             baseline,
             params,
+            start,
         })
     }
 
@@ -64,10 +70,19 @@ pub fn evaluate(ctx: &Context, jobs: &[SetJob]) -> Result<Vec<Vec<ScenarioRun>>>
     jobs.par_iter()
         .with_max_len(1)
         .map(|job| {
-            let base = ctx.with_values(&ctx.baseline, &job.values, job.seed);
+            let mut base = ctx.with_values(&ctx.baseline, &job.values, job.seed);
+            let fixed = |name: &str| ctx.params.iter().any(|p| p == name);
+            if !fixed("china_autonomous_growth") {
+                base.params.china_autonomous_growth = ctx.start[0];
+            }
+            if !fixed("china_demand_shift_2024q2") {
+                base.params.china_demand_shift_2024q2 = ctx.start[1];
+            }
             let cal = calibrate(&ctx.econ, &base)?;
+            // The scenarios of a set run in parallel too, so that a small
+            // shard (few sets) still uses every thread.
             job.scenarios
-                .iter()
+                .par_iter()
                 .map(|&k| {
                     let scn = ctx.with_values(&ctx.scenarios[k], &job.values, job.seed);
                     // A set that fixes the calibrated parameters keeps them

@@ -105,7 +105,16 @@ pub fn gather(args: SweepGatherArgs) -> Result<()> {
     let t0 = std::time::Instant::now();
     let dir = &args.dir;
     let m = layout::read_manifest(dir)?;
-    let st = status_of(dir, &m);
+    let vh = layout::file_hash(&dir.join(layout::VARIANTS))?;
+    if vh != m.variants_hash {
+        bail!(
+            "{}: the variant list changed since it was planned (hash {} ≠ {}); the results cannot be matched to their parameters",
+            dir.join(layout::VARIANTS).display(),
+            &vh[..12],
+            &m.variants_hash[..12]
+        );
+    }
+    let st = status_of(dir, &m, true);
     if st.done.len() as u64 != m.n_shards {
         let failed: Vec<u64> = st.failed.iter().map(|(k, _)| *k).collect();
         let missing: Vec<u64> = st.missing.iter().map(|(k, _)| *k).collect();
@@ -130,7 +139,7 @@ pub fn gather(args: SweepGatherArgs) -> Result<()> {
     }
     let mut rows = 0u64;
     for k in 0..m.n_shards {
-        let rec = super::run::is_done(&lay, &m, k)
+        let rec = super::run::is_done(&lay, &m, k, false)
             .with_context(|| format!("shard {k} changed while gathering; gather again"))?;
         let path = lay.shard_parquet(k);
         let batches = pq::read(&path, None)?;

@@ -63,8 +63,10 @@ pub struct SweepManifest {
     pub n_sets: u64,
     pub shard_size: u64,
     pub n_shards: u64,
-    /// sha256 of `variants.parquet`.
+    /// sha256 and size of `variants.parquet`. Shards check the size (a
+    /// task reads only its rows); gather checks the hash.
     pub variants_hash: String,
+    pub variants_bytes: u64,
 }
 
 /// `shards/shard-K.json`: a finished shard.
@@ -74,8 +76,9 @@ pub struct ShardRecord {
     pub first_variant: u64,
     pub n_variants: u64,
     pub rows: u64,
-    /// sha256 of the shard's Parquet file.
+    /// sha256 and size of the shard's Parquet file.
     pub sha256: String,
+    pub bytes: u64,
     pub identity: String,
     pub plenum_version: String,
     pub table_hash: String,

@@ -145,7 +145,10 @@ fn variants_parquet(spec: &Spec, names: &[String]) -> Result<Vec<u8>> {
         c.extend(vs.iter().map(|v| v.values[j]));
         cols.push((p.clone(), Col::Float(c)));
     }
-    pq::to_bytes(&pq::batch(cols)?)
+    // Row groups of whole shards, about 64k variants each.
+    let per = spec.shard_size.max(1);
+    let group = (per * (65_536 / per).max(1)) as usize;
+    pq::to_bytes_grouped(&pq::batch(cols)?, group)
 }
 
 pub fn plan(args: SweepPlanArgs) -> Result<()> {
@@ -210,6 +213,7 @@ pub fn plan(args: SweepPlanArgs) -> Result<()> {
         shard_size: spec.shard_size,
         n_shards: spec.n_shards(),
         variants_hash: plenum_formats::tidy::sha256_hex(&variants),
+        variants_bytes: variants.len() as u64,
     };
 
     // Everything goes into a temporary folder beside DIR, renamed at the end.

@@ -71,12 +71,16 @@ pub fn batch(cols: Vec<(String, Col)>) -> Result<RecordBatch> {
     Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?)
 }
 
-fn props() -> WriterProperties {
+fn props(group_rows: usize) -> WriterProperties {
     WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_created_by(format!("plenum {}", env!("CARGO_PKG_VERSION")))
+        .set_max_row_group_row_count(Some(group_rows.max(1)))
         .build()
 }
+
+/// Default largest row group (the parquet crate's).
+const GROUP_ROWS: usize = 1024 * 1024;
 
 /// A Parquet writer into memory; one row group per [`Writer::write`] call
 /// (a shard, when gather appends shards to a partition).
@@ -87,7 +91,7 @@ pub struct Writer {
 impl Writer {
     pub fn new(schema: Arc<Schema>) -> Result<Self> {
         Ok(Self {
-            inner: ArrowWriter::try_new(Vec::new(), schema, Some(props()))?,
+            inner: ArrowWriter::try_new(Vec::new(), schema, Some(props(GROUP_ROWS)))?,
         })
     }
     pub fn write(&mut self, b: &RecordBatch) -> Result<()> {
@@ -102,9 +106,16 @@ impl Writer {
 
 /// The bytes of one batch as a Parquet file.
 pub fn to_bytes(b: &RecordBatch) -> Result<Vec<u8>> {
-    let mut w = Writer::new(b.schema())?;
+    to_bytes_grouped(b, GROUP_ROWS)
+}
+
+/// The bytes of one batch as a Parquet file in row groups of `group_rows`
+/// (the variant list: whole shards per group, so that a task reads only
+/// its own group).
+pub fn to_bytes_grouped(b: &RecordBatch, group_rows: usize) -> Result<Vec<u8>> {
+    let mut w = ArrowWriter::try_new(Vec::new(), b.schema(), Some(props(group_rows)))?;
     w.write(b)?;
-    w.finish()
+    Ok(w.into_inner()?)
 }
 
 /// Reads a whole Parquet file, or only rows `rows` of it.
@@ -114,10 +125,24 @@ pub fn read(path: &Path, rows: Option<std::ops::Range<u64>>) -> Result<Vec<Recor
         .with_context(|| format!("{}: not a readable Parquet file", path.display()))?
         .with_batch_size(1 << 16);
     if let Some(r) = rows {
-        b = b.with_row_selection(RowSelection::from(vec![
-            RowSelector::skip(r.start as usize),
-            RowSelector::select((r.end - r.start) as usize),
-        ]));
+        // Only the row groups that hold the rows are read.
+        let mut groups = Vec::new();
+        let (mut at, mut first) = (0u64, None);
+        for (i, g) in b.metadata().row_groups().iter().enumerate() {
+            let n = g.num_rows().max(0) as u64;
+            if at + n > r.start && at < r.end {
+                groups.push(i);
+                first.get_or_insert(at);
+            }
+            at += n;
+        }
+        let skip = r.start - first.unwrap_or(0);
+        b = b
+            .with_row_groups(groups)
+            .with_row_selection(RowSelection::from(vec![
+                RowSelector::skip(skip as usize),
+                RowSelector::select((r.end - r.start) as usize),
+            ]));
     }
     let reader = b.build()?;
     let mut out = Vec::new();
@@ -164,4 +189,34 @@ pub fn dict<'a>(b: &'a RecordBatch, name: &str) -> Result<(&'a Int32Array, &'a S
         bail!("column \"{name}\" has missing values");
     }
     Ok((d.keys(), labels))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_range_reads_across_row_groups() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("v.parquet");
+        let mut lab = DictColumn::new(vec!["a".into(), "b".into()]);
+        lab.keys = (0..10).map(|i| i % 2).collect();
+        let b = batch(vec![
+            ("variant".into(), Col::Int((0..10).collect())),
+            ("scenario".into(), Col::Dict(lab)),
+        ])
+        .unwrap();
+        std::fs::write(&p, to_bytes_grouped(&b, 3).unwrap()).unwrap();
+        for (a, z) in [(2u64, 7u64), (0, 10), (9, 10), (3, 6)] {
+            let got: Vec<i64> = read(&p, Some(a..z))
+                .unwrap()
+                .iter()
+                .flat_map(|b| ints(b, "variant").unwrap().values().to_vec())
+                .collect();
+            assert_eq!(got, (a as i64..z as i64).collect::<Vec<_>>());
+        }
+        let all = read(&p, None).unwrap();
+        let (keys, labels) = dict(&all[0], "scenario").unwrap();
+        assert_eq!(labels.value(keys.value(1) as usize), "b");
+    }
 }

@@ -93,6 +93,14 @@ struct RawDistTable {
     hi: f64,
     #[serde(default)]
     mode: Option<f64>,
+    #[serde(default)]
+    mean: Option<f64>,
+    #[serde(default)]
+    sd: Option<f64>,
+    #[serde(default)]
+    alpha: Option<f64>,
+    #[serde(default)]
+    beta: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,29 +112,9 @@ struct RawOutputs {
     variables: Option<Vec<String>>,
 }
 
-/// A bounded distribution, drawn by its quantile function from u ∈ (0, 1).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Dist {
-    Uniform { lo: f64, hi: f64 },
-    Triangular { lo: f64, mode: f64, hi: f64 },
-}
-
-impl Dist {
-    /// F⁻¹(u).
-    pub fn quantile(&self, u: f64) -> f64 {
-        match *self {
-            Dist::Uniform { lo, hi } => lo + (hi - lo) * u,
-            Dist::Triangular { lo, mode, hi } => {
-                let c = (mode - lo) / (hi - lo);
-                if u < c {
-                    lo + ((hi - lo) * (mode - lo) * u).sqrt()
-                } else {
-                    hi - ((hi - lo) * (hi - mode) * (1.0 - u)).sqrt()
-                }
-            }
-        }
-    }
-}
+/// The bounded distributions of the uncertainty work (plenum-uncertainty),
+/// drawn by their quantile functions x = F⁻¹(u).
+pub use plenum_uncertainty::Dist;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Design {
@@ -318,16 +306,26 @@ pub fn parse(text: &str, file: &str) -> Result<Spec> {
                         if t.lo >= t.hi {
                             bail!("{file}{}: sample.params.{name} needs lo < hi", line_of(text, &name));
                         }
-                        match (t.dist.as_str(), t.mode) {
-                            ("uniform", None) => Dist::Uniform { lo: t.lo, hi: t.hi },
-                            ("triangular", Some(mode)) if t.lo <= mode && mode <= t.hi => {
+                        let d = match (t.dist.as_str(), t.mode, t.mean, t.sd, t.alpha, t.beta) {
+                            ("uniform", None, None, None, None, None) => Dist::Uniform { lo: t.lo, hi: t.hi },
+                            ("triangular", Some(mode), None, None, None, None) => {
                                 Dist::Triangular { lo: t.lo, mode, hi: t.hi }
                             }
+                            ("normal", None, Some(mean), Some(sd), None, None) => {
+                                Dist::Normal { mean, sd, lo: t.lo, hi: t.hi }
+                            }
+                            ("beta", None, None, None, Some(alpha), Some(beta)) => {
+                                Dist::Beta { alpha, beta, lo: t.lo, hi: t.hi }
+                            }
                             _ => bail!(
-                                "{file}{}: sample.params.{name}: use dist = \"uniform\" with lo, hi, or dist = \"triangular\" with lo ≤ mode ≤ hi",
+                                "{file}{}: sample.params.{name}: write {{ dist = \"uniform\", lo, hi }}, {{ dist = \"triangular\", lo, mode, hi }}, {{ dist = \"normal\", mean, sd, lo, hi }} or {{ dist = \"beta\", alpha, beta, lo, hi }}",
                                 line_of(text, &name)
                             ),
-                        }
+                        };
+                        d.validate().map_err(|e| {
+                            anyhow::anyhow!("{file}{}: sample.params.{name}: {e}", line_of(text, &name))
+                        })?;
+                        d
                     }
                 };
                 params.push((name, dist));
@@ -598,6 +596,26 @@ capacity_headroom = { dist = "triangular", lo = 0.05, mode = 0.08, hi = 0.12 }
         )
         .unwrap_err();
         assert!(e.to_string().contains("\"lhs\" or \"random\""), "{e}");
+    }
+
+    #[test]
+    fn normal_and_beta_draws_stay_in_their_bounds() {
+        let text = SPEC.replace(
+            "capacity_headroom = { dist = \"triangular\", lo = 0.05, mode = 0.08, hi = 0.12 }",
+            "capacity_headroom = { dist = \"normal\", mean = 0.08, sd = 0.02, lo = 0.05, hi = 0.12 }\nmpc_owners = { dist = \"beta\", alpha = 2.0, beta = 3.0, lo = 0.1, hi = 0.4 }",
+        );
+        let s = parse(&text, "t.toml").unwrap();
+        for v in s.variants() {
+            assert!((0.05..=0.12).contains(&v.values[1]), "{:?}", v.values);
+            assert!((0.1..=0.4).contains(&v.values[3]), "{:?}", v.values);
+        }
+        let bad = SPEC.replace("mode = 0.08, ", "");
+        let e = parse(&bad, "t.toml").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("dist = \"triangular\", lo, mode, hi"),
+            "{e}"
+        );
     }
 
     #[test]

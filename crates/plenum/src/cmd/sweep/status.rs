@@ -20,11 +20,14 @@ pub struct Status {
     pub variants_done: u64,
 }
 
-pub fn status_of(dir: &std::path::Path, m: &SweepManifest) -> Status {
+/// The state of every shard; `verify` reads each shard to check its hash
+/// (gather does; `status` checks records and sizes only, so that it stays
+/// cheap on a shared file system).
+pub fn status_of(dir: &std::path::Path, m: &SweepManifest, verify: bool) -> Status {
     let lay = Layout::new(dir, m.n_shards);
     let mut s = Status::default();
     for k in 0..m.n_shards {
-        if let Some(r) = is_done(&lay, m, k) {
+        if let Some(r) = is_done(&lay, m, k, verify) {
             s.done.push(k);
             s.seconds_eval += r.seconds_eval;
             s.seconds_startup += r.seconds_startup;
@@ -67,7 +70,7 @@ pub fn ranges(ks: &[u64]) -> String {
 
 pub fn status(args: SweepStatusArgs) -> Result<()> {
     let m = layout::read_manifest(&args.dir)?;
-    let s = status_of(&args.dir, &m);
+    let s = status_of(&args.dir, &m, false);
     println!(
         "sweep {} ({} variants, {} shards, identity {}):",
         m.name,
