@@ -318,6 +318,8 @@ pub struct SweepGatherArgs {
     /// The sweep folder; results go to DIR/gathered.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+}
+
 // ---- The GVC commands: `analyze self-reliance`, `analyze decompose`, `chokepoints`.
 
 const SELF_RELIANCE_HELP: &str = "\
