@@ -27,6 +27,8 @@ pub struct Stack<'a> {
     pub values: Vec<f64>,
 }
 
+// Index loops: bar k of every stack.
+#[allow(clippy::needless_range_loop)]
 /// An SVG chart of stacked bars (one bar per x, one segment per stack)
 /// with a line (`line`, NaN breaks it) over them.
 pub fn stacked_bars(

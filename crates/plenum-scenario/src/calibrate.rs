@@ -140,7 +140,7 @@ pub fn calibrate_from(econ: &Economy, scn: &Scenario, start: [f64; 2]) -> Result
         let missed: Vec<String> = TARGETS
             .iter()
             .zip(f)
-            .filter(|(_, m)| !(m.abs() <= 1e-6))
+            .filter(|(_, m)| m.is_nan() || m.abs() > 1e-6)
             .map(|((q, want), m)| format!("real growth {q} {want}% (missed by {m:+.3} pp)"))
             .collect();
         return Err(ScenarioError::Calibration {

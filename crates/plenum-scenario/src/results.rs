@@ -469,7 +469,7 @@ impl Recorder {
         ] {
             for (v, values) in vars.iter().zip(groups) {
                 self.run.series.push(Series {
-                    variable: *v,
+                    variable: v,
                     region: region.clone(),
                     sector: TOTAL.into(),
                     unit: "pp of growth y/y".into(),

@@ -33,6 +33,7 @@ fn sum_of(run: &ScenarioRun, vars: &[&str], k: usize) -> f64 {
 }
 
 #[test]
+#[allow(clippy::needless_range_loop)]
 fn contributions_add_up_to_growth_by_component_and_by_block() {
     let set = all();
     for run in &set.runs {
