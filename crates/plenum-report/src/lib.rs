@@ -12,6 +12,8 @@
 //!
 //! The crate does no I/O; [`render`] returns the page as a `String`.
 
+pub mod contrib;
+
 use std::fmt::Write as _;
 
 pub mod heatmap;
@@ -361,7 +363,8 @@ pub fn render(meta: &ReportMeta, calibration: &Calibration, runs: &[ScenarioRun]
         h.push_str(&svg);
     }
     // Calibration.
-    h.push_str("<h2 id=\"calibration\">Calibration</h2><p>China's autonomous demand growth is solved so that the baseline reproduces real growth in the first half of 2024 (NBS, 15 Jul 2024), within ±0.3 pp:</p><table><thead><tr><th>quarter</th><th>target %</th><th>model %</th></tr></thead><tbody>");
+    h.push_str(&contrib::section(runs));
+    h.push_str("<h2 id=\"calibration\">Calibration</h2><p>China's autonomous demand growth is solved so that the baseline reproduces real growth in the first half of 2024 (NBS, 15 Jul 2024), within ±0.1 pp (every scenario is calibrated on itself the same way):</p><table><thead><tr><th>quarter</th><th>target %</th><th>model %</th></tr></thead><tbody>");
     for (q, got, want) in &calibration.reached {
         let _ = write!(
             h,

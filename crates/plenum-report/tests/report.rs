@@ -24,14 +24,28 @@ fn report_has_its_charts_titles_and_numbers() {
             && html.matches(bad).count() == html.matches("http://www.w3.org/2000/svg").count();
         assert!(ok || !html.contains(bad), "report contains {bad}");
     }
-    assert_eq!(html.matches("<svg").count(), CHARTS.len());
-    assert_eq!(html.matches("</svg>").count(), CHARTS.len());
+    // The main charts, plus the contributions: the baseline's and each
+    // other scenario's gap (stacked bars with one line each).
+    let n_charts = CHARTS.len() + set.runs.len();
+    assert_eq!(html.matches("<svg").count(), n_charts);
+    assert_eq!(html.matches("</svg>").count(), n_charts);
+    assert!(html.contains("id=\"contrib-baseline\"") && html.contains("Growth explained"));
+    for r in set.runs.iter().skip(1) {
+        assert!(
+            html.contains(&format!("id=\"contrib-gap-{}\"", r.name)),
+            "{}",
+            r.name
+        );
+    }
     for (id, title, _, _) in CHARTS {
         assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
         assert!(html.contains(&plenum_report::esc(title)), "{title}");
     }
     // One line per scenario in each chart, and every scenario's section.
-    assert_eq!(html.matches("<path").count(), CHARTS.len() * set.runs.len());
+    assert_eq!(
+        html.matches("<path").count(),
+        CHARTS.len() * set.runs.len() + set.runs.len()
+    );
     for r in &set.runs {
         assert!(html.contains(&format!("id=\"s-{}\"", r.name)));
         let s = summarise(r);

@@ -32,6 +32,7 @@
 pub mod bind;
 pub mod blocks;
 pub mod calibrate;
+pub mod contrib;
 pub mod economy;
 pub mod engine;
 pub mod error;
@@ -49,7 +50,7 @@ pub use error::{At, Result, ScenarioError};
 pub use params::{Params, PARAMS};
 pub use results::{ScenarioRun, Series, TidyRow};
 pub use run::run_scenario;
-pub use schema::{parse_scenario, Scenario};
+pub use schema::{parse_scenario, Overrides, Scenario};
 pub use time::Quarter;
 
 use rayon::prelude::*;
@@ -57,25 +58,49 @@ use rayon::prelude::*;
 /// Calibration and the runs of a set of scenarios.
 #[derive(Debug, Clone)]
 pub struct RunSet {
+    /// The shipped baseline's calibration.
     pub calibration: Calibration,
+    /// Each run's own calibration, in the order of `runs`.
+    pub calibrations: Vec<Calibration>,
     pub runs: Vec<ScenarioRun>,
 }
 
-/// Calibrates on the shipped baseline, then runs every scenario (in
-/// parallel; results in the order given, bit-identical however many
-/// threads run them).
+/// The shipped baseline scenario.
+pub fn baseline() -> Result<Scenario> {
+    match shipped::shipped("baseline-2024") {
+        Some(b) => b,
+        None => unreachable_baseline(),
+    }
+}
+
+/// Calibrates `scn` on itself from `start` (see [`calibrate`]) and runs it.
+pub fn run_calibrated(
+    econ: &Economy,
+    scn: &Scenario,
+    start: [f64; 2],
+) -> Result<(Calibration, ScenarioRun)> {
+    let cal = calibrate::calibrate_from(econ, scn, start)?;
+    let run = run_scenario(econ, scn, cal.growth, None)?;
+    Ok((cal, run))
+}
+
+/// Calibrates the shipped baseline, then calibrates and runs every
+/// scenario on itself (in parallel; results in the order given,
+/// bit-identical however many threads run them).
 pub fn run_all(econ: &Economy, scenarios: &[Scenario]) -> Result<RunSet> {
-    let baseline = match shipped::shipped("baseline-2024") {
-        Some(b) => b?,
-        None => unreachable_baseline()?,
-    };
-    let calibration = calibrate(econ, &baseline)?;
+    let calibration = calibrate(econ, &baseline()?)?;
     let g = calibration.growth;
-    let runs = scenarios
+    let (calibrations, runs) = scenarios
         .par_iter()
-        .map(|s| run_scenario(econ, s, g, None))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(RunSet { calibration, runs })
+        .map(|s| run_calibrated(econ, s, g))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
+    Ok(RunSet {
+        calibration,
+        calibrations,
+        runs,
+    })
 }
 
 fn unreachable_baseline() -> Result<Scenario> {

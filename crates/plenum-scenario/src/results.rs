@@ -17,6 +17,7 @@
 //! | `property_investment_index`, `property_sales_index` | 2022 = 1 | property paths |
 //! | `land_revenue`, `local_revenue`, `local_spending`, `local_spending_cut`, `interest_paid`, `local_deficit` | tn yuan per quarter | local government flows |
 //! | `local_debt`, `debt_swapped` | tn yuan | end of quarter (from 2024Q1) |
+//! | `central_backstop` | tn yuan per quarter | central transfer covering the local spending gap near the debt limit (from 2024Q1) |
 //! | `local_debt_to_gdp` | % | debt / annualised nominal GDP |
 //! | `interest_burden` | % | interest / local revenue |
 //! | `fdi_inflow` | USD bn per year | inward direct investment |
@@ -25,10 +26,13 @@
 //! | `cp_transfer` | tn yuan per quarter | common-prosperity transfer |
 //! | `self_reliance_chips` | % | share of the region's use of the chips sector supplied at home (estimated origin split, see [`crate::engine`]) |
 //! | `output`, `value_added`, `capacity` | table unit per quarter | per industry |
+//! | `contrib_<component>` | pp | contribution to China's real growth y/y by demand component ([`crate::contrib::COMPONENTS`]); they add up to `gdp_growth_yoy` |
+//! | `contrib_block_<block>` | pp | the same split by block or driver ([`crate::contrib::BLOCKS`]); they add up to `gdp_growth_yoy` |
 
 use crate::bind::Bound;
 use crate::blocks::localgov::LocalOutputs;
 use crate::blocks::property::PropertyIndices;
+use crate::contrib::{self, Levels};
 use crate::economy::Economy;
 use crate::engine::Accounts;
 use crate::params::Params;
@@ -156,6 +160,8 @@ pub(crate) struct QuarterState<'a> {
     pub cp_transfer: f64,
     pub self_reliance: f64,
     pub inventory_clamped: f64,
+    /// China's final demand asked by named piece ([`crate::contrib`]).
+    pub pieces: &'a Levels,
 }
 
 const REGION_VARS: [&str; 9] = [
@@ -170,7 +176,7 @@ const REGION_VARS: [&str; 9] = [
     "inventory_drawdown",
 ];
 
-const CHINA_VARS: [(&str, &str); 25] = [
+const CHINA_VARS: [(&str, &str); 26] = [
     ("consumption_share", "% of GDP"),
     ("labour_income", "table"),
     ("gdp_nominal", "tn yuan per quarter"),
@@ -196,6 +202,7 @@ const CHINA_VARS: [(&str, &str); 25] = [
     ("net_exports", "table"),
     ("local_taxes", "tn yuan per quarter"),
     ("local_transfers", "tn yuan per quarter"),
+    ("central_backstop", "tn yuan per quarter"),
 ];
 
 const INDUSTRY_VARS: [&str; 3] = ["output", "value_added", "capacity"];
@@ -208,6 +215,14 @@ pub(crate) struct Recorder {
     /// Index of the first China-only series and of the first industry series.
     china_at: usize,
     industry_at: usize,
+    /// Index of China's `gdp_real` series.
+    china_region: usize,
+    /// China's GDP by named piece, delivered, per recorded quarter.
+    levels: Vec<Levels>,
+    /// GDP per region and China's pieces in the four quarters before the
+    /// first recorded one (for growth y/y from the first quarter).
+    pre_gdp: Vec<Vec<f64>>,
+    pre_levels: Vec<Levels>,
 }
 
 fn describe(scn: &Scenario) -> Vec<String> {
@@ -333,6 +348,14 @@ impl Recorder {
             nf: econ.nf,
             china_at,
             industry_at,
+            china_region: econ
+                .regions
+                .iter()
+                .position(|r| *r == scn.roles.region)
+                .unwrap_or(0),
+            levels: vec![[f64::NAN; 16]; nq],
+            pre_gdp: vec![vec![f64::NAN; econ.nr]; 4],
+            pre_levels: vec![[f64::NAN; 16]; 4],
         }
     }
 
@@ -366,7 +389,7 @@ impl Recorder {
         let lo = q.local;
         let tracked = |v: f64| if q.local_tracked { v } else { f64::NAN };
         let gdp_ann = 4.0 * q.ngdp;
-        let cvals: [f64; 25] = [
+        let cvals: [f64; 26] = [
             100.0 * acc.fd[ch * nf + b.households] / acc.gdp[ch],
             q.labour_income,
             q.ngdp,
@@ -392,11 +415,13 @@ impl Recorder {
             acc.exports[ch] - acc.imports[ch],
             lo.taxes,
             lo.transfers,
+            tracked(lo.backstop),
         ];
         for (vi, v) in cvals.iter().enumerate() {
             s[self.china_at + vi].values[k] = *v;
         }
         self.run.inventory_clamped[k] = q.inventory_clamped;
+        self.levels[k] = china_levels(acc, b, nf, q.pieces);
         let n = nr * ns;
         for j in 0..n {
             s[self.industry_at + j].values[k] = q.x[j];
@@ -405,15 +430,74 @@ impl Recorder {
         }
     }
 
+    /// Keeps GDP and China's pieces of the quarter `k` (0-3) of the four
+    /// before the first recorded quarter.
+    pub fn prehistory(&mut self, k: usize, acc: &Accounts, b: &Bound, pieces: &Levels) {
+        if k < 4 {
+            self.pre_gdp[k] = acc.gdp.clone();
+            self.pre_levels[k] = china_levels(acc, b, self.nf, pieces);
+        }
+    }
+
     pub fn finish(mut self) -> ScenarioRun {
         let nr = self.nr;
         for r in 0..nr {
-            let gdp = self.run.series[r].values.clone();
+            let mut gdp: Vec<f64> = self.pre_gdp.iter().map(|g| g[r]).collect();
+            gdp.extend_from_slice(&self.run.series[r].values);
             let g = &mut self.run.series[nr + r].values;
-            for k in 4..gdp.len() {
-                g[k] = 100.0 * (gdp[k] / gdp[k - 4] - 1.0);
+            for k in 0..g.len() {
+                g[k] = 100.0 * (gdp[k + 4] / gdp[k] - 1.0);
+            }
+        }
+        // Contributions to China's growth (crate::contrib), from the
+        // first recorded quarter on.
+        let mut gdp: Vec<f64> = self.pre_gdp.iter().map(|g| g[self.china_region]).collect();
+        gdp.extend_from_slice(&self.run.series[self.china_region].values);
+        let mut levels = self.pre_levels.clone();
+        levels.extend_from_slice(&self.levels);
+        let by_piece = contrib::by_piece(&levels, &gdp)[4..].to_vec();
+        let region = self.run.region.clone();
+        for (vars, groups) in [
+            (
+                contrib::COMPONENT_VARS,
+                contrib::grouped(&by_piece, &contrib::COMPONENTS, contrib::Piece::component),
+            ),
+            (
+                contrib::BLOCK_VARS,
+                contrib::grouped(&by_piece, &contrib::BLOCKS, contrib::Piece::block),
+            ),
+        ] {
+            for (v, values) in vars.iter().zip(groups) {
+                self.run.series.push(Series {
+                    variable: v,
+                    region: region.clone(),
+                    sector: TOTAL.into(),
+                    unit: "pp of growth y/y".into(),
+                    values,
+                });
             }
         }
         self.run
     }
+}
+
+/// China's GDP by named piece, delivered (see [`crate::contrib`]).
+fn china_levels(acc: &Accounts, b: &Bound, nf: usize, pieces: &Levels) -> Levels {
+    let ch = b.china;
+    let fdc = |f: usize| acc.fd[ch * nf + f];
+    let other: f64 = (0..nf)
+        .filter(|&f| f != b.households && f != b.government && f != b.investment)
+        .map(fdc)
+        .sum();
+    contrib::delivered(
+        pieces,
+        [
+            fdc(b.households),
+            fdc(b.government),
+            fdc(b.investment),
+            other,
+        ],
+        acc.exports[ch] - acc.imports[ch],
+        acc.shortfall[ch],
+    )
 }

@@ -239,3 +239,28 @@ pub fn narrative(run: &ScenarioRun, baseline: Option<&ScenarioRun>) -> Vec<Strin
     }
     out
 }
+
+/// Scenario-minus-baseline contributions to China's growth, per
+/// contribution variable (`contrib_…` and `contrib_block_…`), quarter by
+/// quarter (the quarters both runs have, in `run`'s order; NaN where
+/// either is undefined). They add up to the growth gap
+/// (see [`crate::contrib`]).
+pub fn contribution_gaps(run: &ScenarioRun, base: &ScenarioRun) -> Vec<(&'static str, Vec<f64>)> {
+    crate::contrib::COMPONENT_VARS
+        .iter()
+        .chain(crate::contrib::BLOCK_VARS.iter())
+        .map(|v| {
+            let a = run.series(v, &run.region);
+            let values = run
+                .quarters
+                .iter()
+                .enumerate()
+                .map(|(k, q)| {
+                    let x = a.map_or(f64::NAN, |s| s.values[k]);
+                    x - base.at(v, &base.region, *q)
+                })
+                .collect();
+            (*v, values)
+        })
+        .collect()
+}

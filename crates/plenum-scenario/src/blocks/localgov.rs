@@ -32,7 +32,22 @@
 //!   grows as the room shrinks, and debt approaches the limit without
 //!   reaching it while the limit grows with GDP. Above the limit (H < 0)
 //!   the same rule asks for a surplus that repays the share κ of the
-//!   excess each quarter. The cut falls on
+//!   excess each quarter.
+//! - Central backstop and phased local cuts (issue 11): the gap
+//!   Γ_t = max(0, E*_t − max(0, κ H_t − I_t + R_t)) between planned
+//!   spending and what the pace allows is shared. Local governments cut
+//!   toward the share (1 − β) of it (β `central_backstop_share`), phased
+//!   in at the rate φ per quarter (`local_cut_phase`) and capped at
+//!   c̄ per cent of annual reference GDP (`local_cut_cap`):
+//!   K_t = min(K_{t−1} + φ((1 − β)Γ_t − K_{t−1}), c̄ 4 Y*_t/100, Γ_t),
+//!   floored at 0. The central government covers the rest, B_t = Γ_t − K_t,
+//!   as a transfer financed by central borrowing (so it adds to central,
+//!   not local, debt: the consolidated budget carries it). Spending is
+//!   E_t = E*_t − K_t. This is how the 2023-24 refinancing and swap
+//!   programmes worked (the centre took over what the localities could
+//!   not carry), and it turns the limit from a cliff into a slope: the
+//!   demand cut a moved limit makes is at most c̄ per cent of GDP, and it
+//!   builds over quarters. The cut falls on
 //!   government consumption and infrastructure investment (shares
 //!   `local_spending_to_consumption` and its complement).
 //! - Deficit and debt: F_t = E_t + I_t − R_t, D_t = D_{t−1} + F_t (the
@@ -55,6 +70,12 @@ pub struct LocalParams {
     pub limit_pct: f64,
     /// κ: share of the room under the limit a quarter's deficit may use.
     pub pace: f64,
+    /// β: share of the gap the central government covers.
+    pub backstop_share: f64,
+    /// φ: share of the distance to the target cut closed each quarter.
+    pub cut_phase: f64,
+    /// c̄: cap of the local cut, per cent of annual reference GDP.
+    pub cut_cap_pct: f64,
 }
 
 /// State carried from quarter to quarter.
@@ -64,6 +85,8 @@ pub struct LocalState {
     /// Swapped tranches: (amount, rate % per year).
     pub swapped: Vec<(f64, f64)>,
     pub smoothed_revenue: f64,
+    /// K_{t−1}: last quarter's local cut.
+    pub cut: f64,
 }
 
 /// Inputs of one quarter.
@@ -98,6 +121,8 @@ pub struct LocalOutputs {
     pub deficit: f64,
     pub debt: f64,
     pub swapped: f64,
+    /// B_t: the central backstop transfer (tn yuan per quarter).
+    pub backstop: f64,
 }
 
 /// Revenue that would keep spending on its reference path: land at its
@@ -128,12 +153,24 @@ pub fn step(p: &LocalParams, s: &mut LocalState, i: &LocalInputs) -> LocalOutput
         0.0
     };
     let mut spending = planned;
+    let mut backstop = 0.0;
     if i.track_debt {
         let headroom = p.limit_pct / 100.0 * 4.0 * i.gdp_ref - s.debt;
         let room = p.pace * headroom - interest + revenue;
-        spending = planned.min(room.max(0.0));
+        let gap = (planned - room.max(0.0)).max(0.0);
+        let target = (1.0 - p.backstop_share) * gap;
+        let cap = p.cut_cap_pct / 100.0 * 4.0 * i.gdp_ref;
+        let cut = (s.cut + p.cut_phase * (target - s.cut))
+            .min(cap)
+            .min(gap)
+            .max(0.0);
+        s.cut = cut;
+        backstop = gap - cut;
+        spending = planned - cut;
     }
-    let deficit = spending + interest - revenue;
+    // The backstop is central money: it is local revenue here, central
+    // borrowing in the consolidated budget.
+    let deficit = spending + interest - revenue - backstop;
     if i.track_debt {
         s.debt += deficit;
         if let Some((a, r)) = i.swap {
@@ -153,6 +190,7 @@ pub fn step(p: &LocalParams, s: &mut LocalState, i: &LocalInputs) -> LocalOutput
         deficit,
         debt: s.debt,
         swapped: s.swapped.iter().map(|(a, _)| a).sum(),
+        backstop,
     }
 }
 
@@ -171,6 +209,10 @@ mod tests {
             interest_pct: 4.0,
             limit_pct: 40.0,
             pace: 1.0,
+            // The old hard rule: no backstop, no phasing, no cap.
+            backstop_share: 0.0,
+            cut_phase: 1.0,
+            cut_cap_pct: 100.0,
         }
     }
 
@@ -203,6 +245,7 @@ mod tests {
             debt: 40.74,
             swapped: vec![],
             smoothed_revenue: 4.5,
+            cut: 0.0,
         };
         let mut b = a.clone();
         let mut ia = 0.0;
@@ -226,6 +269,40 @@ mod tests {
     }
 
     #[test]
+    fn backstop_shares_the_gap_and_phases_the_local_cut() {
+        let mut p = params();
+        p.limit_pct = 30.0;
+        p.pace = 0.25;
+        p.backstop_share = 0.7;
+        p.cut_phase = 0.25;
+        p.cut_cap_pct = 0.3;
+        let mut s = LocalState {
+            debt: 40.0,
+            swapped: vec![],
+            smoothed_revenue: 4.5,
+            cut: 0.0,
+        };
+        let cap = 0.003 * 4.0 * 32.0;
+        let mut last = 0.0;
+        for q in 0..20 {
+            let before = s.debt;
+            let o = step(&p, &mut s, &inputs());
+            // Local debt moves by the local deficit; the gap is split
+            // between the local cut and the central backstop.
+            assert!((s.debt - before - o.deficit).abs() < 1e-12);
+            assert!(o.cut >= 0.0 && o.cut <= cap + 1e-12, "quarter {q}");
+            assert!(o.backstop > 0.0, "quarter {q}");
+            // Phased: the cut moves by at most φ of its target each quarter.
+            assert!(o.cut - last <= 0.25 * (o.cut + o.backstop) + 1e-12);
+            last = o.cut;
+        }
+        assert!(
+            (last - cap).abs() < 1e-12,
+            "the cut reaches its cap: {last}"
+        );
+    }
+
+    #[test]
     fn limit_cuts_spending() {
         let mut p = params();
         p.limit_pct = 30.0;
@@ -233,6 +310,7 @@ mod tests {
             debt: 40.0,
             swapped: vec![],
             smoothed_revenue: 4.5,
+            cut: 0.0,
         };
         let o = step(&p, &mut s, &inputs());
         assert!(o.cut > 0.0);
@@ -259,6 +337,7 @@ mod tests {
                 debt: 0.38 * 4.0 * 32.0,
                 swapped: vec![],
                 smoothed_revenue: 4.5,
+                cut: 0.0,
             };
             let mut i = inputs();
             i.ref_growth = 0.0;

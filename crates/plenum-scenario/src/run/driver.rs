@@ -8,6 +8,7 @@ use plenum_sim::{Controls, Hook, StateView};
 
 use crate::bind::Bound;
 use crate::blocks::{households, localgov, property, prosperity};
+use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
 use crate::params::Params;
 use crate::schema::Scenario;
@@ -26,6 +27,8 @@ pub(super) struct Decided {
     pub(super) fd_mult: Vec<f64>,
     /// Capacity scale per table industry.
     pub(super) cap_scale: Vec<f64>,
+    /// China's final demand asked, by named piece ([`crate::contrib`]).
+    pub(super) pieces: Levels,
 }
 
 /// The macro blocks as the engine's hook.
@@ -80,6 +83,7 @@ impl Driver<'_> {
         let cp_share = scn.cp_transfer.at(t, 0.0);
         let transfer_nom = prosperity::transfer(cp_share, self.ngdp_lag);
         let transfer_real = transfer_nom * kappa / pt;
+        let income_gap = self.w_lag - self.w0 * self.pot.index(Quarter(t.0 - 1));
         let c_t = households::consumption(&households::HouseholdInputs {
             base: sp.c0,
             trend: a_t,
@@ -88,7 +92,7 @@ impl Driver<'_> {
             elasticity: p.confidence_elasticity,
             mpc_labour: p.mpc_labour,
             mpc_owners: p.mpc_owners,
-            income_gap: self.w_lag - self.w0 * self.pot.index(Quarter(t.0 - 1)),
+            income_gap,
             transfer: transfer_real,
         });
         // Property.
@@ -207,7 +211,38 @@ impl Driver<'_> {
                 }
             })
             .collect();
+        let mut pieces: Levels = [0.0; 16];
+        let conf_factor = 1.0
+            + p.confidence_elasticity * (conf - p.confidence_reference) / p.confidence_reference;
+        let gamma = p.local_spending_to_consumption;
+        pieces[Piece::ConsTrend as usize] = sp.c0 * a_t;
+        pieces[Piece::ConsConfidence as usize] = sp.c0 * a_t * (conf_factor - 1.0);
+        pieces[Piece::ConsIncome as usize] = p.mpc_labour * income_gap;
+        pieces[Piece::ConsTransfer as usize] = (p.mpc_labour - p.mpc_owners) * transfer_real;
+        pieces[Piece::ConsProperty as usize] = sp.sales_h.iter().sum::<f64>() * pi.sales;
+        pieces[Piece::GovTrend as usize] = sp.g0 * a_t;
+        pieces[Piece::GovLocal as usize] = gamma * de_real;
+        pieces[Piece::InvProperty as usize] =
+            sp.prop.iter().sum::<f64>() * pi.investment + sp.sales_k.iter().sum::<f64>() * pi.sales;
+        pieces[Piece::InvInfraTrend as usize] = sp.infra0 * a_t;
+        pieces[Piece::InvInfraLocal as usize] = (1.0 - gamma) * de_real;
+        pieces[Piece::InvOther as usize] = sp.rest_k.iter().sum::<f64>() * a_t;
+        pieces[Piece::InvFdi as usize] = fdi_real * sp.fdi_dist.iter().sum::<f64>();
+        pieces[Piece::InvSelfReliance as usize] = b
+            .programmes
+            .iter()
+            .enumerate()
+            .map(|(pi_, prog)| {
+                pl.sr_real[pi_][k] * prog.spending.iter().map(|(_, sh)| sh).sum::<f64>()
+            })
+            .sum();
+        pieces[Piece::OtherFinal as usize] = (0..nf)
+            .map(|f| ch * nf + f)
+            .filter(|&c| c != sp.hcol && c != sp.gcol && c != sp.kcol)
+            .map(|c| econ.y0[c * n..(c + 1) * n].iter().sum::<f64>() * a_t)
+            .sum();
         Decided {
+            pieces,
             confidence: conf,
             property: pi,
             local: lo,

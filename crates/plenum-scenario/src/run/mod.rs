@@ -174,6 +174,9 @@ pub fn run_scenario(
         interest_pct: p.local_interest_rate,
         limit_pct: p.local_debt_limit,
         pace: p.local_borrowing_pace,
+        backstop_share: p.central_backstop_share,
+        cut_phase: p.local_cut_phase,
+        cut_cap_pct: p.local_cut_cap,
     };
     // China's imports of each product in the base quarter.
     let mut imports0 = vec![0.0; ns];
@@ -275,6 +278,7 @@ pub fn run_scenario(
             debt: p.local_debt_2023,
             swapped: Vec::new(),
             smoothed_revenue: 0.0,
+            cut: 0.0,
         },
         w_lag: w0 * pot.index(prev),
         ngdp_lag: 0.0,

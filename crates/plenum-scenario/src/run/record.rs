@@ -32,7 +32,8 @@ pub(super) fn record(
     let stocks: Vec<(Vec<f64>, Vec<f64>)> =
         traj.inputs_stocks.iter().map(|v| map.stocks(v)).collect();
     for (k, &t) in sim.iter().enumerate().take(sim.len() - 1) {
-        if t < START {
+        // The four quarters before START are only kept for growth y/y.
+        if t.0 < START.0 - 4 {
             continue;
         }
         let x = map.to_table(&traj.production_realised[k]);
@@ -54,6 +55,10 @@ pub(super) fn record(
                 restrictions: &pl.restrictions[k],
             },
         );
+        if t < START {
+            rec.prehistory((t.0 - (START.0 - 4)) as usize, &acc, b, &d.pieces);
+            continue;
+        }
         let (w_t, ngdp) = driver.income[k];
         rec.record(
             (t.0 - START.0) as usize,
@@ -75,6 +80,7 @@ pub(super) fn record(
                 cp_transfer: d.cp_transfer,
                 self_reliance: acc.domestic[ch * ns + b.chips],
                 inventory_clamped: driver.clamped[k],
+                pieces: &d.pieces,
             },
         );
     }

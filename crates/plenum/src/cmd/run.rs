@@ -102,7 +102,7 @@ pub fn execute(scenarios: &[Scenario], out: &Path, command: &str) -> Result<Vec<
         reached.join(", "),
         cal.growth[0],
         cal.growth[1],
-        if cal.within_tolerance() { "" } else { " — OUTSIDE ±0.3 pp" }
+        if cal.within_tolerance() { "" } else { " — OUTSIDE ±0.1 pp" }
     ))?;
     crate::output::print(format_args!("{text}"))?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;

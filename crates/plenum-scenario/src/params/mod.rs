@@ -8,6 +8,16 @@
 //! (published by mid-July 2024) or arithmetic on them ("derived"); a value
 //! no published figure pins down is marked "assumption" and given a wide
 //! range.
+//!
+//! Every row also carries a distribution on its plausible range for the
+//! uncertainty analysis ([`dist`]), with a sentence on why: a row that
+//! names none gets a triangular distribution with its mode at the table's
+//! value (a best value and a range is what the sources give); rows pinned
+//! by a published figure (min = max) are fixed.
+
+pub mod dist;
+
+pub use dist::Dist;
 
 /// One parameter: the row of the table.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -18,13 +28,36 @@ pub struct ParamDef {
     pub min: f64,
     pub max: f64,
     pub source: &'static str,
+    /// Distribution on [min, max] for the uncertainty analysis.
+    pub dist: Dist,
+    /// Why this distribution.
+    pub why: &'static str,
+}
+
+/// The `why` of rows that name no distribution.
+pub const DEFAULT_WHY: &str =
+    "the source gives a best value and a plausible range: triangular with its mode at the value";
+
+impl ParamDef {
+    /// The value at quantile `u` of the row's distribution.
+    pub fn quantile(&self, u: f64) -> f64 {
+        self.dist.quantile(u, self.min, self.max)
+    }
 }
 
 macro_rules! params {
-    ($( $field:ident = $value:expr, $unit:expr, [$min:expr, $max:expr], $source:expr; )*) => {
+    (@dist $value:expr) => { Dist::Triangular { mode: $value } };
+    (@dist $value:expr, $dist:expr) => { $dist };
+    (@why) => { DEFAULT_WHY };
+    (@why $why:expr) => { $why };
+    ($( $field:ident = $value:expr, $unit:expr, [$min:expr, $max:expr], $source:expr $(, ~ $dist:expr, $why:expr)?; )*) => {
         /// The parameter table, in the order of docs/calibration.md.
         pub static PARAMS: &[ParamDef] = &[
-            $( ParamDef { name: stringify!($field), value: $value, unit: $unit, min: $min, max: $max, source: $source }, )*
+            $( ParamDef {
+                name: stringify!($field), value: $value, unit: $unit, min: $min, max: $max, source: $source,
+                dist: params!(@dist $value $(, $dist)?),
+                why: params!(@why $($why)?),
+            }, )*
         ];
 
         /// Parameter values, one field per row of [`PARAMS`].
@@ -106,12 +139,18 @@ params! {
         "assumption: borrowing local governments plan each year (new bond quota); no 2024 figure in the calibration file";
     local_debt_2023 = 40.74, "tn yuan", [40.74, 40.74],
         "MoF: statutory local government debt end-2023 (general 15.87 + special 24.87 tn); hidden debt, published later, is left out";
-    local_debt_limit = 40.0, "% of GDP", [35.0, 50.0],
+    local_debt_limit = 40.0, "% of GDP", [30.0, 50.0],
         "assumption: borrowing limit (the NPC quota) as a share of GDP; end-2023 debt was 32.3% of GDP (derived)";
     critical_input_min_share = 0.018, "share of intermediate inputs", [0.01, 0.05],
         "assumption: an input marked critical (κ ≥ 0.5 in [controls] critical) limits a user sector's output in Leontief fashion only where it is at least this share of the sector's intermediate inputs (world totals of the table); 0.018 takes in vehicles (C26 is 2.0% of their inputs in the default table; chip shortages stopped car plants in 2021) and leaves out users such as health and social services (1.5%) or farming, where a chip shortfall does not stop output";
     local_borrowing_pace = 0.25, "share per quarter", [0.1, 1.0],
         "assumption: share of the room left under the debt limit a quarter's deficit may use (quotas are allocated ahead, so borrowing slows before the limit rather than stopping at it); 1 is a hard limit";
+    central_backstop_share = 0.7, "share", [0.4, 1.0],
+        "assumption: share of the local spending gap near the debt limit that the central government covers (refinancing bonds 2023, the debt swaps; the Third Plenum's 'more central spending')", ~ Dist::Triangular { mode: 0.7 }, "a best value from the 2023-24 programmes and a range from partial to full backstop";
+    local_cut_phase = 0.25, "share per quarter", [0.1, 0.5],
+        "assumption: share of the distance to the target local cut closed each quarter (budgets are revised once a year, quotas allocated ahead)";
+    local_cut_cap = 0.07, "% of annual GDP", [0.03, 0.5],
+        "assumption: largest local spending cut per quarter, per cent of annual reference GDP (about 0.1 tn yuan a quarter in 2024; the centre steps in beyond it, as with the 2023 refinancing bonds and the 2024 swaps)";
     local_interest_rate = 4.0, "% per year", [3.0, 7.0],
         "calibration file: LGFV bonds ~4.7%, old local debt 6.5-7% (2015 figures; no 2024 figure); statutory bonds pay less";
     swap_interest_rate = 2.5, "% per year", [2.0, 3.5],
@@ -147,12 +186,18 @@ pub fn param_def(name: &str) -> Option<&'static ParamDef> {
 
 /// The parameter table as markdown (the one docs/calibration.md shows).
 pub fn markdown_table() -> String {
-    let mut s =
-        String::from("| name | value | unit | plausible range | source |\n|---|---|---|---|---|\n");
+    let mut s = String::from(
+        "| name | value | unit | plausible range | distribution | source |\n|---|---|---|---|---|---|\n",
+    );
     for p in PARAMS {
+        let dist = if p.min < p.max {
+            format!("{}: {}", p.dist.describe(), p.why)
+        } else {
+            "fixed (a published figure)".to_string()
+        };
         s.push_str(&format!(
-            "| `{}` | {} | {} | {} to {} | {} |\n",
-            p.name, p.value, p.unit, p.min, p.max, p.source
+            "| `{}` | {} | {} | {} to {} | {} | {} |\n",
+            p.name, p.value, p.unit, p.min, p.max, dist, p.source
         ));
     }
     s

@@ -1,0 +1,318 @@
+//! Growth explained: contributions to real GDP growth y/y by component
+//! of demand and by block (driver), for every quarter of a run, and for
+//! the gap between a scenario and the baseline.
+//!
+//! GDP is an identity of the accounts ([`crate::engine::accounts`]):
+//!
+//! ```text
+//!     GDP_t = C_t + G_t + I_t + O_t + (X_t − M_t) − D_t
+//! ```
+//!
+//! with D_t the inventory drawdown (inputs used beyond those delivered).
+//! Each final-demand column the blocks set is a sum of named pieces
+//! (the trend part a_t of autonomous demand, the confidence and income
+//! terms of consumption, the common-prosperity transfer, the property
+//! paths, the local-government spending deviation, FDI demand and the
+//! self-reliance programmes; see [`Piece`]); what the engine delivers of a
+//! column is shared among its pieces in proportion to what they asked.
+//! The contribution of a piece k to growth y/y at quarter t is
+//!
+//! ```text
+//!     c_k,t = 100 (L_k,t − L_k,t−4) / GDP_t−4
+//! ```
+//!
+//! so that Σ_k c_k,t = 100 (GDP_t / GDP_t−4 − 1), the growth rate, up to
+//! rounding (tested to 1e-9 pp). Components and blocks are two groupings
+//! of the same pieces; for a scenario against the baseline the
+//! differences of contributions add up to the difference of growth rates.
+//!
+//! The residual is one named term: China's demand that no block drives
+//! (the calibrated autonomous demand of households, government, other
+//! investment and infrastructure at their trend, and the other final
+//! categories). Net exports carry world demand and export controls
+//! together (the engine rations restricted flows; their effect on the
+//! path is the difference to a run without the measure, see
+//! `plenum compare`).
+
+/// One named piece of China's GDP (a level, table units per quarter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece {
+    /// Household consumption at trend: C⁰ a_t.
+    ConsTrend,
+    /// Confidence effect: C⁰ a_t ε (conf_t − conf*) / conf*.
+    ConsConfidence,
+    /// Labour-income feedback: mpc (W_t−1 − W*_t−1).
+    ConsIncome,
+    /// Common-prosperity transfer: (mpc_L − mpc_O) T_t.
+    ConsTransfer,
+    /// Property-sales part of household demand for real-estate services.
+    ConsProperty,
+    /// Government consumption at trend.
+    GovTrend,
+    /// Local-government spending deviation on consumption.
+    GovLocal,
+    /// Real-estate development investment and sales-related investment.
+    InvProperty,
+    /// Infrastructure at trend.
+    InvInfraTrend,
+    /// Local-government spending deviation on infrastructure.
+    InvInfraLocal,
+    /// Other investment (manufacturing and the rest) at trend.
+    InvOther,
+    /// FDI demand.
+    InvFdi,
+    /// Self-reliance programme spending.
+    InvSelfReliance,
+    /// Other final-demand categories (at trend).
+    OtherFinal,
+    /// Net exports.
+    NetExports,
+    /// Inventories: −drawdown.
+    Inventories,
+}
+
+/// Every piece, in a fixed order.
+pub const PIECES: [Piece; 16] = [
+    Piece::ConsTrend,
+    Piece::ConsConfidence,
+    Piece::ConsIncome,
+    Piece::ConsTransfer,
+    Piece::ConsProperty,
+    Piece::GovTrend,
+    Piece::GovLocal,
+    Piece::InvProperty,
+    Piece::InvInfraTrend,
+    Piece::InvInfraLocal,
+    Piece::InvOther,
+    Piece::InvFdi,
+    Piece::InvSelfReliance,
+    Piece::OtherFinal,
+    Piece::NetExports,
+    Piece::Inventories,
+];
+
+/// The final-demand column of a piece (`None`: not final demand).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Households,
+    Government,
+    Investment,
+    Other,
+}
+
+impl Piece {
+    pub fn column(self) -> Option<Column> {
+        use Piece::*;
+        match self {
+            ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty => {
+                Some(Column::Households)
+            }
+            GovTrend | GovLocal => Some(Column::Government),
+            InvProperty | InvInfraTrend | InvInfraLocal | InvOther | InvFdi | InvSelfReliance => {
+                Some(Column::Investment)
+            }
+            OtherFinal => Some(Column::Other),
+            NetExports | Inventories => None,
+        }
+    }
+
+    /// The demand component (`contrib_<component>`).
+    pub fn component(self) -> &'static str {
+        use Piece::*;
+        match self {
+            ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty => "consumption",
+            GovTrend | GovLocal => "government",
+            InvProperty => "inv_property",
+            InvInfraTrend | InvInfraLocal => "inv_infrastructure",
+            InvOther => "inv_other",
+            InvFdi => "inv_fdi",
+            InvSelfReliance => "inv_self_reliance",
+            OtherFinal => "other_final",
+            NetExports => "net_exports",
+            Inventories => "inventories",
+        }
+    }
+
+    /// The block or driver (`contrib_block_<block>`).
+    pub fn block(self) -> &'static str {
+        use Piece::*;
+        match self {
+            ConsTrend | GovTrend | InvInfraTrend | InvOther | OtherFinal => "residual",
+            ConsConfidence => "confidence",
+            ConsIncome => "income",
+            ConsTransfer => "transfers",
+            ConsProperty | InvProperty => "property",
+            GovLocal | InvInfraLocal => "local_government",
+            InvFdi => "fdi",
+            InvSelfReliance => "self_reliance",
+            NetExports => "external",
+            Inventories => "inventories",
+        }
+    }
+}
+
+/// The components, in the order of the outputs.
+pub const COMPONENTS: [&str; 10] = [
+    "consumption",
+    "government",
+    "inv_property",
+    "inv_infrastructure",
+    "inv_other",
+    "inv_fdi",
+    "inv_self_reliance",
+    "other_final",
+    "net_exports",
+    "inventories",
+];
+
+/// The blocks, in the order of the outputs.
+pub const BLOCKS: [&str; 10] = [
+    "residual",
+    "confidence",
+    "income",
+    "transfers",
+    "property",
+    "local_government",
+    "fdi",
+    "self_reliance",
+    "external",
+    "inventories",
+];
+
+/// Tidy variable names of the components' contributions (`contrib_` and
+/// the component), in the order of [`COMPONENTS`].
+pub const COMPONENT_VARS: [&str; 10] = [
+    "contrib_consumption",
+    "contrib_government",
+    "contrib_inv_property",
+    "contrib_inv_infrastructure",
+    "contrib_inv_other",
+    "contrib_inv_fdi",
+    "contrib_inv_self_reliance",
+    "contrib_other_final",
+    "contrib_net_exports",
+    "contrib_inventories",
+];
+
+/// Tidy variable names of the blocks' contributions (`contrib_block_` and
+/// the block), in the order of [`BLOCKS`].
+pub const BLOCK_VARS: [&str; 10] = [
+    "contrib_block_residual",
+    "contrib_block_confidence",
+    "contrib_block_income",
+    "contrib_block_transfers",
+    "contrib_block_property",
+    "contrib_block_local_government",
+    "contrib_block_fdi",
+    "contrib_block_self_reliance",
+    "contrib_block_external",
+    "contrib_block_inventories",
+];
+
+/// Levels of the pieces in one quarter, in the order of [`PIECES`].
+pub type Levels = [f64; 16];
+
+/// Delivered levels: each column's pieces scaled to what the engine
+/// delivered of the column (`delivered` per [`Column`] in the order
+/// Households, Government, Investment, Other), net exports and
+/// inventories as given.
+pub fn delivered(asked: &Levels, delivered: [f64; 4], net_exports: f64, drawdown: f64) -> Levels {
+    let cols = [
+        Column::Households,
+        Column::Government,
+        Column::Investment,
+        Column::Other,
+    ];
+    let mut out = [0.0; 16];
+    for (ci, c) in cols.iter().enumerate() {
+        let idx: Vec<usize> = (0..16)
+            .filter(|&k| PIECES[k].column() == Some(*c))
+            .collect();
+        let tot: f64 = idx.iter().map(|&k| asked[k]).sum();
+        if tot != 0.0 {
+            for &k in &idx {
+                out[k] = asked[k] * delivered[ci] / tot;
+            }
+        } else if let Some(&k) = idx.first() {
+            out[k] = delivered[ci];
+        }
+    }
+    out[14] = net_exports;
+    out[15] = -drawdown;
+    out
+}
+
+/// Contributions per piece at each quarter k ≥ 4 (NaN before):
+/// 100 (L_k − L_k−4) / GDP_k−4.
+pub fn by_piece(levels: &[Levels], gdp: &[f64]) -> Vec<Levels> {
+    (0..levels.len())
+        .map(|k| {
+            let mut c = [f64::NAN; 16];
+            if k >= 4 {
+                for p in 0..16 {
+                    c[p] = 100.0 * (levels[k][p] - levels[k - 4][p]) / gdp[k - 4];
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+/// Sums piece contributions into the groups `names` by `group`.
+pub fn grouped(
+    pieces: &[Levels],
+    names: &[&str],
+    group: fn(Piece) -> &'static str,
+) -> Vec<Vec<f64>> {
+    names
+        .iter()
+        .map(|n| {
+            pieces
+                .iter()
+                .map(|c| {
+                    (0..16)
+                        .filter(|&p| group(PIECES[p]) == *n)
+                        .map(|p| c[p])
+                        .sum()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_piece_is_in_one_component_and_one_block() {
+        for (c, v) in COMPONENTS.iter().zip(COMPONENT_VARS) {
+            assert_eq!(format!("contrib_{c}"), v);
+        }
+        for (b, v) in BLOCKS.iter().zip(BLOCK_VARS) {
+            assert_eq!(format!("contrib_block_{b}"), v);
+        }
+        for p in PIECES {
+            assert!(COMPONENTS.contains(&p.component()), "{p:?}");
+            assert!(BLOCKS.contains(&p.block()), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn delivered_levels_add_up_to_the_columns() {
+        let mut asked = [0.0; 16];
+        for (k, a) in asked.iter_mut().enumerate() {
+            *a = 1.0 + k as f64;
+        }
+        let d = delivered(&asked, [10.0, 5.0, 20.0, 1.0], 3.0, 0.5);
+        let col = |c: Column| -> f64 {
+            (0..16)
+                .filter(|&k| PIECES[k].column() == Some(c))
+                .map(|k| d[k])
+                .sum()
+        };
+        assert!((col(Column::Households) - 10.0).abs() < 1e-12);
+        assert!((col(Column::Investment) - 20.0).abs() < 1e-12);
+        assert_eq!(d[15], -0.5);
+    }
+}
