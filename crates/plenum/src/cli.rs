@@ -19,6 +19,7 @@ Examples:
   plenum analyze --out out/analyze             # multipliers, footprints, linkages as tidy CSV
   plenum analyze self-reliance --region CHN    # foreign value added, dependence on the chip coalition
   plenum chokepoints --region CHN --top 20     # foreign suppliers ranked three ways
+  plenum chokepoints --by technology --top 15  # China's chokepoints by technology (chips, tools)
   plenum simulate --shocks examples/shocks/chip-controls.toml --steps 8
 ";
 

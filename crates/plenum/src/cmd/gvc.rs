@@ -207,6 +207,15 @@ pub struct ChokepointsArgs {
     /// Quarterly steps of the dynamic runs (with --dynamic).
     #[arg(long, value_name = "N", default_value_t = 4, requires = "dynamic")]
     pub dynamic_steps: usize,
+    /// Rank suppliers of whole products (region × sector, three measures)
+    /// or of technologies (origin × technology of the technology layer,
+    /// data/technology/chips.toml: chips and chip-making tools).
+    #[arg(long, value_enum, default_value_t = ChokeBy::Product)]
+    pub by: ChokeBy,
+    /// With --by technology: years after the stop at which the loss is
+    /// measured (substitutes arrive, tools fall due for renewal).
+    #[arg(long, value_name = "YEARS", default_value_t = 2.0)]
+    pub horizon: f64,
     #[command(flatten)]
     pub output: GvcOut,
 }
@@ -715,7 +724,19 @@ fn decompose(args: DecomposeArgs) -> Result<()> {
     Ok(())
 }
 
+/// The rows `plenum chokepoints` ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChokeBy {
+    /// Supplier industries (region × sector).
+    Product,
+    /// Supplier technologies (origin × technology).
+    Technology,
+}
+
 pub fn chokepoints_cmd(args: ChokepointsArgs) -> Result<()> {
+    if args.by == ChokeBy::Technology {
+        return crate::cmd::techchoke::run(&args);
+    }
     let loaded = source::load(&args.input)?;
     let t = &loaded.table;
     let l = t.labels();

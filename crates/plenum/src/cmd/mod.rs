@@ -11,6 +11,7 @@ pub mod run;
 pub mod simulate;
 pub mod sweep;
 pub mod table;
+pub mod techchoke;
 
 pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
