@@ -1,6 +1,6 @@
 //! Chokepoints by technology on the embedded default table (2022, 10
 //! regions × 24 sectors): lithography and wafer-fab tools from the
-//! Netherlands, Japan and the US rank among China's top chokepoints (of 60
+//! Netherlands, Japan and the US rank among China's top chokepoints (of 47
 //! origin × technology rows), and the remainders of the products (other
 //! electronics, other machinery) carry no loss.
 

@@ -13,6 +13,9 @@ pub struct BoundMeasure {
     /// Index into `Scenario::measures`.
     pub measure: usize,
     pub product: usize,
+    /// The measure's technologies of this product (empty: the whole
+    /// product), from the shipped technology layer.
+    pub techs: Vec<plenum_gvc::Technology>,
     pub from: Vec<bool>,
     pub to: Vec<bool>,
     pub users: Option<Vec<bool>>,
@@ -166,9 +169,24 @@ pub fn bind(scn: &Scenario, econ: &Economy) -> Result<Bound> {
                     }
                 }
             }
+            let techs = if m.technologies.is_empty() {
+                Vec::new()
+            } else {
+                let layer =
+                    plenum_gvc::TechnologyTable::shipped().map_err(|e| ScenarioError::Table {
+                        message: format!("the technology layer: {e}"),
+                        fix: "restore data/technology/chips.toml".into(),
+                    })?;
+                layer
+                    .technologies
+                    .into_iter()
+                    .filter(|t| &t.product == p && m.technologies.contains(&t.id))
+                    .collect()
+            };
             measures.push(BoundMeasure {
                 measure: mi,
                 product,
+                techs,
                 from: from.clone(),
                 to: to.clone(),
                 users: users.clone(),

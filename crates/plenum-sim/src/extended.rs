@@ -205,6 +205,14 @@ pub struct Controls {
     /// (kept in [0, 1]) — e.g. a restriction with a zero path that an
     /// escalation block switches on. Default None.
     pub restriction_override: Vec<Option<f64>>,
+    /// Final demand added to the scaled Y⁰, per (origin industry, final
+    /// demand column): index industry · (R · F) + region · F + category,
+    /// in table units per step, ≥ 0 (negative entries count as 0). Empty
+    /// (the default) adds nothing. It lets a hook place demand on one
+    /// origin, which the scales (one per destination × category × product,
+    /// every origin alike) cannot: front-loaded imports before an
+    /// announced control, a third economy's mark-up on rerouted trade.
+    pub final_demand_add: Vec<f64>,
 }
 
 /// A restriction's flows in one step (per-step table units): intermediate
@@ -414,6 +422,7 @@ impl Extended {
                 capacity_scale: vec![1.0; n],
                 restriction_scale: vec![1.0; nk],
                 restriction_override: vec![None; nk],
+                final_demand_add: Vec::new(),
             },
             buyers,
             finals,
@@ -492,6 +501,21 @@ impl Extended {
             let s = i % ns;
             for c in 0..nfd {
                 self.y_eff[i * nfd + c] = m.y0[i * nfd + c] * mult[c * ns + s];
+            }
+        }
+        let add = &self.controls.final_demand_add;
+        if !add.is_empty() {
+            if add.len() != n * nfd {
+                return Err(SimError::Other(format!(
+                    "Controls::final_demand_add has {} entries; it must be empty or have one per industry and final-demand column ({n} × {nfd} = {})",
+                    add.len(),
+                    n * nfd
+                )));
+            }
+            for (y, &a) in self.y_eff.iter_mut().zip(add) {
+                if a > 0.0 {
+                    *y += a;
+                }
             }
         }
         if let Some(st) = self.stock_start.as_mut() {

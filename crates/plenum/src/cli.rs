@@ -19,6 +19,7 @@ Examples:
   plenum analyze --out out/analyze             # multipliers, footprints, linkages as tidy CSV
   plenum analyze self-reliance --region CHN    # foreign value added, dependence on the chip coalition
   plenum chokepoints --region CHN --top 20     # foreign suppliers ranked three ways
+  plenum chokepoints --by technology --top 15  # China's chokepoints by technology (chips, tools)
   plenum simulate --shocks examples/shocks/chip-controls.toml --steps 8
 
 Exit codes: 0 success (also when standard output is closed early, e.g. `| head`); 1 the run
@@ -507,8 +508,26 @@ pub struct ChokepointsArgs {
     /// Quarterly steps of the dynamic runs (with --dynamic).
     #[arg(long, value_name = "N", default_value_t = 4, requires = "dynamic")]
     pub dynamic_steps: usize,
+    /// Rank suppliers of whole products (region × sector, three measures)
+    /// or of technologies (origin × technology of the technology layer,
+    /// data/technology/chips.toml: chips and chip-making tools).
+    #[arg(long, value_enum, default_value_t = ChokeBy::Product)]
+    pub by: ChokeBy,
+    /// With --by technology: years after the stop at which the loss is
+    /// measured (substitutes arrive, tools fall due for renewal).
+    #[arg(long, value_name = "YEARS", default_value_t = 2.0)]
+    pub horizon: f64,
     #[command(flatten)]
     pub output: GvcOut,
+}
+
+/// The rows `plenum chokepoints` ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChokeBy {
+    /// Supplier industries (region × sector).
+    Product,
+    /// Supplier technologies (origin × technology).
+    Technology,
 }
 
 // ---- `simulate` and `simulate ario`.

@@ -11,6 +11,7 @@
 //! nominal tn yuan per quarter; FDI is USD bn per year.
 
 pub mod controls;
+pub mod controls_prices;
 pub mod fdi;
 pub mod households;
 pub mod localgov;

@@ -7,6 +7,8 @@
 use plenum_sim::{Controls, Hook, StateView};
 
 use crate::bind::Bound;
+use crate::blocks::controls::{flow_wedge, ControlsParams, FlowPieces};
+use crate::blocks::controls_prices::{real_demand_scale, PriceChannel};
 use crate::blocks::{households, localgov, property, prosperity};
 use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
@@ -55,6 +57,17 @@ pub(super) struct Driver<'a> {
     pub(super) income: Vec<(f64, f64)>,
     /// Inventory clamped at zero per step (world).
     pub(super) clamped: Vec<f64>,
+    /// The controls' price channel (None when no restriction reaches China).
+    pub(super) prices: Option<PriceChannel>,
+    /// Table (product, origin, destination) of each engine restriction.
+    pub(super) restr_keys: Vec<(usize, usize, usize)>,
+    /// Substitutes' premium π per product (technology layer).
+    pub(super) premium: Vec<f64>,
+    pub(super) cparams: ControlsParams,
+    /// Per step: China's final buyers' price level P and the import-price
+    /// index of its restricted products (1 = no control bites).
+    pub(super) price_level: Vec<f64>,
+    pub(super) import_price: Vec<f64>,
 }
 
 impl Driver<'_> {
@@ -269,6 +282,51 @@ impl Driver<'_> {
     }
 }
 
+impl Driver<'_> {
+    /// The cost wedges of this step's restricted flows into China
+    /// ([`flow_wedge`]) through the Leontief price model; returns China's
+    /// final buyers' price level and records it with the import-price index.
+    fn controls_prices(&mut self, view: &StateView<'_>) -> f64 {
+        let ch = self.b.china;
+        let Some(pc) = &self.prices else {
+            self.price_level.push(1.0);
+            self.import_price.push(1.0);
+            return 1.0;
+        };
+        // Per (product, origin): summed pieces of the restrictions on it.
+        let mut pieces: std::collections::BTreeMap<(usize, usize), FlowPieces> =
+            std::collections::BTreeMap::new();
+        for (f, &(s, o, d)) in view.restrictions.iter().zip(&self.restr_keys) {
+            if d != ch {
+                continue;
+            }
+            let e = pieces.entry((s, o)).or_default();
+            e.reference += f.reference;
+            e.blocked += f.blocked;
+            e.redirected += f.redirected;
+        }
+        let wedges: Vec<(usize, usize, f64)> = pieces
+            .iter()
+            .map(|(&(s, o), fp)| (s, o, flow_wedge(fp, self.premium[s], 0.0, &self.cparams)))
+            .collect();
+        match pc.prices(self.econ, &wedges) {
+            Ok(cp) => {
+                self.price_level.push(cp.level);
+                self.import_price.push(cp.import_index);
+                cp.level
+            }
+            Err(_) => {
+                // A price shock that does not converge leaves prices as
+                // they were (recorded as 1); it cannot happen with wedges
+                // on flows from outside China only (no iteration).
+                self.price_level.push(1.0);
+                self.import_price.push(1.0);
+                1.0
+            }
+        }
+    }
+}
+
 impl Hook for Driver<'_> {
     fn after_step(&mut self, view: &StateView<'_>, controls: &mut Controls) {
         let k = view.step;
@@ -284,8 +342,17 @@ impl Hook for Driver<'_> {
         self.clamped.push(view.balance.inventory_clamped);
         self.w_lag = w_t;
         self.ngdp_lag = ngdp;
+        let level = self.controls_prices(view);
         if k + 1 < self.pl.t.len() {
-            let d = self.decide(k + 1);
+            let mut d = self.decide(k + 1);
+            // China's real final demand falls with its price level.
+            let m = real_demand_scale(level, self.cparams.demand_price_elasticity);
+            let (ns, nf) = (self.econ.ns, self.econ.nf);
+            for c in ch * nf..(ch + 1) * nf {
+                for v in &mut d.fd_mult[c * ns..(c + 1) * ns] {
+                    *v *= m;
+                }
+            }
             self.apply(&d, controls);
             self.decided.push(d);
         }

@@ -66,6 +66,7 @@ mod record;
 use plenum_sim::{ExtendedSpec, Rationing};
 
 use crate::bind::bind;
+use crate::blocks::controls_prices::PriceChannel;
 use crate::blocks::localgov;
 use crate::economy::Economy;
 use crate::engine::sim_error;
@@ -202,8 +203,26 @@ pub fn run_scenario(
     // Intermediate buyers first: export controls are persistent supply
     // shocks, under which proportional rationing lets a critical input's
     // shortage feed on itself through rationed inputs (docs/engine.md).
+    let restrictions = engine_restrictions(econ, &pl);
+    let restr_keys: Vec<(usize, usize, usize)> = restrictions
+        .iter()
+        .map(|r| {
+            let inv = |v: &[usize], e: usize| v.iter().position(|&x| x == e).unwrap_or(0);
+            (
+                inv(&econ.map.sector, r.product),
+                inv(&econ.map.region, r.origins.first().copied().unwrap_or(0)),
+                inv(&econ.map.region, r.destination),
+            )
+        })
+        .collect();
+    let prices = if restr_keys.iter().any(|k| k.2 == ch) {
+        Some(PriceChannel::new(econ, ch)?)
+    } else {
+        None
+    };
+    let premium = crate::blocks::controls::product_premia(&econ.sectors);
     let mut spec = ExtendedSpec {
-        restrictions: engine_restrictions(econ, &pl),
+        restrictions,
         rationing: Rationing::IntermediateFirst,
         ..Default::default()
     };
@@ -285,6 +304,12 @@ pub fn run_scenario(
         decided: Vec::new(),
         income: Vec::new(),
         clamped: Vec::new(),
+        prices,
+        restr_keys,
+        premium,
+        cparams: crate::blocks::controls::ControlsParams::default(),
+        price_level: Vec::new(),
+        import_price: Vec::new(),
     };
     driver.ngdp_lag = driver.gdp_ref(prev);
     driver.ls_state.smoothed_revenue =

@@ -273,15 +273,42 @@ pub(super) fn plan(
                 .users
                 .as_ref()
                 .map_or(Vec::new(), |u| (0..ns).filter(|&s| u[s]).collect());
+            let techs: Vec<&plenum_gvc::Technology> = m.techs.iter().collect();
+            let years = f64::from(t.0 - scn.measures[m.measure].start.0) / 4.0;
             for d in (0..nr).filter(|&d| m.to[d]) {
                 for g in (0..nr).filter(|&g| m.from[g] && g != d) {
-                    let phi = share * users_share(econ, m.product, g, d, &m.users);
+                    // A measure on technologies covers their share of the
+                    // flow; substitutes follow their learning curves
+                    // (rounded to 0.01 so that the engine keeps one
+                    // restriction per run of equal σ).
+                    let (tshare, sub) = if techs.is_empty() {
+                        (1.0, sub)
+                    } else {
+                        let sp = controls::tech_split(
+                            &techs,
+                            &econ.regions[g],
+                            &econ.regions[ch],
+                            years,
+                        );
+                        let s0 = if m.to[ch] && blocked_by_product[m.product] > 0.0 {
+                            let built = sr_cap[m.product] * blocked / blocked_by_product[m.product];
+                            controls::effective_substitutability(
+                                sp.substitutability,
+                                built,
+                                blocked,
+                            )
+                        } else {
+                            sp.substitutability
+                        };
+                        (sp.share, (s0 * 100.0).round() / 100.0)
+                    };
+                    let phi = share * tshare * users_share(econ, m.product, g, d, &m.users);
                     if phi > 0.0 {
                         parts.entry((m.product, g, d)).or_default().push((phi, sub));
                         eparts
                             .entry((m.product, g, d, users.clone()))
                             .or_default()
-                            .push((share, sub));
+                            .push((share * tshare, sub));
                     }
                 }
             }

@@ -96,6 +96,10 @@ pub struct Measure {
     pub from: Vec<String>,
     pub to: Vec<String>,
     pub products: Vec<String>,
+    /// Technologies restricted (empty: whole products). With technologies,
+    /// `restricted_share` is the share of each technology's flow covered
+    /// and substitutability follows the technologies' learning curves.
+    pub technologies: Vec<String>,
     /// User sectors hit; `None`: all users and final demand.
     pub users: Option<Vec<String>>,
     pub restricted_share: f64,

@@ -126,9 +126,12 @@ pub struct RawMeasure {
     pub from: Vec<String>,
     pub to: Vec<String>,
     pub products: Vec<String>,
+    /// Technologies of the technology layer (data/technology/chips.toml)
+    /// the measure restricts, of the listed products.
+    pub technologies: Option<Vec<String>>,
     pub users: Option<Vec<String>>,
     pub restricted_share: f64,
-    pub substitutability: f64,
+    pub substitutability: Option<f64>,
     pub start: String,
     pub phase_in: Option<u32>,
     pub end: Option<String>,

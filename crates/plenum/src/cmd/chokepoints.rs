@@ -41,6 +41,9 @@ pub struct ChokepointsReport {
 }
 
 pub fn chokepoints_cmd(args: ChokepointsArgs) -> Result<()> {
+    if args.by == crate::cli::ChokeBy::Technology {
+        return crate::cmd::techchoke::run(&args);
+    }
     let loaded = source::load(&args.input)?;
     let rep = compute(&args, &loaded)?;
     crate::output::print(format_args!("{}", rep.text()))?;

@@ -14,6 +14,7 @@ pub mod self_reliance;
 pub mod simulate;
 pub mod sweep;
 pub mod table;
+pub mod techchoke;
 
 pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {

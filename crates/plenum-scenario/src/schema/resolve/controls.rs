@@ -35,7 +35,82 @@ pub(super) fn resolve(r: &Resolver<'_>, raw: Option<RawControls>) -> Result<Cont
                 "a measure restricts flows between different regions",
             ));
         }
+        let techs = plenum_gvc::TechnologyTable::shipped().map_err(|e| {
+            r.invalid(
+                &key("technologies"),
+                format!("measure \"{}\"", m.id),
+                "the shipped technology layer",
+                &format!("it failed to load: {e}"),
+            )
+        })?;
+        let technologies = m.technologies.clone().unwrap_or_default();
+        for t in &technologies {
+            match techs.technologies.iter().find(|x| &x.id == t) {
+                Some(x) if m.products.contains(&x.product) => {}
+                Some(x) => {
+                    return Err(r.invalid(
+                        &key("technologies"),
+                        format!("\"{t}\" in measure \"{}\"", m.id),
+                        &format!(
+                            "a technology of the listed products ({} is a technology of {})",
+                            t, x.product
+                        ),
+                        &format!("add {} to `products` or remove \"{t}\"", x.product),
+                    ))
+                }
+                None => {
+                    return Err(r.invalid(
+                        &key("technologies"),
+                        format!("\"{t}\" in measure \"{}\"", m.id),
+                        "a technology of data/technology/chips.toml",
+                        &format!(
+                            "use one of: {}",
+                            techs
+                                .technologies
+                                .iter()
+                                .map(|x| x.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ))
+                }
+            }
+        }
+        if !technologies.is_empty() {
+            if let Some(p) = m.products.iter().find(|p| {
+                !techs
+                    .technologies
+                    .iter()
+                    .any(|x| &x.product == *p && technologies.contains(&x.id))
+            }) {
+                return Err(r.invalid(
+                    &key("products"),
+                    format!("{p} in measure \"{}\"", m.id),
+                    "a product with at least one of the measure's technologies",
+                    "name a technology of it in `technologies` or remove it",
+                ));
+            }
+        }
+        let substitutability = match (m.substitutability, technologies.is_empty()) {
+            (Some(v), true) => r.check(&key("substitutability"), v, 0.0, 1.0, "a share")?,
+            (None, false) => 0.0,
+            (Some(_), false) => return Err(r.invalid(
+                &key("substitutability"),
+                format!("measure \"{}\"", m.id),
+                "no substitutability on a measure with `technologies`",
+                "remove it: the technologies' learning curves (data/technology/chips.toml) give it",
+            )),
+            (None, true) => {
+                return Err(r.invalid(
+                    &key("substitutability"),
+                    format!("measure \"{}\"", m.id),
+                    "a share (required on a measure of whole products)",
+                    "add substitutability = 0.2, or name `technologies`",
+                ))
+            }
+        };
         measures.push(Measure {
+            technologies,
             restricted_share: r.check(
                 &key("restricted_share"),
                 m.restricted_share,
@@ -43,13 +118,7 @@ pub(super) fn resolve(r: &Resolver<'_>, raw: Option<RawControls>) -> Result<Cont
                 1.0,
                 "a share",
             )?,
-            substitutability: r.check(
-                &key("substitutability"),
-                m.substitutability,
-                0.0,
-                1.0,
-                "a share",
-            )?,
+            substitutability,
             phase_in: m.phase_in.unwrap_or(1).max(1),
             description: m.description.clone().unwrap_or_default(),
             id: m.id.clone(),
