@@ -14,6 +14,9 @@
 
 use std::fmt::Write as _;
 
+pub mod fan;
+pub mod tornado;
+
 use plenum_scenario::summary::{narrative, summarise};
 use plenum_scenario::{Calibration, Quarter, ScenarioRun};
 

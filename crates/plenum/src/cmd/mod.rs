@@ -6,8 +6,11 @@ use crate::cli::{Cli, Command};
 
 pub mod analyze;
 pub mod compare;
+pub mod draws;
 pub mod gvc;
+pub mod optimise;
 pub mod run;
+pub mod sensitivity;
 pub mod simulate;
 pub mod table;
 
@@ -22,5 +25,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         },
         Command::Chokepoints(args) => gvc::chokepoints_cmd(args),
         Command::Simulate(args) => simulate::simulate(args),
+        Command::Sensitivity(args) => sensitivity::run(args),
+        Command::Optimise(args) => optimise::run(args),
     }
 }
