@@ -4,6 +4,13 @@
 #
 #   bash bench/analyze_vs_pymrio.sh [SIZES...]        (default: 1000 2500 5000)
 #
+# Sizes: 1000 = 50×20, 2500 = 100×25, 5000 = 100×50 (30 % of interregional
+# cells zero), 9800 = 49×200 (EXIOBASE's shape, 30 %), 19680 = 164×120
+# (GLORIA's shape, 60 % zero: ~60 % of all cells). PYMRIO_MAX (9800): larger
+# sizes run plenum only, unless PYMRIO_MAX is raised (pymrio at 19,680 needs
+# more than 24 GB; run it alone with REPS=1). NATIVE (1): also time `plenum
+# table info` on the native (.plenum) copy of each table, the reader alone.
+#
 # Environment: REPS (3), WORK (/tmp/plenum-bench: tables and outputs, about
 # 0.6 GB), LU_BENCH (1: also run plenum-iomath's lu_bench at n = 5000 after
 # the side-by-side runs, so that its figures come from the same session).
@@ -25,7 +32,9 @@
 #          D_imp, D_exp and regional sums of factor_inputs), writes x, 1'L, M,
 #          D_cba and D_cba_reg as CSV. Run with OPENBLAS_CORETYPE and
 #          OPENBLAS_L2_SIZE unset, which otherwise may slow numpy here.
-#   3. checks that both agree (bench/compare_outputs.py, rtol 1e-8).
+#   3. checks that both agree (bench/compare_outputs.py, rtol 1e-9): x,
+#      multipliers, the VA footprints and every factor_inputs account by
+#      industry (S, M, D_cba, D_pba, D_imp, D_exp) and by region.
 # Prints a table of median wall time, median CPU time (user + system), peak
 # RSS (largest of the runs) and the ratios (bench/summarize.py); raw figures
 # go to $WORK/results.tsv.
@@ -36,6 +45,8 @@ cd "$ROOT"
 REPS=${REPS:-3}
 WORK=${WORK:-/tmp/plenum-bench}
 LU_BENCH=${LU_BENCH:-1}
+PYMRIO_MAX=${PYMRIO_MAX:-9800}
+NATIVE=${NATIVE:-1}
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 2500 5000)
 mkdir -p "$WORK"
@@ -45,7 +56,9 @@ shape() {
     1000) echo "50 20" ;;
     2500) echo "100 25" ;;
     5000) echo "100 50" ;;
-    *) echo "unknown size $1 (use 1000, 2500 or 5000)" >&2; exit 2 ;;
+    9800) echo "49 200" ;;
+    19680) echo "164 120" ;;
+    *) echo "unknown size $1 (use 1000, 2500, 5000, 9800 or 19680)" >&2; exit 2 ;;
   esac
 }
 
@@ -75,6 +88,9 @@ run() {
     plenum)
       /usr/bin/time -v -o "$tf" "$PLENUM" analyze "$dir" --out "$WORK/out-plenum-$n" --tidy csv \
         > "$WORK/stdout-plenum-$n.txt" 2> "$WORK/stderr-plenum-$n-$rep.txt" ;;
+    native)
+      /usr/bin/time -v -o "$tf" "$PLENUM" table info "$WORK/n$n.plenum" \
+        > /dev/null 2> "$WORK/stderr-native-$n-$rep.txt" ;;
     pymrio)
       /usr/bin/time -v -o "$tf" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
         python3 "$ROOT/bench/pymrio_calc_all.py" "$dir" "$WORK/out-pymrio-$n" \
@@ -100,20 +116,34 @@ EOF
 
 for n in "${SIZES[@]}"; do
   read -r regions sectors <<< "$(shape "$n")"
+  sparsity=0.3
+  [ "$n" -lt 19680 ] || sparsity=0.6
   if [ ! -f "$WORK/n$n/factor_inputs/F.txt" ]; then
-    "$SYNTH" "$regions" "$sectors" "$WORK/n$n"
+    "$SYNTH" "$regions" "$sectors" "$WORK/n$n" 5 42 "$sparsity"
   fi
+  if [ "$NATIVE" = 1 ] && [ ! -f "$WORK/n$n.plenum" ]; then
+    "$PLENUM" table convert "$WORK/n$n" --to native --out "$WORK/n$n.plenum" > /dev/null
+  fi
+  peer=1
+  [ "$n" -le "$PYMRIO_MAX" ] || peer=0
   for rep in $(seq 1 "$REPS"); do
-    if [ $((rep % 2)) -eq 1 ]; then
+    [ "$NATIVE" = 1 ] && run native "$n" "$rep"
+    if [ "$peer" = 0 ]; then
+      run plenum "$n" "$rep"
+    elif [ $((rep % 2)) -eq 1 ]; then
       run plenum "$n" "$rep"; run pymrio "$n" "$rep"
     else
       run pymrio "$n" "$rep"; run plenum "$n" "$rep"
     fi
   done
-  echo "## n = $n: plenum vs pymrio outputs"
-  python3 "$ROOT/bench/compare_outputs.py" "$WORK/out-plenum-$n" "$WORK/out-pymrio-$n" 1e-8
-  echo "## n = $n: pymrio phases (last run)"
-  grep '^pymrio:' "$WORK/stderr-pymrio-$n-$REPS.txt" || true
+  echo "## n = $n: plenum solver (solver.json)"
+  cat "$WORK/out-plenum-$n/solver.json"
+  if [ "$peer" = 1 ]; then
+    echo "## n = $n: plenum vs pymrio outputs"
+    python3 "$ROOT/bench/compare_outputs.py" "$WORK/out-plenum-$n" "$WORK/out-pymrio-$n" 1e-9
+    echo "## n = $n: pymrio phases (last run)"
+    grep '^pymrio:' "$WORK/stderr-pymrio-$n-$REPS.txt" || true
+  fi
 done
 
 echo

@@ -4,14 +4,17 @@
     python3 bench/compare_outputs.py PLENUM_OUT PYMRIO_OUT [RTOL]
 
 Compared, with |a - b| <= RTOL * max(|a|, |b|) + 1e-12 * max over the vector
-(RTOL defaults to 1e-8):
+(RTOL defaults to 1e-9):
   - gross output x: plenum industries.csv `output` vs pymrio x.csv;
   - output multipliers: plenum `output_multiplier` vs pymrio column sums of L;
   - value-added multipliers: plenum `value_added_multiplier` vs pymrio
     factor_inputs M summed over components;
   - value-added footprints by region: plenum regions.csv
     `value_added_footprint` and accounts.csv `D_cba_reg` of Factor Inputs vs
-    pymrio factor_inputs D_cba_reg.
+    pymrio factor_inputs D_cba_reg;
+  - the satellite accounts by industry: plenum satellite.csv `S`, `M`,
+    `D_cba`, `D_pba`, `D_imp`, `D_exp` vs pymrio's factor_inputs frames of the
+    same names, and accounts.csv `D_*_reg` vs pymrio's `D_*_reg`.
 Exits 1 on any disagreement, printing the worst relative difference of each.
 """
 
@@ -40,7 +43,7 @@ def main():
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     pl, py = sys.argv[1], sys.argv[2]
-    rtol = float(sys.argv[3]) if len(sys.argv) == 4 else 1e-8
+    rtol = float(sys.argv[3]) if len(sys.argv) == 4 else 1e-9
     ind = pd.read_csv(f"{pl}/industries.csv", keep_default_na=False)
     reg = pd.read_csv(f"{pl}/regions.csv", keep_default_na=False)
     acc = pd.read_csv(f"{pl}/accounts.csv", keep_default_na=False)
@@ -71,6 +74,17 @@ def main():
     dc = acc[(acc["extension"] == "Factor Inputs") & (acc["account"] == "D_cba_reg")]
     dc = dc.groupby("region", sort=False)["value"].sum()
     ok &= check("VA footprint (accounts.csv D_cba_reg)", dc.loc[regions], d_reg.loc[regions], rtol)
+    sat = pd.read_csv(f"{pl}/satellite.csv", keep_default_na=False)
+    sat = sat[sat["extension"] == "Factor Inputs"]
+    for name in ["S", "M", "D_cba", "D_pba", "D_imp", "D_exp"]:
+        want = pd.read_csv(f"{py}/factor_inputs_{name}.csv", index_col=0, header=[0, 1]).sum(axis=0)
+        got = sat[sat["account"] == name].groupby(["region", "sector"], sort=False)["value"].sum()
+        ok &= check(f"{name} by industry", [got[k] for k in keys], [want[k] for k in keys], rtol)
+    for name in ["D_cba_reg", "D_pba_reg", "D_imp_reg", "D_exp_reg"]:
+        want = pd.read_csv(f"{py}/factor_inputs_{name}.csv", index_col=0).sum(axis=0)
+        got = acc[(acc["extension"] == "Factor Inputs") & (acc["account"] == name)]
+        got = got.groupby("region", sort=False)["value"].sum()
+        ok &= check(name, got.loc[regions], want.loc[regions], rtol)
     if not ok:
         sys.exit(1)
     print("plenum and pymrio agree")

@@ -11,9 +11,9 @@ What it does, in this order (each step's wall time goes to stderr):
      D_cba, D_pba, D_imp, D_exp and their regional sums.
   3. writes to OUTDIR, as CSV: x.csv (gross output), output_multipliers.csv
      (1'L, column sums of L), factor_inputs_M.csv (value-added multipliers
-     M = S L), factor_inputs_D_cba.csv (consumption-based VA account,
-     stressor x industry, as pymrio stores it) and factor_inputs_D_cba_reg.csv
-     (VA footprint by consuming region).
+     M = S L), and factor_inputs_NAME.csv for S and the accounts D_cba,
+     D_pba, D_imp, D_exp (stressor x industry, as pymrio stores them) and
+     their regional sums D_*_reg.
 It also prints the BLAS that numpy runs (threadpoolctl) to stderr.
 
 Pinned peers: pymrio 0.7.0 (asserted below).
@@ -63,9 +63,9 @@ def main():
     fi = io.factor_inputs
     io.x.to_csv(os.path.join(out, "x.csv"))
     io.L.sum(axis=0).to_frame("output_multiplier").to_csv(os.path.join(out, "output_multipliers.csv"))
-    fi.M.to_csv(os.path.join(out, "factor_inputs_M.csv"))
-    fi.D_cba.to_csv(os.path.join(out, "factor_inputs_D_cba.csv"))
-    fi.D_cba_reg.to_csv(os.path.join(out, "factor_inputs_D_cba_reg.csv"))
+    for name in ["S", "M", "D_cba", "D_pba", "D_imp", "D_exp",
+                 "D_cba_reg", "D_pba_reg", "D_imp_reg", "D_exp_reg"]:
+        getattr(fi, name).to_csv(os.path.join(out, f"factor_inputs_{name}.csv"))
     t = lap("write", t)
     lap("total in python", T_START)
 

@@ -86,12 +86,23 @@ impl FormatError {
         action: &'static str,
         source: std::io::Error,
     ) -> Self {
-        let fix = match source.kind() {
-            std::io::ErrorKind::NotFound => {
+        use std::io::ErrorKind as K;
+        // A failed write is about the destination (its folder, permissions,
+        // free space), a failed read about the source.
+        let writing = matches!(action, "write" | "create");
+        let fix = match (source.kind(), writing) {
+            (K::NotFound, false) => {
                 "check the path (it is taken relative to the current directory)"
             }
-            std::io::ErrorKind::PermissionDenied => "check the file's permissions",
-            _ => "check that the file is complete and readable",
+            (K::NotFound, true) => "check that the destination's folder exists",
+            (K::PermissionDenied, false) => "check the file's permissions",
+            (K::PermissionDenied, true) => "check that the destination's folder is writable",
+            (K::IsADirectory, _) => {
+                "a folder has this name; remove or rename it, or choose another path"
+            }
+            (K::StorageFull, _) => "free disk space or write to another disk",
+            (_, true) => "check that the destination is writable and the disk has free space",
+            (_, false) => "check that the file is complete and readable",
         };
         Self::Io {
             file: file.into(),

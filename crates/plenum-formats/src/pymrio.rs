@@ -189,6 +189,26 @@ fn file_entry<'a>(
     if nic == 0 || nh == 0 {
         return Err(bad("0"));
     }
+    // A file name must stay inside the folder: no absolute path, no `..`,
+    // no drive or root (a crafted folder could otherwise make plenum read
+    // any file, e.g. "../../../../etc/passwd").
+    let inside = !e.name.is_empty()
+        && Path::new(&e.name).components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+    if !inside {
+        return Err(FormatError::file(
+            name(&p),
+            format!(
+                "entry \"{key}\": file name \"{}\" leaves the folder",
+                e.name.escape_debug()
+            ),
+            "give a file name inside the folder, e.g. \"Z.txt\" (pymrio writes plain names)",
+        ));
+    }
     Ok(Some((dir.join(&e.name), nic, nh, e)))
 }
 

@@ -323,3 +323,41 @@ fn writer_golden_folder_loaded_by_pymrio() {
         );
     }
 }
+
+/// Issue 14, defect 5: a file name in file_parameters.json that leaves the
+/// folder (`..`, an absolute path) is refused before anything is opened,
+/// even when the file it points at is a valid table.
+#[test]
+fn file_names_must_stay_inside_the_folder() {
+    let outer = tempfile::tempdir().unwrap();
+    let inner = outer.path().join("mrio");
+    std::fs::create_dir(&inner).unwrap();
+    let src = txt();
+    for f in std::fs::read_dir(&src).unwrap() {
+        let f = f.unwrap();
+        if f.file_type().unwrap().is_file() {
+            std::fs::copy(f.path(), inner.join(f.file_name())).unwrap();
+        }
+    }
+    // A valid Z beside the folder, which the crafted name points at.
+    std::fs::copy(src.join("Z.txt"), outer.path().join("Z.txt")).unwrap();
+    let para = std::fs::read_to_string(src.join("file_parameters.json")).unwrap();
+    for bad in [
+        "../Z.txt",
+        "../../../../etc/passwd",
+        "/etc/passwd",
+        "sub/../../Z.txt",
+    ] {
+        let text = para.replace("\"Z.txt\"", &format!("\"{bad}\""));
+        std::fs::write(inner.join("file_parameters.json"), text).unwrap();
+        let e = read_pymrio(&inner, &pymrio::default_policy()).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("file_parameters.json") && msg.contains("leaves the folder"),
+            "{bad}: {msg}"
+        );
+    }
+    // A plain name, and one in a subfolder, are still read.
+    std::fs::write(inner.join("file_parameters.json"), &para).unwrap();
+    read_pymrio(&inner, &pymrio::default_policy()).unwrap();
+}

@@ -11,24 +11,24 @@
 //! `factor_inputs`) that can be compared with plenum's.
 //!
 //! ```text
-//! cargo run --release -p plenum-gvc --example synth_pymrio -- REGIONS SECTORS DIR [FD] [SEED]
+//! cargo run --release -p plenum-gvc --example synth_pymrio -- REGIONS SECTORS DIR [FD] [SEED] [SPARSITY]
 //! ```
 //!
-//! Defaults: FD = 5 final-demand categories, SEED = 42; 30 % of the
-//! interregional cells are zero.
+//! Defaults: FD = 5 final-demand categories, SEED = 42; SPARSITY = 0.3 of
+//! the interregional cells are zero.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: synth_pymrio REGIONS SECTORS DIR [FD (5)] [SEED (42)]");
+    eprintln!("usage: synth_pymrio REGIONS SECTORS DIR [FD (5)] [SEED (42)] [SPARSITY (0.3)]");
     ExitCode::from(2)
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.len() < 3 || args.len() > 5 {
+    if args.len() < 3 || args.len() > 6 {
         return usage();
     }
     let num = |i: usize, default: u64| -> Option<u64> {
@@ -45,13 +45,18 @@ fn main() -> ExitCode {
     if regions == 0 || sectors == 0 || fd == 0 {
         return usage();
     }
+    let sparsity = match args.get(5).map(|s| s.parse::<f64>()) {
+        None => 0.3,
+        Some(Ok(v)) if (0.0..1.0).contains(&v) => v,
+        Some(_) => return usage(),
+    };
     let dir = PathBuf::from(&args[2]);
     let t0 = Instant::now();
     let table = match plenum_gvc::synthetic::random_table(
         regions as usize,
         sectors as usize,
         fd as usize,
-        0.3,
+        sparsity,
         seed,
     ) {
         Ok(t) => t,

@@ -54,7 +54,7 @@ use faer::{Col, Mat, MatRef};
 
 use crate::dims::Dims;
 use crate::error::{check_shape, IoMathError};
-use crate::leontief::Leontief;
+use crate::solver::LeontiefSolve;
 
 /// How the accounts obtain products with L.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -73,6 +73,8 @@ pub enum AccountsRoute {
 /// `d_pba`, `d_exp`: producing industry; `*_reg`: region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Accounts {
+    /// Multipliers M = S L = Σ_p M^(p) (pymrio `M`), stressors × industries.
+    pub m: Mat<f64>,
     pub d_cba: Mat<f64>,
     pub d_pba: Mat<f64>,
     pub d_imp: Mat<f64>,
@@ -96,7 +98,7 @@ pub struct PerCapita {
 /// demand by region `y_agg` (n × R, see [`crate::dims::final_demand_by_region`])
 /// and optional final-demand stressors by region `f_y_agg` (k × R).
 pub fn accounts(
-    leontief: &Leontief,
+    leontief: &(impl LeontiefSolve + ?Sized),
     s: MatRef<'_, f64>,
     y_agg: MatRef<'_, f64>,
     f_y_agg: Option<MatRef<'_, f64>>,
@@ -135,26 +137,60 @@ pub fn accounts(
     };
     if use_solves {
         let x_r = leontief.solve(y_agg)?;
-        assemble(s, y_agg, f_y_agg, dims, x_r, |p| {
-            let block = dims.industries_of(p);
-            let rhs = Mat::<f64>::from_fn(
-                n,
-                k,
-                |j, kk| {
-                    if block.contains(&j) {
-                        s[(kk, j)]
-                    } else {
-                        0.0
-                    }
-                },
-            );
-            let mt = leontief.solve_transpose(rhs.as_ref())?;
-            Ok(mt.transpose().to_owned())
-        })
+        accounts_from_output(leontief, s, y_agg, f_y_agg, dims, x_r)
     } else {
         let l = leontief.inverse()?;
         accounts_with_l(l.as_ref(), s, y_agg, f_y_agg, dims)
     }
+}
+
+/// Most right-hand sides of one batched solve for the M^(p) (bounds the
+/// memory of the block and of the iterative solver's basis).
+pub const MAX_BLOCK: usize = 512;
+
+/// The accounts by the solve route, with X_R = L Y_agg given (so that a
+/// caller with several extensions solves it once). The M^(p) of as many
+/// producing regions as fit in [`MAX_BLOCK`] columns come from one block
+/// transpose solve, so that the iterative solver works on wide blocks.
+pub fn accounts_from_output(
+    leontief: &(impl LeontiefSolve + ?Sized),
+    s: MatRef<'_, f64>,
+    y_agg: MatRef<'_, f64>,
+    f_y_agg: Option<MatRef<'_, f64>>,
+    dims: Dims,
+    x_r: Mat<f64>,
+) -> Result<Accounts, IoMathError> {
+    let n = dims.n();
+    let k = s.nrows();
+    let r_n = dims.n_regions;
+    dims.check_industry_cols("S", s)?;
+    check_shape(
+        "X_R",
+        (x_r.nrows(), x_r.ncols()),
+        (n, r_n),
+        "industries × regions (L Y_agg)",
+    )?;
+    let group = (MAX_BLOCK / k.max(1)).max(1);
+    let mut cache: Vec<Mat<f64>> = Vec::new();
+    let mut cache_start = 0usize;
+    assemble(s, y_agg, f_y_agg, dims, x_r, |p| {
+        if p < cache_start || p >= cache_start + cache.len() {
+            let end = (p + group).min(r_n);
+            let rhs = Mat::<f64>::from_fn(n, (end - p) * k, |j, c| {
+                if dims.region_of(j) == p + c / k {
+                    s[(c % k, j)]
+                } else {
+                    0.0
+                }
+            });
+            let mt = leontief.solve_transpose(rhs.as_ref())?;
+            cache = (p..end)
+                .map(|q| mt.subcols((q - p) * k, k).transpose().to_owned())
+                .collect();
+            cache_start = p;
+        }
+        Ok(cache[p - cache_start].clone())
+    })
 }
 
 /// The same accounts from an explicit L (pymrio's inputs).
@@ -212,8 +248,10 @@ fn assemble(
     }
     let mut d_cba = Mat::<f64>::zeros(k, n);
     let mut d_imp = Mat::<f64>::zeros(k, n);
+    let mut m = Mat::<f64>::zeros(k, n);
     for p in 0..r_n {
         let m_p = m_of(p)?;
+        m += &m_p;
         for r in 0..r_n {
             for sec in 0..ns {
                 let col = r * ns + sec;
@@ -248,6 +286,7 @@ fn assemble(
         })
     };
     Ok(Accounts {
+        m,
         d_cba_reg: reg(&d_cba, true),
         d_pba_reg: reg(&d_pba, true),
         d_imp_reg: reg(&d_imp, false),

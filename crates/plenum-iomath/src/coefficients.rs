@@ -44,7 +44,7 @@ pub fn column_coefficients(
 }
 
 /// 1/x_j, with 0 for listed zero-output industries; errors as in the module docs.
-pub(crate) fn reciprocal_output(
+pub fn reciprocal_output(
     what: &str,
     x: ColRef<'_, f64>,
     zero_output: &[usize],

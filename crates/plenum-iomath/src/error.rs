@@ -68,6 +68,15 @@ pub enum IoMathError {
 
     #[error("{what}: {message}")]
     Invalid { what: String, message: String },
+
+    #[error("the iterative solve with I - A reached a relative residual of {residual:e} after {sweeps} sweeps, \
+             above the target {rtol:e}; check that A is productive (spectral radius below 1), or use the LU \
+             factorisation (`--solver lu`)")]
+    NotConverged {
+        sweeps: usize,
+        residual: f64,
+        rtol: f64,
+    },
 }
 
 pub(crate) fn check_shape(

@@ -34,7 +34,7 @@ use faer::{Col, ColRef, Mat, MatRef};
 
 use crate::coefficients::reciprocal_output;
 use crate::error::{check_shape, IoMathError};
-use crate::leontief::Leontief;
+use crate::solver::LeontiefSolve;
 
 /// B = x̂⁻¹ Z (pymrio calc_B). Rows of zero-output industries are 0.
 pub fn allocation_coefficients(
@@ -105,7 +105,7 @@ pub fn ghosh_inverse(
 /// G from the factors of I − A: forms L once (one inversion in all) and
 /// scales it.
 pub fn ghosh_inverse_from(
-    leontief: &Leontief,
+    leontief: &(impl LeontiefSolve + ?Sized),
     x: ColRef<'_, f64>,
     zero_output: &[usize],
 ) -> Result<Mat<f64>, IoMathError> {
@@ -117,7 +117,7 @@ pub fn ghosh_inverse_from(
 /// industry): x = Gᵀ v = x̂ L' x̂⁻¹ v, by one transpose solve.
 /// Zero-output industries pass their input through (g_ii = 1).
 pub fn supply_driven_output(
-    leontief: &Leontief,
+    leontief: &(impl LeontiefSolve + ?Sized),
     x: ColRef<'_, f64>,
     v: ColRef<'_, f64>,
     zero_output: &[usize],

@@ -17,6 +17,7 @@
 //! | M | multipliers S L | k × n | [`multipliers::satellite_multipliers`] |
 //! | D_cba, D_pba, D_imp, D_exp | footprint accounts | k × n | [`accounts::accounts`] |
 //! | v_c | value-added coefficients V x̂⁻¹ | K × n | [`value_added`] |
+//! | p | Leontief prices p' = v'(I − A)⁻¹, with exogenous import prices and cost wedges | n | [`price::prices`], [`price::PriceModel`] |
 //!
 //! n = R·S industries (region-major), k stressors, K value-added components.
 //! Vectors indexed by industry are `Col`, also where the literature writes a
@@ -58,11 +59,15 @@ pub mod coefficients;
 pub mod dims;
 pub mod error;
 pub mod ghosh;
+pub mod iterative;
 pub mod leontief;
 pub mod linkages;
 pub mod model;
 pub mod multipliers;
 pub mod output;
+pub mod price;
+pub mod solver;
+pub mod sparse;
 pub mod trade;
 pub mod value_added;
 
@@ -70,9 +75,11 @@ pub use accounts::{Accounts, AccountsRoute, PerCapita};
 pub use backend::Backend;
 pub use dims::Dims;
 pub use error::IoMathError;
+pub use iterative::{IterOptions, IterStats};
 pub use leontief::Leontief;
 pub use linkages::Linkages;
 pub use model::IoModel;
+pub use solver::{LeontiefSolve, SolveLog, Solver, SolverChoice};
 pub use trade::GrossTrade;
 pub use value_added::ValueAddedFootprint;
 

@@ -35,7 +35,7 @@ use faer::{Col, ColRef, MatRef};
 use crate::coefficients::reciprocal_output;
 use crate::dims::{col_sums, row_sums};
 use crate::error::{check_shape, IoMathError};
-use crate::leontief::Leontief;
+use crate::solver::LeontiefSolve;
 
 /// Raw and normalised linkages per industry (length n each).
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +58,7 @@ pub struct Linkages {
 /// I − A, output `x` and absent industries `zero_output`.
 pub fn linkages(
     a: MatRef<'_, f64>,
-    leontief: &Leontief,
+    leontief: &(impl LeontiefSolve + ?Sized),
     x: ColRef<'_, f64>,
     zero_output: &[usize],
 ) -> Result<Linkages, IoMathError> {
@@ -71,19 +71,50 @@ pub fn linkages(
     )?;
     check_shape("x", (leontief.n(), 1), (n, 1), "one output per industry")?;
     let r = reciprocal_output("linkages", x, zero_output)?;
-    let mut absent = vec![false; n];
-    for &j in zero_output {
-        absent[j] = true;
-    }
-
     let backward_direct = col_sums(a);
     // Row sums of B = x̂⁻¹ Z = x̂⁻¹ A x̂: (A x)_i / x_i.
     let ax = a * x;
-    let forward_direct = Col::<f64>::from_fn(n, |i| ax[i] * r[i]);
-
     let ones = Col::<f64>::from_fn(n, |_| 1.0);
     let backward_total = leontief.solve_transpose_col(ones.as_ref())?;
     let lx = leontief.solve_col(x)?;
+    linkages_from_products(
+        backward_direct,
+        ax.as_ref(),
+        backward_total,
+        lx.as_ref(),
+        &r,
+        zero_output,
+    )
+}
+
+/// The linkages from the products they need, so that a caller can get the
+/// solves from one block solve: the column sums of A, A x, 1'L (as a
+/// column), L x, r = x̂⁻¹ 1 (0 for absent industries) and the absent
+/// industries.
+pub fn linkages_from_products(
+    backward_direct: Col<f64>,
+    ax: ColRef<'_, f64>,
+    backward_total: Col<f64>,
+    lx: ColRef<'_, f64>,
+    r: &[f64],
+    zero_output: &[usize],
+) -> Result<Linkages, IoMathError> {
+    let n = r.len();
+    for (what, len) in [
+        ("column sums of A", backward_direct.nrows()),
+        ("A x", ax.nrows()),
+        ("1'L", backward_total.nrows()),
+        ("L x", lx.nrows()),
+    ] {
+        check_shape(what, (len, 1), (n, 1), "one entry per industry")?;
+    }
+    let mut absent = vec![false; n];
+    for &j in zero_output {
+        if j < n {
+            absent[j] = true;
+        }
+    }
+    let forward_direct = Col::<f64>::from_fn(n, |i| ax[i] * r[i]);
     let forward_total = Col::<f64>::from_fn(n, |i| if absent[i] { 1.0 } else { lx[i] * r[i] });
 
     let normalise = |v: &Col<f64>| -> Col<f64> {

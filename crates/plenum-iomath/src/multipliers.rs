@@ -24,23 +24,28 @@
 use faer::{Col, ColRef, Mat, MatRef};
 
 use crate::error::IoMathError;
-use crate::leontief::Leontief;
+use crate::solver::LeontiefSolve;
 
 /// Output multipliers 1'L (column sums of L), by one transpose solve.
-pub fn output_multipliers(leontief: &Leontief) -> Result<Col<f64>, IoMathError> {
+pub fn output_multipliers(
+    leontief: &(impl LeontiefSolve + ?Sized),
+) -> Result<Col<f64>, IoMathError> {
     let ones = Col::<f64>::from_fn(leontief.n(), |_| 1.0);
     leontief.solve_transpose_col(ones.as_ref())
 }
 
 /// Multipliers of one coefficient row vector c: m' = c' L.
-pub fn row_multipliers(leontief: &Leontief, c: ColRef<'_, f64>) -> Result<Col<f64>, IoMathError> {
+pub fn row_multipliers(
+    leontief: &(impl LeontiefSolve + ?Sized),
+    c: ColRef<'_, f64>,
+) -> Result<Col<f64>, IoMathError> {
     leontief.solve_transpose_col(c)
 }
 
 /// Value-added multipliers m(v)' = v_c' L, with `v_c` the total value-added
 /// coefficient of each industry ([`crate::value_added::value_added_coefficient_totals`]).
 pub fn value_added_multipliers(
-    leontief: &Leontief,
+    leontief: &(impl LeontiefSolve + ?Sized),
     v_c: ColRef<'_, f64>,
 ) -> Result<Col<f64>, IoMathError> {
     leontief.solve_transpose_col(v_c)
@@ -48,7 +53,7 @@ pub fn value_added_multipliers(
 
 /// M = S L for stressor coefficients S (k × n), as M' = (I − A)⁻ᵀ S'.
 pub fn satellite_multipliers(
-    leontief: &Leontief,
+    leontief: &(impl LeontiefSolve + ?Sized),
     s: MatRef<'_, f64>,
 ) -> Result<Mat<f64>, IoMathError> {
     if s.ncols() != leontief.n() {

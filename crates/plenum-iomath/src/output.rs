@@ -14,7 +14,7 @@ use faer::{Col, ColRef, Mat, MatRef};
 
 use crate::dims::row_sums;
 use crate::error::{check_shape, IoMathError};
-use crate::leontief::Leontief;
+use crate::solver::LeontiefSolve;
 
 /// y = Y·1, total final demand per industry.
 pub fn total_final_demand(y: MatRef<'_, f64>) -> Col<f64> {
@@ -22,12 +22,18 @@ pub fn total_final_demand(y: MatRef<'_, f64>) -> Col<f64> {
 }
 
 /// x solving (I − A) x = y.
-pub fn output(leontief: &Leontief, y: ColRef<'_, f64>) -> Result<Col<f64>, IoMathError> {
+pub fn output(
+    leontief: &(impl LeontiefSolve + ?Sized),
+    y: ColRef<'_, f64>,
+) -> Result<Col<f64>, IoMathError> {
     leontief.solve_col(y)
 }
 
 /// X solving (I − A) X = Y, one output vector per column of Y.
-pub fn output_by_column(leontief: &Leontief, y: MatRef<'_, f64>) -> Result<Mat<f64>, IoMathError> {
+pub fn output_by_column(
+    leontief: &(impl LeontiefSolve + ?Sized),
+    y: MatRef<'_, f64>,
+) -> Result<Mat<f64>, IoMathError> {
     leontief.solve(y)
 }
 

@@ -26,7 +26,7 @@ use faer::{Col, ColRef, Mat, MatRef};
 use crate::coefficients::column_coefficients;
 use crate::dims::Dims;
 use crate::error::{check_shape, IoMathError};
-use crate::leontief::Leontief;
+use crate::solver::LeontiefSolve;
 
 /// V_c = V x̂⁻¹, value-added coefficients by component (K × n).
 pub fn value_added_coefficients(
@@ -63,7 +63,7 @@ pub struct ValueAddedFootprint {
 /// value-added coefficients `v_coef` (K × n) and final demand by region
 /// `y_agg` (n × R).
 pub fn value_added_footprint(
-    leontief: &Leontief,
+    leontief: &(impl LeontiefSolve + ?Sized),
     v_coef: MatRef<'_, f64>,
     y_agg: MatRef<'_, f64>,
     dims: Dims,
@@ -78,7 +78,25 @@ pub fn value_added_footprint(
         "industries × regions",
     )?;
     let x_r = leontief.solve(y_agg)?;
-    let by_component = v_coef * &x_r;
+    value_added_footprint_from_output(v_coef, x_r.as_ref(), dims)
+}
+
+/// The value-added footprint from X_R = L Y_agg (n × R) already solved.
+pub fn value_added_footprint_from_output(
+    v_coef: MatRef<'_, f64>,
+    x_r: MatRef<'_, f64>,
+    dims: Dims,
+) -> Result<ValueAddedFootprint, IoMathError> {
+    let n = dims.n();
+    let r_n = dims.n_regions;
+    dims.check_industry_cols("value-added coefficients", v_coef)?;
+    check_shape(
+        "X_R",
+        (x_r.nrows(), x_r.ncols()),
+        (n, r_n),
+        "industries × regions (L Y_agg)",
+    )?;
+    let by_component = v_coef * x_r;
     let total = crate::dims::col_sums(by_component.as_ref());
     let v_c = crate::dims::col_sums(v_coef);
     let by_origin = Mat::<f64>::from_fn(r_n, r_n, |p, r| {

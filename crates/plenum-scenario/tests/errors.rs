@@ -103,6 +103,39 @@ fn structure_errors_are_explained() {
     assert!(e.contains("trend_growth.JPN"), "{e}");
 }
 
+/// Issue 14, defect 2: a value out of range in a file that extends a
+/// shipped scenario is reported in that file, at its line, even when the
+/// shipped file writes the same key (the old line search named
+/// scenarios/baseline-2024.toml).
+#[test]
+fn errors_in_an_extending_file_name_that_file() {
+    for (block, line) in [
+        ("[world]", "trend_growth = { USA = -150 }"),
+        ("[world]\ntrend_growth.USA = -150", ""),
+        ("[households]", "confidence = { 2025Q1 = 500.0 }"),
+        ("[fdi]", "targeted = { C26 = 2.0 }"),
+        ("[fdi]", "openness = { 2025Q1 = 9.0 }"),
+        ("[property]", "sales_growth = { 2025 = -99.0 }"),
+        ("[params]", "mpc_labour = 0.99"),
+        ("[local_government]", "extra_transfers = { 2025Q1 = 9.0 }"),
+    ] {
+        let e = err(&format!("{HEAD}{block}\n{line}\n"));
+        let want = if line.is_empty() {
+            "bad.toml:6"
+        } else {
+            "bad.toml:6:"
+        };
+        assert!(e.contains(want), "{block} {line}: {e}");
+        assert!(!e.contains("baseline-2024.toml"), "{block} {line}: {e}");
+    }
+    // An entry of a list of tables that replaces the shipped one by id is
+    // located at the user's entry too.
+    let e = err(&format!(
+        "{HEAD}\n\n[[controls.measure]]\nid = \"us-2022-10-chips\"\nfrom = [\"USA\"]\nto = [\"CHN\"]\nproducts = [\"C26\"]\nrestricted_share = 1.5\nsubstitutability = 0.2\nstart = \"2022Q4\"\n"
+    ));
+    assert!(e.contains("bad.toml:12"), "{e}");
+}
+
 /// `k` appears in `doc` as a key: delimited by backticks, brackets, dots,
 /// spaces or commas on both sides.
 fn documented(doc: &str, k: &str) -> bool {

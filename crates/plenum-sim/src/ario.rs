@@ -970,15 +970,33 @@ impl ArioModel {
         record_stocks: bool,
         mut each: impl FnMut(usize, &StepRecord),
     ) -> Result<Trajectory> {
-        self.check_events(steps as f64 * self.dt)?;
         let mut traj = Trajectory::new(&self.layout);
-        for t in 0..steps {
-            let rec = self.step(record_stocks)?;
+        self.run_streaming(steps, record_stocks, |t, rec| {
             each(t, &rec);
             traj.push(rec);
-        }
+        })?;
         traj.had_shortage = self.had_shortage;
         Ok(traj)
+    }
+
+    /// [`ArioModel::run`] without keeping a trajectory: each step's record
+    /// is handed to `each` (with the step's index) and dropped by the
+    /// engine, so memory does not grow with the number of steps (the
+    /// caller streams the records to disk or folds them into a summary).
+    /// Whether inventories ever constrained production is
+    /// [`ArioModel::had_shortage`] afterwards.
+    pub fn run_streaming(
+        &mut self,
+        steps: usize,
+        record_stocks: bool,
+        mut each: impl FnMut(usize, StepRecord),
+    ) -> Result<()> {
+        self.check_events(steps as f64 * self.dt)?;
+        for t in 0..steps {
+            let rec = self.step(record_stocks)?;
+            each(t, rec);
+        }
+        Ok(())
     }
 
     fn status_update(&mut self) -> Result<()> {

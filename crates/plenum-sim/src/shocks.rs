@@ -231,6 +231,7 @@ pub fn parse_shocks_file(text: &str, file: &str) -> Result<ShocksFile> {
             ),
         }
     })?;
+    crate::spec::check_model(text, file, &raw.model)?;
     let mut lines = std::collections::BTreeMap::new();
     for h in TABLES {
         lines.insert(

@@ -23,12 +23,14 @@
 //! (serde `deny_unknown_fields`); unknown regions and sectors are errors
 //! listing the valid names; shares outside [0, 1] are caught.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use crate::ario::{ArioModel, Layout};
 use crate::error::{Location, Result, SimError};
 use crate::event::{Distribution, Event, EventKind, EventSpec, ImpactSpec, RecoveryFunction};
-use crate::params::ArioParams;
+use crate::params::{ArioParams, RestorationTau};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,6 +70,200 @@ fn header_lines(text: &str, header: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Where each `[model]` key's value sits (line, column), from a second,
+/// lenient parse of the same text (the file already parsed once).
+fn model_key_positions(text: &str) -> BTreeMap<String, (usize, usize)> {
+    #[derive(Deserialize)]
+    struct Spans {
+        #[serde(default)]
+        model: BTreeMap<String, toml::Spanned<toml::Value>>,
+    }
+    toml::from_str::<Spans>(text)
+        .map(|s| {
+            s.model
+                .into_iter()
+                .map(|(k, v)| (k, line_col(text, v.span().start)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Checks the range of every `[model]` key when the file is read, so that
+/// a bad value is reported at its key and line instead of failing later,
+/// mid-run, under another name. The ranges (docs/engine.md, "The event
+/// file"):
+///
+/// - `alpha_base`: finite, ≥ 1 (below 1 the initial state is not an
+///   equilibrium: capacity would not meet demand);
+/// - `alpha_max`: finite, ≥ `alpha_base`;
+/// - `alpha_tau`, `rebuild_tau`, `iotable_year_to_temporal_unit_factor`,
+///   `inventory_restoration_tau` (each value): positive integers;
+/// - `temporal_units_by_step`: a positive integer no larger than a year of
+///   the table (`iotable_year_to_temporal_unit_factor`) nor than any
+///   characteristic time (`alpha_tau`, `inventory_restoration_tau`): a step
+///   longer than τ overshoots (the explicit update moves by dt/τ > 1);
+/// - `main_inv_dur`, `inventory_dict` values: positive, or infinite;
+/// - `monetary_factor`: finite, positive;
+/// - `productive_capital_vector`, `productive_capital_to_VA_dict` values:
+///   finite, ≥ 0;
+/// - `psi_param`: in [0, 1].
+///
+/// Labels (sectors, regions) are checked against the table when the model
+/// is built.
+pub(crate) fn check_model(text: &str, file: &str, p: &ArioParams) -> Result<()> {
+    let pos = model_key_positions(text);
+    let bad = |key: &str, value: String, expected: &str, fix: &str| {
+        let (line, column) = match pos.get(key) {
+            Some(&(l, c)) => (Some(l), Some(c)),
+            None => (header_lines(text, "[model]").first().copied(), None),
+        };
+        Err(SimError::InvalidValue {
+            at: Location {
+                file: file.to_string(),
+                line,
+                column,
+            },
+            context: "[model]".into(),
+            key: key.into(),
+            value,
+            expected: expected.into(),
+            fix: fix.into(),
+        })
+    };
+    if !(p.alpha_base.is_finite() && p.alpha_base >= 1.0) {
+        return bad(
+            "alpha_base",
+            p.alpha_base.to_string(),
+            "a finite number >= 1 (the base overproduction factor; below 1 the initial state is no equilibrium)",
+            "use BoARIO's default 1.0",
+        );
+    }
+    if !(p.alpha_max.is_finite() && p.alpha_max >= p.alpha_base) {
+        return bad(
+            "alpha_max",
+            p.alpha_max.to_string(),
+            &format!("a finite number >= alpha_base ({})", p.alpha_base),
+            "use BoARIO's default 1.25",
+        );
+    }
+    for (key, v, default) in [
+        ("alpha_tau", p.alpha_tau, 365),
+        ("rebuild_tau", p.rebuild_tau, 60),
+        (
+            "iotable_year_to_temporal_unit_factor",
+            p.iotable_year_to_temporal_unit_factor,
+            365,
+        ),
+        ("temporal_units_by_step", p.temporal_units_by_step, 1),
+    ] {
+        if v == 0 {
+            return bad(
+                key,
+                "0".into(),
+                "a positive integer",
+                &format!("use BoARIO's default {default}"),
+            );
+        }
+    }
+    let taus: Vec<(String, u32)> = match &p.inventory_restoration_tau {
+        RestorationTau::Uniform(t) => vec![("inventory_restoration_tau".into(), *t)],
+        RestorationTau::PerSector(m) => m
+            .iter()
+            .map(|(s, t)| (format!("inventory_restoration_tau.{s}"), *t))
+            .collect(),
+    };
+    for (what, t) in &taus {
+        if *t == 0 {
+            return bad(
+                "inventory_restoration_tau",
+                format!("{what} = 0"),
+                "a positive integer",
+                "use BoARIO's default 60",
+            );
+        }
+    }
+    let dt = p.temporal_units_by_step;
+    let mut limits = vec![
+        (
+            "iotable_year_to_temporal_unit_factor",
+            p.iotable_year_to_temporal_unit_factor,
+        ),
+        ("alpha_tau", p.alpha_tau),
+    ];
+    limits.extend(taus.iter().map(|(w, t)| (w.as_str(), *t)));
+    if let Some((what, lim)) = limits.into_iter().find(|(_, lim)| dt > *lim) {
+        return bad(
+            "temporal_units_by_step",
+            dt.to_string(),
+            &format!("a step no longer than {what} ({lim} temporal units)"),
+            "use 1 (a day per step), or lengthen the characteristic times",
+        );
+    }
+    if !(p.main_inv_dur > 0.0) {
+        return bad(
+            "main_inv_dur",
+            p.main_inv_dur.to_string(),
+            "a positive number of temporal units (or inf)",
+            "use BoARIO's default 90",
+        );
+    }
+    if let Some(d) = &p.inventory_dict {
+        for (s, v) in d {
+            if !(v.days() > 0.0) {
+                return bad(
+                    "inventory_dict",
+                    format!("{s} = {}", v.days()),
+                    "a positive number of temporal units or \"inf\"",
+                    "use e.g. 90",
+                );
+            }
+        }
+    }
+    if !(p.monetary_factor.is_finite() && p.monetary_factor > 0.0) {
+        return bad(
+            "monetary_factor",
+            p.monetary_factor.to_string(),
+            "a finite positive number",
+            "use 1000000 for a table in millions",
+        );
+    }
+    if let Some(k) = &p.productive_capital_vector {
+        for (r, secs) in k {
+            for (s, v) in secs {
+                if !(v.is_finite() && *v >= 0.0) {
+                    return bad(
+                        "productive_capital_vector",
+                        format!("{r}.{s} = {v}"),
+                        "a finite non-negative capital stock",
+                        "give every industry's capital stock in table units",
+                    );
+                }
+            }
+        }
+    }
+    if let Some(d) = &p.productive_capital_to_va_dict {
+        for (s, v) in d {
+            if !(v.is_finite() && *v >= 0.0) {
+                return bad(
+                    "productive_capital_to_VA_dict",
+                    format!("{s} = {v}"),
+                    "a finite non-negative capital/value-added ratio",
+                    "use e.g. 4 (BoARIO's default ratio)",
+                );
+            }
+        }
+    }
+    if !(0.0..=1.0).contains(&p.psi_param) {
+        return bad(
+            "psi_param",
+            p.psi_param.to_string(),
+            "a number in [0, 1]",
+            "use BoARIO's default 0.8",
+        );
+    }
+    Ok(())
+}
+
 /// Parses an event file. `file` names it in error messages.
 pub fn parse_event_file(text: &str, file: &str) -> Result<EventFile> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
@@ -90,6 +286,7 @@ pub fn parse_event_file(text: &str, file: &str) -> Result<EventFile> {
             ),
         }
     })?;
+    check_model(text, file, &raw.model)?;
     let ev_lines = header_lines(text, "[[event]]");
     let model_line = header_lines(text, "[model]").first().copied();
     Ok(EventFile {

@@ -167,3 +167,46 @@ fn tidy_rows_cover_every_value() {
     assert_eq!((rows[0].region, rows[0].sector), ("reg1", "construction"));
     assert!(rows.iter().any(|r| r.variable == "inputs_stocks[mining]"));
 }
+
+/// Issue 14, defect 3: every `[model]` key's range is checked when the
+/// file is parsed (not mid-run), and the error names the key, its line and
+/// column.
+#[test]
+fn model_keys_are_checked_at_parse_time_at_their_line() {
+    let cases: &[(&str, &str)] = &[
+        ("alpha_base = nan", "alpha_base"),
+        ("alpha_base = -1", "alpha_base"),
+        ("alpha_max = inf", "alpha_max"),
+        ("alpha_max = 0.5", "alpha_max"),
+        ("main_inv_dur = -5", "main_inv_dur"),
+        ("main_inv_dur = nan", "main_inv_dur"),
+        ("temporal_units_by_step = 1000000", "temporal_units_by_step"),
+        ("monetary_factor = inf", "monetary_factor"),
+        ("psi_param = nan", "psi_param"),
+        ("alpha_tau = 0", "alpha_tau"),
+        ("inventory_restoration_tau = 0", "inventory_restoration_tau"),
+        (
+            "productive_capital_to_VA_dict = { mining = -4.0, manufactoring = 4.0 }",
+            "productive_capital_to_VA_dict",
+        ),
+        (
+            "inventory_dict = { mining = -1.0, manufactoring = 90 }",
+            "inventory_dict",
+        ),
+    ];
+    for (line, key) in cases {
+        // The key on line 3, after a comment and the header.
+        let text = format!("# model\n[model]\n{line}\n{OK}");
+        let e = match parse_event_file(&text, "ev.toml") {
+            Ok(_) => panic!("parsed: {line}"),
+            Err(e) => e,
+        };
+        let msg = e.to_string();
+        let col = line.find('=').expect("=") + 3;
+        assert!(
+            matches!(e, SimError::InvalidValue { .. })
+                && msg.starts_with(&format!("ev.toml:3:{col}: [model]: key `{key}`")),
+            "{line}: {msg}"
+        );
+    }
+}

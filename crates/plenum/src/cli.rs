@@ -45,6 +45,10 @@ pub enum Command {
     Chokepoints(crate::cmd::gvc::ChokepointsArgs),
     /// The dynamic engine: BoARIO-exact ARIO runs and the export-control mechanisms.
     Simulate(crate::cmd::simulate::SimulateArgs),
+    /// Sharded sweeps over scenarios, parameters and seeds, for Slurm arrays
+    /// and Kubernetes Indexed Jobs (see `plenum sweep --help`).
+    #[command(subcommand)]
+    Sweep(SweepCommand),
     /// Global sensitivity: Morris screening and Sobol' indices of named outputs.
     Sensitivity(SensitivityArgs),
     /// Policy search: the Pareto front of a package of instruments (NSGA-II).
@@ -199,6 +203,29 @@ pub struct AnalyzeArgs {
     /// How many rows the readable summary shows per measure.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// How products with L = (I - A)^-1 are computed: `auto` factors I - A (LU) below
+    /// 1,500 industries and iterates (block GMRES on Z, no L) from there on; the manifest's
+    /// solver.json records the sweeps and the residual reached.
+    #[arg(long, value_enum, default_value_t = SolverArg::Auto)]
+    pub solver: SolverArg,
+    /// Target relative residual of the iterative solves, ||b - (I - A)x|| / ||b||.
+    #[arg(long, value_name = "RTOL", default_value_t = 1e-12)]
+    pub rtol: f64,
+    /// Also write the Leontief inverse L as pymrio text (L.txt, n x n). Forming L needs the
+    /// LU factorisation of I - A (about n^3 flops and 8 n^2 bytes), whatever --solver says.
+    #[arg(long = "write-L")]
+    pub write_l: bool,
+}
+
+/// `--solver` of `plenum analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SolverArg {
+    /// LU below 1,500 industries, iterative from there on.
+    Auto,
+    /// Always the LU factorisation of I - A.
+    Lu,
+    /// Always block GMRES (falls back to LU if it does not converge).
+    Iterative,
 }
 
 #[derive(Debug, Args)]
@@ -237,6 +264,76 @@ pub struct CompareArgs {
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
 }
+
+// ---- plenum sweep (cmd/sweep) ----
+
+#[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Examples:\n  plenum sweep plan examples/sweeps/quick.toml --out sweeps/quick\n  plenum sweep run sweeps/quick --shard 0\n  plenum sweep run sweeps/quick --all            # every shard, in this process\n  sbatch --array=0-7%4 deploy/slurm/sweep.sbatch sweeps/quick\n  plenum sweep status sweeps/quick\n  plenum sweep gather sweeps/quick\n\nThe spec's keys: examples/sweeps/quick.toml; clusters: deploy/README.md; sizing: docs/scale.md."
+)]
+pub enum SweepCommand {
+    /// Expand a sweep spec into variants and shards, written to a sweep folder.
+    Plan(SweepPlanArgs),
+    /// Run one shard (index from --shard, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX).
+    Run(SweepRunArgs),
+    /// Which shards are done, failed or missing.
+    Status(SweepStatusArgs),
+    /// Check every shard and write the results partitioned by scenario, summary
+    /// quantiles and a report under DIR/gathered.
+    Gather(SweepGatherArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  plenum sweep plan examples/sweeps/quick.toml --out sweeps/quick\n  plenum sweep plan examples/sweeps/cluster.toml --out /shared/sweeps/cluster"
+)]
+pub struct SweepPlanArgs {
+    /// The sweep spec (TOML, schema 1).
+    #[arg(value_name = "SPEC")]
+    pub spec: PathBuf,
+    /// The sweep folder to create (must not exist, or be empty); put it on a
+    /// file system every node sees.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  plenum sweep run sweeps/quick --shard 3 --of 8\n  SLURM_ARRAY_TASK_ID=3 plenum sweep run sweeps/quick\n  plenum sweep run sweeps/quick --all\n\nA finished shard is skipped; a shard killed half-way runs again from the start."
+)]
+pub struct SweepRunArgs {
+    /// The sweep folder made by `plenum sweep plan`.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Shard index K (0-based); default: $SLURM_ARRAY_TASK_ID, else $JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "K", conflicts_with = "all")]
+    pub shard: Option<u64>,
+    /// The number of shards N, checked against the plan.
+    #[arg(long, value_name = "N")]
+    pub of: Option<u64>,
+    /// Run every shard not yet done, in this process.
+    #[arg(long)]
+    pub all: bool,
+    /// Worker threads (default: $SLURM_CPUS_PER_TASK, else every core).
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepStatusArgs {
+    /// The sweep folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepGatherArgs {
+    /// The sweep folder; results go to DIR/gathered.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+// ---- plenum sensitivity and plenum optimise (cmd/sensitivity, cmd/optimise) ----
 
 #[derive(Debug, Args)]
 #[command(

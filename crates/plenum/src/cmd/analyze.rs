@@ -1,13 +1,29 @@
 //! `plenum analyze`: the static input-output accounts of a table, as a
 //! readable summary on stdout and tidy files under `--out`.
+//!
+//! Every product with L comes from three kinds of block solve with
+//! [`plenum_iomath::Solver`] (LU for small tables, block GMRES on Z from
+//! 1,500 industries on; `--solver`), never from L itself:
+//!
+//! ```text
+//!     Lᵀ [1, v_c, v_c ∘ 1_r (r = 1..R)]      output, value-added and domestic VA multipliers
+//!     L  [Y_agg, x]                            X_R (footprints, x = L y), Ghosh row sums x̂⁻¹ L x
+//!     Lᵀ S^(p)ᵀ (p = 1..R), per extension     M = S L and the accounts by industry
+//! ```
+//!
+//! What the solves did (method, sweeps, largest relative residual,
+//! fallbacks to LU) goes to `solver.json` beside the manifest.
 
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
-use plenum_iomath::IoModel;
+use plenum_iomath::{
+    accounts, coefficients, dims, linkages, trade, value_added, Dims, IterOptions, LeontiefSolve,
+    SolveLog, Solver, SolverChoice,
+};
 use plenum_table::MrioTable;
 
-use crate::cli::AnalyzeArgs;
+use crate::cli::{AnalyzeArgs, SolverArg};
 use crate::output::{Frame, OutDir};
 use crate::source;
 
@@ -17,14 +33,56 @@ pub struct Analysis {
     pub industries: Frame,
     /// Columns: region, partner, variable, value (partner = region for own).
     pub regions: Frame,
-    /// Columns: extension, stressor, region, account, value.
+    /// Columns: extension, stressor, region, account, value (pymrio's
+    /// regional accounts `D_*_reg`).
     pub accounts: Frame,
+    /// Columns: extension, stressor, region, sector, account, value: pymrio's
+    /// `S`, `M`, `D_cba`, `D_pba`, `D_imp`, `D_exp` per industry (for
+    /// `D_cba` and `D_imp` the region is the consuming region and the sector
+    /// the demanded product, as pymrio lays them out).
+    pub satellite: Frame,
     pub summary: String,
+    /// What the solves did.
+    pub solver: SolveLog,
+}
+
+/// How `compute` solves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SolveSettings {
+    pub choice: SolverChoice,
+    pub rtol: f64,
+}
+
+impl Default for SolveSettings {
+    fn default() -> Self {
+        Self {
+            choice: SolverChoice::Auto,
+            rtol: IterOptions::default().rtol,
+        }
+    }
 }
 
 pub fn analyze(args: AnalyzeArgs) -> Result<()> {
+    if !(args.rtol > 0.0 && args.rtol < 1e-3) {
+        anyhow::bail!(
+            "--rtol {} is out of range; give a relative residual in (0, 1e-3), e.g. 1e-12",
+            args.rtol
+        );
+    }
     let loaded = source::load(&args.input)?;
-    let a = compute(&loaded.table, args.top)?;
+    let settings = SolveSettings {
+        choice: match args.solver {
+            SolverArg::Auto => SolverChoice::Auto,
+            SolverArg::Lu => SolverChoice::Lu,
+            SolverArg::Iterative => SolverChoice::Iterative,
+        },
+        rtol: args.rtol,
+    };
+    if args.write_l && args.out.is_none() {
+        anyhow::bail!("--write-L needs --out DIR to write L.txt into");
+    }
+    let t = &loaded.table;
+    let (a, l) = compute_with(t, args.top, settings, args.write_l)?;
     print!("{}", a.summary);
     if let Some(dir) = &args.out {
         let out = OutDir::create(dir, args.tidy)?;
@@ -32,10 +90,87 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
         out.write("regions", &a.regions)?;
         if !a.accounts.is_empty() {
             out.write("accounts", &a.accounts)?;
+            out.write("satellite", &a.satellite)?;
         }
-        out.manifest(&loaded.table, "analyze", &[], None)?;
+        if let Some(l) = &l {
+            write_l(&out, t, l)?;
+        }
+        out.write_file("solver.json", solver_json(&a.solver).as_bytes())?;
+        out.manifest(t, "analyze", &[], None)?;
         eprintln!("wrote {}", dir.display());
     }
+    Ok(())
+}
+
+/// The solve log as JSON.
+fn solver_json(l: &SolveLog) -> String {
+    let v = serde_json::json!({
+        "method": l.method,
+        "storage": l.storage,
+        "density_of_Z": l.density,
+        "rtol": l.rtol,
+        "block_solves": l.solves,
+        "right_hand_sides": l.columns,
+        "sweeps": l.sweeps,
+        "max_relative_residual": l.max_residual,
+        "fallbacks_to_lu": l.fallbacks,
+        "lu_factored": l.factored,
+        "block_jacobi_preconditioner": l.preconditioned,
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+}
+
+/// L as pymrio writes it (`L.txt`: two header lines of region and sector,
+/// then one line per industry).
+fn write_l(out: &OutDir, t: &MrioTable, l: &faer::Mat<f64>) -> Result<()> {
+    use std::io::Write;
+    let lab = t.labels();
+    let n = lab.n_industries();
+    let path = out.path("L.txt");
+    plenum_formats::atomic::write_atomic(&path, |w| {
+        let mut line = String::new();
+        for (lvl, name) in ["region", "sector"].iter().enumerate() {
+            line.clear();
+            line.push_str(name);
+            line.push('\t');
+            for j in 0..n {
+                let id = lab.industry(j);
+                line.push('\t');
+                line.push_str(if lvl == 0 {
+                    &lab.regions()[id.region]
+                } else {
+                    &lab.sectors()[id.sector]
+                });
+            }
+            line.push('\n');
+            w.write_all(line.as_bytes())?;
+        }
+        line.clear();
+        line.push_str("region\tsector");
+        for _ in 0..n {
+            line.push('\t');
+        }
+        line.push('\n');
+        w.write_all(line.as_bytes())?;
+        for i in 0..n {
+            line.clear();
+            let id = lab.industry(i);
+            let _ = write!(
+                line,
+                "{}\t{}",
+                lab.regions()[id.region],
+                lab.sectors()[id.sector]
+            );
+            for j in 0..n {
+                let _ = write!(line, "\t{:?}", l[(i, j)]);
+            }
+            line.push('\n');
+            w.write_all(line.as_bytes())?;
+        }
+        Ok(())
+    })
+    .with_context(|| format!("writing {}", path.display()))?;
+    out.add_file("L.txt");
     Ok(())
 }
 
@@ -43,103 +178,95 @@ fn name(t: &MrioTable, e: plenum_iomath::IoMathError) -> plenum_iomath::IoMathEr
     plenum_iomath::name_industries(e, t.labels())
 }
 
-/// pymrio's regional footprint accounts (`D_cba_reg`, `D_pba_reg`,
-/// `D_imp_reg`, `D_exp_reg`) of one extension, stressors × regions.
-struct RegionalAccounts {
-    d_cba_reg: faer::Mat<f64>,
-    d_pba_reg: faer::Mat<f64>,
-    d_imp_reg: faer::Mat<f64>,
-    d_exp_reg: faer::Mat<f64>,
-}
-
-/// The regional accounts of `extension` from X_R = L Y_agg (n × R), with S
-/// the stressor coefficients and F_Y_agg the final-demand stressors summed
-/// over each region's categories (0 when absent):
-///
-/// ```text
-///     D_cba_reg[:, r] = Σ_i S[:, i] X_R[i, r] + F_Y_agg[:, r]
-///     D_pba_reg[:, p] = Σ_{i ∈ p} S[:, i] x_tot[i] + F_Y_agg[:, p],  x_tot[i] = Σ_r X_R[i, r]
-///     D_imp_reg[:, r] = Σ_{i ∉ r} S[:, i] X_R[i, r]
-///     D_exp_reg[:, p] = Σ_{i ∈ p} S[:, i] x_exp[i],  x_exp[i] = Σ_{r ≠ p} X_R[i, r]
-/// ```
-///
-/// These are the regional sums of plenum_iomath's [`IoModel::accounts`]
-/// (see `plenum_iomath::accounts` for the derivation from pymrio's
-/// `calc_accounts`), which also forms the k × n accounts by industry and
-/// for that needs S^(p) L for every producing region p: R transpose solves
-/// with k right-hand sides, about 2 s at n = 5000, R = 100 (issue 2
-/// benchmark). `analyze` writes only the regional sums, which need the one
-/// solve X_R, shared by all extensions. D_imp_reg is a sum over foreign
-/// producers, not a difference, as in plenum_iomath.
-fn regional_accounts(
-    m: &IoModel<'_>,
-    extension: &str,
-    x_r: &faer::Mat<f64>,
-) -> Result<RegionalAccounts, plenum_iomath::IoMathError> {
-    let dims = m.dims();
-    let n = dims.n();
-    let nr = dims.n_regions;
-    let e = m.extension(extension)?;
-    let s = m.stressor_coefficients(extension)?;
-    let k = s.nrows();
-    let f_y_agg = match &e.f_y {
-        Some(fy) => Some(plenum_iomath::dims::sum_column_groups(
-            fy.as_ref(),
-            dims.n_fd_categories,
-        )?),
-        None => None,
-    };
-    let fy = |kk: usize, r: usize| f_y_agg.as_ref().map_or(0.0, |f| f[(kk, r)]);
-    let x_tot = faer::Col::<f64>::from_fn(n, |i| (0..nr).map(|r| x_r[(i, r)]).sum());
-    let x_exp = faer::Col::<f64>::from_fn(n, |i| {
-        let home = dims.region_of(i);
-        (0..nr).filter(|&r| r != home).map(|r| x_r[(i, r)]).sum()
-    });
-    let in_region = |kk: usize, p: usize, w: &faer::Col<f64>| -> f64 {
-        dims.industries_of(p).map(|i| s[(kk, i)] * w[i]).sum()
-    };
-    Ok(RegionalAccounts {
-        d_cba_reg: faer::Mat::from_fn(k, nr, |kk, r| {
-            (0..n).map(|i| s[(kk, i)] * x_r[(i, r)]).sum::<f64>() + fy(kk, r)
-        }),
-        d_pba_reg: faer::Mat::from_fn(k, nr, |kk, p| in_region(kk, p, &x_tot) + fy(kk, p)),
-        d_imp_reg: faer::Mat::from_fn(k, nr, |kk, r| {
-            (0..n)
-                .filter(|&i| dims.region_of(i) != r)
-                .map(|i| s[(kk, i)] * x_r[(i, r)])
-                .sum()
-        }),
-        d_exp_reg: faer::Mat::from_fn(k, nr, |kk, p| in_region(kk, p, &x_exp)),
-    })
-}
-
-/// Computes the accounts of `t`; `top` rows per ranking in the summary.
+#[cfg(test)]
+/// Computes the accounts of `t` with the default solver settings; `top`
+/// rows per ranking in the summary.
 pub fn compute(t: &MrioTable, top: usize) -> Result<Analysis> {
+    Ok(compute_with(t, top, SolveSettings::default(), false)?.0)
+}
+
+/// Computes the accounts of `t`, and L when `want_l` (by LU).
+pub fn compute_with(
+    t: &MrioTable,
+    top: usize,
+    settings: SolveSettings,
+    want_l: bool,
+) -> Result<(Analysis, Option<faer::Mat<f64>>)> {
     let l = t.labels();
     let n = l.n_industries();
     let nr = l.n_regions();
-    let m = IoModel::new(t)
-        .map_err(|e| name(t, e))
-        .context("factoring I - A")?;
-    let x = t.x();
-    let va = t.va_total();
-    let om = m.output_multipliers().map_err(|e| name(t, e))?;
-    let vm = m.value_added_multipliers().map_err(|e| name(t, e))?;
-    // Domestic VA multiplier: VA created in industry j's own region per unit
-    // of final demand for j, Σ_{i in r(j)} v_i L_ij, from R transposed solves
-    // L' (v ∘ 1_r) with the one factorisation (no L).
-    let vc = m.value_added_coefficients().map_err(|e| name(t, e))?;
     let ns = l.n_sectors();
-    let v_tot = faer::Col::<f64>::from_fn(n, |j| (0..vc.nrows()).map(|k| vc[(k, j)]).sum());
-    let masked = faer::Mat::<f64>::from_fn(n, nr, |i, r| if i / ns == r { v_tot[i] } else { 0.0 });
-    let dom = m
-        .leontief()
-        .solve_transpose(masked.as_ref())
-        .map_err(|e| name(t, e))?;
-    let dvm = faer::Col::<f64>::from_fn(n, |j| dom[(j, j / ns)]);
-    let link = m.linkages().map_err(|e| name(t, e))?;
-    let trade = m.gross_trade().map_err(|e| name(t, e))?;
-    let fp = m.value_added_footprint().map_err(|e| name(t, e))?;
+    let dims = Dims::of(l);
+    let x = t.x();
+    let zero = t.zero_output();
+    let m = Solver::new(
+        t.z().as_ref(),
+        x.as_ref(),
+        zero,
+        settings.choice,
+        IterOptions {
+            rtol: settings.rtol,
+            // Block-Jacobi on each region's domestic block.
+            block: ns,
+            ..IterOptions::default()
+        },
+    )
+    .map_err(|e| name(t, e))
+    .context(
+        if settings.choice == SolverChoice::Lu || n < plenum_iomath::solver::ITERATIVE_MIN_N {
+            "factoring I - A"
+        } else {
+            "setting up the iterative solves with I - A"
+        },
+    )?;
+    let err = |e| name(t, e);
+    let va = t.va_total();
+    let r = coefficients::reciprocal_output("A", x.as_ref(), zero).map_err(err)?;
+    let vc =
+        value_added::value_added_coefficients(t.v().as_ref(), x.as_ref(), zero).map_err(err)?;
+    let v_tot = dims::col_sums(vc.as_ref());
+
+    // Lᵀ [1, v_c, v_c masked to each region]: output multipliers 1'L,
+    // value-added multipliers v_c'L and the domestic value-added multiplier
+    // Σ_{i in r(j)} v_i L_ij (VA created in j's own region per unit of final
+    // demand for j).
+    let tb = faer::Mat::<f64>::from_fn(n, 2 + nr, |i, c| match c {
+        0 => 1.0,
+        1 => v_tot[i],
+        _ if i / ns == c - 2 => v_tot[i],
+        _ => 0.0,
+    });
+    let tl = m
+        .solve_transpose(tb.as_ref())
+        .map_err(err)
+        .context("solving with (I - A)ᵀ for the multipliers")?;
+    let om = tl.col(0).to_owned();
+    let vm = tl.col(1).to_owned();
+    let dvm = faer::Col::<f64>::from_fn(n, |j| tl[(j, 2 + j / ns)]);
+    drop(tl);
+
+    // L [Y_agg, x]: X_R for the footprints and L x for the Ghosh row sums.
+    let y_agg = dims::final_demand_by_region(t.y().as_ref(), dims).map_err(err)?;
+    let nb = faer::Mat::<f64>::from_fn(n, nr + 1, |i, c| if c < nr { y_agg[(i, c)] } else { x[i] });
+    let nl = m
+        .solve(nb.as_ref())
+        .map_err(err)
+        .context("solving with I - A for output and footprints")?;
+    let x_r = nl.subcols(0, nr).to_owned();
+    let lx = nl.col(nr).to_owned();
+    drop(nl);
+
+    // Direct linkages from Z: column sums of A and A x.
+    let z = t.z();
+    let a_col = faer::Col::<f64>::from_fn(n, |j| z.col(j).iter().sum::<f64>() * r[j]);
+    let xr = faer::Col::<f64>::from_fn(n, |j| x[j] * r[j]);
+    let ax = z * &xr;
+    let link =
+        linkages::linkages_from_products(a_col, ax.as_ref(), om.clone(), lx.as_ref(), &r, zero)
+            .map_err(err)?;
+    let trade = trade::gross_trade(z.as_ref(), t.y().as_ref(), dims).map_err(err)?;
+    let fp = value_added::value_added_footprint_from_output(vc.as_ref(), x_r.as_ref(), dims)
+        .map_err(err)?;
 
     let mut ind = Frame::new(&["region", "sector", "variable"]);
     let vars: [(&str, &faer::Col<f64>); 11] = [
@@ -184,26 +311,70 @@ pub fn compute(t: &MrioTable, top: usize) -> Result<Analysis> {
         }
     }
 
+    // Satellite accounts (pymrio calc_all per extension): S, M = S L and
+    // D_cba, D_pba, D_imp, D_exp by industry, with their regional sums.
     let mut acc = Frame::new(&["extension", "stressor", "region", "account"]);
-    // X_R = L Y_agg, shared by the regional accounts of every extension.
-    let x_r = if t.extensions().is_empty() {
-        faer::Mat::<f64>::zeros(0, 0)
-    } else {
-        let y_agg = m.y_agg().map_err(|e| name(t, e))?;
-        m.leontief().solve(y_agg.as_ref()).map_err(|e| name(t, e))?
-    };
+    let mut sat = Frame::new(&["extension", "stressor", "region", "sector", "account"]);
     for e in t.extensions() {
-        let a = regional_accounts(&m, &e.name, &x_r).map_err(|err| name(t, err))?;
-        for (k, s) in e.stressors.iter().enumerate() {
+        let s = coefficients::stressor_coefficients(e.f.as_ref(), x.as_ref(), zero).map_err(err)?;
+        let f_y_agg = match &e.f_y {
+            Some(fy) => {
+                Some(dims::sum_column_groups(fy.as_ref(), dims.n_fd_categories).map_err(err)?)
+            }
+            None => None,
+        };
+        let a = accounts::accounts_from_output(
+            &m,
+            s.as_ref(),
+            y_agg.as_ref(),
+            f_y_agg.as_ref().map(|f| f.as_ref()),
+            dims,
+            x_r.clone(),
+        )
+        .map_err(err)
+        .with_context(|| format!("the accounts of extension {}", e.name))?;
+        for (k, st) in e.stressors.iter().enumerate() {
             for r in 0..nr {
                 let rn = &l.regions()[r];
-                acc.push(&[&e.name, s, rn, "D_cba_reg"], a.d_cba_reg[(k, r)]);
-                acc.push(&[&e.name, s, rn, "D_pba_reg"], a.d_pba_reg[(k, r)]);
-                acc.push(&[&e.name, s, rn, "D_imp_reg"], a.d_imp_reg[(k, r)]);
-                acc.push(&[&e.name, s, rn, "D_exp_reg"], a.d_exp_reg[(k, r)]);
+                acc.push(&[&e.name, st, rn, "D_cba_reg"], a.d_cba_reg[(k, r)]);
+                acc.push(&[&e.name, st, rn, "D_pba_reg"], a.d_pba_reg[(k, r)]);
+                acc.push(&[&e.name, st, rn, "D_imp_reg"], a.d_imp_reg[(k, r)]);
+                acc.push(&[&e.name, st, rn, "D_exp_reg"], a.d_exp_reg[(k, r)]);
+            }
+            for (what, mat) in [
+                ("S", &s),
+                ("M", &a.m),
+                ("D_cba", &a.d_cba),
+                ("D_pba", &a.d_pba),
+                ("D_imp", &a.d_imp),
+                ("D_exp", &a.d_exp),
+            ] {
+                for i in 0..n {
+                    let id = l.industry(i);
+                    sat.push(
+                        &[
+                            &e.name,
+                            st,
+                            &l.regions()[id.region],
+                            &l.sectors()[id.sector],
+                            what,
+                        ],
+                        mat[(k, i)],
+                    );
+                }
             }
         }
     }
+    let l_mat = if want_l {
+        eprintln!("--write-L: forming L = (I - A)^-1 needs the LU factorisation of I - A ({n} industries)");
+        Some(
+            m.inverse()
+                .map_err(err)
+                .context("forming L for --write-L")?,
+        )
+    } else {
+        None
+    };
 
     // The readable summary.
     let meta = t.meta();
@@ -272,12 +443,17 @@ pub fn compute(t: &MrioTable, top: usize) -> Result<Analysis> {
         &link.forward_index,
         &mut s,
     );
-    Ok(Analysis {
-        industries: ind,
-        regions: reg,
-        accounts: acc,
-        summary: s,
-    })
+    Ok((
+        Analysis {
+            industries: ind,
+            regions: reg,
+            accounts: acc,
+            satellite: sat,
+            summary: s,
+            solver: m.log(),
+        },
+        l_mat,
+    ))
 }
 
 #[cfg(test)]
@@ -341,38 +517,241 @@ mod tests {
         MrioTable::new(parts, &ValidationPolicy::default()).expect("valid table")
     }
 
-    /// The regional accounts written by `analyze` equal the regional sums of
-    /// plenum_iomath's full accounts (itself checked against pymrio 0.7.0).
+    fn values(f: &Frame) -> std::collections::HashMap<Vec<String>, f64> {
+        f.rows.iter().cloned().collect()
+    }
+
+    fn close(a: f64, b: f64, rtol: f64) -> bool {
+        (a - b).abs() <= rtol * b.abs().max(a.abs()) || (a - b).abs() <= 1e-300
+    }
+
+    /// LU and the iterative solves give the same numbers in every frame.
     #[test]
-    fn regional_accounts_match_iomath() {
+    fn iterative_and_lu_agree() {
         for (seed, (nr, ns, nf)) in [(1u64, (3, 4, 2)), (7, (5, 3, 1)), (11, (2, 6, 3))] {
             let t = table(nr, ns, nf, seed);
-            let m = IoModel::new(&t).expect("productive");
-            let y_agg = m.y_agg().expect("Y_agg");
-            let x_r = m.leontief().solve(y_agg.as_ref()).expect("solve");
+            let run = |choice| {
+                let settings = SolveSettings {
+                    choice,
+                    rtol: 1e-13,
+                };
+                compute_with(&t, 3, settings, false).expect("analyze").0
+            };
+            let lu = run(SolverChoice::Lu);
+            let it = run(SolverChoice::Iterative);
+            assert_eq!(lu.solver.method, "lu");
+            assert_eq!(it.solver.method, "gmres");
+            assert!(it.solver.sweeps > 0 && it.solver.max_residual <= 1e-13);
+            assert_eq!(it.solver.fallbacks, 0);
+            for (what, a, b) in [
+                ("industries", &lu.industries, &it.industries),
+                ("regions", &lu.regions, &it.regions),
+                ("accounts", &lu.accounts, &it.accounts),
+                ("satellite", &lu.satellite, &it.satellite),
+            ] {
+                assert_eq!(a.rows.len(), b.rows.len(), "{what}");
+                assert!(!a.rows.is_empty(), "{what}");
+                for ((ka, va), (kb, vb)) in a.rows.iter().zip(&b.rows) {
+                    assert_eq!(ka, kb);
+                    assert!(
+                        close(*va, *vb, 1e-10),
+                        "seed {seed} {what} {ka:?}: {va} vs {vb}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The satellite accounts by industry are plenum_iomath's accounts
+    /// (LU, checked against pymrio there) and M = S L.
+    #[test]
+    fn satellite_matches_iomath() {
+        let t = table(4, 3, 2, 5);
+        let a = compute(&t, 3).expect("analyze");
+        let sat = values(&a.satellite);
+        let reg = values(&a.accounts);
+        let m = plenum_iomath::IoModel::new(&t).expect("productive");
+        let l = t.labels();
+        for e in t.extensions() {
+            let want = m.accounts(&e.name).expect("accounts");
+            let mm = m.satellite_multipliers(&e.name).expect("M");
+            let s = m.stressor_coefficients(&e.name).expect("S");
+            for (k, st) in e.stressors.iter().enumerate() {
+                for i in 0..l.n_industries() {
+                    let id = l.industry(i);
+                    let key = |acc: &str| {
+                        vec![
+                            e.name.clone(),
+                            st.clone(),
+                            l.regions()[id.region].clone(),
+                            l.sectors()[id.sector].clone(),
+                            acc.to_string(),
+                        ]
+                    };
+                    for (acc, w) in [
+                        ("S", s[(k, i)]),
+                        ("M", mm[(k, i)]),
+                        ("D_cba", want.d_cba[(k, i)]),
+                        ("D_pba", want.d_pba[(k, i)]),
+                        ("D_imp", want.d_imp[(k, i)]),
+                        ("D_exp", want.d_exp[(k, i)]),
+                    ] {
+                        let g = sat[&key(acc)];
+                        assert!(close(g, w, 1e-12), "{} {acc}[{k},{i}]: {g} vs {w}", e.name);
+                    }
+                }
+                for r in 0..l.n_regions() {
+                    let key = vec![
+                        e.name.clone(),
+                        st.clone(),
+                        l.regions()[r].clone(),
+                        "D_imp_reg".to_string(),
+                    ];
+                    let w = want.d_imp_reg[(k, r)];
+                    assert!(close(reg[&key], w, 1e-12));
+                }
+            }
+        }
+    }
+
+    /// A pymrio 0.7.0 golden file (see plenum-iomath's
+    /// tests/golden/pymrio_test/generate.py): column labels and rows.
+    fn golden(name: &str) -> (Vec<String>, Vec<Vec<f64>>) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../plenum-iomath/tests/golden/pymrio_test/out")
+            .join(format!("{name}.tsv"));
+        let text = std::fs::read_to_string(&path).expect("golden file");
+        let mut lines = text.lines();
+        let cols = lines
+            .next()
+            .expect("header")
+            .split('\t')
+            .skip(1)
+            .map(String::from)
+            .collect();
+        let rows = lines
+            .map(|l| {
+                l.split('\t')
+                    .skip(1)
+                    .map(|v| v.parse().expect("number"))
+                    .collect()
+            })
+            .collect();
+        (cols, rows)
+    }
+
+    /// Every number `analyze` writes that pymrio's calc_all also computes
+    /// agrees with pymrio 0.7.0 on its test MRIO to rtol 1e-9, by LU and
+    /// by the iterative solves.
+    #[test]
+    fn pymrio_test_mrio_parity() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../plenum-iomath/tests/golden/pymrio_test/mrio");
+        let t =
+            plenum_formats::pymrio::read_pymrio(&dir, &plenum_formats::pymrio::default_policy())
+                .expect("pymrio test MRIO");
+        let l = t.labels();
+        let n = l.n_industries();
+        let ind_key = |i: usize, var: &str| {
+            let id = l.industry(i);
+            vec![
+                l.regions()[id.region].clone(),
+                l.sectors()[id.sector].clone(),
+                var.to_string(),
+            ]
+        };
+        let (lcols, lrows) = golden("L");
+        let (_, grows) = golden("G");
+        let (_, xrows) = golden("x");
+        assert_eq!(lcols.len(), n);
+        for choice in [SolverChoice::Lu, SolverChoice::Iterative] {
+            let settings = SolveSettings {
+                choice,
+                rtol: 1e-12,
+            };
+            let a = compute_with(&t, 3, settings, false).expect("analyze").0;
+            let ind = values(&a.industries);
+            let sat = values(&a.satellite);
+            let reg = values(&a.accounts);
+            let mut checked = 0usize;
+            let mut check = |what: String, got: f64, want: f64| {
+                assert!(
+                    close(got, want, 1e-9),
+                    "{choice:?} {what}: plenum {got} vs pymrio {want}"
+                );
+                checked += 1;
+            };
+            for j in 0..n {
+                let id = l.industry(j);
+                assert_eq!(
+                    lcols[j],
+                    format!("{}|{}", l.regions()[id.region], l.sectors()[id.sector])
+                );
+                let col_l: f64 = (0..n).map(|i| lrows[i][j]).sum();
+                check(
+                    format!("1'L[{j}]"),
+                    ind[&ind_key(j, "output_multiplier")],
+                    col_l,
+                );
+                check(
+                    format!("1'L[{j}] as BL"),
+                    ind[&ind_key(j, "backward_linkage")],
+                    col_l,
+                );
+                let row_g: f64 = grows[j].iter().sum();
+                check(
+                    format!("G1[{j}]"),
+                    ind[&ind_key(j, "forward_linkage")],
+                    row_g,
+                );
+                check(format!("x[{j}]"), ind[&ind_key(j, "output")], xrows[j][0]);
+            }
             for e in t.extensions() {
-                let got = regional_accounts(&m, &e.name, &x_r).expect("accounts");
-                let want = m.accounts(&e.name).expect("iomath accounts");
-                for (g, w, what) in [
-                    (&got.d_cba_reg, &want.d_cba_reg, "D_cba_reg"),
-                    (&got.d_pba_reg, &want.d_pba_reg, "D_pba_reg"),
-                    (&got.d_imp_reg, &want.d_imp_reg, "D_imp_reg"),
-                    (&got.d_exp_reg, &want.d_exp_reg, "D_exp_reg"),
-                ] {
-                    assert_eq!((g.nrows(), g.ncols()), (w.nrows(), w.ncols()), "{what}");
-                    for kk in 0..g.nrows() {
-                        for r in 0..g.ncols() {
-                            let (a, b) = (g[(kk, r)], w[(kk, r)]);
-                            assert!(
-                                (a - b).abs() <= 1e-12 * b.abs().max(1.0),
-                                "seed {seed} {} {what}[{kk},{r}]: {a} vs {b}",
-                                e.name
-                            );
-                            assert!(b > 0.0, "{what} should be positive here");
+                for acc in ["S", "M", "D_cba", "D_pba", "D_imp", "D_exp"] {
+                    let (cols, rows) = golden(&format!("{}.{acc}", e.name));
+                    assert_eq!(cols, lcols, "{}.{acc} columns", e.name);
+                    assert_eq!(rows.len(), e.stressors.len());
+                    for (k, st) in e.stressors.iter().enumerate() {
+                        for i in 0..n {
+                            let id = l.industry(i);
+                            let key = vec![
+                                e.name.clone(),
+                                st.clone(),
+                                l.regions()[id.region].clone(),
+                                l.sectors()[id.sector].clone(),
+                                acc.to_string(),
+                            ];
+                            check(format!("{}.{acc}[{k},{i}]", e.name), sat[&key], rows[k][i]);
+                        }
+                    }
+                }
+                for acc in ["D_cba_reg", "D_pba_reg", "D_imp_reg", "D_exp_reg"] {
+                    let (cols, rows) = golden(&format!("{}.{acc}", e.name));
+                    for (k, st) in e.stressors.iter().enumerate() {
+                        for (r, rn) in cols.iter().enumerate() {
+                            let key = vec![e.name.clone(), st.clone(), rn.clone(), acc.to_string()];
+                            check(format!("{}.{acc}[{k},{r}]", e.name), reg[&key], rows[k][r]);
                         }
                     }
                 }
             }
+            if e_is_va(&t) {
+                let (_, rows) = golden("factor_inputs.M");
+                for j in 0..n {
+                    check(
+                        format!("v_c'L[{j}]"),
+                        ind[&ind_key(j, "value_added_multiplier")],
+                        rows.iter().map(|r| r[j]).sum(),
+                    );
+                }
+            }
+            assert!(checked > 2000, "{checked} numbers checked");
         }
+    }
+
+    /// Whether the table's value added is pymrio's factor_inputs extension.
+    fn e_is_va(t: &MrioTable) -> bool {
+        t.extension("factor_inputs")
+            .is_some_and(|e| e.f.as_ref() == t.v().as_ref())
     }
 }

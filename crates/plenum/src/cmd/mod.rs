@@ -12,6 +12,7 @@ pub mod optimise;
 pub mod run;
 pub mod sensitivity;
 pub mod simulate;
+pub mod sweep;
 pub mod table;
 
 pub fn dispatch(cli: Cli) -> Result<()> {
@@ -27,5 +28,6 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Simulate(args) => simulate::simulate(args),
         Command::Sensitivity(args) => sensitivity::run(args),
         Command::Optimise(args) => optimise::run(args),
+        Command::Sweep(cmd) => sweep::sweep(cmd),
     }
 }

@@ -1,0 +1,258 @@
+//! The macro blocks as the engine's hook: after each step the driver reads
+//! output by industry (value added and labour income follow), runs the
+//! households, common-prosperity and local-government blocks on the
+//! lagged income and nominal GDP, and sets the next quarter's final-demand
+//! and capacity scales through `Controls`.
+
+use plenum_sim::{Controls, Hook, StateView};
+
+use crate::bind::Bound;
+use crate::blocks::{households, localgov, property, prosperity};
+use crate::economy::Economy;
+use crate::params::Params;
+use crate::schema::Scenario;
+use crate::time::{GrowthPath, Quarter};
+
+use super::plan::{price, Plan, Split};
+use super::DEBT_FROM;
+
+/// What the blocks decided for one quarter.
+pub(super) struct Decided {
+    pub(super) confidence: f64,
+    pub(super) property: property::PropertyIndices,
+    pub(super) local: localgov::LocalOutputs,
+    pub(super) cp_transfer: f64,
+    /// Final-demand multiplier of table column c and product s: c·S + s.
+    pub(super) fd_mult: Vec<f64>,
+    /// Capacity scale per table industry.
+    pub(super) cap_scale: Vec<f64>,
+}
+
+/// The macro blocks as the engine's hook.
+pub(super) struct Driver<'a> {
+    pub(super) econ: &'a Economy,
+    pub(super) scn: &'a Scenario,
+    pub(super) p: &'a Params,
+    pub(super) b: &'a Bound,
+    pub(super) sp: &'a Split,
+    pub(super) pl: &'a Plan,
+    pub(super) kappa: f64,
+    pub(super) lp: localgov::LocalParams,
+    pub(super) pot: GrowthPath,
+    pub(super) trends: Vec<GrowthPath>,
+    pub(super) labour_share: Vec<f64>,
+    pub(super) gdp0_china: f64,
+    pub(super) w0: f64,
+    pub(super) ref_growth: f64,
+    pub(super) ls_state: localgov::LocalState,
+    pub(super) w_lag: f64,
+    pub(super) ngdp_lag: f64,
+    pub(super) decided: Vec<Decided>,
+    /// (labour income, nominal GDP) of China per step.
+    pub(super) income: Vec<(f64, f64)>,
+    /// Inventory clamped at zero per step (world).
+    pub(super) clamped: Vec<f64>,
+}
+
+impl Driver<'_> {
+    pub(super) fn gdp_ref(&self, t: Quarter) -> f64 {
+        self.gdp0_china * self.pot.index(t) / self.kappa * price(self.p, t)
+    }
+
+    fn china_labour_income(&self, x: &[f64]) -> f64 {
+        let (ns, ch) = (self.econ.ns, self.b.china);
+        (ch * ns..(ch + 1) * ns)
+            .map(|j| self.econ.v[j] * x[j] * self.labour_share[j])
+            .sum()
+    }
+
+    /// The blocks of quarter k, on the income and GDP of quarter k − 1.
+    pub(super) fn decide(&mut self, k: usize) -> Decided {
+        let (econ, scn, p, b, sp, pl) = (self.econ, self.scn, self.p, self.b, self.sp, self.pl);
+        let (n, ns, nr, nf) = (econ.n, econ.ns, econ.nr, econ.nf);
+        let ch = b.china;
+        let t = pl.t[k];
+        let pt = pl.price[k];
+        let a_t = pl.auto[k];
+        let kappa = self.kappa;
+        // Households, with the common-prosperity transfer.
+        let conf = scn.confidence.at(t, p.confidence_reference);
+        let cp_share = scn.cp_transfer.at(t, 0.0);
+        let transfer_nom = prosperity::transfer(cp_share, self.ngdp_lag);
+        let transfer_real = transfer_nom * kappa / pt;
+        let c_t = households::consumption(&households::HouseholdInputs {
+            base: sp.c0,
+            trend: a_t,
+            confidence: conf,
+            confidence_reference: p.confidence_reference,
+            elasticity: p.confidence_elasticity,
+            mpc_labour: p.mpc_labour,
+            mpc_owners: p.mpc_owners,
+            income_gap: self.w_lag - self.w0 * self.pot.index(Quarter(t.0 - 1)),
+            transfer: transfer_real,
+        });
+        // Property.
+        let pi = property::indices(&scn.property_investment, &scn.property_sales, t);
+        let sales_rel = property::sales_relative_to_2023(&scn.property_sales, t);
+        // Local government.
+        let mut swap_amt = 0.0;
+        let mut swap_rate_w = 0.0;
+        for s in scn.swaps.iter().filter(|s| s.start <= t && t <= s.end) {
+            let a = s.amount / f64::from(s.end.0 - s.start.0 + 1);
+            swap_amt += a;
+            swap_rate_w += a * s.rate;
+        }
+        let gdp_ref = self.gdp_ref(t);
+        let lo = localgov::step(
+            &self.lp,
+            &mut self.ls_state,
+            &localgov::LocalInputs {
+                gdp_lag: self.ngdp_lag,
+                gdp_ref,
+                ref_growth: self.ref_growth,
+                price: pt,
+                sales_rel,
+                extra_transfers_pct: scn.extra_transfers.at(t, 0.0),
+                swap: (swap_amt > 0.0).then(|| (swap_amt, swap_rate_w / swap_amt)),
+                track_debt: t >= DEBT_FROM,
+            },
+        );
+        let e_ref = localgov::reference_spending(&self.lp, p.gdp_2023, gdp_ref);
+        let de_real = (lo.spending - e_ref) * kappa / pt;
+        let fdi_real = pl.fdi_real[k];
+        // Final demand, as multipliers of Y⁰ per column and product.
+        let mut fd_mult = vec![1.0; nr * nf * ns];
+        let mut col = vec![0.0; n];
+        for c in 0..nr * nf {
+            let rc = c / nf;
+            let base = &econ.y0[c * n..(c + 1) * n];
+            let uniform = if rc != ch {
+                Some(self.trends[rc].index(t))
+            } else if c != sp.hcol && c != sp.gcol && c != sp.kcol {
+                Some(a_t)
+            } else {
+                None
+            };
+            if let Some(f) = uniform {
+                fd_mult[c * ns..(c + 1) * ns]
+                    .iter_mut()
+                    .for_each(|m| *m = f);
+                continue;
+            }
+            if c == sp.hcol {
+                let f = if sp.c0 > 0.0 { c_t / sp.c0 } else { 0.0 };
+                for i in 0..n {
+                    col[i] = (sp.rest_h[i] * f + sp.sales_h[i] * pi.sales).max(0.0);
+                }
+            } else if c == sp.gcol {
+                let f = if sp.g0 > 0.0 {
+                    p.local_spending_to_consumption * de_real / sp.g0
+                } else {
+                    0.0
+                };
+                for i in 0..n {
+                    col[i] = (base[i] * (a_t + f)).max(0.0);
+                }
+            } else {
+                let fi = if sp.infra0 > 0.0 {
+                    a_t + (1.0 - p.local_spending_to_consumption) * de_real / sp.infra0
+                } else {
+                    a_t
+                };
+                for i in 0..n {
+                    col[i] = sp.rest_k[i] * a_t
+                        + sp.prop[i] * pi.investment
+                        + sp.infra[i] * fi
+                        + sp.sales_k[i] * pi.sales
+                        + fdi_real * sp.fdi_dist[i];
+                }
+                for (pi_, prog) in b.programmes.iter().enumerate() {
+                    let spend = pl.sr_real[pi_][k];
+                    for &(s, share) in &prog.spending {
+                        for g in 0..nr {
+                            col[g * ns + s] += spend * share * sp.src[s * nr + g];
+                        }
+                    }
+                }
+                for v in col.iter_mut() {
+                    *v = v.max(0.0);
+                }
+            }
+            for s in 0..ns {
+                let (mut got, mut was) = (0.0, 0.0);
+                for g in 0..nr {
+                    got += col[g * ns + s];
+                    was += base[g * ns + s];
+                }
+                fd_mult[c * ns + s] = if was > 0.0 { got / was } else { 1.0 };
+            }
+        }
+        // Capacity.
+        let cap_scale = (0..n)
+            .map(|i| {
+                let (r, s) = (i / ns, i % ns);
+                let idx = if r == ch {
+                    self.pot.index(t).max(a_t)
+                } else {
+                    self.trends[r].index(t)
+                };
+                let mut cap = econ.x0[i] * (1.0 + p.capacity_headroom) * idx;
+                if r == ch {
+                    cap = (cap + pl.sr_cap[k][s] + pl.fdi_cap[k][s]).max(0.0);
+                }
+                if econ.x0[i] > 0.0 {
+                    cap / econ.x0[i]
+                } else {
+                    (1.0 + p.capacity_headroom) * idx
+                }
+            })
+            .collect();
+        Decided {
+            confidence: conf,
+            property: pi,
+            local: lo,
+            cp_transfer: transfer_nom,
+            fd_mult,
+            cap_scale,
+        }
+    }
+
+    pub(super) fn apply(&self, d: &Decided, controls: &mut Controls) {
+        let map = &self.econ.map;
+        let (ns, nr, nf) = (self.econ.ns, self.econ.nr, self.econ.nf);
+        for r in 0..nr {
+            for f in 0..nf {
+                for s in 0..ns {
+                    controls.final_demand_scale[map.fd_control(r, f, s)] =
+                        d.fd_mult[(r * nf + f) * ns + s];
+                }
+            }
+        }
+        for (i, &k) in map.industry.iter().enumerate() {
+            controls.capacity_scale[k] = d.cap_scale[i];
+        }
+    }
+}
+
+impl Hook for Driver<'_> {
+    fn after_step(&mut self, view: &StateView<'_>, controls: &mut Controls) {
+        let k = view.step;
+        let x = self.econ.map.to_table(view.production);
+        let ch = self.b.china;
+        let ns = self.econ.ns;
+        let gdp: f64 = (ch * ns..(ch + 1) * ns)
+            .map(|j| self.econ.v[j] * x[j])
+            .sum();
+        let w_t = self.china_labour_income(&x);
+        let ngdp = gdp / self.kappa * self.pl.price[k];
+        self.income.push((w_t, ngdp));
+        self.clamped.push(view.balance.inventory_clamped);
+        self.w_lag = w_t;
+        self.ngdp_lag = ngdp;
+        if k + 1 < self.pl.t.len() {
+            let d = self.decide(k + 1);
+            self.apply(&d, controls);
+            self.decided.push(d);
+        }
+    }
+}

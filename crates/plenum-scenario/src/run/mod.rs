@@ -1,0 +1,297 @@
+//! The quarterly run of one scenario on the dynamic engine (plenum-sim's
+//! extended mode, quarterly steps; see [`crate::engine`]): the macro
+//! blocks act through the engine's hook, every quarter from 2022Q1
+//! (burn-in) to the scenario's end, recorded from 2023Q1.
+//!
+//! Before the run, everything the blocks set that does not depend on the
+//! economy's state is laid out as paths: programme spending and capacity,
+//! FDI and its capacity, and the trade restrictions (export controls, and
+//! programme capacity displacing imports) with their phase-in and their
+//! substitutability per quarter. During the run, after each step the hook
+//! reads output by industry (value added and labour income follow), runs
+//! the households, common-prosperity and local-government blocks on the
+//! lagged income and nominal GDP, and sets the next quarter's final-demand
+//! scales (per destination region × category × product) and capacity
+//! scales (per industry) through `Controls`.
+//!
+//! Conversions. Flows of the model are real, in table units per quarter,
+//! at 2023 prices. The table's China is carried to 2023 with the official
+//! real growth (5.2%) and matched to 2023 nominal GDP (126.06 tn yuan), so
+//! κ = 4 GDP⁰_CHN (1 + g₂₀₂₃) / 126.06 table units are one tn yuan; the
+//! price level P_t = (1 + π)^((t − 2023.5)) (π `gdp_deflator_growth`)
+//! turns real flows into nominal ones for the fiscal blocks.
+//!
+//! Final demand of quarter t (columns of Y, from Y⁰/4):
+//! - other regions: Y⁰ scaled by their trend index (`world.trend_growth`);
+//! - China, households: (Y⁰_h − sales part) C_t/C⁰ + sales part · S_t
+//!   ([`crate::blocks::households`], [`crate::blocks::property`]);
+//! - China, government: Y⁰_g a_t + γ ΔE_t Y⁰_g/G⁰, ΔE_t the deviation of
+//!   local spending from its reference ([`crate::blocks::localgov`]);
+//! - China, investment: other investment · a_t + property · I_t +
+//!   infrastructure · (a_t + (1 − γ) ΔE_t/Infra⁰) + sales part · S_t +
+//!   FDI demand + programme spending ([`crate::blocks::fdi`],
+//!   [`crate::blocks::selfreliance`]);
+//! - China, other categories: Y⁰ a_t.
+//!
+//! Here a_t is the index of China's autonomous demand growth (calibrated).
+//! Entries are kept at or above zero. Every block's change is the same
+//! multiple of Y⁰ for all origins of a product, so it is one final-demand
+//! scale per (destination region, category, product).
+//!
+//! Capacity: x̄_t = x⁰ (1 + h) c_r(t) + programme and FDI capacity (the
+//! engine's capacity scale; the engine multiplies it by its overproduction
+//! α, which rises above 1 where demand exceeds capacity), with
+//! c_r the region's trend index (China: the larger of the potential and the
+//! autonomous index, so that capacity binds only where a block or a
+//! restriction makes it bind) and h the headroom.
+//!
+//! China's autonomous demand grows at the calibrated rates (one for
+//! 2022-2023, one for 2024) and converges linearly to potential growth by
+//! `autonomous_convergence_year` ([`autonomous_path`]): the calibration
+//! pins 2023-2024, not the long run.
+//!
+//! The run starts in 2022Q1 (the table's year) and records from 2023Q1:
+//! the four quarters of 2022 let the lagged terms (labour income, smoothed
+//! revenue) settle.
+//!
+//! The run is three stages, one module each: [`plan`] lays out the paths
+//! fixed before the run, [`driver`] is the engine's hook that runs the
+//! blocks quarter by quarter, and [`record`] turns the engine's trajectory
+//! into the recorded quarters.
+
+mod driver;
+mod plan;
+mod record;
+
+use plenum_sim::{ExtendedSpec, Rationing};
+
+use crate::bind::bind;
+use crate::blocks::localgov;
+use crate::economy::Economy;
+use crate::engine::sim_error;
+use crate::error::Result;
+use crate::results::{Recorder, ScenarioRun};
+use crate::schema::{Scenario, START};
+use crate::time::{GrowthPath, Quarter};
+
+use driver::Driver;
+use plan::{engine_restrictions, plan, split};
+
+/// The first quarter of tracked local debt.
+pub const DEBT_FROM: Quarter = Quarter(8);
+/// The run starts here, four quarters before the first recorded quarter,
+/// so that the lagged income and revenue terms settle before 2023.
+pub const BURN_IN: Quarter = Quarter(0);
+
+/// Quarters of steady growth the engine runs before [`BURN_IN`] (see
+/// `plenum_sim::growth`): with inventory targets smoothed over two years
+/// the start-up transient decays by a factor of about 0.86 a quarter, so
+/// after 32 quarters less than 1 % of it is left.
+pub const WARM_UP_QUARTERS: usize = 32;
+
+/// The quarter of the calibrated level shift of autonomous demand (NBS:
+/// 2024Q2 grew 0.7% q/q after 1.5% in Q1).
+pub const SHIFT_QUARTER: Quarter = Quarter(9);
+
+/// China's autonomous demand: growth `g` (calibrated) through 2024, then
+/// linear to potential growth by `convergence_year`, potential after; its
+/// level shifted by `shift` per cent (calibrated) from 2024Q2 on.
+pub fn autonomous_path(g: f64, shift: f64, potential: f64, convergence_year: f64) -> GrowthPath {
+    let end = convergence_year.round() as i32;
+    let mut by_year = std::collections::BTreeMap::new();
+    for y in crate::time::BASE_YEAR..=2024 {
+        by_year.insert(y, g);
+    }
+    for y in 2025..=end {
+        let w = f64::from(y - 2024) / f64::from((end - 2024).max(1));
+        by_year.insert(y, g + (potential - g) * w);
+    }
+    by_year.insert(end.max(2025), potential);
+    GrowthPath {
+        by_year,
+        level_shift: Some((SHIFT_QUARTER, shift)),
+    }
+}
+
+/// Runs `scn` on `econ` up to `until` (default: the scenario's end). The
+/// autonomous growth rates (2022-2023, 2024) are the scenario's own if it
+/// set them, else `g_auto`.
+pub fn run_scenario(
+    econ: &Economy,
+    scn: &Scenario,
+    g_auto: [f64; 2],
+    until: Option<Quarter>,
+) -> Result<ScenarioRun> {
+    let b = bind(scn, econ)?;
+    let mut p = scn.params.clone();
+    if !scn
+        .params_set
+        .iter()
+        .any(|k| k == "china_autonomous_growth")
+    {
+        p.china_autonomous_growth = g_auto[0];
+    }
+    if !scn
+        .params_set
+        .iter()
+        .any(|k| k == "china_demand_shift_2024q2")
+    {
+        p.china_demand_shift_2024q2 = g_auto[1];
+    }
+    let (n, ns, nr, nf) = (econ.n, econ.ns, econ.nr, econ.nf);
+    let ch = b.china;
+    let sp = split(econ, &b, &p);
+    let gdp0 = econ.gdp0();
+    let kappa = 4.0 * gdp0[ch] * (1.0 + p.real_growth_2023 / 100.0) / p.gdp_2023;
+    let auto = autonomous_path(
+        p.china_autonomous_growth,
+        p.china_demand_shift_2024q2,
+        p.china_potential_growth,
+        p.autonomous_convergence_year,
+    );
+    let pot = GrowthPath::constant(p.china_potential_growth);
+    let ls: Vec<f64> = (0..n)
+        .map(|j| {
+            econ.labour_share
+                .as_ref()
+                .map_or(p.labour_share_fallback, |l| l[j])
+        })
+        .collect();
+    let w0: f64 = (ch * ns..(ch + 1) * ns)
+        .map(|j| econ.v[j] * econ.x0[j] * ls[j])
+        .sum();
+    let ref_growth = ((1.0 + p.china_potential_growth / 100.0)
+        * (1.0 + p.gdp_deflator_growth / 100.0))
+        .powf(0.25)
+        - 1.0;
+    let lp = localgov::LocalParams {
+        land_2023: p.land_revenue_2023,
+        elasticity: p.land_sales_elasticity,
+        nonland_share: p.local_nonland_revenue_share,
+        transfer_share: p.local_transfer_share,
+        planned_deficit_pct: p.local_planned_deficit,
+        smoothing: p.spending_smoothing,
+        interest_pct: p.local_interest_rate,
+        limit_pct: p.local_debt_limit,
+        pace: p.local_borrowing_pace,
+    };
+    // China's imports of each product in the base quarter.
+    let mut imports0 = vec![0.0; ns];
+    for g in (0..nr).filter(|&g| g != ch) {
+        for sec in 0..ns {
+            let i = g * ns + sec;
+            let mut v: f64 = (ch * ns..(ch + 1) * ns)
+                .map(|j| econ.a[i * n + j] * econ.x0[j])
+                .sum();
+            v += (ch * nf..(ch + 1) * nf)
+                .map(|c| econ.y0[c * n + i])
+                .sum::<f64>();
+            imports0[sec] += v;
+        }
+    }
+    let end = until.unwrap_or(scn.end).min(scn.end);
+    let quarters: Vec<Quarter> = (START.0..=end.0).map(Quarter).collect();
+    let rec = Recorder::new(scn, &p, econ, quarters, kappa);
+    // One quarter past the end: its step closes the last quarter's
+    // inventories.
+    let sim: Vec<Quarter> = (BURN_IN.0..=end.0 + 1).map(Quarter).collect();
+    let pl = plan(econ, scn, &p, &b, kappa, &auto, &imports0, &sim);
+    // Intermediate buyers first: export controls are persistent supply
+    // shocks, under which proportional rationing lets a critical input's
+    // shortage feed on itself through rationed inputs (docs/engine.md).
+    let mut spec = ExtendedSpec {
+        restrictions: engine_restrictions(econ, &pl),
+        rationing: Rationing::IntermediateFirst,
+        ..Default::default()
+    };
+    // [controls] critical: κ ≥ 0.5 makes the input critical (Leontief) for
+    // the user sectors that spend at least `critical_input_min_share` of
+    // their intermediate inputs on it (world totals) and non-critical for
+    // the rest, 0 < κ < 0.5 non-critical for every user; other inputs
+    // follow the engine's default rule.
+    let mut inputs_of = vec![0.0; ns];
+    let mut input_su = vec![0.0; ns * ns];
+    for i in 0..n {
+        for j in 0..n {
+            let z = econ.a[i * n + j] * econ.x0[j];
+            inputs_of[j % ns] += z;
+            input_su[(i % ns) * ns + j % ns] += z;
+        }
+    }
+    for s in (0..ns).filter(|&s| b.critical[s] > 0.0) {
+        for u in 0..ns {
+            let share = if inputs_of[u] > 0.0 {
+                input_su[s * ns + u] / inputs_of[u]
+            } else {
+                0.0
+            };
+            let crit = b.critical[s] >= 0.5 && share >= p.critical_input_min_share;
+            spec.critical_overrides
+                .push((econ.map.sector[s], Some(econ.map.sector[u]), crit));
+        }
+    }
+    let prev = Quarter(BURN_IN.0 - 1);
+    let mut model = econ.engine.clone();
+    // Start on a growth path (potential growth, the pace of China's output
+    // before 2022, everywhere; the engine's warm-up must be uniform), not
+    // the table's stationary equilibrium, so that 2022-24 carry no
+    // inventory build-up from switching growth on.
+    let mut trend = vec![0.0; nr];
+    for r in 0..nr {
+        let g = if r == ch {
+            p.china_potential_growth
+        } else {
+            b.trend[r]
+        };
+        trend[econ.map.region[r]] = g / 100.0;
+    }
+    model
+        .set_inventory_target_smoothing(p.inventory_target_smoothing, &trend)
+        .map_err(sim_error)?;
+    if let Some(c) = model.controls_mut() {
+        c.capacity_scale.fill(1.0 + p.capacity_headroom);
+    }
+    let gamma = (1.0 + p.china_potential_growth / 100.0).powf(0.25);
+    model
+        .warm_start(gamma, WARM_UP_QUARTERS, pot.index(prev))
+        .map_err(sim_error)?;
+    model.enable_extended(spec, true);
+    let mut driver = Driver {
+        econ,
+        scn,
+        p: &p,
+        b: &b,
+        sp: &sp,
+        pl: &pl,
+        kappa,
+        lp,
+        pot: pot.clone(),
+        trends: b.trend.iter().map(|g| GrowthPath::constant(*g)).collect(),
+        labour_share: ls,
+        gdp0_china: gdp0[ch],
+        w0,
+        ref_growth,
+        ls_state: localgov::LocalState {
+            debt: p.local_debt_2023,
+            swapped: Vec::new(),
+            smoothed_revenue: 0.0,
+        },
+        w_lag: w0 * pot.index(prev),
+        ngdp_lag: 0.0,
+        decided: Vec::new(),
+        income: Vec::new(),
+        clamped: Vec::new(),
+    };
+    driver.ngdp_lag = driver.gdp_ref(prev);
+    driver.ls_state.smoothed_revenue =
+        (p.local_nonland_revenue_share + p.land_revenue_2023 / p.gdp_2023) * driver.ngdp_lag;
+    let first = driver.decide(0);
+    if let Some(c) = model.controls_mut() {
+        driver.apply(&first, c);
+    }
+    driver.decided.push(first);
+    let traj = model
+        .run_with_hook(sim.len(), true, &mut driver)
+        .map_err(sim_error)?;
+    Ok(record::record(econ, &b, &pl, &driver, &traj, &sim, rec))
+}

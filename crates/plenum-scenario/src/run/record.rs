@@ -1,0 +1,82 @@
+//! The recorded quarters of a run: the engine's trajectory, with what the
+//! blocks decided and the plan, turned into the accounts of each quarter
+//! from [`START`] and handed to the [`Recorder`].
+
+use plenum_sim::Trajectory;
+
+use crate::bind::Bound;
+use crate::economy::Economy;
+use crate::engine::{self, Quarterly};
+use crate::results::{Recorder, ScenarioRun};
+use crate::schema::START;
+use crate::time::Quarter;
+
+use super::driver::Driver;
+use super::plan::Plan;
+use super::DEBT_FROM;
+
+/// Records the quarters of `sim` from [`START`] (all but the last, whose
+/// step only closes the inventories).
+pub(super) fn record(
+    econ: &Economy,
+    b: &Bound,
+    pl: &Plan,
+    driver: &Driver<'_>,
+    traj: &Trajectory,
+    sim: &[Quarter],
+    mut rec: Recorder,
+) -> ScenarioRun {
+    let (ns, nr) = (econ.ns, econ.nr);
+    let ch = b.china;
+    let map = &econ.map;
+    let stocks: Vec<(Vec<f64>, Vec<f64>)> =
+        traj.inputs_stocks.iter().map(|v| map.stocks(v)).collect();
+    for (k, &t) in sim.iter().enumerate().take(sim.len() - 1) {
+        if t < START {
+            continue;
+        }
+        let x = map.to_table(&traj.production_realised[k]);
+        let cap = map.to_table(&traj.production_capacity[k]);
+        let um = &traj.final_demand_unmet[k];
+        let unmet: Vec<f64> = (0..nr * ns)
+            .map(|q| um[map.region[q / ns] * ns + map.sector[q % ns]])
+            .collect();
+        let d = &driver.decided[k];
+        let acc = engine::accounts(
+            econ,
+            &Quarterly {
+                x: &x,
+                cap: &cap,
+                n_start: (&stocks[k].0, &stocks[k].1),
+                n_end: (&stocks[k + 1].0, &stocks[k + 1].1),
+                fd_mult: &d.fd_mult,
+                unmet: &unmet,
+                restrictions: &pl.restrictions[k],
+            },
+        );
+        let (w_t, ngdp) = driver.income[k];
+        rec.record(
+            (t.0 - START.0) as usize,
+            &crate::results::QuarterState {
+                x: &x,
+                cap: &cap,
+                acc: &acc,
+                bound: b,
+                local: &d.local,
+                local_tracked: t >= DEBT_FROM,
+                ngdp,
+                labour_income: w_t,
+                confidence: d.confidence,
+                property: d.property,
+                fdi: pl.fdi[k],
+                sr_spending_bn: pl.sr_spend_bn[k],
+                sr_capacity: pl.sr_cap[k].iter().sum(),
+                fdi_capacity: pl.fdi_cap_total[k],
+                cp_transfer: d.cp_transfer,
+                self_reliance: acc.domestic[ch * ns + b.chips],
+                inventory_clamped: driver.clamped[k],
+            },
+        );
+    }
+    rec.finish()
+}

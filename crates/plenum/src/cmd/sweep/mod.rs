@@ -1,0 +1,73 @@
+//! `plenum sweep`: many variants of the scenarios (scenarios × parameter
+//! grids or samples × seeds) split into shards that a scheduler runs as
+//! array tasks (Slurm job arrays, Kubernetes Indexed Jobs), then gathered.
+//! plenum has no cluster manager of its own: a shard is a plain process
+//! told its index, and the sweep folder on a shared file system is the
+//! only coordination (see deploy/README.md and docs/scale.md).
+//!
+//! - [`spec`]: the spec file and its variants; [`layout`]: the sweep
+//!   folder; [`pq`]: its Parquet files;
+//! - [`plan`], [`run`], [`status`], [`gather`] (+ [`report`]): the commands;
+//! - [`eval`]: the one function that evaluates variants.
+
+use std::path::Path;
+
+use anyhow::Result;
+use plenum_table::MrioTable;
+
+use crate::cli::SweepCommand;
+
+pub mod eval;
+pub mod gather;
+pub mod layout;
+pub mod plan;
+pub mod pq;
+pub mod report;
+pub mod run;
+pub mod spec;
+pub mod status;
+
+pub fn sweep(cmd: SweepCommand) -> Result<()> {
+    match cmd {
+        SweepCommand::Plan(a) => plan::plan(a),
+        SweepCommand::Run(a) => run::run(a),
+        SweepCommand::Status(a) => status::status(a),
+        SweepCommand::Gather(a) => gather::gather(a),
+    }
+}
+
+/// The embedded default table, or the table at `path` (format detected).
+pub fn load_table(path: Option<&Path>) -> Result<MrioTable> {
+    match path {
+        None => crate::embedded::default_table(),
+        Some(p) => {
+            let arg = crate::cli::TableArg {
+                table: Some(p.to_path_buf()),
+                format: crate::cli::InputFormat::Auto,
+                allow_zero_output: false,
+                balance_rtol: None,
+            };
+            Ok(crate::source::load(&arg)?.table)
+        }
+    }
+}
+
+/// The run identity of a sweep: sha256 over the plenum version, the table
+/// hash, the spec hash (which holds the seeds, grid and sample) and each
+/// scenario's name and hash. The one call site; it moves to the shared
+/// run-identity function of plenum-formats when that lands.
+pub fn identity(
+    version: &str,
+    table_hash: &str,
+    spec_hash: &str,
+    scenarios: &[layout::ScenarioEntry],
+) -> String {
+    let mut text = format!("plenum-sweep\0{version}\0{table_hash}\0{spec_hash}");
+    for s in scenarios {
+        text.push('\0');
+        text.push_str(&s.name);
+        text.push('\0');
+        text.push_str(&s.hash);
+    }
+    plenum_formats::tidy::sha256_hex(text.as_bytes())
+}
