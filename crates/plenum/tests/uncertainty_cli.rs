@@ -259,7 +259,7 @@ fn infeasible_and_impossible_constraints_are_clear_errors() {
         None,
     ));
     assert!(
-        e.contains("spec.toml:37") && e.contains("impossible"),
+        e.contains("spec.toml:32") && e.contains("impossible"),
         "{e}"
     );
     let spec = write_spec(
@@ -275,7 +275,7 @@ fn infeasible_and_impossible_constraints_are_clear_errors() {
         ],
         None,
     ));
-    assert!(e.contains("spec.toml:36") && e.contains("nonsense"), "{e}");
+    assert!(e.contains("spec.toml:32") && e.contains("nonsense"), "{e}");
 }
 
 /// Reads a design file: (parameter names, rows of parameter values, output names, output columns).

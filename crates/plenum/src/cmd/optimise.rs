@@ -148,6 +148,27 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
 
+/// Line of `needle` inside the k-th `[[constraints]]` table (else the table's header line).
+fn constraint_line(text: &str, k: usize, needle: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let head = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[constraints]]"))
+        .nth(k)?
+        .0;
+    let end = lines[head + 1..]
+        .iter()
+        .position(|l| l.trim_start().starts_with('['))
+        .map_or(lines.len(), |p| head + 1 + p);
+    Some(
+        (head + 1..end)
+            .find(|&i| lines[i].contains(needle))
+            .unwrap_or(head)
+            + 1,
+    )
+}
+
 fn parse_spec(text: &str, file: &str) -> Result<Spec> {
     let raw: RawSpec = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
@@ -236,14 +257,14 @@ fn parse_spec(text: &str, file: &str) -> Result<Spec> {
         bail!("{file}: no [[objectives]]; fix: add one, e.g. output = \"growth_avg\", sense = \"max\"");
     }
     let mut constraints = Vec::new();
-    for c in &raw.constraints {
+    for (ci, c) in raw.constraints.iter().enumerate() {
         let (label, target, line) = match (&c.output, &c.budget) {
             (Some(o), None) => {
-                let line = line_of(text, &format!("\"{o}\""));
+                let line = constraint_line(text, ci, &format!("\"{o}\""));
                 (o.clone(), Target::Output(Output::parse_at(o, plenum_scenario::At { file: file.into(), line, column: None })?), line)
             }
             (None, Some(b)) => {
-                let line = line_of(text, "budget");
+                let line = constraint_line(text, ci, "budget");
                 let mut w = Vec::new();
                 for (k, v) in b {
                     let Some(i) = instruments.iter().position(|x| &x.name == k) else {
