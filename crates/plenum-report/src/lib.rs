@@ -17,6 +17,8 @@ pub mod contrib;
 use std::fmt::Write as _;
 
 pub mod heatmap;
+pub mod fan;
+pub mod tornado;
 
 use plenum_scenario::summary::{narrative, summarise};
 use plenum_scenario::{Calibration, Quarter, ScenarioRun};

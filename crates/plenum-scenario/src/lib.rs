@@ -29,13 +29,16 @@
 // Index loops mirror the maths (industry i, sector s, column j).
 #![allow(clippy::needless_range_loop)]
 
+pub mod batch;
 pub mod bind;
 pub mod blocks;
 pub mod calibrate;
 pub mod contrib;
+pub mod dists;
 pub mod economy;
 pub mod engine;
 pub mod error;
+pub mod outputs;
 pub mod params;
 pub mod results;
 pub mod run;

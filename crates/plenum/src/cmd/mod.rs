@@ -8,9 +8,12 @@ pub mod analyze;
 pub mod chokepoints;
 pub mod compare;
 pub mod decompose;
+pub mod draws;
 pub mod gvc;
+pub mod optimise;
 pub mod run;
 pub mod self_reliance;
+pub mod sensitivity;
 pub mod simulate;
 pub mod sweep;
 pub mod table;
@@ -27,6 +30,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         },
         Command::Chokepoints(args) => chokepoints::chokepoints_cmd(args),
         Command::Simulate(args) => simulate::simulate(args),
+        Command::Sensitivity(args) => sensitivity::run(args),
+        Command::Optimise(args) => optimise::run(args),
         Command::Sweep(cmd) => sweep::sweep(cmd),
     }
 }

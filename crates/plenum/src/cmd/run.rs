@@ -152,6 +152,9 @@ pub fn execute(scenarios: &[Scenario], out: &Path, command: &str) -> Result<Vec<
 }
 
 pub fn run(args: RunArgs) -> Result<()> {
+    if let Some(n) = args.draws {
+        return crate::cmd::draws::run(&args, n);
+    }
     let scenarios = load_scenarios(&args.scenarios)?;
     execute(&scenarios, &args.out, "run")?;
     Ok(())

@@ -1,0 +1,238 @@
+//! Fan charts of Monte Carlo runs: for each quarter the 5-95% band (light),
+//! the 25-75% band (darker) and the median (line), one colour per
+//! scenario; and the HTML section `plenum run --draws` adds to the report
+//! (main paths and scenario-minus-baseline differences under common
+//! random numbers). Drawn as inline SVG, no script.
+
+use std::fmt::Write as _;
+
+use super::{esc, fmt_tick, nice_step};
+
+/// One fan: quantiles per quarter (NaN where undefined).
+pub struct Fan<'a> {
+    pub name: &'a str,
+    pub colour: &'a str,
+    pub p05: &'a [f64],
+    pub p25: &'a [f64],
+    pub p50: &'a [f64],
+    pub p75: &'a [f64],
+    pub p95: &'a [f64],
+}
+
+fn band(lo: &[f64], hi: &[f64], px: &dyn Fn(usize) -> f64, py: &dyn Fn(f64) -> f64) -> String {
+    let idx: Vec<usize> = (0..lo.len().min(hi.len()))
+        .filter(|&k| lo[k].is_finite() && hi[k].is_finite())
+        .collect();
+    let mut d = String::new();
+    for (n, &k) in idx.iter().enumerate() {
+        let _ = write!(
+            d,
+            "{}{:.1},{:.1} ",
+            if n == 0 { "M" } else { "L" },
+            px(k),
+            py(hi[k])
+        );
+    }
+    for &k in idx.iter().rev() {
+        let _ = write!(d, "L{:.1},{:.1} ", px(k), py(lo[k]));
+    }
+    if !d.is_empty() {
+        d.push('Z');
+    }
+    d
+}
+
+/// A fan chart of `fans` over the quarter labels `x`.
+pub fn fan_chart(id: &str, title: &str, unit: &str, x: &[String], fans: &[Fan<'_>]) -> String {
+    let (w, h) = (760.0, 330.0);
+    let (l, r, t, b) = (64.0, 200.0, 36.0, 44.0);
+    let (pw, ph) = (w - l - r, h - t - b);
+    let all = fans
+        .iter()
+        .flat_map(|f| {
+            f.p05
+                .iter()
+                .chain(f.p95.iter())
+                .chain(f.p50.iter())
+                .copied()
+        })
+        .filter(|v| v.is_finite());
+    let (mut lo, mut hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, c), v| {
+        (a.min(v), c.max(v))
+    });
+    if !lo.is_finite() {
+        (lo, hi) = (0.0, 1.0);
+    }
+    if (hi - lo).abs() < 1e-12 {
+        lo -= 1.0;
+        hi += 1.0;
+    }
+    let step = nice_step(hi - lo, 5.0);
+    let (y0, y1) = ((lo / step).floor() * step, (hi / step).ceil() * step);
+    let n = x.len().max(2);
+    let px = |k: usize| l + pw * k as f64 / (n - 1) as f64;
+    let py = |v: f64| t + ph * (1.0 - (v - y0) / (y1 - y0));
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg id="{id}" class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-t"><title id="{id}-t">{}</title><text x="{l}" y="20" class="ct">{}</text><text x="{l}" y="{}" class="cu">{}</text>"#,
+        esc(title),
+        esc(title),
+        t - 6.0,
+        esc(unit)
+    );
+    let mut v = y0;
+    while v <= y1 + step * 1e-6 {
+        let yy = py(v);
+        let _ = write!(
+            s,
+            r##"<line x1="{l}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end" class="tk">{}</text>"##,
+            l + pw,
+            l - 6.0,
+            yy + 4.0,
+            fmt_tick(v, step)
+        );
+        v += step;
+    }
+    if y0 < 0.0 && y1 > 0.0 {
+        let yy = py(0.0);
+        let _ = write!(
+            s,
+            r##"<line x1="{l}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#888"/>"##,
+            l + pw
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<line x1="{l}" x2="{l}" y1="{t}" y2="{}" stroke="#333"/><line x1="{l}" x2="{}" y1="{}" y2="{}" stroke="#333"/>"##,
+        t + ph,
+        l + pw,
+        t + ph,
+        t + ph
+    );
+    for (k, lab) in x.iter().enumerate() {
+        if lab.ends_with("Q1") || x.len() <= 8 {
+            let xx = px(k);
+            let _ = write!(
+                s,
+                r##"<text x="{xx:.1}" y="{}" text-anchor="middle" class="tk">{}</text>"##,
+                t + ph + 18.0,
+                esc(lab.trim_end_matches("Q1"))
+            );
+        }
+    }
+    for (i, f) in fans.iter().enumerate() {
+        let _ = write!(
+            s,
+            r#"<path d="{}" fill="{}" fill-opacity="0.15" stroke="none"/>"#,
+            band(f.p05, f.p95, &px, &py),
+            f.colour
+        );
+        let _ = write!(
+            s,
+            r#"<path d="{}" fill="{}" fill-opacity="0.3" stroke="none"/>"#,
+            band(f.p25, f.p75, &px, &py),
+            f.colour
+        );
+        let mut d = String::new();
+        let mut pen = false;
+        for (k, v) in f.p50.iter().enumerate() {
+            if v.is_finite() {
+                let _ = write!(
+                    d,
+                    "{}{:.1},{:.1} ",
+                    if pen { "L" } else { "M" },
+                    px(k),
+                    py(*v)
+                );
+                pen = true;
+            } else {
+                pen = false;
+            }
+        }
+        let _ = write!(
+            s,
+            r#"<path d="{d}" fill="none" stroke="{}" stroke-width="2"/>"#,
+            f.colour
+        );
+        let ly = t + 14.0 + 34.0 * i as f64;
+        let _ = write!(
+            s,
+            r#"<rect x="{}" y="{}" width="14" height="10" fill="{}" fill-opacity="0.3"/><text x="{}" y="{ly:.1}" class="lg">{}</text><text x="{}" y="{:.1}" class="tk">median, 25-75%, 5-95%</text>"#,
+            l + pw + 12.0,
+            ly - 9.0,
+            f.colour,
+            l + pw + 32.0,
+            esc(f.name),
+            l + pw + 32.0,
+            ly + 14.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// One Monte Carlo section: a heading, a paragraph and charts.
+pub fn section(id: &str, heading: &str, text: &str, charts: &[String]) -> String {
+    let mut h = format!(
+        "<h2 id=\"{}\">{}</h2><p>{}</p>",
+        esc(id),
+        esc(heading),
+        esc(text)
+    );
+    for c in charts {
+        h.push_str(c);
+    }
+    h
+}
+
+/// Inserts `sections` before the end of a page made by [`crate::render`].
+pub fn append_sections(page: &str, sections: &[String]) -> String {
+    let tail = "</body></html>";
+    let cut = page.rfind(tail).unwrap_or(page.len());
+    let mut out =
+        String::with_capacity(page.len() + sections.iter().map(String::len).sum::<usize>());
+    out.push_str(&page[..cut]);
+    for s in sections {
+        out.push_str(s);
+    }
+    out.push_str(&page[cut..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fan_chart_has_bands_median_and_legend() {
+        let x: Vec<String> = ["2024Q1", "2024Q2", "2024Q3"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let (a, b, c, d, e) = (
+            [1.0, 2.0, 3.0],
+            [2.0, 3.0, 4.0],
+            [3.0, 4.0, 5.0],
+            [4.0, 5.0, 6.0],
+            [5.0, 6.0, f64::NAN],
+        );
+        let f = Fan {
+            name: "base<line>",
+            colour: "#000000",
+            p05: &a,
+            p25: &b,
+            p50: &c,
+            p75: &d,
+            p95: &e,
+        };
+        let svg = fan_chart("g", "Growth", "%", &x, &[f]);
+        assert_eq!(svg.matches("<path").count(), 3);
+        assert!(svg.contains("base&lt;line&gt;") && svg.ends_with("</svg>"));
+        let page = append_sections(
+            "<html><body>x</body></html>\n",
+            &["<h2>MC</h2>".to_string()],
+        );
+        assert_eq!(page, "<html><body>x<h2>MC</h2></body></html>\n");
+    }
+}
