@@ -14,13 +14,15 @@ mod source;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    output::install_signal_cleanup();
     match cmd::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // One clear message: the error and its causes, no backtrace.
-            eprintln!("error: {err}");
+            // Control characters of labels are escaped, not sent raw.
+            eprintln!("error: {}", output::printable(&err.to_string()));
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  caused by: {}", output::printable(&cause.to_string()));
             }
             ExitCode::FAILURE
         }

@@ -204,8 +204,9 @@ pub struct ChokepointsArgs {
     /// deliveries to the target stopped, critical inputs, inventories.
     #[arg(long)]
     pub dynamic: bool,
-    /// Quarterly steps of the dynamic runs (with --dynamic).
-    #[arg(long, value_name = "N", default_value_t = 4, requires = "dynamic")]
+    /// Quarterly steps of the dynamic runs (with --dynamic), 1 to 400.
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "dynamic",
+          value_parser = crate::cmd::simulate::parse_dynamic_steps)]
     pub dynamic_steps: usize,
     #[command(flatten)]
     pub output: GvcOut,
