@@ -22,7 +22,7 @@
 #      before a linear 60-day recovery; BoARIO's default model parameters;
 #   2. under /usr/bin/time -v, alternating which goes first:
 #      (a) plenum simulate ario --mrio FOLDER --event event.toml --steps STEPS
-#          --no-stocks --out OUT   (reads the folder, validates, runs, writes
+#          --out OUT   (reads the folder, validates, runs, writes
 #          the tidy trajectory CSV and manifest.json);
 #      (b) python3 bench/boario_run.py FOLDER event.toml STEPS OUT.csv
 #          (pymrio.load_all, A = Z/x, ARIOPsiModel + Simulation, same event,

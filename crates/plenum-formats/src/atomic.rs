@@ -7,11 +7,34 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use crate::error::{FormatError, Result};
 use crate::text::name;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// The temporary files being written now, so that a signal handler can
+/// remove them before the process exits ([`remove_temporaries`]).
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while holding the lock leaves the list itself intact.
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes every temporary file that [`write_atomic`] is writing now. For
+/// a SIGINT/SIGTERM handler that exits right after: the destinations keep
+/// their old content (or stay absent), and no `.NAME.tmp-*` file is left.
+pub fn remove_temporaries() {
+    remove_temporaries_where(|_| true);
+}
+
+fn remove_temporaries_where(keep_out: impl Fn(&Path) -> bool) {
+    for p in live().iter().filter(|p| keep_out(p)) {
+        let _ = fs::remove_file(p);
+    }
+}
 
 fn temp_path(dest: &Path) -> PathBuf {
     let dir = dest.parent().unwrap_or_else(|| Path::new("."));
@@ -31,6 +54,7 @@ pub fn write_atomic(
 ) -> Result<()> {
     let tmp = temp_path(dest);
     let file = name(dest);
+    live().push(tmp.clone());
     let result = (|| -> std::io::Result<()> {
         let f = File::create(&tmp)?;
         let mut w = BufWriter::with_capacity(1 << 16, f);
@@ -40,11 +64,11 @@ pub fn write_atomic(
         f.sync_all()?;
         fs::rename(&tmp, dest)
     })();
-    if let Err(e) = result {
+    if result.is_err() {
         let _ = fs::remove_file(&tmp);
-        return Err(FormatError::io(file, "write", e));
     }
-    Ok(())
+    live().retain(|p| p != &tmp);
+    result.map_err(|e| FormatError::io(file, "write", e))
 }
 
 /// Writes `bytes` to `dest` atomically.
@@ -79,5 +103,25 @@ mod tests {
         assert!(e.is_err());
         assert_eq!(fs::read(&p).unwrap(), b"old");
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    /// A signal handler's cleanup removes the temporary file of a write
+    /// under way (and the write then fails, keeping the old file).
+    #[test]
+    fn remove_temporaries_removes_a_write_under_way() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.txt");
+        write_bytes_atomic(&p, b"old").unwrap();
+        let e = write_atomic(&p, |w| {
+            w.write_all(b"partial")?;
+            w.flush()?;
+            assert_eq!(fs::read_dir(d.path()).unwrap().count(), 2);
+            // Only this test's folder: tests run side by side.
+            remove_temporaries_where(|p| p.starts_with(d.path()));
+            assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+            Ok(())
+        });
+        assert!(e.is_err());
+        assert_eq!(fs::read(&p).unwrap(), b"old");
     }
 }

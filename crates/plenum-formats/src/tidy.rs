@@ -214,6 +214,42 @@ pub fn to_parquet_bytes(frame: &TidyFrame) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// A tidy Parquet file written piece by piece (e.g. one piece per step of
+/// a run), so that a long output never sits whole in memory: the writer
+/// holds at most one row group (about a million rows) before flushing it.
+/// Every piece must have the columns of the frame given to
+/// [`ParquetStream::new`].
+pub struct ParquetStream<W: std::io::Write + Send> {
+    writer: ArrowWriter<W>,
+}
+
+impl<W: std::io::Write + Send> ParquetStream<W> {
+    /// Starts a file on `w` with the columns (names and kinds) of `like`,
+    /// which may be empty.
+    pub fn new(w: W, like: &TidyFrame) -> Result<Self> {
+        let fail = |m: String| FormatError::file("parquet output", m, "report this as a bug");
+        let b = batch(like).map_err(|e| fail(e.to_string()))?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_created_by(format!("plenum {}", env!("CARGO_PKG_VERSION")))
+            .build();
+        let writer =
+            ArrowWriter::try_new(w, b.schema(), Some(props)).map_err(|e| fail(e.to_string()))?;
+        Ok(Self { writer })
+    }
+
+    /// Appends the rows of `piece`.
+    pub fn write(&mut self, piece: &TidyFrame) -> std::io::Result<()> {
+        let b = batch(piece).map_err(std::io::Error::other)?;
+        self.writer.write(&b).map_err(std::io::Error::other)
+    }
+
+    /// Writes the footer and returns the underlying writer.
+    pub fn finish(self) -> std::io::Result<W> {
+        self.writer.into_inner().map_err(std::io::Error::other)
+    }
+}
+
 /// Writes `frame` as Parquet at `path`, atomically.
 pub fn write_parquet(frame: &TidyFrame, path: &Path) -> Result<()> {
     let bytes = to_parquet_bytes(frame)?;
@@ -235,6 +271,32 @@ pub struct Manifest {
     pub seed: Option<u64>,
     /// Files written into the folder, in order.
     pub files: Vec<String>,
+    /// sha256 of every file listed in `files` (the manifest itself aside).
+    /// The manifest is written last, after every file is in place, so a
+    /// folder whose files match these hashes is complete; a folder without
+    /// a manifest, or whose files differ, is not.
+    #[serde(default)]
+    pub sha256: std::collections::BTreeMap<String, String>,
+}
+
+/// sha256 of a file's bytes, lower-case hex, read in pieces (outputs can
+/// be gigabytes).
+pub fn sha256_file(path: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| FormatError::io(name(path), "read", e))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let k = f
+            .read(&mut buf)
+            .map_err(|e| FormatError::io(name(path), "read", e))?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Writes `manifest` as pretty JSON at `path`, atomically.

@@ -974,6 +974,7 @@ impl ArioModel {
         self.run_streaming(steps, record_stocks, |t, rec| {
             each(t, &rec);
             traj.push(rec);
+            std::ops::ControlFlow::Continue(())
         })?;
         traj.had_shortage = self.had_shortage;
         Ok(traj)
@@ -983,20 +984,23 @@ impl ArioModel {
     /// is handed to `each` (with the step's index) and dropped by the
     /// engine, so memory does not grow with the number of steps (the
     /// caller streams the records to disk or folds them into a summary).
-    /// Whether inventories ever constrained production is
-    /// [`ArioModel::had_shortage`] afterwards.
+    /// `each` may stop the run early (e.g. when its writer failed); the
+    /// number of steps made is returned. Whether inventories ever
+    /// constrained production is [`ArioModel::had_shortage`] afterwards.
     pub fn run_streaming(
         &mut self,
         steps: usize,
         record_stocks: bool,
-        mut each: impl FnMut(usize, StepRecord),
-    ) -> Result<()> {
+        mut each: impl FnMut(usize, StepRecord) -> std::ops::ControlFlow<()>,
+    ) -> Result<usize> {
         self.check_events(steps as f64 * self.dt)?;
         for t in 0..steps {
             let rec = self.step(record_stocks)?;
-            each(t, rec);
+            if each(t, rec).is_break() {
+                return Ok(t + 1);
+            }
         }
-        Ok(())
+        Ok(steps)
     }
 
     fn status_update(&mut self) -> Result<()> {

@@ -522,8 +522,9 @@ pub struct ChokepointsArgs {
     /// deliveries to the target stopped, critical inputs, inventories.
     #[arg(long)]
     pub dynamic: bool,
-    /// Quarterly steps of the dynamic runs (with --dynamic).
-    #[arg(long, value_name = "N", default_value_t = 4, requires = "dynamic")]
+    /// Quarterly steps of the dynamic runs (with --dynamic), 1 to 400.
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "dynamic",
+          value_parser = crate::cmd::simulate::parse_dynamic_steps)]
     pub dynamic_steps: usize,
     /// Rank suppliers of whole products (region × sector, three measures)
     /// or of technologies (origin × technology of the technology layer,
@@ -570,19 +571,39 @@ pub struct SimulateArgs {
     pub common: SimOutArgs,
 }
 
+/// The most steps a run may ask for: a million days is 2,700 years.
+pub const MAX_STEPS: u64 = 1_000_000;
+
 #[derive(Debug, Args, Clone)]
 pub struct SimOutArgs {
-    /// Number of steps to simulate (the step length is set in the shocks/event file).
-    #[arg(long, default_value_t = 365)]
-    pub steps: usize,
+    /// Number of steps to simulate, 1 to 1,000,000 (the step length is set
+    /// in the shocks/event file).
+    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u64).range(1..=MAX_STEPS))]
+    pub steps: u64,
     /// Folder for the tidy trajectories (step, region, sector, variable, value).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Format of the trajectory: `csv` (trajectory.csv), `parquet`
+    /// (trajectory.parquet, about a third of the CSV's size) or `both`.
     #[arg(long, value_enum, default_value_t = TidyFormat::Csv)]
     pub tidy: TidyFormat,
-    /// Do not record inventories (inputs_stocks), which are S × n numbers per step.
+    /// Also record inventories (inputs_stocks): S × n numbers per step, by
+    /// far the largest part of the output (1.3 GB of CSV at n = 2,500 and
+    /// S = 50 for 100 steps, against 40 MB without).
     #[arg(long)]
+    pub stocks: bool,
+    /// Inventories are no longer recorded by default (see --stocks); kept
+    /// so that older scripts run.
+    #[arg(long, hide = true, conflicts_with = "stocks")]
     pub no_stocks: bool,
+    /// Largest estimated output to accept, in GB: a larger run is refused
+    /// before it starts.
+    #[arg(long, value_name = "GB", default_value_t = 10.0)]
+    pub max_output_gb: f64,
+    /// Largest estimated memory to accept, in GB: a larger run is refused
+    /// before it starts.
+    #[arg(long, value_name = "GB", default_value_t = 8.0)]
+    pub max_memory_gb: f64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -600,49 +621,6 @@ pub enum SimulateMode {
         #[command(flatten)]
         common: SimOutArgs,
     },
-// ---- plenum sensitivity and plenum optimise (cmd/sensitivity, cmd/optimise) ----
-
-#[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  plenum sensitivity --out out/sens\n  plenum sensitivity --method sobol --n 1024 --params mpc_labour,land_sales_elasticity,local_interest_rate\n  plenum sensitivity --outputs growth_avg,gdp_2030,local_debt_to_gdp_2030 --method morris --trajectories 40\n  plenum sensitivity plenum-package --dists my-dists.toml"
-)]
-pub struct SensitivityArgs {
-    /// The scenario analysed (a file or shipped name); default baseline-2024.
-    #[arg(value_name = "SCENARIO")]
-    pub scenario: Option<PathBuf>,
-    /// morris, sobol or both.
-    #[arg(long, default_value = "both", value_parser = ["morris", "sobol", "both"])]
-    pub method: String,
-    /// Comma-separated parameter names, or `all` (every uncertain parameter).
-    #[arg(long, default_value = "all")]
-    pub params: String,
-    /// Comma-separated outputs (growth_YYYY, growth_avg, gdp_YYYY, VARIABLE_YYYY, VARIABLE_YYYYQn).
-    #[arg(long, default_value = "growth_avg,gdp_2030,local_debt_to_gdp_2030")]
-    pub outputs: String,
-    /// Sobol': base sample size N (a power of two; N·(D+2) runs).
-    #[arg(long, default_value_t = 256)]
-    pub n: usize,
-    /// Sobol': also second-order indices (N·(2D+2) runs).
-    #[arg(long)]
-    pub second_order: bool,
-    /// Morris: number of trajectories (r·(D+1) runs).
-    #[arg(long, default_value_t = 20)]
-    pub trajectories: usize,
-    /// Morris: grid levels (even).
-    #[arg(long, default_value_t = 4)]
-    pub levels: usize,
-    /// Bootstrap resamples for confidence intervals.
-    #[arg(long, default_value_t = 200)]
-    pub resamples: usize,
-    /// Seed (Morris design, bootstrap).
-    #[arg(long, default_value_t = 2024)]
-    pub seed: u64,
-    /// Distribution overrides ([distributions] table).
-    #[arg(long, value_name = "FILE")]
-    pub dists: Option<PathBuf>,
-    /// Folder for all outputs.
-    #[arg(long, value_name = "DIR", default_value = "out/sensitivity")]
-    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

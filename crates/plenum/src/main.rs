@@ -18,6 +18,7 @@ mod source;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    output::install_signal_cleanup();
     let Err(err) = cmd::dispatch(cli) else {
         return ExitCode::SUCCESS;
     };
@@ -27,9 +28,10 @@ fn main() -> ExitCode {
         exit::Outcome::BrokenPipe => ExitCode::SUCCESS,
         exit::Outcome::Fail(code) => {
             // One clear message: the error and its causes, no backtrace.
-            eprintln!("error: {err}");
+            // Control characters of labels are escaped, not sent raw.
+            eprintln!("error: {}", output::printable(&err.to_string()));
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  caused by: {}", output::printable(&cause.to_string()));
             }
             ExitCode::from(code)
         }

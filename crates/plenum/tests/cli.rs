@@ -300,3 +300,38 @@ fn wiod_aggregates_to_ten_regions_and_twenty_sectors() {
         stdout(&o)
     );
 }
+
+/// Issue 14, defects 4 and 7: `plenum run` checks `--out` before any work,
+/// and a folder in the way of an output file leaves the old folder as it
+/// was (no new results beside the old manifest); `--out a/../b` creates
+/// no `a`, and the manifest holds every file's sha256.
+#[test]
+fn output_folder_is_complete_or_left_as_it_was() {
+    let d = tempfile::tempdir().unwrap();
+    let o = d.path().join("o");
+    std::fs::create_dir_all(o.join("report.html")).unwrap();
+    std::fs::write(o.join("manifest.json"), "old").unwrap();
+    let r = plenum(&["run", "--out", o.to_str().unwrap()]);
+    assert!(!r.status.success());
+    assert!(
+        stderr(&r).contains("report.html is a folder"),
+        "{}",
+        stderr(&r)
+    );
+    let mut left: Vec<String> = std::fs::read_dir(&o)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["manifest.json", "report.html"]);
+    assert_eq!(
+        std::fs::read_to_string(o.join("manifest.json")).unwrap(),
+        "old"
+    );
+    let ab = d.path().join("a/../b");
+    let r = plenum(&["analyze", "--out", ab.to_str().unwrap()]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(!d.path().join("a").exists());
+    let m = std::fs::read_to_string(d.path().join("b/manifest.json")).unwrap();
+    assert!(m.contains("\"sha256\""), "{m}");
+}

@@ -11,8 +11,9 @@ use plenum_scenario::summary::summarise;
 use crate::cli::CompareArgs;
 
 pub fn compare(args: CompareArgs) -> Result<()> {
+    let out = super::run::prepare_out(&args.out)?;
     let scenarios = super::run::load_scenarios(&args.scenarios)?;
-    let runs = super::run::execute(&scenarios, &args.out, "compare")?;
+    let runs = super::run::execute(&scenarios, &out, "compare")?;
     let Some(first) = runs.first() else {
         return Ok(());
     };

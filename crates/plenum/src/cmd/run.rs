@@ -9,15 +9,18 @@
 //! - `comparison.txt`: the printed comparison;
 //! - `manifest.json`: plenum version, table hash, scenario hashes, seed.
 //!
-//! Every file is written atomically.
+//! The folder is checked before any work, the files are staged and
+//! switched into place together, the manifest (with every file's sha256)
+//! last (see `crate::output`).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use plenum_formats::tidy::{KeyColumn, Manifest, TidyFrame};
+use plenum_formats::tidy::{KeyColumn, TidyFrame};
 use plenum_scenario::{shipped, Economy, Scenario, ScenarioRun};
 
-use crate::cli::RunArgs;
+use crate::cli::{RunArgs, TidyFormat};
+use crate::output::OutDir;
 
 /// Parses each argument: a path to a TOML file, or a shipped scenario name.
 pub fn load_scenarios(args: &[PathBuf]) -> Result<Vec<Scenario>> {
@@ -26,6 +29,12 @@ pub fn load_scenarios(args: &[PathBuf]) -> Result<Vec<Scenario>> {
     }
     let mut out = Vec::new();
     for a in args {
+        if a.is_dir() {
+            bail!(
+                "{}: this is a folder; give a scenario file (TOML) or a shipped scenario name",
+                a.display()
+            );
+        }
         if a.is_file() {
             let text = std::fs::read_to_string(a)
                 .with_context(|| format!("cannot read scenario {}", a.display()))?;
@@ -84,9 +93,26 @@ pub fn tidy_frame(runs: &[ScenarioRun]) -> Result<TidyFrame> {
     Ok(TidyFrame::new(keys, value)?)
 }
 
+/// The files `plenum run` and `plenum compare` write, in order (the
+/// manifest last).
+pub const RUN_FILES: [&str; 5] = [
+    "results.csv",
+    "results.parquet",
+    "report.html",
+    "comparison.txt",
+    "manifest.json",
+];
+
+/// Checks `out` before any work: not a file, no folder where a file goes
+/// (see [`crate::output`]).
+pub fn prepare_out(out: &Path) -> Result<OutDir> {
+    OutDir::prepare(out, TidyFormat::Both, &RUN_FILES)
+}
+
 /// Runs `scenarios` on the embedded default table and writes everything
-/// under `out`; `command` goes into the manifest.
-pub fn execute(scenarios: &[Scenario], out: &Path, command: &str) -> Result<Vec<ScenarioRun>> {
+/// into `out` (made by [`prepare_out`] before the work); `command` goes
+/// into the manifest.
+pub fn execute(scenarios: &[Scenario], out: &OutDir, command: &str) -> Result<Vec<ScenarioRun>> {
     let table = crate::embedded::default_table()?;
     let econ = Economy::from_table(&table)?;
     let set = plenum_scenario::run_all(&econ, scenarios)?;
@@ -105,11 +131,15 @@ pub fn execute(scenarios: &[Scenario], out: &Path, command: &str) -> Result<Vec<
         if cal.within_tolerance() { "" } else { " — OUTSIDE ±0.1 pp" }
     ))?;
     crate::output::print(format_args!("{text}"))?;
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let frame = tidy_frame(&set.runs)?;
-    plenum_formats::tidy::write_csv(&frame, &out.join("results.csv"))?;
-    plenum_formats::tidy::write_parquet(&frame, &out.join("results.parquet"))?;
-    plenum_formats::atomic::write_bytes_atomic(&out.join("comparison.txt"), text.as_bytes())?;
+    out.write_file(
+        RUN_FILES[0],
+        plenum_formats::tidy::to_csv_string(&frame).as_bytes(),
+    )?;
+    out.write_file(
+        RUN_FILES[1],
+        &plenum_formats::tidy::to_parquet_bytes(&frame)?,
+    )?;
     let table_hash = plenum_formats::native::table_hash(&table);
     let seed = scenarios.first().map_or(0, |s| s.seed);
     let meta = plenum_report::ReportMeta {
@@ -120,33 +150,17 @@ pub fn execute(scenarios: &[Scenario], out: &Path, command: &str) -> Result<Vec<
         seed,
     };
     let html = plenum_report::render(&meta, cal, &set.runs);
-    plenum_formats::atomic::write_bytes_atomic(&out.join("report.html"), html.as_bytes())?;
-    let manifest = Manifest {
-        plenum_version: env!("CARGO_PKG_VERSION").into(),
-        command: command.into(),
-        table_name: table.meta().name.clone(),
-        table_hash,
-        scenarios: scenarios
-            .iter()
-            .map(|s| (s.name.clone(), s.hash.clone()))
-            .collect(),
-        seed: Some(seed),
-        files: [
-            "results.csv",
-            "results.parquet",
-            "report.html",
-            "comparison.txt",
-            "manifest.json",
-        ]
+    out.write_file(RUN_FILES[2], html.as_bytes())?;
+    out.write_file(RUN_FILES[3], text.as_bytes())?;
+    let scenario_hashes: Vec<(String, String)> = scenarios
         .iter()
-        .map(|s| s.to_string())
-        .collect(),
-    };
-    plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
+        .map(|s| (s.name.clone(), s.hash.clone()))
+        .collect();
+    out.manifest_with_hash(&table, table_hash, command, &scenario_hashes, Some(seed))?;
     crate::output::print(format_args!(
         "wrote {} rows, report.html and manifest.json under {}\n",
         frame.len(),
-        out.display()
+        out.dir().display()
     ))?;
     Ok(set.runs)
 }
@@ -155,7 +169,8 @@ pub fn run(args: RunArgs) -> Result<()> {
     if let Some(n) = args.draws {
         return crate::cmd::draws::run(&args, n);
     }
+    let out = prepare_out(&args.out)?;
     let scenarios = load_scenarios(&args.scenarios)?;
-    execute(&scenarios, &args.out, "run")?;
+    execute(&scenarios, &out, "run")?;
     Ok(())
 }

@@ -3,11 +3,13 @@
 //! critical inputs, capacity and final-demand paths).
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use plenum_formats::tidy::{KeyColumn, TidyFrame};
-use plenum_sim::{StepRecord, Trajectory};
+use plenum_sim::StepRecord;
 use plenum_table::MrioTable;
 
 use crate::cli::{SimOutArgs, SimulateArgs, SimulateMode, TidyFormat};
@@ -15,6 +17,12 @@ use crate::output::OutDir;
 use crate::source;
 
 fn read_text(p: &Path) -> Result<(String, String)> {
+    if p.is_dir() {
+        anyhow::bail!(
+            "{}: this is a folder; give the TOML file itself",
+            p.display()
+        );
+    }
     let text =
         std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
     Ok((text, p.display().to_string()))
@@ -27,140 +35,321 @@ pub fn simulate(args: SimulateArgs) -> Result<()> {
             event,
             common,
         }) => {
+            let out = prepare_out(&common)?;
             let policy = plenum_formats::pymrio::default_policy();
             let table = plenum_formats::pymrio::read_pymrio(&mrio, &policy)?;
             let (text, name) = read_text(&event)?;
             let file = plenum_sim::parse_event_file(&text, &name)?;
-            let mut model = plenum_sim::build_ario(&table, &file)?;
-            // A folder this run creates is removed again if the run fails
-            // (it is then empty: the streamed CSV is only renamed into place
-            // after the last step).
-            let created = common.out.as_ref().filter(|d| !d.exists());
-            let out = match &common.out {
-                Some(dir) => Some(OutDir::create(dir, common.tidy)?),
-                None => None,
-            };
-            let stream = out
-                .as_ref()
-                .filter(|o| matches!(o.format(), TidyFormat::Csv | TidyFormat::Both));
-            let rows = CsvRows::new(&model.layout().regions, &model.layout().sectors);
-            let pb = crate::progress::spinner("simulating");
-            // Two jobs run on their own threads while the steps run, each
-            // with the same result as after the run: the manifest's table
-            // hash (one SHA-256 stream over the whole table, ~0.1 s of CPU
-            // at n = 5000), and the trajectory CSV, each step rendered and
-            // written as soon as it is made. They use cores the steps leave
-            // idle; on two busy cores they mostly share them (BENCHMARKS.md).
-            let (traj, hash, written) = std::thread::scope(|s| {
-                let hasher = out
-                    .is_some()
-                    .then(|| s.spawn(|| plenum_formats::native::table_hash(&table)));
-                let (tx, rx) = std::sync::mpsc::channel::<CsvMsg>();
-                let writer = stream.map(|o| {
-                    let (path, rows) = (o.path("trajectory.csv"), &rows);
-                    s.spawn(move || stream_csv(&path, rows, rx))
-                });
-                let traj = model.run_each(common.steps, !common.no_stocks, |t, rec| {
-                    if writer.is_some() {
-                        // A writer that stopped reports its error at join.
-                        let _ = tx.send(CsvMsg::Step(t, rec.clone()));
-                    }
-                });
-                if traj.is_ok() {
-                    let _ = tx.send(CsvMsg::Done);
-                }
-                drop(tx);
-                let hash = hasher.map(|h| h.join());
-                let written = writer.map(|w| w.join());
-                (traj, hash, written)
-            });
-            pb.finish_and_clear();
-            let traj = match traj {
-                Ok(t) => t,
-                Err(e) => {
-                    if let Some(d) = created {
-                        let _ = std::fs::remove_dir(d);
-                    }
-                    return Err(e.into());
-                }
-            };
-            match written {
-                Some(Ok(r)) => r?,
-                Some(Err(_)) => anyhow::bail!("the thread writing trajectory.csv panicked"),
-                None => {}
-            }
-            let hash = match hash {
-                Some(Ok(h)) => Some(h),
-                Some(Err(_)) => anyhow::bail!("the thread hashing the table panicked"),
-                None => None,
-            };
-            if let Some(o) = &out {
-                if stream.is_some() {
-                    o.add_file("trajectory.csv");
-                }
-            }
-            finish(
+            let model = plenum_sim::build_ario(&table, &file)?;
+            let hash = plenum_formats::tidy::sha256_hex(text.as_bytes());
+            run_and_write(
+                model,
                 &table,
-                hash,
-                &traj,
                 &common,
-                out.as_ref(),
-                stream.is_some(),
+                out,
                 "simulate ario",
-                &[(name, plenum_formats::tidy::sha256_hex(text.as_bytes()))],
+                &[(name, hash)],
             )
         }
         None => {
             let Some(shocks) = &args.shocks else {
                 anyhow::bail!("give a shocks file with --shocks FILE (see docs/engine.md), or use `plenum simulate ario` for BoARIO's inputs");
             };
+            let out = prepare_out(&args.common)?;
             let loaded = source::load(&args.input)?;
             let (text, name) = read_text(shocks)?;
             let file = plenum_sim::parse_shocks_file(&text, &name)?;
-            let mut model = plenum_sim::build_extended(&loaded.table, &file)?;
-            let pb = crate::progress::spinner("simulating");
-            let traj = model.run(args.common.steps, !args.common.no_stocks)?;
-            pb.finish_and_clear();
-            let out = match &args.common.out {
-                Some(dir) => Some(OutDir::create(dir, args.common.tidy)?),
-                None => None,
-            };
-            finish(
+            let model = plenum_sim::build_extended(&loaded.table, &file)?;
+            let hash = plenum_formats::tidy::sha256_hex(text.as_bytes());
+            run_and_write(
+                model,
                 &loaded.table,
-                None,
-                &traj,
                 &args.common,
-                out.as_ref(),
-                false,
+                out,
                 "simulate",
-                &[(name, plenum_formats::tidy::sha256_hex(text.as_bytes()))],
+                &[(name, hash)],
             )
         }
     }
 }
 
-/// Messages from the steps to the thread writing trajectory.csv.
-enum CsvMsg {
-    Step(usize, StepRecord),
+/// The output folder, checked before any work (see [`crate::output`]).
+fn prepare_out(common: &SimOutArgs) -> Result<Option<OutDir>> {
+    let names: &[&str] = match common.tidy {
+        TidyFormat::Csv => &["trajectory.csv", "manifest.json"],
+        TidyFormat::Parquet => &["trajectory.parquet", "manifest.json"],
+        TidyFormat::Both => &["trajectory.csv", "trajectory.parquet", "manifest.json"],
+    };
+    common
+        .out
+        .as_ref()
+        .map(|d| OutDir::prepare(d, common.tidy, names))
+        .transpose()
+}
+
+/// The most quarterly steps of `plenum chokepoints --dynamic`: 400
+/// quarters, a century. The dynamic bottleneck keeps each run's path
+/// (production per step, for the baseline and a batch of 8 suppliers), so
+/// its memory is about 8 bytes × 4 × n × steps × 9: at most 470 MB for
+/// the largest tables read (n = 4,050, OECD ICIO) at 400 steps.
+pub const MAX_DYNAMIC_STEPS: usize = 400;
+
+/// clap's parser of `--dynamic-steps` (1 to [`MAX_DYNAMIC_STEPS`]).
+pub fn parse_dynamic_steps(s: &str) -> std::result::Result<usize, String> {
+    match s.trim().parse::<u64>() {
+        Ok(v) if (1..=MAX_DYNAMIC_STEPS as u64).contains(&v) => Ok(v as usize),
+        _ => Err(format!(
+            "expected a number of quarterly steps from 1 to {MAX_DYNAMIC_STEPS} (a century), e.g. 4 or 12"
+        )),
+    }
+}
+
+/// What a run will take, estimated before it starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Tidy rows per step.
+    pub rows_per_step: u64,
+    /// Bytes written into the output folder (0 without --out).
+    pub output_bytes: f64,
+    /// Peak resident memory of the model, the table and the writers.
+    pub memory_bytes: f64,
+}
+
+/// Parquet bytes per tidy row (Snappy; keys dictionary-encoded, the value
+/// 8 bytes): measured 9.5-11 on the BoARIO goldens and the default table,
+/// rounded up.
+const PARQUET_BYTES_PER_ROW: f64 = 12.0;
+/// Steps in flight between the engine and each writer.
+const QUEUE_STEPS: usize = 4;
+
+/// Estimates a run of `steps` steps of `model` on `table`: the output from
+/// the CSV row lengths (labels, the step's digits and a 22-character value,
+/// the longest shortest-form of a double in plain notation), and memory
+/// from the matrices the table and the model hold (Z and Z⁰, Y and Y⁰
+/// twice, about thirty S × n and n vectors), the steps in flight and a
+/// Parquet row group.
+pub fn estimate(
+    table: &MrioTable,
+    model: &plenum_sim::ArioModel,
+    common: &SimOutArgs,
+    stocks: bool,
+) -> Estimate {
+    let layout = model.layout();
+    let (n, ns) = (layout.n_industries() as f64, layout.sectors.len() as f64);
+    let nfd = table.y().ncols() as f64;
+    let rows_per_step = (n * 4.0 + if stocks { ns * n } else { 0.0 }) as u64;
+    let key_len =
+        |v: &[String]| v.iter().map(|x| x.len()).sum::<usize>() as f64 / v.len().max(1) as f64;
+    let (rl, sl) = (key_len(&layout.regions), key_len(&layout.sectors));
+    let steps = common.steps as f64;
+    let digits = (steps.max(1.0).log10().floor() + 1.0).max(1.0);
+    // step,region,sector,variable,value\n; variables ~19 characters, stocks' names S + 15.
+    let row = digits + rl + sl + 19.0 + 22.0 + 5.0;
+    let csv_per_step = rows_per_step as f64 * (row + if stocks { sl * 0.8 } else { 0.0 });
+    let (csv, parquet) = match common.tidy {
+        TidyFormat::Csv => (true, false),
+        TidyFormat::Parquet => (false, true),
+        TidyFormat::Both => (true, true),
+    };
+    let output_bytes = if common.out.is_some() {
+        steps
+            * (if csv { csv_per_step } else { 0.0 }
+                + if parquet {
+                    rows_per_step as f64 * PARQUET_BYTES_PER_ROW
+                } else {
+                    0.0
+                })
+    } else {
+        0.0
+    };
+    let record = 8.0 * (n * 4.0 + if stocks { ns * n } else { 0.0 });
+    let matrices = 8.0 * (2.0 * n * n + 3.0 * n * nfd + 30.0 * ns * n + 30.0 * n);
+    let writers = if common.out.is_some() {
+        (QUEUE_STEPS as f64 + 2.0) * (record + csv_per_step)
+            + if parquet {
+                // A row group of up to 2^20 rows before it is flushed.
+                (1u64 << 20).min(rows_per_step * common.steps) as f64 * 48.0
+            } else {
+                0.0
+            }
+    } else {
+        0.0
+    };
+    Estimate {
+        rows_per_step,
+        output_bytes,
+        memory_bytes: matrices + writers + 2.0 * record,
+    }
+}
+
+fn gb(bytes: f64) -> String {
+    format!("{:.2} GB", bytes / 1e9)
+}
+
+/// Refuses a run whose estimate passes the bounds of `common`.
+pub fn check_bounds(e: &Estimate, common: &SimOutArgs) -> Result<()> {
+    for (flag, v) in [
+        ("--max-output-gb", common.max_output_gb),
+        ("--max-memory-gb", common.max_memory_gb),
+    ] {
+        if !(v.is_finite() && v > 0.0) {
+            anyhow::bail!("{flag} must be a positive number of GB, got {v}");
+        }
+    }
+    if e.output_bytes > common.max_output_gb * 1e9 {
+        anyhow::bail!(
+            "this run would write about {} ({} steps × {} rows; --max-output-gb is {}); \
+             fix: fewer --steps{}, --tidy parquet (about a third of the CSV), or raise the bound with --max-output-gb {:.0}",
+            gb(e.output_bytes),
+            common.steps,
+            e.rows_per_step,
+            common.max_output_gb,
+            if common.stocks { ", drop --stocks" } else { "" },
+            (e.output_bytes / 1e9).ceil() + 1.0
+        );
+    }
+    if e.memory_bytes > common.max_memory_gb * 1e9 {
+        anyhow::bail!(
+            "this run would need about {} of memory (--max-memory-gb is {}); \
+             fix: aggregate the table (plenum table aggregate), or raise the bound with --max-memory-gb {:.0}",
+            gb(e.memory_bytes),
+            common.max_memory_gb,
+            (e.memory_bytes / 1e9).ceil() + 1.0
+        );
+    }
+    Ok(())
+}
+
+/// Messages from the steps to a thread writing an output file.
+enum Msg {
+    Step(usize, Arc<StepRecord>),
     /// Every step was sent: the file may replace its destination.
     Done,
 }
 
+/// Runs `model` for the steps asked, streaming every step to the writers
+/// (CSV and/or Parquet, each on its own thread, written into the staging
+/// folder) and into the printed summary: nothing is kept per step, so
+/// memory does not grow with the run. Then switches the folder into place.
+fn run_and_write(
+    mut model: plenum_sim::ArioModel,
+    table: &MrioTable,
+    common: &SimOutArgs,
+    out: Option<OutDir>,
+    command: &str,
+    inputs: &[(String, String)],
+) -> Result<()> {
+    let stocks = common.stocks;
+    let est = estimate(table, &model, common, stocks);
+    check_bounds(&est, common)?;
+    let layout = model.layout().clone();
+    let rows = CsvRows::new(&layout.regions, &layout.sectors);
+    let steps = usize::try_from(common.steps).context("--steps is too large")?;
+    let (csv, parquet) = match (&out, common.tidy) {
+        (None, _) => (false, false),
+        (Some(_), TidyFormat::Csv) => (true, false),
+        (Some(_), TidyFormat::Parquet) => (false, true),
+        (Some(_), TidyFormat::Both) => (true, true),
+    };
+    let mut summary = Summary::new(&layout.regions, layout.sectors.len());
+    let pb = crate::progress::spinner("simulating");
+    // The table's hash (one SHA-256 stream over the table, ~0.1 s at
+    // n = 5000) and the writers run on their own threads beside the
+    // steps; the queues hold a few steps, so a slow disk slows the run
+    // instead of filling memory.
+    let (result, hash, written) = std::thread::scope(|s| {
+        let hasher = out
+            .is_some()
+            .then(|| s.spawn(|| plenum_formats::native::table_hash(table)));
+        let mut senders = Vec::new();
+        let mut writers = Vec::new();
+        if csv {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Msg>(QUEUE_STEPS);
+            let (path, rows) = (out.as_ref().map(|o| o.path("trajectory.csv")), &rows);
+            senders.push(tx);
+            writers.push(s.spawn(move || match path {
+                Some(p) => stream_csv(&p, rows, rx),
+                None => Ok(()),
+            }));
+        }
+        if parquet {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Msg>(QUEUE_STEPS);
+            let path = out.as_ref().map(|o| o.path("trajectory.parquet"));
+            let labels: Labels = (&layout.regions, &layout.sectors);
+            senders.push(tx);
+            writers.push(s.spawn(move || match path {
+                Some(p) => stream_parquet(&p, labels, rx),
+                None => Ok(()),
+            }));
+        }
+        let result = model.run_streaming(steps, stocks, |t, rec| {
+            summary.add(t, &rec);
+            let rec = Arc::new(rec);
+            for tx in &senders {
+                // A writer that stopped reports its error at join.
+                if tx.send(Msg::Step(t, Arc::clone(&rec))).is_err() {
+                    return ControlFlow::Break(());
+                }
+            }
+            ControlFlow::Continue(())
+        });
+        if matches!(result, Ok(n) if n == steps) {
+            for tx in &senders {
+                let _ = tx.send(Msg::Done);
+            }
+        }
+        drop(senders);
+        let written: Vec<_> = writers.into_iter().map(|w| w.join()).collect();
+        (result, hasher.map(|h| h.join()), written)
+    });
+    pb.finish_and_clear();
+    // The run's own error first: the writers then only report that the
+    // run stopped.
+    let made = result?;
+    for w in written {
+        match w {
+            Ok(r) => r?,
+            Err(_) => anyhow::bail!("a thread writing the trajectory panicked"),
+        }
+    }
+    if made != steps {
+        anyhow::bail!("the run stopped after {made} of {steps} steps");
+    }
+    summary.had_shortage = model.had_shortage();
+    print!("{}", summary.text());
+    if let Some(o) = &out {
+        if csv {
+            o.add_file("trajectory.csv");
+        }
+        if parquet {
+            o.add_file("trajectory.parquet");
+        }
+        let hash = match hash {
+            Some(Ok(h)) => h,
+            Some(Err(_)) => anyhow::bail!("the thread hashing the table panicked"),
+            None => plenum_formats::native::table_hash(table),
+        };
+        o.manifest_with_hash(table, hash, command, inputs, None)?;
+        eprintln!("wrote {}", o.dir().display());
+    }
+    Ok(())
+}
+
 /// Writes trajectory.csv (atomically) from the steps received, rendering
-/// each as it comes. Without [`CsvMsg::Done`] (the run failed) the
-/// temporary file is removed and no trajectory.csv appears.
+/// each as it comes. Without [`Msg::Done`] (the run failed) the temporary
+/// file is removed and no trajectory.csv appears.
 fn stream_csv(
     path: &Path,
     rows: &CsvRows,
-    rx: std::sync::mpsc::Receiver<CsvMsg>,
+    rx: std::sync::mpsc::Receiver<Msg>,
 ) -> plenum_formats::Result<()> {
     use std::io::Write as _;
     plenum_formats::atomic::write_atomic(path, |w| {
         w.write_all(CSV_HEADER.as_bytes())?;
         for msg in rx {
             match msg {
-                CsvMsg::Step(t, rec) => w.write_all(rows.render_record(t, &rec).as_bytes())?,
-                CsvMsg::Done => return Ok(()),
+                Msg::Step(t, rec) => w.write_all(rows.render_record(t, &rec).as_bytes())?,
+                Msg::Done => return Ok(()),
             }
         }
         Err(std::io::Error::other(
@@ -169,42 +358,169 @@ fn stream_csv(
     })
 }
 
-/// Prints the summary and writes the tidy trajectory into `out` (the CSV
-/// only if `csv_written` is false: it may have been written while the
-/// steps ran); `table_hash` is the table's hash when already computed
-/// (else computed here).
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    table: &MrioTable,
-    table_hash: Option<String>,
-    traj: &Trajectory,
-    common: &SimOutArgs,
-    out: Option<&OutDir>,
-    csv_written: bool,
-    command: &str,
-    inputs: &[(String, String)],
-) -> Result<()> {
-    crate::output::print(format_args!("{}", summary(traj)))?;
-    if let Some(out) = out {
-        // The CSV is rendered straight from the trajectory (the same bytes
-        // as the tidy frame's CSV, without a string per key and row);
-        // Parquet goes through the tidy frame.
-        if !csv_written && matches!(out.format(), TidyFormat::Csv | TidyFormat::Both) {
-            out.write_file_parts("trajectory.csv", &trajectory_csv(traj))?;
+/// Writes trajectory.parquet (atomically) from the steps received, one
+/// piece per step (rows in the order of the CSV).
+fn stream_parquet(
+    path: &Path,
+    labels: Labels<'_>,
+    rx: std::sync::mpsc::Receiver<Msg>,
+) -> plenum_formats::Result<()> {
+    plenum_formats::atomic::write_atomic(path, |w| {
+        let like = step_frame(labels, 0, None)?;
+        let mut ps = plenum_formats::tidy::ParquetStream::new(w, &like)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        for msg in rx {
+            match msg {
+                Msg::Step(t, rec) => ps.write(&step_frame(labels, t, Some(&rec))?)?,
+                Msg::Done => {
+                    ps.finish()?;
+                    return Ok(());
+                }
+            }
         }
-        if matches!(out.format(), TidyFormat::Parquet | TidyFormat::Both) {
-            let bytes = plenum_formats::tidy::to_parquet_bytes(&tidy(traj)?)?;
-            out.write_file("trajectory.parquet", &bytes)?;
+        Err(std::io::Error::other(
+            "the run stopped before its last step",
+        ))
+    })
+}
+
+/// The model's regions and sectors, in model order.
+type Labels<'a> = (&'a [String], &'a [String]);
+
+/// One step's tidy rows as a frame (empty without a record): the four
+/// per-industry variables, then the inventories if recorded, in the order
+/// of [`CsvRows::render`].
+fn step_frame(
+    (regions, sectors): Labels<'_>,
+    t: usize,
+    rec: Option<&StepRecord>,
+) -> std::io::Result<TidyFrame> {
+    let ns = sectors.len();
+    let n = regions.len() * ns;
+    let mut cols: [Vec<String>; 3] = Default::default();
+    let mut value = Vec::new();
+    if let Some(rec) = rec {
+        let vars = [
+            &rec.production_realised,
+            &rec.production_capacity,
+            &rec.final_demand_unmet,
+            &rec.rebuild_demand,
+        ];
+        for (vals, name) in vars.iter().zip(plenum_sim::VARIABLES) {
+            for (i, &v) in vals.iter().enumerate().take(n) {
+                cols[0].push(regions[i / ns].clone());
+                cols[1].push(sectors[i % ns].clone());
+                cols[2].push(name.to_string());
+                value.push(v);
+            }
         }
-        match table_hash {
-            Some(h) => out.manifest_with_hash(table, h, command, inputs, None)?,
-            None => out.manifest(table, command, inputs, None)?,
-        }
-        if let Some(dir) = &common.out {
-            eprintln!("wrote {}", dir.display());
+        if let Some(st) = &rec.inputs_stocks {
+            for (k, &v) in st.iter().enumerate() {
+                let i = k % n;
+                cols[0].push(regions[i / ns].clone());
+                cols[1].push(sectors[i % ns].clone());
+                cols[2].push(format!("inputs_stocks[{}]", sectors[k / n]));
+                value.push(v);
+            }
         }
     }
-    Ok(())
+    let [region, sector, variable] = cols;
+    TidyFrame::new(
+        vec![
+            ("step".into(), KeyColumn::Int(vec![t as i64; value.len()])),
+            ("region".into(), KeyColumn::Text(region)),
+            ("sector".into(), KeyColumn::Text(sector)),
+            ("variable".into(), KeyColumn::Text(variable)),
+        ],
+        value,
+    )
+    .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// The printed summary, folded step by step: per region, production at the
+/// trough relative to the first step, when, at the end, and unmet final
+/// demand summed over the run.
+struct Summary {
+    regions: Vec<String>,
+    ns: usize,
+    steps: usize,
+    base: Vec<f64>,
+    lo: Vec<(f64, usize)>,
+    last: Vec<f64>,
+    unmet: Vec<f64>,
+    had_shortage: bool,
+}
+
+impl Summary {
+    fn new(regions: &[String], ns: usize) -> Self {
+        let nr = regions.len();
+        Self {
+            regions: regions.to_vec(),
+            ns,
+            steps: 0,
+            base: vec![0.0; nr],
+            lo: vec![(f64::INFINITY, 0); nr],
+            last: vec![0.0; nr],
+            unmet: vec![0.0; nr],
+            had_shortage: false,
+        }
+    }
+
+    fn add(&mut self, t: usize, rec: &StepRecord) {
+        let ns = self.ns;
+        for r in 0..self.regions.len() {
+            let v: f64 = rec.production_realised[r * ns..(r + 1) * ns].iter().sum();
+            if t == 0 {
+                self.base[r] = v;
+            }
+            if v < self.lo[r].0 {
+                self.lo[r] = (v, t);
+            }
+            self.last[r] = v;
+            self.unmet[r] += rec.final_demand_unmet[r * ns..(r + 1) * ns]
+                .iter()
+                .sum::<f64>();
+        }
+        self.steps = t + 1;
+    }
+
+    fn text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{} steps; inventories ever constraining production: {}\n",
+            self.steps,
+            if self.had_shortage { "yes" } else { "no" }
+        );
+        let _ = writeln!(
+            s,
+            "{:<16} {:>12} {:>10} {:>12} {:>18}",
+            "region", "trough %", "at step", "final %", "unmet final dem."
+        );
+        if self.steps == 0 {
+            return s;
+        }
+        for (r, name) in self.regions.iter().enumerate() {
+            let base = self.base[r];
+            let pct = |v: f64| {
+                if base != 0.0 {
+                    100.0 * v / base
+                } else {
+                    f64::NAN
+                }
+            };
+            let _ = writeln!(
+                s,
+                "{:<16} {:>12.3} {:>10} {:>12.3} {:>18.4e}",
+                crate::output::printable(name),
+                pct(self.lo[r].0),
+                self.lo[r].1,
+                pct(self.last[r]),
+                self.unmet[r]
+            );
+        }
+        s
+    }
 }
 
 /// A CSV field as plenum_formats' tidy CSV writes it: quoted (with quotes
@@ -300,164 +616,34 @@ impl CsvRows {
     }
 }
 
-/// The tidy trajectory as CSV ([`CsvRows`]), rendered in contiguous runs
-/// of steps on the available threads; the file is the concatenation of the
-/// returned parts (the header, then one part per step). The parts are
-/// written as they are, not joined: at n = 5000 a joined copy is another
-/// 92 MB of fresh pages to fault in and fill.
-fn trajectory_csv(traj: &Trajectory) -> Vec<String> {
-    let rows = CsvRows::new(&traj.regions, &traj.sectors);
-    let step = |t: usize| -> String {
-        let var = |name: &str| {
-            traj.variable(name)
-                .and_then(|v| v.get(t))
-                .map(Vec::as_slice)
-        };
-        let vars = [0, 1, 2, 3].map(|k| var(plenum_sim::VARIABLES[k]));
-        rows.render(t, vars, traj.inputs_stocks.get(t).map(Vec::as_slice))
-    };
-    let steps = traj.n_steps();
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-    let per = steps.div_ceil(threads.max(1)).max(1);
-    let runs: Vec<Vec<String>> = std::thread::scope(|sc| {
-        let handles: Vec<_> = (0..steps)
-            .step_by(per)
-            .map(|t0| {
-                let step = &step;
-                sc.spawn(move || (t0..(t0 + per).min(steps)).map(step).collect::<Vec<_>>())
-            })
-            .collect();
-        // A panic in a renderer is a bug; render that run again here so
-        // that it surfaces on this thread.
-        handles
-            .into_iter()
-            .enumerate()
-            .map(|(k, h)| {
-                h.join().unwrap_or_else(|_| {
-                    let t0 = k * per;
-                    (t0..(t0 + per).min(steps)).map(step).collect()
-                })
-            })
-            .collect()
-    });
-    let mut parts = Vec::with_capacity(steps + 1);
-    parts.push(CSV_HEADER.to_string());
-    parts.extend(runs.into_iter().flatten());
-    parts
-}
-
-fn tidy(traj: &Trajectory) -> Result<TidyFrame> {
-    let mut step = Vec::new();
-    let mut region = Vec::new();
-    let mut sector = Vec::new();
-    let mut variable = Vec::new();
-    let mut value = Vec::new();
-    for r in traj.tidy_rows() {
-        step.push(r.step as i64);
-        region.push(r.region.to_string());
-        sector.push(r.sector.to_string());
-        variable.push(r.variable.into_owned());
-        value.push(r.value);
-    }
-    Ok(TidyFrame::new(
-        vec![
-            ("step".into(), KeyColumn::Int(step)),
-            ("region".into(), KeyColumn::Text(region)),
-            ("sector".into(), KeyColumn::Text(sector)),
-            ("variable".into(), KeyColumn::Text(variable)),
-        ],
-        value,
-    )?)
-}
-
-/// Per region: production at the trough relative to the first step, when,
-/// at the end, and unmet final demand summed over the run.
-fn summary(traj: &Trajectory) -> String {
-    let mut s = String::new();
-    let ns = traj.sectors.len();
-    let steps = traj.n_steps();
-    let _ = writeln!(
-        s,
-        "{} steps; inventories ever constraining production: {}\n",
-        steps,
-        if traj.had_shortage { "yes" } else { "no" }
-    );
-    let _ = writeln!(
-        s,
-        "{:<16} {:>12} {:>10} {:>12} {:>18}",
-        "region", "trough %", "at step", "final %", "unmet final dem."
-    );
-    if steps == 0 {
-        return s;
-    }
-    for (r, name) in traj.regions.iter().enumerate() {
-        let total = |t: usize| {
-            traj.production_realised[t][r * ns..(r + 1) * ns]
-                .iter()
-                .sum::<f64>()
-        };
-        let base = total(0);
-        let (mut lo, mut at) = (f64::INFINITY, 0);
-        for t in 0..steps {
-            let v = total(t);
-            if v < lo {
-                lo = v;
-                at = t;
-            }
-        }
-        let unmet: f64 = (0..steps)
-            .map(|t| {
-                traj.final_demand_unmet[t][r * ns..(r + 1) * ns]
-                    .iter()
-                    .sum::<f64>()
-            })
-            .sum();
-        let pct = |v: f64| {
-            if base != 0.0 {
-                100.0 * v / base
-            } else {
-                f64::NAN
-            }
-        };
-        let _ = writeln!(
-            s,
-            "{:<16} {:>12.3} {:>10} {:>12.3} {:>18.4e}",
-            name,
-            pct(lo),
-            at,
-            pct(total(steps - 1)),
-            unmet
-        );
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use plenum_sim::Trajectory;
 
-    /// The direct CSV is the tidy frame's CSV, byte for byte, with
-    /// inventories, with names that need quoting, and for values that
-    /// print in scientific notation.
-    #[test]
-    fn trajectory_csv_equals_the_tidy_frame_csv() {
-        let mut traj = Trajectory {
-            regions: vec!["CN".into(), "a,b".into()],
-            sectors: vec!["x\"y".into(), "s2".into(), "s3".into()],
-            temporal_units: vec![0.0, 1.0],
-            production_realised: vec![vec![1.0, 2.5, 1e-9, 3e20, -0.0, f64::NAN]; 2],
-            production_capacity: vec![vec![0.1; 6]; 2],
-            final_demand_unmet: vec![vec![0.0; 6]; 2],
-            rebuild_demand: vec![vec![7.25; 6]; 2],
-            inputs_stocks: vec![(0..18).map(|k| k as f64 / 3.0).collect(); 2],
-            had_shortage: false,
-        };
-        traj.inputs_stocks[1][4] = f64::INFINITY;
-        let want = plenum_formats::tidy::to_csv_string(&tidy(&traj).expect("frame"));
-        assert_eq!(trajectory_csv(&traj).concat(), want);
-        traj.inputs_stocks.clear();
-        let want = plenum_formats::tidy::to_csv_string(&tidy(&traj).expect("frame"));
-        assert_eq!(trajectory_csv(&traj).concat(), want);
+    /// The tidy frame of a whole trajectory, from the engine's own tidy
+    /// rows: what the streamed files must hold.
+    fn tidy(traj: &Trajectory) -> TidyFrame {
+        let mut cols: [Vec<String>; 3] = Default::default();
+        let (mut step, mut value) = (Vec::new(), Vec::new());
+        for r in traj.tidy_rows() {
+            step.push(r.step as i64);
+            cols[0].push(r.region.to_string());
+            cols[1].push(r.sector.to_string());
+            cols[2].push(r.variable.into_owned());
+            value.push(r.value);
+        }
+        let [region, sector, variable] = cols;
+        TidyFrame::new(
+            vec![
+                ("step".into(), KeyColumn::Int(step)),
+                ("region".into(), KeyColumn::Text(region)),
+                ("sector".into(), KeyColumn::Text(sector)),
+                ("variable".into(), KeyColumn::Text(variable)),
+            ],
+            value,
+        )
+        .expect("frame")
     }
 
     fn record(traj: &Trajectory, t: usize) -> StepRecord {
@@ -471,41 +657,151 @@ mod tests {
         }
     }
 
-    /// The CSV written step by step while a run goes on is the CSV of the
-    /// whole trajectory; a run that stops early leaves no file (and no
-    /// temporary file) behind.
-    #[test]
-    fn streamed_csv_is_the_trajectory_csv_and_only_a_whole_run_is_kept() {
-        let traj = Trajectory {
-            regions: vec!["CN".into(), "US".into()],
-            sectors: vec!["a".into(), "b,c".into()],
+    fn trajectory() -> Trajectory {
+        let mut traj = Trajectory {
+            regions: vec!["CN".into(), "a,b".into()],
+            sectors: vec!["x\"y".into(), "s2".into(), "s3".into()],
             temporal_units: vec![0.0, 1.0, 2.0],
-            production_realised: vec![vec![1.0, 2.5, 1e-9, 3e20]; 3],
-            production_capacity: vec![vec![0.1; 4]; 3],
-            final_demand_unmet: vec![vec![0.0; 4]; 3],
-            rebuild_demand: vec![vec![7.25; 4]; 3],
-            inputs_stocks: vec![(0..8).map(|k| k as f64 / 3.0).collect(); 3],
+            production_realised: vec![vec![1.0, 2.5, 1e-9, 3e20, -0.0, f64::NAN]; 3],
+            production_capacity: vec![vec![0.1; 6]; 3],
+            final_demand_unmet: vec![vec![0.0; 6]; 3],
+            rebuild_demand: vec![vec![7.25; 6]; 3],
+            inputs_stocks: vec![(0..18).map(|k| k as f64 / 3.0).collect(); 3],
             had_shortage: false,
         };
+        traj.inputs_stocks[1][4] = f64::INFINITY;
+        traj
+    }
+
+    fn labels(traj: &Trajectory) -> Labels<'_> {
+        (&traj.regions, &traj.sectors)
+    }
+
+    /// Sends the steps of `traj` to `write` (with the final Done or not).
+    fn send<F>(traj: &Trajectory, done: bool, write: F) -> plenum_formats::Result<()>
+    where
+        F: FnOnce(std::sync::mpsc::Receiver<Msg>) -> plenum_formats::Result<()>,
+    {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for t in 0..traj.n_steps() {
+            tx.send(Msg::Step(t, Arc::new(record(traj, t))))
+                .expect("send");
+        }
+        if done {
+            tx.send(Msg::Done).expect("send");
+        }
+        drop(tx);
+        write(rx)
+    }
+
+    /// The CSV written step by step while a run goes on is the tidy
+    /// frame's CSV, byte for byte (with and without inventories, names
+    /// that need quoting, values in scientific notation); a run that stops
+    /// early leaves no file (and no temporary file) behind.
+    #[test]
+    fn streamed_csv_is_the_tidy_csv_and_only_a_whole_run_is_kept() {
+        let mut traj = trajectory();
+        for with_stocks in [true, false] {
+            if !with_stocks {
+                traj.inputs_stocks.clear();
+            }
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("trajectory.csv");
+            let rows = CsvRows::new(&traj.regions, &traj.sectors);
+            assert!(send(&traj, false, |rx| stream_csv(&path, &rows, rx)).is_err());
+            assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
+            send(&traj, true, |rx| stream_csv(&path, &rows, rx)).expect("whole run");
+            let got = std::fs::read_to_string(&path).expect("csv");
+            assert_eq!(got, plenum_formats::tidy::to_csv_string(&tidy(&traj)));
+            assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+        }
+    }
+
+    /// The Parquet written step by step holds the rows of the tidy frame,
+    /// in order (each step's frame is the frame's rows of that step).
+    #[test]
+    fn streamed_parquet_steps_are_the_tidy_rows() {
+        let traj = trajectory();
+        let whole = tidy(&traj);
+        let lay = labels(&traj);
+        let per_step = whole.len() / traj.n_steps();
+        for t in 0..traj.n_steps() {
+            let f = step_frame(lay, t, Some(&record(&traj, t))).expect("frame");
+            assert_eq!(f.len(), per_step);
+            let cut = |c: &KeyColumn| match c {
+                KeyColumn::Text(v) => KeyColumn::Text(v[t * per_step..(t + 1) * per_step].to_vec()),
+                KeyColumn::Int(v) => KeyColumn::Int(v[t * per_step..(t + 1) * per_step].to_vec()),
+            };
+            for ((_, a), (_, b)) in f.keys.iter().zip(&whole.keys) {
+                assert_eq!(a, &cut(b));
+            }
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                bits(&f.value),
+                bits(&whole.value[t * per_step..(t + 1) * per_step])
+            );
+        }
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("trajectory.csv");
-        let rows = CsvRows::new(&traj.regions, &traj.sectors);
-        let send_steps = |done: bool| {
-            let (tx, rx) = std::sync::mpsc::channel();
-            for t in 0..traj.n_steps() {
-                tx.send(CsvMsg::Step(t, record(&traj, t))).expect("send");
-            }
-            if done {
-                tx.send(CsvMsg::Done).expect("send");
-            }
-            drop(tx);
-            stream_csv(&path, &rows, rx)
-        };
-        assert!(send_steps(false).is_err());
+        let path = dir.path().join("trajectory.parquet");
+        assert!(send(&traj, false, |rx| stream_parquet(&path, lay, rx)).is_err());
         assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
-        send_steps(true).expect("whole run");
-        let got = std::fs::read_to_string(&path).expect("csv");
-        assert_eq!(got, trajectory_csv(&traj).concat());
-        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+        send(&traj, true, |rx| stream_parquet(&path, lay, rx)).expect("whole run");
+        let bytes = std::fs::read(&path).expect("parquet");
+        assert_eq!(&bytes[..4], b"PAR1");
+    }
+
+    /// The summary folded step by step is the one of the whole trajectory.
+    #[test]
+    fn summary_folds_the_steps() {
+        let mut traj = trajectory();
+        traj.production_realised[1][0] = 0.5;
+        traj.production_realised[2][5] = 1.0;
+        let mut s = Summary::new(&traj.regions, traj.sectors.len());
+        for t in 0..traj.n_steps() {
+            s.add(t, &record(&traj, t));
+        }
+        assert_eq!(s.steps, 3);
+        assert_eq!(s.lo[0], ([0.5, 2.5, 1e-9].iter().sum::<f64>(), 1));
+        assert_eq!(s.last[0], [1.0, 2.5, 1e-9].iter().sum::<f64>());
+        assert!(s.text().contains("3 steps"));
+    }
+
+    /// The estimate grows with the steps and the inventories, and the
+    /// bounds refuse a run past them, naming the flag that lifts them.
+    #[test]
+    fn bounds_refuse_large_runs_and_name_the_flag() {
+        let args = |steps: u64, stocks: bool| SimOutArgs {
+            steps,
+            out: Some(PathBuf::from("out")),
+            tidy: TidyFormat::Csv,
+            stocks,
+            no_stocks: false,
+            max_output_gb: 10.0,
+            max_memory_gb: 8.0,
+        };
+        let e = Estimate {
+            rows_per_step: 1000,
+            output_bytes: 2e10,
+            memory_bytes: 1e9,
+        };
+        let msg = check_bounds(&e, &args(1000, false))
+            .expect_err("too large")
+            .to_string();
+        assert!(
+            msg.contains("20.00 GB") && msg.contains("--max-output-gb 21"),
+            "{msg}"
+        );
+        let e = Estimate {
+            memory_bytes: 9e9,
+            output_bytes: 0.0,
+            ..e
+        };
+        let msg = check_bounds(&e, &args(1, false))
+            .expect_err("too large")
+            .to_string();
+        assert!(
+            msg.contains("9.00 GB") && msg.contains("--max-memory-gb 10"),
+            "{msg}"
+        );
     }
 }
