@@ -78,6 +78,9 @@ pub struct IterOptions {
     /// the sectors per region, so that each region's domestic block
     /// I − A_rr is solved exactly; 0 for none.
     pub block: usize,
+    /// Right-hand sides the caller expects to solve in all, for
+    /// [`crate::solver::SolverChoice::Auto`] (0: unknown).
+    pub expected_rhs: usize,
 }
 
 impl Default for IterOptions {
@@ -88,6 +91,7 @@ impl Default for IterOptions {
             max_sweeps: 300,
             panel: 256,
             block: 0,
+            expected_rhs: 0,
         }
     }
 }

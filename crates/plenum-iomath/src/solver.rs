@@ -7,9 +7,10 @@
 //!
 //! * [`Leontief`]: the LU factors of I − A, (2/3) n³ flops once, then
 //!   2 n² per right-hand side; exact to rounding.
-//! * [`Solver`]: chooses per table. Below [`ITERATIVE_MIN_N`] industries it
-//!   factors (LU is then cheaper than the sweeps of the iterative method
-//!   for the dozens of right-hand sides `plenum analyze` needs); from it on it
+//! * [`Solver`]: chooses per table. Below [`ITERATIVE_MIN_N`] industries, or
+//!   with more than n / [`ITERATIVE_N_PER_RHS`] right-hand sides, it
+//!   factors (LU is then cheaper than the sweeps of the iterative method);
+//!   otherwise it
 //!   runs the block GMRES of [`crate::iterative`] on Z itself (no A, no
 //!   factors), to the relative residual of [`IterOptions::rtol`]. A solve
 //!   that does not converge falls back to LU, and so does
@@ -30,11 +31,26 @@ use crate::iterative::{FlowStore, IterOptions, LeontiefOperator};
 use crate::leontief::Leontief;
 use crate::sparse::{Csr, SPARSE_MAX_DENSITY};
 
-/// From this many industries on, [`SolverChoice::Auto`] solves
-/// iteratively. Measured with `examples/solver_bench.rs` (BENCHMARKS.md,
-/// "iterative solves"): at the right-hand sides of `plenum analyze`, GMRES
-/// overtakes LU between n = 1,000 and n = 2,000 on the 2-core machine.
+/// Below this many industries [`SolverChoice::Auto`] always factors: LU
+/// of a 1,500-industry table takes well under a second, and below it the
+/// dozens of right-hand sides of `plenum analyze` exceed n / 25 anyway
+/// (see [`ITERATIVE_N_PER_RHS`], the measured bound).
 pub const ITERATIVE_MIN_N: usize = 1500;
+
+/// [`SolverChoice::Auto`] also needs n ≥ this many industries per expected
+/// right-hand side ([`IterOptions::expected_rhs`]): each right-hand side
+/// costs the iterative method about 2 n² flops per sweep over some 10–25
+/// sweeps, against (2/3) n³ once for LU. Measured on the synthetic
+/// n = 5,000 table with the 303 right-hand sides of `plenum analyze`
+/// (n / rhs = 16.5): LU 4.6 s CPU, GMRES 6.7 s CPU, so LU; at n = 9,800 with
+/// 150 (n / rhs = 65) GMRES wins (BENCHMARKS.md, "iterative solves").
+pub const ITERATIVE_N_PER_RHS: usize = 25;
+
+/// Whether [`SolverChoice::Auto`] iterates for n industries and `rhs`
+/// expected right-hand sides (0: unknown, then n alone decides).
+pub fn auto_iterates(n: usize, rhs: usize) -> bool {
+    n >= ITERATIVE_MIN_N && (rhs == 0 || n >= ITERATIVE_N_PER_RHS * rhs)
+}
 
 /// Products with L and Lᵀ.
 pub trait LeontiefSolve {
@@ -74,7 +90,8 @@ impl LeontiefSolve for Leontief {
 /// Which method a [`Solver`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SolverChoice {
-    /// LU below [`ITERATIVE_MIN_N`] industries, iterative from it on.
+    /// LU below [`ITERATIVE_MIN_N`] industries or with many right-hand
+    /// sides per industry ([`auto_iterates`]), else iterative.
     #[default]
     Auto,
     /// Always factor I − A.
@@ -158,7 +175,7 @@ impl<'a> Solver<'a> {
             });
         }
         let iterative = match choice {
-            SolverChoice::Auto => n >= ITERATIVE_MIN_N,
+            SolverChoice::Auto => auto_iterates(n, opts.expected_rhs),
             SolverChoice::Lu => false,
             SolverChoice::Iterative => true,
         };

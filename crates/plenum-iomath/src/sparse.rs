@@ -5,9 +5,11 @@
 //! (nnz), 12 bytes per stored entry against 8 per cell dense, so CSR saves
 //! memory below a density of 2/3. It saves time only further down: a dense
 //! product runs as a cache-blocked GEMM near the machine's peak, while the
-//! sparse one gathers rows of V at random. [`SPARSE_MAX_DENSITY`] is where
-//! the sparse product became faster on the machine measured (BENCHMARKS.md,
-//! "iterative solves"; `examples/sparse_bench.rs`).
+//! sparse one gathers rows of V at random. [`SPARSE_MAX_DENSITY`] is a
+//! conservative choice, not yet a measurement: at 10 % density the CSR
+//! product does a tenth of the dense flops, and it runs at more than a
+//! fifth of the GEMM rate as long as a panel of V stays in cache. The
+//! synthetic benchmark tables (30–70 % nonzero) stay dense.
 //!
 //! The products work on panels of [`PANEL`] right-hand sides, copied to a
 //! row-major buffer so that each stored entry updates PANEL contiguous
@@ -22,7 +24,7 @@ use crate::error::IoMathError;
 pub const PANEL: usize = 16;
 
 /// Below this share of nonzero cells, Z is kept in CSR for the iterative
-/// solves (measured, see the module docs).
+/// solves (see the module docs: chosen, not measured).
 pub const SPARSE_MAX_DENSITY: f64 = 0.10;
 
 /// An n × n matrix in compressed sparse rows.

@@ -209,8 +209,9 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value_t = 10)]
     pub top: usize,
     /// How products with L = (I - A)^-1 are computed: `auto` factors I - A (LU) below
-    /// 1,500 industries and iterates (block GMRES on Z, no L) from there on; the manifest's
-    /// solver.json records the sweeps and the residual reached.
+    /// 1,500 industries or with more than n/25 right-hand sides, and otherwise iterates
+    /// (block GMRES on Z, no L); solver.json beside the manifest records the method, the
+    /// sweeps and the residual reached.
     #[arg(long, value_enum, default_value_t = SolverArg::Auto)]
     pub solver: SolverArg,
     /// Target relative residual of the iterative solves, ||b - (I - A)x|| / ||b||.
@@ -225,7 +226,7 @@ pub struct AnalyzeArgs {
 /// `--solver` of `plenum analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SolverArg {
-    /// LU below 1,500 industries, iterative from there on.
+    /// LU below 1,500 industries or with more than n/25 right-hand sides, else iterative.
     Auto,
     /// Always the LU factorisation of I - A.
     Lu,
