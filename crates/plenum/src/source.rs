@@ -66,7 +66,12 @@ fn detect(path: &Path) -> Result<Format> {
         );
     }
     if !path.exists() {
-        bail!("{}: no such file or folder", path.display());
+        // An io::Error of kind NotFound, so that `main` exits with 66.
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{}: no such file or folder", path.display()),
+        )
+        .into());
     }
     let name = path
         .file_name()
