@@ -13,6 +13,7 @@
 //! 4. [`world2022`]: the 2022 world table from the OECD national tables and
 //!    its aggregation to plenum's default 10 regions.
 
+#![forbid(unsafe_code)]
 // Index loops over several parallel arrays read more plainly than zipped
 // iterators in the matrix code here.
 #![allow(clippy::needless_range_loop)]

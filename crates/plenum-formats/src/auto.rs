@@ -111,9 +111,11 @@ pub fn detect(path: &Path) -> Result<Format> {
         ));
     }
     if !path.exists() {
-        return Err(FormatError::File {
+        // An io::Error of kind NotFound, so that the binary exits with 66.
+        return Err(FormatError::Io {
             file: path.display().to_string(),
-            problem: "no such file or folder".into(),
+            action: "open",
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
             fix: "check the path".into(),
         });
     }

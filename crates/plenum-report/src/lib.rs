@@ -12,6 +12,8 @@
 //!
 //! The crate does no I/O; [`render`] returns the page as a `String`.
 
+#![forbid(unsafe_code)]
+
 pub mod contrib;
 
 use std::fmt::Write as _;

@@ -24,6 +24,7 @@
 //! # Ok(()) }
 //! ```
 
+#![forbid(unsafe_code)]
 // Errors carry labels and fixes; they are built on the cold path only.
 #![allow(clippy::result_large_err)]
 // Index loops mirror the maths (industry i, sector s, column j).
