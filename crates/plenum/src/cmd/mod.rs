@@ -8,6 +8,8 @@ pub mod analyze;
 pub mod compare;
 pub mod gvc;
 pub mod run;
+pub mod runs;
+pub mod serve;
 pub mod simulate;
 pub mod table;
 
@@ -22,5 +24,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         },
         Command::Chokepoints(args) => gvc::chokepoints_cmd(args),
         Command::Simulate(args) => simulate::simulate(args),
+        Command::Serve(args) => serve::serve(args),
+        Command::Runs(cmd) => runs::runs(cmd),
     }
 }
