@@ -21,6 +21,7 @@ Examples:
   plenum chokepoints --region CHN --top 20     # foreign suppliers ranked three ways
   plenum chokepoints --by technology --top 15  # China's chokepoints by technology (chips, tools)
   plenum simulate --shocks examples/shocks/chip-controls.toml --steps 8
+  plenum serve                                 # the web app: open http://127.0.0.1:8080/
 
 Exit codes: 0 success (also when standard output is closed early, e.g. `| head`); 1 the run
 failed; 2 bad command line; 65 an input file was rejected; 66 an input does not exist;
@@ -59,6 +60,11 @@ pub enum Command {
     /// Policy search: the Pareto front of a package of instruments (NSGA-II).
     #[command(alias = "optimize")]
     Optimise(OptimiseArgs),
+    /// The web app and JSON API over the run registry (see `plenum serve --help`).
+    Serve(ServeArgs),
+    /// The run registry of `plenum serve`: list, show, export and remove runs.
+    #[command(subcommand)]
+    Runs(RunsCommand),
 }
 
 /// Where a table comes from: a path (with its format) or the embedded default.
@@ -641,4 +647,75 @@ pub struct OptimiseArgs {
     /// Folder for all outputs.
     #[arg(long, value_name = "DIR", default_value = "out/optimise")]
     pub out: PathBuf,
+}
+// ---- plenum serve and plenum runs (crate plenum-web) ----
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  plenum serve                                   # http://127.0.0.1:8080/, runs under plenum-data/\n  plenum serve --addr 127.0.0.1:9000 --data-dir /srv/plenum\n  plenum serve --addr 0.0.0.0:8080 --token \"$PLENUM_TOKEN\"   # beyond loopback a token is required\n\nThe API is described at /api/openapi.json and in docs/api.md."
+)]
+pub struct ServeArgs {
+    /// Address to listen on. Anything but loopback needs --token.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Folder of the run registry (registry.sqlite) and the runs' result files.
+    #[arg(long, value_name = "DIR", default_value = "plenum-data")]
+    pub data_dir: PathBuf,
+    /// Bearer token every API call must send (at least 16 characters); default: $PLENUM_TOKEN.
+    #[arg(long)]
+    pub token: Option<String>,
+    /// Runs that may wait in the queue; beyond it the API answers 429.
+    #[arg(long, default_value_t = 16)]
+    pub queue: usize,
+    /// Runs computed at the same time.
+    #[arg(long, default_value_t = 2)]
+    pub workers: usize,
+    /// Largest request body in bytes.
+    #[arg(long, default_value_t = 262_144)]
+    pub max_body: usize,
+    /// Seconds a run may take before it is marked failed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub run_timeout: u64,
+    /// Latest last quarter a submitted scenario may ask for.
+    #[arg(long, value_name = "QUARTER", default_value = "2035Q4")]
+    pub max_end: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// The runs, newest first.
+    #[command(
+        after_help = "Examples:\n  plenum runs list\n  plenum runs list --data-dir /srv/plenum --limit 10"
+    )]
+    List {
+        #[arg(long, value_name = "DIR", default_value = "plenum-data")]
+        data_dir: PathBuf,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// One run: status, inputs and its comparison table.
+    #[command(after_help = "Examples:\n  plenum runs show 3fa2c1")]
+    Show {
+        /// Run id or a unique prefix of it.
+        id: String,
+        #[arg(long, value_name = "DIR", default_value = "plenum-data")]
+        data_dir: PathBuf,
+    },
+    /// Copies a done run's files (results.csv, results.parquet, report.html, manifest.json, ...) to a folder.
+    #[command(after_help = "Examples:\n  plenum runs export 3fa2c1 --out out/run")]
+    Export {
+        id: String,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, value_name = "DIR", default_value = "plenum-data")]
+        data_dir: PathBuf,
+    },
+    /// Removes runs and their files.
+    #[command(after_help = "Examples:\n  plenum runs rm 3fa2c1 77be01")]
+    Rm {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long, value_name = "DIR", default_value = "plenum-data")]
+        data_dir: PathBuf,
+    },
 }

@@ -14,6 +14,8 @@ pub mod optimise;
 pub mod run;
 pub mod self_reliance;
 pub mod sensitivity;
+pub mod runs;
+pub mod serve;
 pub mod simulate;
 pub mod sweep;
 pub mod table;
@@ -33,5 +35,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Sensitivity(args) => sensitivity::run(args),
         Command::Optimise(args) => optimise::run(args),
         Command::Sweep(cmd) => sweep::sweep(cmd),
+        Command::Serve(args) => serve::serve(args),
+        Command::Runs(cmd) => runs::runs(cmd),
     }
 }
