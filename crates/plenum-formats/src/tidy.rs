@@ -279,6 +279,19 @@ pub struct Manifest {
     pub sha256: std::collections::BTreeMap<String, String>,
 }
 
+/// [`Manifest::sha256`] for the files `files` of folder `dir` (the
+/// manifest itself, if listed, aside): call it once every file is in place.
+pub fn sha256_files(
+    dir: &Path,
+    files: &[String],
+) -> Result<std::collections::BTreeMap<String, String>> {
+    files
+        .iter()
+        .filter(|f| f.as_str() != "manifest.json")
+        .map(|f| Ok((f.clone(), sha256_file(&dir.join(f))?)))
+        .collect()
+}
+
 /// sha256 of a file's bytes, lower-case hex, read in pieces (outputs can
 /// be gigabytes).
 pub fn sha256_file(path: &Path) -> Result<String> {

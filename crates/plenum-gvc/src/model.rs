@@ -71,13 +71,14 @@ impl GvcModel {
         // plenum-iomath's A (with this x, the row sums, so the accounting
         // identities hold exactly): zero-output industries as the table's
         // policy says, never a silent 0 for a column it did not declare.
-        let a = plenum_iomath::coefficients::technical_coefficients(
-            z.as_ref(),
-            x.as_ref(),
-            table.zero_output(),
-        )
-        .map_err(|e| io_err("A", plenum_iomath::name_industries(e, &labels)))?;
+        // An industry the table declares absent has stored x = 0, but its
+        // row sum may not be exactly 0 (WIOD's LUX/c5 sums to −1 through
+        // negative inventory changes): its column is absent either way.
         let absent = table.zero_output();
+        let x_a = Col::<f64>::from_fn(n, |j| if absent.contains(&j) { 0.0 } else { x[j] });
+        let a =
+            plenum_iomath::coefficients::technical_coefficients(z.as_ref(), x_a.as_ref(), absent)
+                .map_err(|e| io_err("A", plenum_iomath::name_industries(e, &labels)))?;
         let v = Col::<f64>::from_fn(n, |j| {
             if absent.contains(&j) {
                 0.0

@@ -18,8 +18,8 @@ pub mod contrib;
 
 use std::fmt::Write as _;
 
-pub mod heatmap;
 pub mod fan;
+pub mod heatmap;
 pub mod tornado;
 
 use plenum_scenario::summary::{narrative, summarise};

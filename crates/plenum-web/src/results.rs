@@ -185,6 +185,17 @@ pub fn write_run(dir: &Path, inp: &RunInputs<'_>, set: &RunSet) -> Result<Value,
         &dir.join(RunFile::Series.name()),
         &json_bytes(&series_set(&set.runs))?,
     )?;
+    // The manifest is written last with every other file's sha256, so a
+    // reader can tell a complete run folder from an incomplete one.
+    let files: Vec<String> = RunFile::ALL
+        .iter()
+        .filter(|f| f.name() != RunFile::Manifest.name())
+        .map(|f| f.name().to_string())
+        .collect();
+    let mut sha256 = std::collections::BTreeMap::new();
+    for f in &files {
+        sha256.insert(f.clone(), plenum_formats::tidy::sha256_file(&dir.join(f))?);
+    }
     let manifest = Manifest {
         plenum_version: inp.plenum_version.into(),
         command: format!("serve (run {})", inp.id),
@@ -196,7 +207,8 @@ pub fn write_run(dir: &Path, inp: &RunInputs<'_>, set: &RunSet) -> Result<Value,
             .map(|r| (r.name.clone(), r.hash.clone()))
             .collect(),
         seed: Some(inp.seed),
-        files: RunFile::ALL.iter().map(|f| f.name().to_string()).collect(),
+        files,
+        sha256,
     };
     plenum_formats::tidy::write_manifest(&manifest, &dir.join(RunFile::Manifest.name()))?;
     Ok(summary_json(set, frame.len()))

@@ -630,6 +630,51 @@ pub enum SimulateMode {
     },
 }
 
+// ---- plenum sensitivity and plenum optimise (cmd/sensitivity, cmd/optimise) ----
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  plenum sensitivity --out out/sens\n  plenum sensitivity --method sobol --n 1024 --params mpc_labour,land_sales_elasticity,local_interest_rate\n  plenum sensitivity --outputs growth_avg,gdp_2030,local_debt_to_gdp_2030 --method morris --trajectories 40\n  plenum sensitivity plenum-package --dists my-dists.toml"
+)]
+pub struct SensitivityArgs {
+    /// The scenario analysed (a file or shipped name); default baseline-2024.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: Option<PathBuf>,
+    /// morris, sobol or both.
+    #[arg(long, default_value = "both", value_parser = ["morris", "sobol", "both"])]
+    pub method: String,
+    /// Comma-separated parameter names, or `all` (every uncertain parameter).
+    #[arg(long, default_value = "all")]
+    pub params: String,
+    /// Comma-separated outputs (growth_YYYY, growth_avg, gdp_YYYY, VARIABLE_YYYY, VARIABLE_YYYYQn).
+    #[arg(long, default_value = "growth_avg,gdp_2030,local_debt_to_gdp_2030")]
+    pub outputs: String,
+    /// Sobol': base sample size N (a power of two; N·(D+2) runs).
+    #[arg(long, default_value_t = 256)]
+    pub n: usize,
+    /// Sobol': also second-order indices (N·(2D+2) runs).
+    #[arg(long)]
+    pub second_order: bool,
+    /// Morris: number of trajectories (r·(D+1) runs).
+    #[arg(long, default_value_t = 20)]
+    pub trajectories: usize,
+    /// Morris: grid levels (even).
+    #[arg(long, default_value_t = 4)]
+    pub levels: usize,
+    /// Bootstrap resamples for confidence intervals.
+    #[arg(long, default_value_t = 200)]
+    pub resamples: usize,
+    /// Seed (Morris design, bootstrap).
+    #[arg(long, default_value_t = 2024)]
+    pub seed: u64,
+    /// Distribution overrides ([distributions] table).
+    #[arg(long, value_name = "FILE")]
+    pub dists: Option<PathBuf>,
+    /// Folder for all outputs.
+    #[arg(long, value_name = "DIR", default_value = "out/sensitivity")]
+    pub out: PathBuf,
+}
+
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  plenum optimise examples/optimise/package.toml --out out/opt\n  plenum optimise examples/optimise/package.toml --evaluations 5000 --seed 7\n  plenum run out/opt/front/point-003.toml     # reproduces a front point exactly"

@@ -21,6 +21,7 @@
 //! with every temporary file under way.
 
 use std::cell::{Cell, RefCell};
+use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;

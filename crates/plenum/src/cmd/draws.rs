@@ -379,7 +379,7 @@ pub fn run(args: &RunArgs, n: usize) -> Result<()> {
     plenum_formats::atomic::write_bytes_atomic(&out.join("uncertainty.txt"), txt.as_bytes())?;
     plenum_formats::atomic::write_bytes_atomic(&out.join("comparison.txt"), text.as_bytes())?;
     plenum_formats::atomic::write_bytes_atomic(&out.join("report.html"), html.as_bytes())?;
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         plenum_version: env!("CARGO_PKG_VERSION").into(),
         command: format!("run --draws {n} --seed {seed}"),
         table_name: table.meta().name.clone(),
@@ -401,7 +401,9 @@ pub fn run(args: &RunArgs, n: usize) -> Result<()> {
         .iter()
         .map(|s| s.to_string())
         .collect(),
+        sha256: Default::default(),
     };
+    manifest.sha256 = plenum_formats::tidy::sha256_files(&out, &manifest.files)?;
     plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
     println!(
         "wrote {} rows, draws.csv, report.html and manifest.json under {}",

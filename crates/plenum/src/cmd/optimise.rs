@@ -791,7 +791,7 @@ pub fn run(args: OptimiseArgs) -> Result<()> {
         plenum_report::esc(&txt)
     );
     plenum_formats::atomic::write_bytes_atomic(&out.join("report.html"), html.as_bytes())?;
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         plenum_version: env!("CARGO_PKG_VERSION").into(),
         command: format!(
             "optimise {file} --evaluations {} --seed {}",
@@ -805,7 +805,9 @@ pub fn run(args: OptimiseArgs) -> Result<()> {
         )],
         seed: Some(spec.seed),
         files,
+        sha256: Default::default(),
     };
+    manifest.sha256 = plenum_formats::tidy::sha256_files(&out, &manifest.files)?;
     plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
     println!(
         "wrote front.csv, front.parquet, front/*.toml, report.html under {}",

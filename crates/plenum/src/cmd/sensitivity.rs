@@ -347,7 +347,7 @@ pub fn run(args: SensitivityArgs) -> Result<()> {
             "sobol_design.csv"
         });
     }
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         plenum_version: env!("CARGO_PKG_VERSION").into(),
         command: format!(
             "sensitivity --method {} --params {} --outputs {} --n {} --trajectories {} --levels {} --seed {}{}",
@@ -359,7 +359,9 @@ pub fn run(args: SensitivityArgs) -> Result<()> {
         scenarios: vec![(scn.name.clone(), scn.hash.clone())],
         seed: Some(args.seed),
         files: files.iter().map(|s| s.to_string()).collect(),
+        sha256: Default::default(),
     };
+    manifest.sha256 = plenum_formats::tidy::sha256_files(&out, &manifest.files)?;
     plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
     println!(
         "wrote sensitivity.csv, sensitivity.parquet, report.html and the designs under {}",

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -772,7 +772,7 @@ mod tests {
     fn bounds_refuse_large_runs_and_name_the_flag() {
         let args = |steps: u64, stocks: bool| SimOutArgs {
             steps,
-            out: Some(PathBuf::from("out")),
+            out: Some(std::path::PathBuf::from("out")),
             tidy: TidyFormat::Csv,
             stocks,
             no_stocks: false,

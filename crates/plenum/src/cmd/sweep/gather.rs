@@ -246,7 +246,7 @@ pub fn gather(args: SweepGatherArgs) -> Result<()> {
     plenum_formats::atomic::write_bytes_atomic(&g.join("SHA256SUMS"), sums.as_bytes())?;
     files.push("SHA256SUMS".into());
     files.push("manifest.json".into());
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         plenum_version: m.plenum_version.clone(),
         command: format!("sweep gather (sweep {}, identity {})", m.name, m.identity),
         table_name: m.table_name.clone(),
@@ -258,7 +258,9 @@ pub fn gather(args: SweepGatherArgs) -> Result<()> {
             .collect(),
         seed: None,
         files,
+        sha256: Default::default(),
     };
+    manifest.sha256 = plenum_formats::tidy::sha256_files(&g, &manifest.files)?;
     plenum_formats::tidy::write_manifest(&manifest, &g.join("manifest.json"))?;
     let dest = dir.join(layout::GATHERED);
     if dest.exists() {
