@@ -187,7 +187,7 @@ impl<'a> LeontiefOperator<'a> {
     /// when `block` does not divide n or a block is singular.
     pub fn with_block_jacobi(mut self, block: usize) -> Result<Self, IoMathError> {
         let n = self.n();
-        if block == 0 || block >= n || n % block != 0 {
+        if block == 0 || block >= n || !n.is_multiple_of(block) {
             return Ok(self);
         }
         let mut lus = Vec::with_capacity(n / block);
@@ -321,7 +321,6 @@ impl<'a> LeontiefOperator<'a> {
 
 /// out[i, j] = v[i, j] − r[i] out[i, j].
 fn scale_rows_sub(v: MatRef<'_, f64>, out: MatMut<'_, f64>, r: &[f64]) {
-    let out = out;
     out.par_col_iter_mut().enumerate().for_each(|(j, mut col)| {
         for i in 0..col.nrows() {
             col[i] = v[(i, j)] - r[i] * col[i];
@@ -426,7 +425,9 @@ fn gmres_block(
                     let hn = wc.as_ref().norm_l2();
                     h[j + 1] = hn;
                     let est = st.push(h);
-                    let breakdown = !(hn > 1e-300) || !hn.is_finite();
+                    // NaN counts as a breakdown too: `hn > 1e-300` is false for it.
+                    let breakdown = hn.partial_cmp(&1e-300) != Some(std::cmp::Ordering::Greater)
+                        || !hn.is_finite();
                     if est <= target_ref[a] || breakdown {
                         st.done = true;
                         wc.fill(0.0);

@@ -37,8 +37,8 @@ fn perron(a: &Mat<f64>) -> f64 {
 fn table(n: usize, rho: f64, density: f64, absent: usize, seed: u64) -> (Mat<f64>, Col<f64>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut a = Mat::<f64>::from_fn(n, n, |i, j| {
-        if i == j || rng.gen::<f64>() < density {
-            rng.gen::<f64>()
+        if i == j || rng.random::<f64>() < density {
+            rng.random::<f64>()
         } else {
             0.0
         }
@@ -57,7 +57,7 @@ fn table(n: usize, rho: f64, density: f64, absent: usize, seed: u64) -> (Mat<f64
         if j < absent {
             0.0
         } else {
-            1.0 + 99.0 * rng.gen::<f64>()
+            1.0 + 99.0 * rng.random::<f64>()
         }
     });
     let z = Mat::<f64>::from_fn(n, n, |i, j| a[(i, j)] * x[j]);
@@ -85,7 +85,7 @@ fn check(z: &Mat<f64>, x: &Col<f64>, absent: usize, seed: u64) {
         if c == 4 {
             0.0
         } else {
-            rng.gen::<f64>() * 10.0 - 2.0
+            rng.random::<f64>() * 10.0 - 2.0
         }
     });
     let a = plenum_iomath::coefficients::technical_coefficients(z.as_ref(), x.as_ref(), &zero)
@@ -162,12 +162,12 @@ fn ill_conditioned_near_spectral_radius_one() {
 /// methods (they converge only at the rate c); plus a little noise.
 fn chain(n: usize, c: f64) -> (Mat<f64>, Col<f64>) {
     let mut rng = ChaCha8Rng::seed_from_u64(9);
-    let x = Col::<f64>::from_fn(n, |_| 10.0 + rng.gen::<f64>());
+    let x = Col::<f64>::from_fn(n, |_| 10.0 + rng.random::<f64>());
     let z = Mat::<f64>::from_fn(n, n, |i, j| {
         let a = if i + 1 == j {
             c
         } else {
-            0.0003 * rng.gen::<f64>()
+            0.0003 * rng.random::<f64>()
         };
         a * x[j]
     });

@@ -190,7 +190,8 @@ pub(crate) fn check_model(text: &str, file: &str, p: &ArioParams) -> Result<()> 
             "use 1 (a day per step), or lengthen the characteristic times",
         );
     }
-    if !(p.main_inv_dur > 0.0) {
+    // NaN is refused too (`>` is false for it).
+    if p.main_inv_dur.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return bad(
             "main_inv_dur",
             p.main_inv_dur.to_string(),
@@ -200,7 +201,7 @@ pub(crate) fn check_model(text: &str, file: &str, p: &ArioParams) -> Result<()> 
     }
     if let Some(d) = &p.inventory_dict {
         for (s, v) in d {
-            if !(v.days() > 0.0) {
+            if v.days().partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
                 return bad(
                     "inventory_dict",
                     format!("{s} = {}", v.days()),

@@ -723,6 +723,8 @@ mod tests {
                     assert_eq!(cols, lcols, "{}.{acc} columns", e.name);
                     assert_eq!(rows.len(), e.stressors.len());
                     for (k, st) in e.stressors.iter().enumerate() {
+                        #[allow(clippy::needless_range_loop)]
+                        // i indexes the table and the golden row
                         for i in 0..n {
                             let id = l.industry(i);
                             let key = vec![

@@ -403,7 +403,7 @@ pub fn run(args: &RunArgs, n: usize) -> Result<()> {
         .collect(),
         sha256: Default::default(),
     };
-    manifest.sha256 = plenum_formats::tidy::sha256_files(&out, &manifest.files)?;
+    manifest.sha256 = plenum_formats::tidy::sha256_files(out, &manifest.files)?;
     plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
     println!(
         "wrote {} rows, draws.csv, report.html and manifest.json under {}",

@@ -361,7 +361,7 @@ pub fn run(args: SensitivityArgs) -> Result<()> {
         files: files.iter().map(|s| s.to_string()).collect(),
         sha256: Default::default(),
     };
-    manifest.sha256 = plenum_formats::tidy::sha256_files(&out, &manifest.files)?;
+    manifest.sha256 = plenum_formats::tidy::sha256_files(out, &manifest.files)?;
     plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
     println!(
         "wrote sensitivity.csv, sensitivity.parquet, report.html and the designs under {}",

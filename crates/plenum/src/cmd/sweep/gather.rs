@@ -260,7 +260,7 @@ pub fn gather(args: SweepGatherArgs) -> Result<()> {
         files,
         sha256: Default::default(),
     };
-    manifest.sha256 = plenum_formats::tidy::sha256_files(&g, &manifest.files)?;
+    manifest.sha256 = plenum_formats::tidy::sha256_files(g, &manifest.files)?;
     plenum_formats::tidy::write_manifest(&manifest, &g.join("manifest.json"))?;
     let dest = dir.join(layout::GATHERED);
     if dest.exists() {
