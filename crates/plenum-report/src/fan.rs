@@ -236,3 +236,91 @@ mod tests {
         assert_eq!(page, "<html><body>x<h2>MC</h2></body></html>\n");
     }
 }
+
+/// Series charted as fans: (variable, title, unit).
+pub const FAN_VARS: [(&str, &str, &str); 4] = [
+    ("gdp_growth_yoy", "Real GDP growth, year on year", "%"),
+    ("local_debt_to_gdp", "Local government debt / GDP", "%"),
+    (
+        "consumption_share",
+        "Household consumption share",
+        "% of GDP",
+    ),
+    ("self_reliance_chips", "Chips self-reliance", "%"),
+];
+
+/// The two report sections of a Monte Carlo run set: the main paths'
+/// fans, and the scenario-minus-baseline fans (common random numbers).
+/// Chart ids start with `prefix` so that a page can hold several sets.
+pub fn draws_sections(d: &plenum_scenario::montecarlo::Draws, prefix: &str) -> Vec<String> {
+    let runs = &d.central.runs;
+    let x: Vec<String> = runs
+        .first()
+        .map(|r| r.quarters.iter().map(|q| q.to_string()).collect())
+        .unwrap_or_default();
+    let colour = |i: usize| crate::PALETTE[i % crate::PALETTE.len()];
+    let mk = |labels: &[String], var: &str, title: &str, unit: &str, id: &str| -> String {
+        let fs: Vec<Fan<'_>> = labels
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                d.fans
+                    .iter()
+                    .find(|f| &f.scenario == l && f.variable == var)
+                    .map(|f| Fan {
+                        name: l,
+                        colour: colour(i),
+                        p05: &f.bands[0],
+                        p25: &f.bands[1],
+                        p50: &f.bands[2],
+                        p75: &f.bands[3],
+                        p95: &f.bands[4],
+                    })
+            })
+            .collect();
+        fan_chart(id, title, unit, &x, &fs)
+    };
+    let names: Vec<String> = runs.iter().map(|r| r.name.clone()).collect();
+    let diffs: Vec<String> = (0..runs.len())
+        .filter(|&i| i != d.baseline)
+        .map(|i| d.difference_label(i))
+        .collect();
+    let main: Vec<String> = FAN_VARS
+        .iter()
+        .enumerate()
+        .map(|(i, (v, t, u))| mk(&names, v, t, u, &format!("{prefix}fan{i}")))
+        .collect();
+    let diff: Vec<String> = FAN_VARS
+        .iter()
+        .enumerate()
+        .map(|(i, (v, t, u))| {
+            mk(
+                &diffs,
+                v,
+                &format!("{t}: scenario minus baseline"),
+                u,
+                &format!("{prefix}fand{i}"),
+            )
+        })
+        .collect();
+    let (n, n_ok) = (d.n(), d.ok().len());
+    let mut out = vec![section(
+        &format!("{prefix}fans"),
+        "Uncertainty: fan charts",
+        &format!(
+            "{n_ok} of {n} draws (seed {}) of every uncertain parameter, each re-calibrated to 2024 H1 growth; median, 25-75% and 5-95% bands per quarter ({} failed draws left out).",
+            d.seed,
+            n - n_ok
+        ),
+        &main,
+    )];
+    if !diffs.is_empty() {
+        out.push(section(
+            &format!("{prefix}fan-differences"),
+            "Uncertainty: differences from the baseline",
+            "Scenario minus baseline, draw by draw under common random numbers (both runs of a draw share its parameter values), so the bands show what the policy changes, not what both runs share.",
+            &diff,
+        ));
+    }
+    out
+}

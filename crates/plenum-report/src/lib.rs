@@ -20,6 +20,7 @@ use std::fmt::Write as _;
 
 pub mod fan;
 pub mod heatmap;
+pub mod tidy;
 pub mod tornado;
 
 use plenum_scenario::summary::{narrative, summarise};

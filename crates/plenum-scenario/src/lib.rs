@@ -39,6 +39,7 @@ pub mod dists;
 pub mod economy;
 pub mod engine;
 pub mod error;
+pub mod montecarlo;
 pub mod outputs;
 pub mod params;
 pub mod results;

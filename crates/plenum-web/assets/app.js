@@ -109,7 +109,9 @@ function setupEditor() {
     return null;
   };
   document.getElementById("run").addEventListener("click", async () => {
-    const j = await post("/api/runs", "submitted");
+    const d = document.getElementById("draws");
+    const n = d ? parseInt(d.value, 10) : 0;
+    const j = await post(n > 0 ? "/api/runs?draws=" + n : "/api/runs", "submitted");
     if (j && j.links) window.location.assign(j.links.page);
   });
   document.getElementById("save").addEventListener("click", async () => {

@@ -135,14 +135,28 @@ fn run_json(r: &RunRecord, progress: Option<&Progress>) -> Value {
     })
 }
 
-/// Submits a run (see [`prepare`]); the same inputs return the stored run.
-pub fn submit(app: &App, text: String) -> Result<(StatusCode, Value), ApiError> {
+/// Submits a run (see [`prepare`]) with `draws` Monte Carlo draws (0: a
+/// plain run); the same inputs return the stored run. The draws count is
+/// part of the run's identity: it is hashed as a last line of the scenario
+/// text, `# plenum serve: N Monte Carlo draws`.
+pub fn submit(app: &App, text: String, draws: usize) -> Result<(StatusCode, Value), ApiError> {
+    if draws > app.cfg.max_draws {
+        return Err(ApiError::bad_request(format!(
+            "draws = {draws}: this server runs at most {} draws a run (--max-draws); ask for fewer, or run `plenum run --draws {draws}` locally",
+            app.cfg.max_draws
+        )));
+    }
     let scenarios = prepare(app, &text)?;
     let Some(scn) = scenarios.last() else {
         return Err(ApiError::internal("no scenario"));
     };
     let seed = scn.seed;
-    let id = run_id(crate::VERSION, &app.table.hash, &text, seed);
+    let identity = if draws == 0 {
+        text.clone()
+    } else {
+        format!("{text}\n# plenum serve: {draws} Monte Carlo draws\n")
+    };
+    let id = run_id(crate::VERSION, &app.table.hash, &identity, seed);
     if let Some(r) = app.registry.get(&id)? {
         if r.status != Status::Failed {
             let code = if r.status == Status::Done {
@@ -175,6 +189,7 @@ pub fn submit(app: &App, text: String) -> Result<(StatusCode, Value), ApiError> 
             scenarios,
             text,
             seed,
+            draws,
         };
         if let Err(b) = app.jobs.submit(job) {
             app.registry.remove(&id)?;
@@ -185,13 +200,20 @@ pub fn submit(app: &App, text: String) -> Result<(StatusCode, Value), ApiError> 
     Ok((StatusCode::ACCEPTED, run_json(&r, None)))
 }
 
+/// `POST /api/runs?draws=N`.
+#[derive(Deserialize)]
+struct CreateQuery {
+    draws: Option<usize>,
+}
+
 async fn create_run(
     State(app): AppState,
+    Query(q): Query<CreateQuery>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let text = scenario_text(&headers, &body)?;
-    let (code, v) = submit(&app, text)?;
+    let (code, v) = submit(&app, text, q.draws.unwrap_or(0))?;
     let loc = v["links"]["self"]
         .as_str()
         .unwrap_or("/api/runs")

@@ -22,7 +22,7 @@ use serde::Serialize;
 use tokio::sync::{mpsc, watch};
 
 use crate::registry::Status;
-use crate::results::{write_run, RunInputs};
+use crate::results::{write_run, Computed, RunInputs};
 use crate::{App, WebError};
 
 /// What the run page shows while a run goes on.
@@ -40,6 +40,8 @@ pub struct Job {
     pub scenarios: Vec<Scenario>,
     pub text: String,
     pub seed: u64,
+    /// Monte Carlo draws (0: a plain run).
+    pub draws: usize,
 }
 
 /// The queue is full.
@@ -220,7 +222,42 @@ async fn run_job(app: &Arc<App>, job: Job) {
 
 /// Computes a run and moves its files into place (blocking thread).
 fn execute(app: &App, job: &Job, cancelled: &AtomicBool) -> Result<serde_json::Value, WebError> {
-    let set = plenum_scenario::run_all(&app.table.econ, &job.scenarios)?;
+    let mut set = None;
+    let mut draws = None;
+    if job.draws == 0 {
+        set = Some(plenum_scenario::run_all(&app.table.econ, &job.scenarios)?);
+    } else {
+        // The draws calibrate on the shipped baseline (as `plenum run
+        // --draws` does) and run the job's scenarios under common random
+        // numbers; progress is published every 5% of the draws.
+        let base = plenum_scenario::baseline()?;
+        let done = AtomicUsize::new(0);
+        let step = (job.draws / 20).max(1);
+        let t0 = Instant::now();
+        let d = plenum_scenario::montecarlo::run_draws(
+            &app.table.econ,
+            &job.scenarios,
+            &base,
+            &plenum_scenario::dists::defaults(),
+            job.draws,
+            job.seed,
+            || {
+                let k = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if k % step == 0 && !cancelled.load(Ordering::Relaxed) {
+                    app.jobs.publish(
+                        &job.id,
+                        Progress {
+                            status: Status::Running,
+                            stage: format!("draw {k} of {}", job.draws),
+                            elapsed_ms: t0.elapsed().as_millis() as u64,
+                            error: None,
+                        },
+                    );
+                }
+            },
+        )?;
+        draws = Some(d);
+    }
     if cancelled.load(Ordering::SeqCst) {
         return Err(WebError::Config("cancelled".into()));
     }
@@ -249,7 +286,12 @@ fn execute(app: &App, job: &Job, cancelled: &AtomicBool) -> Result<serde_json::V
         seed: job.seed,
         scenario_text: &job.text,
     };
-    let written = write_run(&tmp, &inputs, &set);
+    let computed = match (&set, &draws) {
+        (Some(s), _) => Computed::Plain(s),
+        (None, Some(d)) => Computed::Draws(d),
+        (None, None) => return Err(WebError::Config("nothing was computed".into())),
+    };
+    let written = write_run(&tmp, &inputs, &computed);
     let summary = match written {
         Ok(s) if !cancelled.load(Ordering::SeqCst) => s,
         other => {

@@ -70,11 +70,14 @@ pub struct Config {
     pub run_timeout: Duration,
     /// Latest last quarter a submitted scenario may ask for.
     pub max_end: Quarter,
+    /// Most Monte Carlo draws one run may ask for (`?draws=N`; each draw
+    /// re-calibrates and runs both scenarios, about 0.1 s of one core).
+    pub max_draws: usize,
 }
 
 impl Config {
     /// Defaults: 127.0.0.1:8080, data dir `plenum-data`, queue 16, workers
-    /// 2, body 256 KiB, runs up to 120 s and to 2035Q4.
+    /// 2, body 256 KiB, runs up to 120 s and to 2035Q4, at most 500 draws.
     pub fn new(addr: SocketAddr, data_dir: PathBuf) -> Self {
         Self {
             addr,
@@ -85,6 +88,7 @@ impl Config {
             max_body: 256 * 1024,
             run_timeout: Duration::from_secs(120),
             max_end: Quarter::new(2035, 4),
+            max_draws: 500,
         }
     }
 

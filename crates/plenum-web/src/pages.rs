@@ -283,7 +283,7 @@ async fn editor(State(app): AppState, Query(q): Query<EditorQuery>) -> Response 
     }
     b.push_str("</tbody></table></form><div class=\"toml\"><h2>TOML</h2><textarea id=\"toml\" spellcheck=\"false\" rows=\"40\">");
     b.push_str(&esc(&text));
-    b.push_str("</textarea><p><button id=\"run\" type=\"button\">Run</button> <button id=\"save\" type=\"button\">Save to library</button> <span id=\"status\" class=\"meta\"></span></p><pre id=\"error\" class=\"error\" hidden></pre></div></div>");
+    b.push_str("</textarea><p><label>Monte Carlo draws <input id=\"draws\" type=\"number\" min=\"0\" step=\"50\" value=\"0\" title=\"0: one run; N: N draws of every uncertain parameter, each re-calibrated, shown as fan charts\"></label> <button id=\"run\" type=\"button\">Run</button> <button id=\"save\" type=\"button\">Save to library</button> <span id=\"status\" class=\"meta\"></span></p><pre id=\"error\" class=\"error\" hidden></pre></div></div>");
     page("Editor", &b).into_response()
 }
 
@@ -291,6 +291,7 @@ async fn editor(State(app): AppState, Query(q): Query<EditorQuery>) -> Response 
 struct RunForm {
     scenario: Option<String>,
     toml: Option<String>,
+    draws: Option<usize>,
 }
 
 /// The library's Run buttons (no script needed): submit, then go to the run.
@@ -306,7 +307,7 @@ async fn run_form(State(app): AppState, Form(f): Form<RunForm>) -> Response {
         },
         _ => return error_page(ApiError::bad_request("give a scenario name or its TOML")),
     };
-    match api::submit(&app, text) {
+    match api::submit(&app, text, f.draws.unwrap_or(0)) {
         Ok((_, v)) => Redirect::to(v["links"]["page"].as_str().unwrap_or("/runs")).into_response(),
         Err(e) => {
             let retry = e.retry_after;
@@ -528,6 +529,20 @@ async fn run_page(
                 b.push_str(&c.svg);
             }
             b.push_str("</div>");
+            let fans: Vec<StoredChart> = app
+                .registry
+                .file(&r.id, RunFile::Fans)
+                .ok()
+                .and_then(|p| std::fs::read(p).ok())
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or_default();
+            if !fans.is_empty() {
+                b.push_str("<div id=\"fans\" class=\"charts\">");
+                for c in &fans {
+                    b.push_str(&c.svg);
+                }
+                b.push_str("</div>");
+            }
             if let Ok(set) = api::series(&app, &r.id) {
                 let region = q.region.clone().unwrap_or_else(|| "CHN".into());
                 let ly = summary["comparison"][0]["last_year"]

@@ -111,10 +111,12 @@ pub enum RunFile {
     Scenario,
     Series,
     Charts,
+    /// The fan charts of a run with draws (an empty list without).
+    Fans,
 }
 
 impl RunFile {
-    pub const ALL: [RunFile; 7] = [
+    pub const ALL: [RunFile; 8] = [
         RunFile::Csv,
         RunFile::Parquet,
         RunFile::Report,
@@ -122,6 +124,7 @@ impl RunFile {
         RunFile::Scenario,
         RunFile::Series,
         RunFile::Charts,
+        RunFile::Fans,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -132,6 +135,7 @@ impl RunFile {
             RunFile::Scenario => "scenario.toml",
             RunFile::Series => "series.json",
             RunFile::Charts => "charts.json",
+            RunFile::Fans => "fans.json",
         }
     }
 }

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use plenum_formats::tidy::{KeyColumn, Manifest, TidyFrame};
+use plenum_formats::tidy::Manifest;
 use plenum_scenario::summary::summarise;
 use plenum_scenario::{RunSet, ScenarioRun};
 use serde::{Deserialize, Serialize};
@@ -39,34 +39,6 @@ pub struct StoredSeriesSet {
 pub struct StoredChart {
     pub id: String,
     pub svg: String,
-}
-
-/// The tidy frame of every run, in run order (quarter, scenario, region,
-/// sector, variable, value), as `plenum run` writes it.
-pub fn tidy_frame(runs: &[ScenarioRun]) -> Result<TidyFrame, plenum_formats::FormatError> {
-    let n: usize = runs.iter().map(|r| r.tidy_rows().count()).sum();
-    let mut cols: [Vec<String>; 5] = Default::default();
-    for c in cols.iter_mut() {
-        c.reserve(n);
-    }
-    let mut value = Vec::with_capacity(n);
-    for r in runs {
-        for row in r.tidy_rows() {
-            cols[0].push(row.quarter.to_string());
-            cols[1].push(row.scenario.to_string());
-            cols[2].push(row.region.to_string());
-            cols[3].push(row.sector.to_string());
-            cols[4].push(row.variable.to_string());
-            value.push(row.value);
-        }
-    }
-    let names = ["quarter", "scenario", "region", "sector", "variable"];
-    let keys = names
-        .iter()
-        .zip(cols)
-        .map(|(n, c)| (n.to_string(), KeyColumn::Text(c)))
-        .collect();
-    TidyFrame::new(keys, value)
 }
 
 fn finite(v: f64) -> Option<f64> {
@@ -145,15 +117,37 @@ pub struct RunInputs<'a> {
     pub scenario_text: &'a str,
 }
 
+/// What a run computed: plain runs, or a Monte Carlo set (whose central
+/// runs are the plain runs' numbers).
+pub enum Computed<'a> {
+    Plain(&'a RunSet),
+    Draws(&'a plenum_scenario::montecarlo::Draws),
+}
+
 fn json_bytes(v: &impl Serialize) -> Result<Vec<u8>, crate::WebError> {
     Ok(serde_json::to_vec(v)?)
 }
 
 /// Writes every file of a done run into `dir` (atomically, one by one) and
 /// returns the summary JSON for the registry row.
-pub fn write_run(dir: &Path, inp: &RunInputs<'_>, set: &RunSet) -> Result<Value, crate::WebError> {
+pub fn write_run(
+    dir: &Path,
+    inp: &RunInputs<'_>,
+    computed: &Computed<'_>,
+) -> Result<Value, crate::WebError> {
     use plenum_formats::atomic::write_bytes_atomic;
-    let frame = tidy_frame(&set.runs)?;
+    let central;
+    let (set, frame, draws) = match computed {
+        Computed::Plain(set) => (*set, plenum_report::tidy::runs_frame(&set.runs)?, None),
+        Computed::Draws(d) => {
+            central = RunSet {
+                calibration: d.central.calibration.clone(),
+                calibrations: vec![d.central.calibration.clone(); d.central.runs.len()],
+                runs: d.central.runs.clone(),
+            };
+            (&central, plenum_report::tidy::draws_frame(d)?, Some(*d))
+        }
+    };
     plenum_formats::tidy::write_csv(&frame, &dir.join(RunFile::Csv.name()))?;
     plenum_formats::tidy::write_parquet(&frame, &dir.join(RunFile::Parquet.name()))?;
     let meta = plenum_report::ReportMeta {
@@ -167,8 +161,25 @@ pub fn write_run(dir: &Path, inp: &RunInputs<'_>, set: &RunSet) -> Result<Value,
         table_hash: inp.table_hash.into(),
         seed: inp.seed,
     };
-    let html = plenum_report::render(&meta, &set.calibration, &set.runs);
+    let mut html = plenum_report::render(&meta, &set.calibration, &set.runs);
+    // Fan charts of a run with draws: the report's sections, and the same
+    // charts stored for the results page (ids prefixed so they do not clash
+    // with the report's own when both are on one page).
+    let mut fans: Vec<StoredChart> = Vec::new();
+    if let Some(d) = draws {
+        let sections = plenum_report::fan::draws_sections(d, "");
+        html = plenum_report::fan::append_sections(&html, &sections);
+        fans = plenum_report::fan::draws_sections(d, "web-")
+            .into_iter()
+            .enumerate()
+            .map(|(i, svg)| StoredChart {
+                id: format!("fans{i}"),
+                svg,
+            })
+            .collect();
+    }
     write_bytes_atomic(&dir.join(RunFile::Report.name()), html.as_bytes())?;
+    write_bytes_atomic(&dir.join(RunFile::Fans.name()), &json_bytes(&fans)?)?;
     write_bytes_atomic(
         &dir.join(RunFile::Scenario.name()),
         inp.scenario_text.as_bytes(),
@@ -198,7 +209,10 @@ pub fn write_run(dir: &Path, inp: &RunInputs<'_>, set: &RunSet) -> Result<Value,
     }
     let manifest = Manifest {
         plenum_version: inp.plenum_version.into(),
-        command: format!("serve (run {})", inp.id),
+        command: match draws {
+            Some(d) => format!("serve (run {}, {} draws)", inp.id, d.n()),
+            None => format!("serve (run {})", inp.id),
+        },
         table_name: inp.table_name.into(),
         table_hash: inp.table_hash.into(),
         scenarios: set
@@ -211,5 +225,27 @@ pub fn write_run(dir: &Path, inp: &RunInputs<'_>, set: &RunSet) -> Result<Value,
         sha256,
     };
     plenum_formats::tidy::write_manifest(&manifest, &dir.join(RunFile::Manifest.name()))?;
-    Ok(summary_json(set, frame.len()))
+    let mut summary = summary_json(set, frame.len());
+    if let (Some(d), Some(o)) = (draws, summary.as_object_mut()) {
+        o.insert("draws".into(), json!(d.n()));
+        o.insert("draws_ok".into(), json!(d.ok().len()));
+        let bands: Vec<Value> = (0..d.scenarios.len())
+            .map(|s| {
+                let heads: serde_json::Map<String, Value> = plenum_scenario::montecarlo::HEADLINES
+                    .iter()
+                    .enumerate()
+                    .map(|(h, name)| {
+                        let [lo, med, hi] = d.headline_band(s, h, false);
+                        (
+                            (*name).to_string(),
+                            json!({"p05": finite(lo), "p50": finite(med), "p95": finite(hi)}),
+                        )
+                    })
+                    .collect();
+                json!({"scenario": d.scenarios[s].name, "bands": heads})
+            })
+            .collect();
+        o.insert("uncertainty".into(), Value::Array(bands));
+    }
+    Ok(summary)
 }

@@ -140,7 +140,7 @@ async fn run_lifecycle_same_inputs_same_run_files_and_restart() {
         .unwrap()
         .unwrap();
     let set = plenum_scenario::run_all(econ, &[base, scn]).unwrap();
-    let frame = plenum_web::results::tidy_frame(&set.runs).unwrap();
+    let frame = plenum_report::tidy::runs_frame(&set.runs).unwrap();
     assert_eq!(plenum_formats::tidy::to_csv_string(&frame), csv.text());
     // SSE of a done run: one final event.
     let ev = get(&app, &format!("/api/runs/{id}/events")).await;

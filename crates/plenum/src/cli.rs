@@ -697,7 +697,7 @@ pub struct OptimiseArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  plenum serve                                   # http://127.0.0.1:8080/, runs under plenum-data/\n  plenum serve --addr 127.0.0.1:9000 --data-dir /srv/plenum\n  plenum serve --addr 0.0.0.0:8080 --token \"$PLENUM_TOKEN\"   # beyond loopback a token is required\n\nThe API is described at /api/openapi.json and in docs/api.md."
+    after_help = "Examples:\n  plenum serve                                   # http://127.0.0.1:8080/, runs under plenum-data/\n  plenum serve --addr 127.0.0.1:9000 --data-dir /srv/plenum\n  plenum serve --addr 0.0.0.0:8080 --token \"$PLENUM_TOKEN\"   # beyond loopback a token is required\n  curl -X POST --data-binary @scenarios/plenum-package.toml 'http://127.0.0.1:8080/api/runs?draws=200'   # fan charts\n\nThe API is described at /api/openapi.json and in docs/api.md."
 )]
 pub struct ServeArgs {
     /// Address to listen on. Anything but loopback needs --token.
@@ -724,6 +724,9 @@ pub struct ServeArgs {
     /// Latest last quarter a submitted scenario may ask for.
     #[arg(long, value_name = "QUARTER", default_value = "2035Q4")]
     pub max_end: String,
+    /// Most Monte Carlo draws a run may ask for (POST /api/runs?draws=N; fan charts).
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub max_draws: usize,
 }
 
 #[derive(Debug, Subcommand)]

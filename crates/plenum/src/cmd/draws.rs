@@ -2,11 +2,10 @@
 //!
 //! Every uncertain parameter of the table is drawn N times from its
 //! distribution (plenum-scenario's `dists`, overridable with `--dists`),
-//! with one seeded ChaCha8 stream per parameter (plenum-uncertainty's
-//! `draws`). Each draw re-calibrates the baseline (2024 Q1/Q2 growth must
-//! hold, or the draw fails and is counted) and runs every scenario with the
-//! same values (common random numbers), on one loaded table
-//! (plenum-scenario's `batch`).
+//! with one seeded ChaCha8 stream per parameter. The computation is
+//! `plenum_scenario::montecarlo::run_draws` (each draw re-calibrates the
+//! baseline, or fails and is counted; every scenario runs with the same
+//! values, common random numbers); this command only renders its value.
 //!
 //! Outputs under `--out`:
 //! - `results.csv`, `results.parquet`: tidy (quarter, scenario, region,
@@ -27,45 +26,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use plenum_formats::tidy::{KeyColumn, Manifest, TidyFrame};
-use plenum_scenario::batch::{Batch, Member};
 use plenum_scenario::dists::{self, ParamDist};
-use plenum_scenario::outputs::Output;
-use plenum_scenario::{shipped, Economy, Scenario, ScenarioRun};
-use plenum_uncertainty::draws::draw_matrix;
-use plenum_uncertainty::stats::quantiles;
+use plenum_scenario::montecarlo::{run_draws, Draws, HEADLINES};
+use plenum_scenario::{shipped, Economy, Scenario};
 
-use crate::cli::RunArgs;
-
-/// The quantiles written, and their labels.
-pub const QUANTILES: [(f64, &str); 5] = [
-    (0.05, "p05"),
-    (0.25, "p25"),
-    (0.5, "p50"),
-    (0.75, "p75"),
-    (0.95, "p95"),
-];
-
-/// Headline outputs kept per draw in draws.csv.
-pub const HEADLINES: [&str; 5] = [
-    "growth_2025",
-    "growth_2030",
-    "growth_avg",
-    "gdp_2030",
-    "local_debt_to_gdp_2030",
-];
-
-/// Series charted as fans.
-const FAN_VARS: [(&str, &str, &str); 4] = [
-    ("gdp_growth_yoy", "Real GDP growth, year on year", "%"),
-    ("local_debt_to_gdp", "Local government debt / GDP", "%"),
-    (
-        "consumption_share",
-        "Household consumption share",
-        "% of GDP",
-    ),
-    ("self_reliance_chips", "Chips self-reliance", "%"),
-];
+use crate::cli::{RunArgs, TidyFormat};
+use crate::output::OutDir;
 
 /// The shipped baseline every calibration uses.
 pub fn baseline() -> Result<Scenario> {
@@ -86,222 +52,27 @@ pub fn load_dists(file: Option<&Path>) -> Result<Vec<ParamDist>> {
     Ok(d)
 }
 
-/// China's region-level series of a run: (variable, values per quarter).
-fn china_series(run: &ScenarioRun) -> Vec<(&'static str, Vec<f64>)> {
-    run.series
-        .iter()
-        .filter(|s| s.region == run.region && s.sector == plenum_scenario::results::TOTAL)
-        .map(|s| (s.variable, s.values.clone()))
-        .collect()
-}
-
-/// What a draw keeps.
-struct Kept {
-    growth: [f64; 2],
-    series: Vec<Vec<(&'static str, Vec<f64>)>>,
-    headlines: Vec<Vec<f64>>,
-}
-
-fn keep(m: &Member, heads: &[Output]) -> Kept {
-    Kept {
-        growth: m.calibration.growth,
-        series: m.runs.iter().map(china_series).collect(),
-        headlines: m
-            .runs
-            .iter()
-            .map(|r| heads.iter().map(|h| h.eval(r)).collect())
-            .collect(),
-    }
-}
-
-/// Tidy columns being built.
-#[derive(Default)]
-struct Cols {
-    k: [Vec<String>; 6],
-    v: Vec<f64>,
-}
-
-impl Cols {
-    fn push(&mut self, keys: [&str; 6], v: f64) {
-        for (c, k) in self.k.iter_mut().zip(keys) {
-            c.push(k.to_string());
-        }
-        self.v.push(v);
-    }
-    fn frame(self) -> Result<TidyFrame> {
-        let names = [
-            "quarter",
-            "scenario",
-            "region",
-            "sector",
-            "variable",
-            "statistic",
-        ];
-        let keys = names
-            .iter()
-            .zip(self.k)
-            .map(|(n, c)| (n.to_string(), KeyColumn::Text(c)))
-            .collect();
-        Ok(TidyFrame::new(keys, self.v)?)
-    }
-}
-
-/// Quantiles over draws of per-draw vectors: `vals[d][q]` → `[stat][q]`.
-fn band(vals: &[&[f64]], nq: usize) -> Vec<Vec<f64>> {
-    let ps: Vec<f64> = QUANTILES.iter().map(|q| q.0).collect();
-    let mut out = vec![vec![f64::NAN; nq]; ps.len()];
-    for q in 0..nq {
-        let col: Vec<f64> = vals
-            .iter()
-            .map(|v| v.get(q).copied().unwrap_or(f64::NAN))
-            .collect();
-        for (s, x) in quantiles(&col, &ps).into_iter().enumerate() {
-            out[s][q] = x;
-        }
-    }
-    out
-}
-
-pub fn run(args: &RunArgs, n: usize) -> Result<()> {
-    if n == 0 {
-        bail!("--draws 0: ask for at least one draw (1,000 is usual)");
-    }
-    if n > 1_000_000 {
-        bail!("--draws {n}: at most 1,000,000 draws (each keeps China's paths in memory)");
-    }
-    let mut scenarios = crate::cmd::run::load_scenarios(&args.scenarios)?;
-    if args.scenarios.is_empty() {
-        scenarios.retain(|s| s.name == "baseline-2024" || s.name == "plenum-package");
-    }
-    let base = baseline()?;
-    if !scenarios.iter().any(|s| s.name == base.name) {
-        scenarios.insert(0, base.clone());
-    }
-    let bi = scenarios
-        .iter()
-        .position(|s| s.name == base.name)
-        .unwrap_or(0);
-    let dists = load_dists(args.dists.as_deref())?;
-    let names = dists::uncertain(&dists);
-    let dvec: Vec<_> = names
-        .iter()
-        .filter_map(|n| dists.iter().find(|d| d.name == *n))
-        .map(|d| d.dist)
-        .collect();
-    let seed = args.seed;
-    let draws = draw_matrix(&dvec, n, seed)?;
-
-    let table = crate::embedded::default_table()?;
-    let econ = Economy::from_table(&table)?;
-    let batch = Batch::new(&econ, base.clone())?;
-    let refs: Vec<&Scenario> = scenarios.iter().collect();
-    let central = batch.run_set(&refs, &[], &[])?;
-    let heads: Vec<Output> = HEADLINES.iter().filter_map(|h| Output::parse(h)).collect();
-
-    let pb = crate::progress::bar(n as u64, "draws");
-    let t0 = std::time::Instant::now();
-    let res = batch.evaluate(&refs, &names, &draws, |_, m| {
-        pb.inc(1);
-        keep(m, &heads)
-    });
-    pb.finish_and_clear();
-    let secs = t0.elapsed().as_secs_f64();
-    let ok: Vec<&Kept> = res.iter().filter_map(|r| r.as_ref().ok()).collect();
-    let failed = n - ok.len();
-    if ok.is_empty() {
-        bail!(
-            "all {n} draws failed; the first: {}",
-            res.iter()
-                .find_map(|r| r.as_ref().err())
-                .cloned()
-                .unwrap_or_default()
-        );
-    }
-
-    // Tidy frame: central rows, quantiles, differences.
-    let mut cols = Cols::default();
-    for r in &central.runs {
-        for row in r.tidy_rows() {
-            let q = row.quarter.to_string();
-            cols.push(
-                [
-                    &q,
-                    row.scenario,
-                    row.region,
-                    row.sector,
-                    row.variable,
-                    "central",
-                ],
-                row.value,
-            );
-        }
-    }
-    let region = central.runs[bi].region.clone();
-    let mut fans: Vec<(String, String, Vec<Vec<f64>>)> = Vec::new(); // (scenario label, variable, [stat][q])
-    for (si, run) in central.runs.iter().enumerate() {
-        let qs: Vec<String> = run.quarters.iter().map(|q| q.to_string()).collect();
-        for (vi, (var, _)) in china_series(run).iter().enumerate() {
-            let vals: Vec<&[f64]> = ok.iter().map(|k| k.series[si][vi].1.as_slice()).collect();
-            let b = band(&vals, qs.len());
-            for (s, (_, lab)) in QUANTILES.iter().enumerate() {
-                for (q, x) in b[s].iter().enumerate() {
-                    if x.is_finite() {
-                        cols.push([&qs[q], &run.name, &region, "TOTAL", var, lab], *x);
-                    }
-                }
-            }
-            fans.push((run.name.clone(), var.to_string(), b));
-            if si != bi {
-                let label = format!("{}-minus-{}", run.name, base.name);
-                let nq = qs.len().min(central.runs[bi].quarters.len());
-                let diffs: Vec<Vec<f64>> = ok
-                    .iter()
-                    .map(|k| {
-                        let a = &k.series[si][vi].1;
-                        let bser = k.series[bi]
-                            .iter()
-                            .find(|(v, _)| v == var)
-                            .map(|(_, v)| v.as_slice())
-                            .unwrap_or(&[]);
-                        (0..nq)
-                            .map(|q| a[q] - bser.get(q).copied().unwrap_or(f64::NAN))
-                            .collect()
-                    })
-                    .collect();
-                let dv: Vec<&[f64]> = diffs.iter().map(|d| d.as_slice()).collect();
-                let b = band(&dv, nq);
-                for (s, (_, lab)) in QUANTILES.iter().enumerate() {
-                    for (q, x) in b[s].iter().enumerate() {
-                        if x.is_finite() {
-                            cols.push([&qs[q], &label, &region, "TOTAL", var, lab], *x);
-                        }
-                    }
-                }
-                fans.push((label, var.to_string(), b));
-            }
-        }
-    }
-    let frame = cols.frame()?;
-
-    // draws.csv
+/// draws.csv: one row per draw: status, reason, the drawn values, the
+/// calibrated rates and each scenario's headlines.
+fn draws_csv(d: &Draws) -> String {
     let mut csv = String::from("draw,status,reason");
-    for nm in &names {
+    for nm in &d.names {
         let _ = write!(csv, ",{nm}");
     }
     csv.push_str(",china_autonomous_growth,china_demand_shift_2024q2");
-    for s in &scenarios {
+    for s in &d.scenarios {
         for h in HEADLINES {
             let _ = write!(csv, ",{}:{h}", s.name);
         }
     }
     csv.push('\n');
-    for (i, r) in res.iter().enumerate() {
+    for (i, r) in d.results.iter().enumerate() {
         let (status, reason) = match r {
             Ok(_) => ("ok", String::new()),
             Err(e) => ("failed", format!("\"{}\"", e.replace('"', "'"))),
         };
         let _ = write!(csv, "{i},{status},{reason}");
-        for v in &draws[i] {
+        for v in &d.values[i] {
             let _ = write!(csv, ",{v:?}");
         }
         match r {
@@ -314,53 +85,89 @@ pub fn run(args: &RunArgs, n: usize) -> Result<()> {
                 }
             }
             Err(_) => {
-                csv.push_str(&",".repeat(2 + scenarios.len() * HEADLINES.len()));
+                csv.push_str(&",".repeat(2 + d.scenarios.len() * HEADLINES.len()));
             }
         }
         csv.push('\n');
     }
+    csv
+}
 
-    // Summary text: failed draws and 90% bands of the headlines.
+/// uncertainty.txt: failed draws and the headlines' 90% bands.
+fn summary_text(d: &Draws, secs: f64) -> String {
+    let n = d.n();
+    let ok = d.ok().len();
     let mut txt = format!(
-        "{n} draws (seed {seed}) of {} uncertain parameters; {} succeeded, {failed} failed (calibration missed 2024 Q1/Q2 or a run failed); {secs:.1} s\n",
-        names.len(),
-        ok.len()
+        "{n} draws (seed {}) of {} uncertain parameters; {ok} succeeded, {} failed (calibration missed 2024 Q1/Q2 or a run failed); {secs:.1} s\n",
+        d.seed,
+        d.names.len(),
+        n - ok
     );
-    for (si, s) in scenarios.iter().enumerate() {
+    let heads = Draws::headline_outputs();
+    for (si, s) in d.scenarios.iter().enumerate() {
         let _ = writeln!(txt, "{}:", s.name);
         for (hi, h) in HEADLINES.iter().enumerate() {
-            let v: Vec<f64> = ok.iter().map(|k| k.headlines[si][hi]).collect();
-            let q = quantiles(&v, &[0.05, 0.5, 0.95]);
-            let c = heads[hi].eval(&central.runs[si]);
+            let [lo, med, hi_] = d.headline_band(si, hi, false);
+            let c = heads[hi].eval(&d.central.runs[si]);
             let _ = writeln!(
                 txt,
-                "  {h:<24} central {c:>8.3}   median {:>8.3}   90% band {:>8.3} to {:>8.3}",
-                q[1], q[0], q[2]
+                "  {h:<24} central {c:>8.3}   median {med:>8.3}   90% band {lo:>8.3} to {hi_:>8.3}"
             );
         }
-        if si != bi {
+        if si != d.baseline {
             for (hi, h) in HEADLINES.iter().enumerate() {
-                let v: Vec<f64> = ok
-                    .iter()
-                    .map(|k| k.headlines[si][hi] - k.headlines[bi][hi])
-                    .collect();
-                let q = quantiles(&v, &[0.05, 0.5, 0.95]);
+                let [lo, med, hi_] = d.headline_band(si, hi, true);
                 let _ = writeln!(
                     txt,
-                    "  minus baseline {h:<24} median {:>8.3}   90% band {:>8.3} to {:>8.3}",
-                    q[1], q[0], q[2]
+                    "  minus baseline {h:<24} median {med:>8.3}   90% band {lo:>8.3} to {hi_:>8.3}"
                 );
             }
         }
     }
-    if let Some(e) = res.iter().find_map(|r| r.as_ref().err()) {
+    if let Some(e) = d.first_failure() {
         let _ = writeln!(txt, "first failure: {e}");
     }
+    txt
+}
+
+pub fn run(args: &RunArgs, n: usize) -> Result<()> {
+    let mut scenarios = crate::cmd::run::load_scenarios(&args.scenarios)?;
+    if args.scenarios.is_empty() {
+        scenarios.retain(|s| s.name == "baseline-2024" || s.name == "plenum-package");
+    }
+    let base = baseline()?;
+    let dists = load_dists(args.dists.as_deref())?;
+    let seed = args.seed;
+    // Checked before the work; written staged, so the folder is complete or
+    // untouched (crate::output).
+    let out = OutDir::prepare(
+        &args.out,
+        TidyFormat::Both,
+        &[
+            "results.csv",
+            "results.parquet",
+            "draws.csv",
+            "uncertainty.txt",
+            "comparison.txt",
+            "report.html",
+            "manifest.json",
+        ],
+    )?;
+    let table = crate::embedded::default_table()?;
+    let econ = Economy::from_table(&table)?;
+
+    let pb = crate::progress::bar(n as u64, "draws");
+    let t0 = std::time::Instant::now();
+    let d = run_draws(&econ, &scenarios, &base, &dists, n, seed, || pb.inc(1))?;
+    pb.finish_and_clear();
+    let secs = t0.elapsed().as_secs_f64();
+
+    let frame = plenum_report::tidy::draws_frame(&d)?;
+    let csv = draws_csv(&d);
+    let txt = summary_text(&d, secs);
     print!("{txt}");
 
     // Report: the plain report plus fan charts.
-    let out = &args.out;
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let table_hash = plenum_formats::native::table_hash(&table);
     let meta = plenum_report::ReportMeta {
         title: format!("plenum: China scenarios after the July 2024 Third Plenum, {n} draws"),
@@ -369,124 +176,38 @@ pub fn run(args: &RunArgs, n: usize) -> Result<()> {
         table_hash: table_hash.clone(),
         seed,
     };
-    let page = plenum_report::render(&meta, &central.calibration, &central.runs);
-    let sections = fan_sections(&central.runs, &fans, n, ok.len(), seed, &base.name);
+    let page = plenum_report::render(&meta, &d.central.calibration, &d.central.runs);
+    let sections = plenum_report::fan::draws_sections(&d, "");
     let html = plenum_report::fan::append_sections(&page, &sections);
-    let text = plenum_scenario::summary::comparison_text(&central.runs);
-    plenum_formats::tidy::write_csv(&frame, &out.join("results.csv"))?;
-    plenum_formats::tidy::write_parquet(&frame, &out.join("results.parquet"))?;
-    plenum_formats::atomic::write_bytes_atomic(&out.join("draws.csv"), csv.as_bytes())?;
-    plenum_formats::atomic::write_bytes_atomic(&out.join("uncertainty.txt"), txt.as_bytes())?;
-    plenum_formats::atomic::write_bytes_atomic(&out.join("comparison.txt"), text.as_bytes())?;
-    plenum_formats::atomic::write_bytes_atomic(&out.join("report.html"), html.as_bytes())?;
-    let mut manifest = Manifest {
-        plenum_version: env!("CARGO_PKG_VERSION").into(),
-        command: format!("run --draws {n} --seed {seed}"),
-        table_name: table.meta().name.clone(),
-        table_hash,
-        scenarios: scenarios
-            .iter()
-            .map(|s| (s.name.clone(), s.hash.clone()))
-            .collect(),
-        seed: Some(seed),
-        files: [
-            "results.csv",
-            "results.parquet",
-            "draws.csv",
-            "uncertainty.txt",
-            "comparison.txt",
-            "report.html",
-            "manifest.json",
-        ]
+    let text = plenum_scenario::summary::comparison_text(&d.central.runs);
+    out.write_file(
+        "results.csv",
+        plenum_formats::tidy::to_csv_string(&frame).as_bytes(),
+    )?;
+    out.write_file(
+        "results.parquet",
+        &plenum_formats::tidy::to_parquet_bytes(&frame)?,
+    )?;
+    out.write_file("draws.csv", csv.as_bytes())?;
+    out.write_file("uncertainty.txt", txt.as_bytes())?;
+    out.write_file("comparison.txt", text.as_bytes())?;
+    out.write_file("report.html", html.as_bytes())?;
+    let hashes: Vec<(String, String)> = d
+        .scenarios
         .iter()
-        .map(|s| s.to_string())
-        .collect(),
-        sha256: Default::default(),
-    };
-    manifest.sha256 = plenum_formats::tidy::sha256_files(out, &manifest.files)?;
-    plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
+        .map(|s| (s.name.clone(), s.hash.clone()))
+        .collect();
+    out.manifest_with_hash(
+        &table,
+        table_hash,
+        &format!("run --draws {n} --seed {seed}"),
+        &hashes,
+        Some(seed),
+    )?;
     println!(
         "wrote {} rows, draws.csv, report.html and manifest.json under {}",
         frame.len(),
-        out.display()
+        out.dir().display()
     );
     Ok(())
-}
-
-fn fan_sections(
-    runs: &[ScenarioRun],
-    fans: &[(String, String, Vec<Vec<f64>>)],
-    n: usize,
-    n_ok: usize,
-    seed: u64,
-    base: &str,
-) -> Vec<String> {
-    use plenum_report::fan::{fan_chart, section, Fan};
-    let x: Vec<String> = runs
-        .first()
-        .map(|r| r.quarters.iter().map(|q| q.to_string()).collect())
-        .unwrap_or_default();
-    let colour = |i: usize| plenum_report::PALETTE[i % plenum_report::PALETTE.len()];
-    let mk = |labels: &[String], var: &str, title: &str, unit: &str, id: &str| -> String {
-        let picked: Vec<(usize, &Vec<Vec<f64>>)> = labels
-            .iter()
-            .enumerate()
-            .filter_map(|(i, l)| {
-                fans.iter()
-                    .find(|f| &f.0 == l && f.1 == var)
-                    .map(|f| (i, &f.2))
-            })
-            .collect();
-        let fs: Vec<Fan<'_>> = picked
-            .iter()
-            .map(|(i, b)| Fan {
-                name: &labels[*i],
-                colour: colour(*i),
-                p05: &b[0],
-                p25: &b[1],
-                p50: &b[2],
-                p75: &b[3],
-                p95: &b[4],
-            })
-            .collect();
-        fan_chart(id, title, unit, &x, &fs)
-    };
-    let names: Vec<String> = runs.iter().map(|r| r.name.clone()).collect();
-    let diffs: Vec<String> = runs
-        .iter()
-        .filter(|r| r.name != base)
-        .map(|r| format!("{}-minus-{base}", r.name))
-        .collect();
-    let main: Vec<String> = FAN_VARS
-        .iter()
-        .enumerate()
-        .map(|(i, (v, t, u))| mk(&names, v, t, u, &format!("fan{i}")))
-        .collect();
-    let diff: Vec<String> = FAN_VARS
-        .iter()
-        .enumerate()
-        .map(|(i, (v, t, u))| {
-            mk(
-                &diffs,
-                v,
-                &format!("{t}: scenario minus baseline"),
-                u,
-                &format!("fand{i}"),
-            )
-        })
-        .collect();
-    vec![
-        section(
-            "fans",
-            "Uncertainty: fan charts",
-            &format!("{n_ok} of {n} draws (seed {seed}) of every uncertain parameter, each re-calibrated to 2024 H1 growth; median, 25-75% and 5-95% bands per quarter ({} failed draws left out).", n - n_ok),
-            &main,
-        ),
-        section(
-            "fan-differences",
-            "Uncertainty: differences from the baseline",
-            "Scenario minus baseline, draw by draw under common random numbers (both runs of a draw share its parameter values), so the bands show what the policy changes, not what both runs share.",
-            &diff,
-        ),
-    ]
 }

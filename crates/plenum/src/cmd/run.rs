@@ -16,7 +16,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use plenum_formats::tidy::{KeyColumn, TidyFrame};
 use plenum_scenario::{shipped, Economy, Scenario, ScenarioRun};
 
 use crate::cli::{RunArgs, TidyFormat};
@@ -66,33 +65,6 @@ pub fn load_scenarios(args: &[PathBuf]) -> Result<Vec<Scenario>> {
     Ok(out)
 }
 
-/// The tidy frame of every run, in run order.
-pub fn tidy_frame(runs: &[ScenarioRun]) -> Result<TidyFrame> {
-    let n: usize = runs.iter().map(|r| r.tidy_rows().count()).sum();
-    let mut cols: [Vec<String>; 5] = Default::default();
-    for c in cols.iter_mut() {
-        c.reserve(n);
-    }
-    let mut value = Vec::with_capacity(n);
-    for r in runs {
-        for row in r.tidy_rows() {
-            cols[0].push(row.quarter.to_string());
-            cols[1].push(row.scenario.to_string());
-            cols[2].push(row.region.to_string());
-            cols[3].push(row.sector.to_string());
-            cols[4].push(row.variable.to_string());
-            value.push(row.value);
-        }
-    }
-    let names = ["quarter", "scenario", "region", "sector", "variable"];
-    let keys = names
-        .iter()
-        .zip(cols)
-        .map(|(n, c)| (n.to_string(), KeyColumn::Text(c)))
-        .collect();
-    Ok(TidyFrame::new(keys, value)?)
-}
-
 /// The files `plenum run` and `plenum compare` write, in order (the
 /// manifest last).
 pub const RUN_FILES: [&str; 5] = [
@@ -131,7 +103,7 @@ pub fn execute(scenarios: &[Scenario], out: &OutDir, command: &str) -> Result<Ve
         if cal.within_tolerance() { "" } else { " — OUTSIDE ±0.1 pp" }
     ))?;
     crate::output::print(format_args!("{text}"))?;
-    let frame = tidy_frame(&set.runs)?;
+    let frame = plenum_report::tidy::runs_frame(&set.runs)?;
     out.write_file(
         RUN_FILES[0],
         plenum_formats::tidy::to_csv_string(&frame).as_bytes(),

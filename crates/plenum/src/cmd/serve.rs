@@ -19,6 +19,7 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     cfg.workers = args.workers;
     cfg.max_body = args.max_body;
     cfg.run_timeout = std::time::Duration::from_secs(args.run_timeout);
+    cfg.max_draws = args.max_draws;
     cfg.max_end = match Quarter::parse(&args.max_end, false) {
         Some(q) => q,
         None => bail!("--max-end {}: expected a quarter like 2035Q4", args.max_end),
