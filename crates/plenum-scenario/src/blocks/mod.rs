@@ -15,6 +15,7 @@ pub mod controls_prices;
 pub mod fdi;
 pub mod households;
 pub mod localgov;
+pub mod prices;
 pub mod property;
 pub mod prosperity;
 pub mod selfreliance;

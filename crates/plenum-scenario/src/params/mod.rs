@@ -129,8 +129,14 @@ params! {
         "NBS: nominal GDP 2023 (preliminary); scales the table's China to yuan";
     real_growth_2023 = 5.2, "%", [5.2, 5.2],
         "NBS: real GDP growth 2023, to carry the table's 2022 level to 2023";
-    gdp_deflator_growth = 0.5, "% per year", [-1.0, 3.0],
-        "assumption: GDP deflator growth (turns real flows into nominal yuan for the fiscal blocks)";
+    gdp_deflator_growth = 1.5, "% per year", [0.5, 2.5],
+        "fitted (docs/calibration.md, prices): underlying inflation π̄ of the price block, the growth of value-added prices with the output gap closed and world prices flat; set with the next rows so that the deflator is negative in every quarter from 2023Q2 to 2024Q2 (NBS, derived) and the PPI is near -3.0% (2023) and -2.1% (H1 2024, NBS); CPI was 2.0% in 2022 and 0.2% in 2023 (NBS)";
+    phillips_slope = 0.3, "pp of inflation per pp of output gap", [0.1, 0.6],
+        "assumption: pp of annual value-added price inflation per pp of last quarter's output gap; Phillips curves estimated for large economies since the 2000s are flat (slopes of about 0.1-0.5 per pp of gap), and the calibration file has no estimate for China";
+    goods_price_passthrough = 0.6, "share", [0.3, 0.9],
+        "fitted (docs/calibration.md, prices): share of world import-price inflation that passes into the value-added prices of China's industrial sectors (mining, metals, chemicals and power are priced off world markets); with the Leontief cost push and the baseline's import-price path it gives PPI -2.5% (2023) and -2.7% (H1 2024) against -3.0% and -2.1% (NBS)";
+    output_gap_2022 = -2.0, "% of potential output", [-3.0, -1.0],
+        "derived: real growth 2020-2022 was 2.2%, 8.4% and 3.0% (NBS), 14.1% in all, against 15.8-17.4% at potential growth of 5.0-5.5% a year from a closed gap in 2019: a gap of -1.5% to -2.8% entering 2023; the output gap of the run's first quarter, 2022Q1";
     local_nonland_revenue_share = 0.096, "share of GDP", [0.08, 0.12],
         "derived: land revenue 8.71 tn was 41.8% of local revenue in 2021 (MoF), so taxes plus transfers were 12.13 tn, 9.6% of 2023 GDP";
     local_transfer_share = 0.45, "share of non-land revenue", [0.3, 0.6],

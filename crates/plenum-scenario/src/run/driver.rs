@@ -9,6 +9,7 @@ use plenum_sim::{Controls, Hook, StateView};
 use crate::bind::Bound;
 use crate::blocks::controls::{flow_wedge, ControlsParams, FlowPieces};
 use crate::blocks::controls_prices::{real_demand_scale, PriceChannel};
+use crate::blocks::prices::{PriceBlock, PriceLevels, PriceParams};
 use crate::blocks::{households, localgov, property, prosperity};
 use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
@@ -16,8 +17,11 @@ use crate::params::Params;
 use crate::schema::Scenario;
 use crate::time::{GrowthPath, Quarter};
 
-use super::plan::{price, Plan, Split};
+use super::plan::{Plan, Split};
 use super::DEBT_FROM;
+
+/// The quarter whose gap is `output_gap_2022`: the last of the burn-in.
+const GAP_FROM: Quarter = Quarter(3);
 
 /// What the blocks decided for one quarter.
 pub(super) struct Decided {
@@ -68,11 +72,54 @@ pub(super) struct Driver<'a> {
     /// index of its restricted products (1 = no control bites).
     pub(super) price_level: Vec<f64>,
     pub(super) import_price: Vec<f64>,
+    /// The price block ([`crate::blocks::prices`]).
+    pub(super) price_block: PriceBlock,
+    pub(super) price_params: PriceParams,
+    /// Per step: value-added price levels (goods, other) and the deflator.
+    pub(super) va_prices: Vec<(f64, f64, f64)>,
+    /// Per step: China's output gap, % of potential.
+    pub(super) gap: Vec<f64>,
+    /// Per step: the price block's levels.
+    pub(super) price_levels: Vec<PriceLevels>,
+    /// ln(Y/Y*) at 2022Q4, × 100 (the gap's reference).
+    pub(super) gap_offset: f64,
+    /// The controls' prices of China's sectors in the last step.
+    pub(super) controls_p: Option<Vec<f64>>,
 }
 
 impl Driver<'_> {
-    pub(super) fn gdp_ref(&self, t: Quarter) -> f64 {
-        self.gdp0_china * self.pot.index(t) / self.kappa * price(self.p, t)
+    /// Reference nominal GDP: potential output at the deflator `d`.
+    pub(super) fn gdp_ref(&self, t: Quarter, d: f64) -> f64 {
+        self.gdp0_china * self.pot.index(t) / self.kappa * d
+    }
+
+    /// The deflator of step k (value-added prices from the gap of k − 1).
+    fn deflate(&mut self, k: usize) -> f64 {
+        if let Some(v) = self.va_prices.get(k) {
+            return v.2;
+        }
+        let t = self.pl.t[k];
+        let last = self.va_prices.last().map_or(1.0, |v| v.1);
+        let gap_lag = if k == 0 {
+            self.price_params.gap_2022
+        } else {
+            self.gap
+                .get(k - 1)
+                .copied()
+                .unwrap_or(self.price_params.gap_2022)
+        };
+        let (g, s, d) = if k == 0 {
+            (1.0, 1.0, 1.0)
+        } else {
+            self.price_block.value_added(
+                &self.price_params,
+                last,
+                gap_lag,
+                self.scn.import_prices.index(t),
+            )
+        };
+        self.va_prices.push((g, s, d));
+        d
     }
 
     fn china_labour_income(&self, x: &[f64]) -> f64 {
@@ -88,7 +135,7 @@ impl Driver<'_> {
         let (n, ns, nr, nf) = (econ.n, econ.ns, econ.nr, econ.nf);
         let ch = b.china;
         let t = pl.t[k];
-        let pt = pl.price[k];
+        let pt = self.deflate(k);
         let a_t = pl.auto[k];
         let kappa = self.kappa;
         // Households, with the common-prosperity transfer.
@@ -119,7 +166,7 @@ impl Driver<'_> {
             swap_amt += a;
             swap_rate_w += a * s.rate;
         }
-        let gdp_ref = self.gdp_ref(t);
+        let gdp_ref = self.gdp_ref(t, pt);
         let lo = localgov::step(
             &self.lp,
             &mut self.ls_state,
@@ -311,6 +358,7 @@ impl Driver<'_> {
             .collect();
         match pc.prices(self.econ, &wedges) {
             Ok(cp) => {
+                self.controls_p = Some(cp.p.clone());
                 self.price_level.push(cp.level);
                 self.import_price.push(cp.import_index);
                 cp.level
@@ -337,12 +385,30 @@ impl Hook for Driver<'_> {
             .map(|j| self.econ.v[j] * x[j])
             .sum();
         let w_t = self.china_labour_income(&x);
-        let ngdp = gdp / self.kappa * self.pl.price[k];
+        let d = self.va_prices.get(k).map_or(1.0, |v| v.2);
+        let ngdp = gdp / self.kappa * d;
+        let t = self.pl.t[k];
+        // The gap moves with growth against potential from 2022Q4 on, from
+        // `output_gap_2022` then (the burn-in year's growth is not fitted).
+        let rel = 100.0 * (gdp / (self.gdp0_china * self.pot.index(t))).ln();
+        if t <= GAP_FROM {
+            self.gap_offset = rel;
+        }
+        self.gap
+            .push(self.price_params.gap_2022 + rel - self.gap_offset);
         self.income.push((w_t, ngdp));
         self.clamped.push(view.balance.inventory_clamped);
         self.w_lag = w_t;
         self.ngdp_lag = ngdp;
         let level = self.controls_prices(view);
+        let (pg, ps) = self.va_prices.get(k).map_or((1.0, 1.0), |v| (v.0, v.1));
+        let lv = self.price_block.levels(
+            pg,
+            ps,
+            self.scn.import_prices.index(t),
+            self.controls_p.as_deref(),
+        );
+        self.price_levels.push(lv);
         if k + 1 < self.pl.t.len() {
             let mut d = self.decide(k + 1);
             // China's real final demand falls with its price level.

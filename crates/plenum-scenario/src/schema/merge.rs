@@ -97,6 +97,9 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             critical: merge_map(b.critical, o.critical),
             measure: merge_list(b.measure, o.measure, |m| &m.id),
         }),
+        prices: merge_opt!(base.prices, over.prices, |b, o| RawPrices {
+            import_price_growth: merge_map(b.import_price_growth, o.import_price_growth),
+        }),
         common_prosperity: merge_opt!(base.common_prosperity, over.common_prosperity, |b, o| {
             RawCommonProsperity {
                 transfer: merge_map(b.transfer, o.transfer),

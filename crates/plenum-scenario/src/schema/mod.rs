@@ -31,7 +31,8 @@ pub use merge::merge;
 pub(crate) use raw::key_line;
 pub use raw::{
     parse_raw, RawCommonProsperity, RawControls, RawEconomy, RawFdi, RawHouseholds, RawLocal,
-    RawMeasure, RawProgramme, RawProperty, RawRun, RawScenario, RawSelfReliance, RawSwap, RawWorld,
+    RawMeasure, RawPrices, RawProgramme, RawProperty, RawRun, RawScenario, RawSelfReliance,
+    RawSwap, RawWorld,
 };
 
 use crate::error::{At, Result, ScenarioError};
@@ -149,6 +150,8 @@ pub struct Scenario {
     pub critical: Vec<(String, f64)>,
     pub measures: Vec<Measure>,
     pub cp_transfer: LevelPath,
+    /// World import prices in yuan, y/y % by year ([`crate::blocks::prices`]).
+    pub import_prices: GrowthPath,
     /// Every file's text, to locate keys in error messages.
     pub(crate) texts: Vec<(String, String)>,
 }

@@ -25,6 +25,7 @@ pub struct RawScenario {
     pub self_reliance: Option<RawSelfReliance>,
     pub controls: Option<RawControls>,
     pub common_prosperity: Option<RawCommonProsperity>,
+    pub prices: Option<RawPrices>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -64,6 +65,12 @@ pub struct RawHouseholds {
 pub struct RawProperty {
     pub investment_growth: Option<Map>,
     pub sales_growth: Option<Map>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrices {
+    pub import_price_growth: Option<Map>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

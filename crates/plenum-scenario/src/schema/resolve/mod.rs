@@ -284,6 +284,11 @@ pub(super) fn resolve(
     let programmes = selfreliance::resolve(&r, raw.self_reliance.take(), &params)?;
     let (critical, measures) = controls::resolve(&r, raw.controls.take())?;
     let cp_transfer = prosperity::resolve(&r, raw.common_prosperity.take())?;
+    let import_prices = r.growth_path(
+        "prices.import_price_growth",
+        raw.prices.take().unwrap_or_default().import_price_growth,
+        0.0,
+    )?;
     let files = texts.iter().map(|(f, _)| f.clone()).collect();
     Ok(Scenario {
         name,
@@ -308,6 +313,7 @@ pub(super) fn resolve(
         critical,
         measures,
         cp_transfer,
+        import_prices,
         texts,
     })
 }
