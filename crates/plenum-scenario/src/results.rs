@@ -18,6 +18,9 @@
 //! | `deflator_index` | 2022Q1 = 1 | level of the GDP deflator |
 //! | `import_prices` | % | world import prices in yuan, y/y (scenario path) |
 //! | `output_gap` | % of potential | the price block's output gap |
+//! | `government_deficit`, `ultra_long_spending` | tn yuan per quarter | consolidated (central + local) deficit, and spending of ultra-long special treasury bonds ([`crate::blocks::budget`]) |
+//! | `government_debt`, `central_debt` | tn yuan | consolidated and central government debt, end of quarter (from 2024Q1) |
+//! | `government_debt_to_gdp` | % | consolidated debt / annualised nominal GDP |
 //! | `confidence` | index | consumer confidence path |
 //! | `property_investment_index`, `property_sales_index` | 2022 = 1 | property paths |
 //! | `land_revenue`, `local_revenue`, `local_spending`, `local_spending_cut`, `interest_paid`, `local_deficit` | tn yuan per quarter | local government flows |
@@ -168,6 +171,7 @@ pub(crate) struct QuarterState<'a> {
     /// China's final demand asked by named piece ([`crate::contrib`]).
     pub pieces: &'a Levels,
     pub prices: PriceRecord,
+    pub budget: &'a crate::blocks::budget::BudgetOutputs,
 }
 
 /// The price block's values of one quarter ([`crate::blocks::prices`]).
@@ -194,7 +198,7 @@ const REGION_VARS: [&str; 9] = [
     "inventory_drawdown",
 ];
 
-const CHINA_VARS: [(&str, &str); 33] = [
+const CHINA_VARS: [(&str, &str); 38] = [
     ("consumption_share", "% of GDP"),
     ("labour_income", "table"),
     ("gdp_nominal", "tn yuan per quarter"),
@@ -228,6 +232,11 @@ const CHINA_VARS: [(&str, &str); 33] = [
     ("output_gap", "% of potential output"),
     ("deflator_index", "2022Q1 = 1"),
     ("gdp_nominal_growth", "% y/y"),
+    ("government_deficit", "tn yuan per quarter"),
+    ("government_debt", "tn yuan"),
+    ("government_debt_to_gdp", "%"),
+    ("central_debt", "tn yuan"),
+    ("ultra_long_spending", "tn yuan per quarter"),
 ];
 
 const INDUSTRY_VARS: [&str; 3] = ["output", "value_added", "capacity"];
@@ -378,9 +387,9 @@ impl Recorder {
                 .iter()
                 .position(|r| *r == scn.roles.region)
                 .unwrap_or(0),
-            levels: vec![[f64::NAN; 16]; nq],
+            levels: vec![[f64::NAN; contrib::NP]; nq],
             pre_gdp: vec![vec![f64::NAN; econ.nr]; 4],
-            pre_levels: vec![[f64::NAN; 16]; 4],
+            pre_levels: vec![[f64::NAN; contrib::NP]; 4],
         }
     }
 
@@ -415,7 +424,8 @@ impl Recorder {
         let tracked = |v: f64| if q.local_tracked { v } else { f64::NAN };
         let gdp_ann = 4.0 * q.ngdp;
         let pr = q.prices;
-        let cvals: [f64; 33] = [
+        let bo = q.budget;
+        let cvals: [f64; 38] = [
             100.0 * acc.fd[ch * nf + b.households] / acc.gdp[ch],
             q.labour_income,
             q.ngdp,
@@ -449,6 +459,11 @@ impl Recorder {
             pr.output_gap,
             pr.deflator_level,
             pr.nominal_growth,
+            tracked(bo.deficit),
+            tracked(bo.debt),
+            tracked(100.0 * bo.debt / gdp_ann),
+            tracked(bo.central_debt),
+            bo.ul_infrastructure + bo.ul_equipment + bo.ul_consumer,
         ];
         for (vi, v) in cvals.iter().enumerate() {
             s[self.china_at + vi].values[k] = *v;

@@ -10,6 +10,7 @@
 //! (κ table units = 1 tn yuan, see [`crate::run`]); fiscal flows are
 //! nominal tn yuan per quarter; FDI is USD bn per year.
 
+pub mod budget;
 pub mod controls;
 pub mod controls_prices;
 pub mod fdi;

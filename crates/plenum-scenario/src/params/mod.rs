@@ -157,6 +157,16 @@ params! {
         "assumption: share of the distance to the target local cut closed each quarter (budgets are revised once a year, quotas allocated ahead)";
     local_cut_cap = 0.07, "% of annual GDP", [0.03, 0.5],
         "assumption: largest local spending cut per quarter, per cent of annual reference GDP (about 0.1 tn yuan a quarter in 2024; the centre steps in beyond it, as with the 2023 refinancing bonds and the 2024 swaps)";
+    official_deficit_2024 = 3.0, "% of GDP", [3.0, 3.0],
+        "Government work report, March 2024: official deficit 3% of GDP (4.06 tn yuan); the budget a scenario's [budget] departs from";
+    central_debt_2023 = 30.03, "tn yuan", [30.03, 30.03],
+        "MoF: central government debt end-2023 (statutory debt 70.77 tn, 56.1% of GDP: central 30.03, local 40.74)";
+    ultra_long_to_infrastructure = 0.7, "share", [0.4, 0.9],
+        "assumption: share of ultra-long special treasury bond spending on infrastructure (the 2024 bonds fund 'major strategies and security capacity' projects, Government work report, March 2024)";
+    ultra_long_to_equipment = 0.2, "share", [0.0, 0.3],
+        "assumption: share of ultra-long bond spending on equipment renewal (the March 2024 State Council action plan on equipment renewal and consumer trade-ins); the rest of the bonds' spending after infrastructure and equipment goes to consumer trade-ins";
+    bond_spending_rate = 0.35, "share per quarter", [0.2, 0.6],
+        "assumption: share of bond money issued and not yet spent that projects disburse each quarter (mean lag of about two quarters)";
     local_interest_rate = 4.0, "% per year", [3.0, 7.0],
         "calibration file: LGFV bonds ~4.7%, old local debt 6.5-7% (2015 figures; no 2024 figure); statutory bonds pay less";
     swap_interest_rate = 2.5, "% per year", [2.0, 3.5],

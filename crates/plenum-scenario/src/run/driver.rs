@@ -10,7 +10,7 @@ use crate::bind::Bound;
 use crate::blocks::controls::{flow_wedge, ControlsParams, FlowPieces};
 use crate::blocks::controls_prices::{real_demand_scale, PriceChannel};
 use crate::blocks::prices::{PriceBlock, PriceLevels, PriceParams};
-use crate::blocks::{households, localgov, property, prosperity};
+use crate::blocks::{budget, households, localgov, property, prosperity};
 use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
 use crate::params::Params;
@@ -28,6 +28,7 @@ pub(super) struct Decided {
     pub(super) confidence: f64,
     pub(super) property: property::PropertyIndices,
     pub(super) local: localgov::LocalOutputs,
+    pub(super) budget: budget::BudgetOutputs,
     pub(super) cp_transfer: f64,
     /// Final-demand multiplier of table column c and product s: c·S + s.
     pub(super) fd_mult: Vec<f64>,
@@ -81,6 +82,12 @@ pub(super) struct Driver<'a> {
     pub(super) gap: Vec<f64>,
     /// Per step: the price block's levels.
     pub(super) price_levels: Vec<PriceLevels>,
+    /// Ultra-long bond money issued and not yet spent (K), central debt.
+    pub(super) bond_stock: f64,
+    pub(super) central_debt: f64,
+    /// Household demand for industrial goods, normalised (consumer
+    /// trade-ins are spent like it).
+    pub(super) durables: Vec<f64>,
     /// ln(Y/Y*) at 2022Q4, × 100 (the gap's reference).
     pub(super) gap_offset: f64,
     /// The controls' prices of China's sectors in the last step.
@@ -167,8 +174,17 @@ impl Driver<'_> {
             swap_rate_w += a * s.rate;
         }
         let gdp_ref = self.gdp_ref(t, pt);
+        // The special-bond quota sets the planned local deficit from its
+        // first year on ([`crate::blocks::budget`]).
+        let mut lp = self.lp;
+        if let Some(q) = &scn.budget.special_bond_quota {
+            let first = q.by_year.keys().next().copied().unwrap_or(i32::MAX);
+            if t.year() >= first && gdp_ref > 0.0 {
+                lp.planned_deficit_pct = 100.0 * q.rate(t.year()) / (4.0 * gdp_ref);
+            }
+        }
         let lo = localgov::step(
-            &self.lp,
+            &lp,
             &mut self.ls_state,
             &localgov::LocalInputs {
                 gdp_lag: self.ngdp_lag,
@@ -183,6 +199,34 @@ impl Driver<'_> {
         );
         let e_ref = localgov::reference_spending(&self.lp, p.gdp_2023, gdp_ref);
         let de_real = (lo.spending - e_ref) * kappa / pt;
+        // The consolidated budget.
+        let issued = scn.budget.ultra_long_bonds.rate(t.year()) / 4.0;
+        let spent = budget::disburse(&mut self.bond_stock, issued, p.bond_spending_rate);
+        let bo = budget::step(
+            &budget::BudgetParams {
+                deficit_2024: p.official_deficit_2024,
+                ul_infrastructure: p.ultra_long_to_infrastructure,
+                ul_equipment: p.ultra_long_to_equipment,
+            },
+            &mut self.central_debt,
+            &budget::BudgetInputs {
+                deficit_pct: scn.budget.official_deficit.rate(t.year()),
+                ultra_long_issued: issued,
+                ultra_long_spent: spent,
+                gdp_ref,
+                backstop: lo.backstop,
+                local_deficit: lo.deficit,
+                local_debt: lo.debt,
+            },
+            t >= DEBT_FROM,
+        );
+        let real = |v: f64| v * kappa / pt;
+        let (b_gov, b_infra, b_equip, b_cons) = (
+            real(bo.consumption),
+            real(bo.ul_infrastructure),
+            real(bo.ul_equipment),
+            real(bo.ul_consumer),
+        );
         let fdi_real = pl.fdi_real[k];
         // Final demand, as multipliers of Y⁰ per column and product.
         let mut fd_mult = vec![1.0; nr * nf * ns];
@@ -206,11 +250,13 @@ impl Driver<'_> {
             if c == sp.hcol {
                 let f = if sp.c0 > 0.0 { c_t / sp.c0 } else { 0.0 };
                 for i in 0..n {
-                    col[i] = (sp.rest_h[i] * f + sp.sales_h[i] * pi.sales).max(0.0);
+                    col[i] =
+                        (sp.rest_h[i] * f + sp.sales_h[i] * pi.sales + b_cons * self.durables[i])
+                            .max(0.0);
                 }
             } else if c == sp.gcol {
                 let f = if sp.g0 > 0.0 {
-                    p.local_spending_to_consumption * de_real / sp.g0
+                    (p.local_spending_to_consumption * de_real + b_gov) / sp.g0
                 } else {
                     0.0
                 };
@@ -219,7 +265,7 @@ impl Driver<'_> {
                 }
             } else {
                 let fi = if sp.infra0 > 0.0 {
-                    a_t + (1.0 - p.local_spending_to_consumption) * de_real / sp.infra0
+                    a_t + ((1.0 - p.local_spending_to_consumption) * de_real + b_infra) / sp.infra0
                 } else {
                     a_t
                 };
@@ -229,6 +275,9 @@ impl Driver<'_> {
                         + sp.infra[i] * fi
                         + sp.sales_k[i] * pi.sales
                         + fdi_real * sp.fdi_dist[i];
+                }
+                for g in 0..nr {
+                    col[g * ns + b.equipment] += b_equip * sp.src[b.equipment * nr + g];
                 }
                 for (pi_, prog) in b.programmes.iter().enumerate() {
                     let spend = pl.sr_real[pi_][k];
@@ -271,7 +320,7 @@ impl Driver<'_> {
                 }
             })
             .collect();
-        let mut pieces: Levels = [0.0; 16];
+        let mut pieces: Levels = [0.0; crate::contrib::NP];
         let conf_factor = 1.0
             + p.confidence_elasticity * (conf - p.confidence_reference) / p.confidence_reference;
         let gamma = p.local_spending_to_consumption;
@@ -296,6 +345,10 @@ impl Driver<'_> {
                 pl.sr_real[pi_][k] * prog.spending.iter().map(|(_, sh)| sh).sum::<f64>()
             })
             .sum();
+        pieces[Piece::InvInfraBonds as usize] = b_infra;
+        pieces[Piece::InvEquipmentRenewal as usize] = b_equip;
+        pieces[Piece::ConsTradeIn as usize] = b_cons;
+        pieces[Piece::GovBudget as usize] = b_gov;
         pieces[Piece::OtherFinal as usize] = (0..nf)
             .map(|f| ch * nf + f)
             .filter(|&c| c != sp.hcol && c != sp.gcol && c != sp.kcol)
@@ -306,6 +359,7 @@ impl Driver<'_> {
             confidence: conf,
             property: pi,
             local: lo,
+            budget: bo,
             cp_transfer: transfer_nom,
             fd_mult,
             cap_scale,

@@ -326,6 +326,24 @@ pub fn run_scenario(
         gap: Vec::new(),
         price_levels: Vec::new(),
         gap_offset: 0.0,
+        bond_stock: 0.0,
+        central_debt: p.central_debt_2023,
+        durables: {
+            let mut w: Vec<f64> = (0..n)
+                .map(|i| {
+                    if crate::blocks::prices::industrial(&econ.sectors[i % ns]) {
+                        sp.rest_h[i]
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let tot: f64 = w.iter().sum();
+            if tot > 0.0 {
+                w.iter_mut().for_each(|v| *v /= tot);
+            }
+            w
+        },
         controls_p: None,
     };
     driver.ngdp_lag = driver.gdp_ref(prev, 1.0);

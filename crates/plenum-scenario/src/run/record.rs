@@ -93,6 +93,7 @@ pub(super) fn record(
                 self_reliance: acc.domestic[ch * ns + b.chips],
                 inventory_clamped: driver.clamped[k],
                 pieces: &d.pieces,
+                budget: &d.budget,
                 prices: PriceRecord {
                     deflator_yoy: yoy(&defl, k),
                     cpi_yoy: yoy(&cpi, k),

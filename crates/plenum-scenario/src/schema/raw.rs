@@ -26,6 +26,7 @@ pub struct RawScenario {
     pub controls: Option<RawControls>,
     pub common_prosperity: Option<RawCommonProsperity>,
     pub prices: Option<RawPrices>,
+    pub budget: Option<RawBudget>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -65,6 +66,14 @@ pub struct RawHouseholds {
 pub struct RawProperty {
     pub investment_growth: Option<Map>,
     pub sales_growth: Option<Map>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBudget {
+    pub official_deficit: Option<Map>,
+    pub special_bond_quota: Option<Map>,
+    pub ultra_long_bonds: Option<Map>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
