@@ -60,7 +60,8 @@ fn cost_push_is_homogeneous_of_degree_one() {
 
 #[test]
 fn the_baseline_gives_the_price_facts() {
-    let (_, run) = baseline();
+    let (cal, run) = baseline();
+    eprintln!("calibrated: {:?}", cal.growth);
     let r = "CHN";
     for k in 0..run.quarters.len().min(12) {
         let q = run.quarters[k];
@@ -79,6 +80,14 @@ fn the_baseline_gives_the_price_facts() {
     }
     for y in 2024..=2030 {
         eprintln!("{y}: real {:.2}", run.annual_growth(r, y));
+    }
+    for k in 4..16 {
+        let q = run.quarters[k];
+        let line: Vec<String> = plenum_scenario::contrib::BLOCK_VARS
+            .iter()
+            .map(|v| format!("{} {:.2}", &v[14..], run.at(v, r, q)))
+            .collect();
+        eprintln!("{q}: {}", line.join(", "));
     }
     let fit = plenum_scenario::calibrate::fit(run);
     eprintln!("{}", plenum_scenario::calibrate::fit_markdown(&fit));
@@ -145,6 +154,7 @@ fn explore_prices() {
         ("goods_price_passthrough", x[1]),
         ("phillips_slope", x[2]),
         ("output_gap_2022", x[3]),
+        ("demand_shift_persistence", x[7]),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -167,4 +177,7 @@ fn explore_prices() {
     }
     let fit = plenum_scenario::calibrate::fit(&run);
     eprintln!("{}", plenum_scenario::calibrate::fit_markdown(&fit));
+    for y in 2024..=2030 {
+        eprintln!("{y}: real {:.2}", run.annual_growth(r, y));
+    }
 }

@@ -9,7 +9,9 @@
 //! - the local special-bond quota Q_y, tn yuan a year
 //!   (`special_bond_quota`; 2024: 3.9 tn): the borrowing local governments
 //!   plan ([`super::localgov`]: E*_t = R̄_t + Q_y/4); before the first year
-//!   given, the planned deficit `local_planned_deficit` (% of GDP) applies;
+//!   given, the planned deficit `local_planned_deficit` (% of GDP) applies,
+//!   after the last year given the quota keeps its share of GDP in that
+//!   year;
 //! - ultra-long special treasury bonds U_y, tn yuan a year
 //!   (`ultra_long_bonds`; 2024: 1 tn), issued evenly over the year's
 //!   quarters and spent as projects disburse: of the bonds issued and not

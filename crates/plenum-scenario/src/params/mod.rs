@@ -97,6 +97,8 @@ params! {
         "calibrated at each run (with the next row) so that baseline-2024 gives real growth of 5.3% in 2024Q1 and 4.7% in 2024Q2 (NBS, 15 Jul 2024): growth of China's demand not driven by a block, 2022-2024, converging to potential growth after; the value here is the starting guess";
     china_demand_shift_2024q2 = 0.0, "% of autonomous demand", [-5.0, 5.0],
         "calibrated at each run (see the row above): lasting change of the level of China's autonomous demand from 2024Q2 on (NBS: Q2 grew 0.7% q/q); the value here is the starting guess";
+    demand_shift_persistence = 0.75, "share per quarter", [0.0, 1.0],
+        "set to the July 2024 consensus: share of the 2024Q2 level shift of autonomous demand left after each further quarter (1: lasting). The Q2 miss (4.7% against a 5.1% consensus, NBS, 15 Jul 2024) came a day before the IMF's July update kept 5.0% for 2024 and 4.5% for 2025; a stumble that fades by a quarter each quarter puts the baseline's 2024 and 2025 within half a point of them (docs/calibration.md); 1 gives 4.4% and 3.4%";
     autonomous_convergence_year = 2027.0, "year", [2025.0, 2030.0],
         "assumption: year by which China's autonomous demand growth has moved linearly from its calibrated 2022-2024 value to potential growth";
     china_potential_growth = 5.0, "% per year", [4.0, 6.0],

@@ -82,6 +82,8 @@ pub(super) struct Driver<'a> {
     pub(super) gap: Vec<f64>,
     /// Per step: the price block's levels.
     pub(super) price_levels: Vec<PriceLevels>,
+    /// The special-bond quota's share of GDP in its last year, %.
+    pub(super) quota_share: f64,
     /// Ultra-long bond money issued and not yet spent (K), central debt.
     pub(super) bond_stock: f64,
     pub(super) central_debt: f64,
@@ -176,11 +178,16 @@ impl Driver<'_> {
         let gdp_ref = self.gdp_ref(t, pt);
         // The special-bond quota sets the planned local deficit from its
         // first year on ([`crate::blocks::budget`]).
+        // After its last year the quota keeps its last share of GDP.
         let mut lp = self.lp;
         if let Some(q) = &scn.budget.special_bond_quota {
             let first = q.by_year.keys().next().copied().unwrap_or(i32::MAX);
-            if t.year() >= first && gdp_ref > 0.0 {
+            let last = q.by_year.keys().next_back().copied().unwrap_or(i32::MIN);
+            if t.year() > last {
+                lp.planned_deficit_pct = self.quota_share;
+            } else if t.year() >= first && gdp_ref > 0.0 {
                 lp.planned_deficit_pct = 100.0 * q.rate(t.year()) / (4.0 * gdp_ref);
+                self.quota_share = lp.planned_deficit_pct;
             }
         }
         let lo = localgov::step(

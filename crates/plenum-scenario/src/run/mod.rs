@@ -327,6 +327,7 @@ pub fn run_scenario(
         price_levels: Vec::new(),
         gap_offset: 0.0,
         bond_stock: 0.0,
+        quota_share: p.local_planned_deficit,
         central_debt: p.central_debt_2023,
         durables: {
             let mut w: Vec<f64> = (0..n)
