@@ -166,7 +166,7 @@ impl Driver<'_> {
         });
         // Property.
         let pi = property::indices(&scn.property_investment, &scn.property_sales, t);
-        let sales_rel = property::sales_relative_to_2023(&scn.property_sales, t);
+        let sales_rel = property::land_sales_relative_to_2023(&scn.property_sales, t);
         // Local government.
         let mut swap_amt = 0.0;
         let mut swap_rate_w = 0.0;
