@@ -181,3 +181,28 @@ fn explore_prices() {
         eprintln!("{y}: real {:.2}", run.annual_growth(r, y));
     }
 }
+
+/// docs/calibration.md: with a lasting 2024Q2 shift (persistence 1) the
+/// baseline falls below the consensus band; the shipped 0.75 is inside it.
+#[test]
+fn the_consensus_fit_rests_on_the_fading_q2_shift() {
+    let (_, shipped) = baseline();
+    assert!((shipped.annual_growth("CHN", 2024) - 5.0).abs() <= 0.5);
+    assert!((shipped.annual_growth("CHN", 2025) - 4.5).abs() <= 0.5);
+    let o: Overrides = [("demand_shift_persistence".to_string(), 1.0)]
+        .into_iter()
+        .collect();
+    let b = plenum_scenario::baseline()
+        .unwrap()
+        .with_overrides(&o)
+        .unwrap();
+    let cal = plenum_scenario::calibrate(econ(), &b).unwrap();
+    assert!(cal.within_tolerance());
+    let (_, run) = plenum_scenario::run_calibrated(econ(), &b, cal.growth).unwrap();
+    let (g24, g25) = (
+        run.annual_growth("CHN", 2024),
+        run.annual_growth("CHN", 2025),
+    );
+    eprintln!("persistence 1: {g24:.2}% (2024), {g25:.2}% (2025)");
+    assert!(g24 < 4.5 && g25 < 4.0, "{g24} {g25}");
+}
