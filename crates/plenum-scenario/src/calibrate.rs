@@ -258,6 +258,63 @@ pub fn fit(run: &crate::results::ScenarioRun) -> Vec<FitRow> {
         solved: false,
         source: "SAFE via FT/SCMP",
     });
+    // Prices (issue 11): CPI, PPI, the deflator and nominal GDP.
+    let mean = |v: &str, qs: &[Quarter]| {
+        qs.iter().map(|q| run.at(v, r, *q)).sum::<f64>() / qs.len() as f64
+    };
+    let y23: Vec<Quarter> = (1..=4).map(|q| Quarter::new(2023, q)).collect();
+    let h124 = [Quarter::new(2024, 1), Quarter::new(2024, 2)];
+    for (target, v, qs, fact, tol) in [
+        ("CPI 2023, % y/y", "cpi", &y23[..], 0.2, 0.5),
+        ("CPI H1 2024, % y/y", "cpi", &h124[..], 0.1, 0.5),
+        ("PPI 2023, % y/y", "ppi", &y23[..], -3.0, 1.0),
+        ("PPI H1 2024, % y/y", "ppi", &h124[..], -2.1, 1.0),
+    ] {
+        rows.push(FitRow {
+            target,
+            model: mean(v, qs),
+            fact,
+            tolerance: tol,
+            solved: false,
+            source: "NBS",
+        });
+    }
+    let defl_max = (5..=9)
+        .map(|k| run.at("deflator", r, Quarter(k)))
+        .fold(f64::NEG_INFINITY, f64::max);
+    rows.push(FitRow {
+        target: "highest GDP deflator growth 2023Q2-2024Q2, % y/y (negative in each)",
+        model: defl_max,
+        fact: -0.75,
+        tolerance: 0.75,
+        solved: false,
+        source: "NBS quarterly accounts, derived (nominal growth below real growth)",
+    });
+    rows.push(FitRow {
+        target: "nominal GDP growth 2023, %",
+        model: 100.0
+            * (run.annual_sum("gdp_nominal", r, 2023) / {
+                let n22: f64 = (1..=4)
+                    .map(|q| {
+                        let g = run.at("gdp_nominal_growth", r, Quarter::new(2023, q));
+                        run.at("gdp_nominal", r, Quarter::new(2023, q)) / (1.0 + g / 100.0)
+                    })
+                    .sum();
+                n22
+            } - 1.0),
+        fact: 4.6,
+        tolerance: 0.5,
+        solved: false,
+        source: "NBS, derived (126.06 tn yuan against 120.47 tn in 2022)",
+    });
+    rows.push(FitRow {
+        target: "nominal GDP 2023, tn yuan",
+        model: run.annual_sum("gdp_nominal", r, 2023),
+        fact: 126.06,
+        tolerance: 1.5,
+        solved: false,
+        source: "NBS, Jan 2024 (preliminary)",
+    });
     rows.push(FitRow {
         target: "real growth 2024, % (July 2024 consensus)",
         model: run.annual_growth(r, 2024),

@@ -69,10 +69,21 @@ pub enum Piece {
     NetExports,
     /// Inventories: −drawdown.
     Inventories,
+    /// Ultra-long special treasury bonds spent on infrastructure
+    /// ([`crate::blocks::budget`]).
+    InvInfraBonds,
+    /// Ultra-long bonds spent on equipment renewal (investment in the
+    /// equipment product; the March 2024 programme).
+    InvEquipmentRenewal,
+    /// Ultra-long bonds spent on consumer trade-ins.
+    ConsTradeIn,
+    /// Central government consumption from a deficit above the 2024
+    /// budget's.
+    GovBudget,
 }
 
 /// Every piece, in a fixed order.
-pub const PIECES: [Piece; 16] = [
+pub const PIECES: [Piece; NP] = [
     Piece::ConsTrend,
     Piece::ConsConfidence,
     Piece::ConsIncome,
@@ -89,6 +100,10 @@ pub const PIECES: [Piece; 16] = [
     Piece::OtherFinal,
     Piece::NetExports,
     Piece::Inventories,
+    Piece::InvInfraBonds,
+    Piece::InvEquipmentRenewal,
+    Piece::ConsTradeIn,
+    Piece::GovBudget,
 ];
 
 /// The final-demand column of a piece (`None`: not final demand).
@@ -104,13 +119,12 @@ impl Piece {
     pub fn column(self) -> Option<Column> {
         use Piece::*;
         match self {
-            ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty => {
+            ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty | ConsTradeIn => {
                 Some(Column::Households)
             }
-            GovTrend | GovLocal => Some(Column::Government),
-            InvProperty | InvInfraTrend | InvInfraLocal | InvOther | InvFdi | InvSelfReliance => {
-                Some(Column::Investment)
-            }
+            GovTrend | GovLocal | GovBudget => Some(Column::Government),
+            InvProperty | InvInfraTrend | InvInfraLocal | InvOther | InvFdi | InvSelfReliance
+            | InvInfraBonds | InvEquipmentRenewal => Some(Column::Investment),
             OtherFinal => Some(Column::Other),
             NetExports | Inventories => None,
         }
@@ -120,10 +134,13 @@ impl Piece {
     pub fn component(self) -> &'static str {
         use Piece::*;
         match self {
-            ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty => "consumption",
-            GovTrend | GovLocal => "government",
+            ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty | ConsTradeIn => {
+                "consumption"
+            }
+            GovTrend | GovLocal | GovBudget => "government",
             InvProperty => "inv_property",
-            InvInfraTrend | InvInfraLocal => "inv_infrastructure",
+            InvInfraTrend | InvInfraLocal | InvInfraBonds => "inv_infrastructure",
+            InvEquipmentRenewal => "inv_equipment_renewal",
             InvOther => "inv_other",
             InvFdi => "inv_fdi",
             InvSelfReliance => "inv_self_reliance",
@@ -147,16 +164,18 @@ impl Piece {
             InvSelfReliance => "self_reliance",
             NetExports => "external",
             Inventories => "inventories",
+            InvInfraBonds | InvEquipmentRenewal | ConsTradeIn | GovBudget => "budget",
         }
     }
 }
 
 /// The components, in the order of the outputs.
-pub const COMPONENTS: [&str; 10] = [
+pub const COMPONENTS: [&str; 11] = [
     "consumption",
     "government",
     "inv_property",
     "inv_infrastructure",
+    "inv_equipment_renewal",
     "inv_other",
     "inv_fdi",
     "inv_self_reliance",
@@ -166,8 +185,9 @@ pub const COMPONENTS: [&str; 10] = [
 ];
 
 /// The blocks, in the order of the outputs.
-pub const BLOCKS: [&str; 10] = [
+pub const BLOCKS: [&str; 11] = [
     "residual",
+    "budget",
     "confidence",
     "income",
     "transfers",
@@ -181,11 +201,12 @@ pub const BLOCKS: [&str; 10] = [
 
 /// Tidy variable names of the components' contributions (`contrib_` and
 /// the component), in the order of [`COMPONENTS`].
-pub const COMPONENT_VARS: [&str; 10] = [
+pub const COMPONENT_VARS: [&str; 11] = [
     "contrib_consumption",
     "contrib_government",
     "contrib_inv_property",
     "contrib_inv_infrastructure",
+    "contrib_inv_equipment_renewal",
     "contrib_inv_other",
     "contrib_inv_fdi",
     "contrib_inv_self_reliance",
@@ -196,8 +217,9 @@ pub const COMPONENT_VARS: [&str; 10] = [
 
 /// Tidy variable names of the blocks' contributions (`contrib_block_` and
 /// the block), in the order of [`BLOCKS`].
-pub const BLOCK_VARS: [&str; 10] = [
+pub const BLOCK_VARS: [&str; 11] = [
     "contrib_block_residual",
+    "contrib_block_budget",
     "contrib_block_confidence",
     "contrib_block_income",
     "contrib_block_transfers",
@@ -210,7 +232,10 @@ pub const BLOCK_VARS: [&str; 10] = [
 ];
 
 /// Levels of the pieces in one quarter, in the order of [`PIECES`].
-pub type Levels = [f64; 16];
+/// Number of pieces.
+pub const NP: usize = 20;
+
+pub type Levels = [f64; NP];
 
 /// Delivered levels: each column's pieces scaled to what the engine
 /// delivered of the column (`delivered` per [`Column`] in the order
@@ -223,9 +248,9 @@ pub fn delivered(asked: &Levels, delivered: [f64; 4], net_exports: f64, drawdown
         Column::Investment,
         Column::Other,
     ];
-    let mut out = [0.0; 16];
+    let mut out = [0.0; NP];
     for (ci, c) in cols.iter().enumerate() {
-        let idx: Vec<usize> = (0..16)
+        let idx: Vec<usize> = (0..NP)
             .filter(|&k| PIECES[k].column() == Some(*c))
             .collect();
         let tot: f64 = idx.iter().map(|&k| asked[k]).sum();
@@ -237,8 +262,8 @@ pub fn delivered(asked: &Levels, delivered: [f64; 4], net_exports: f64, drawdown
             out[k] = delivered[ci];
         }
     }
-    out[14] = net_exports;
-    out[15] = -drawdown;
+    out[Piece::NetExports as usize] = net_exports;
+    out[Piece::Inventories as usize] = -drawdown;
     out
 }
 
@@ -247,9 +272,9 @@ pub fn delivered(asked: &Levels, delivered: [f64; 4], net_exports: f64, drawdown
 pub fn by_piece(levels: &[Levels], gdp: &[f64]) -> Vec<Levels> {
     (0..levels.len())
         .map(|k| {
-            let mut c = [f64::NAN; 16];
+            let mut c = [f64::NAN; NP];
             if k >= 4 {
-                for p in 0..16 {
+                for p in 0..NP {
                     c[p] = 100.0 * (levels[k][p] - levels[k - 4][p]) / gdp[k - 4];
                 }
             }
@@ -270,7 +295,7 @@ pub fn grouped(
             pieces
                 .iter()
                 .map(|c| {
-                    (0..16)
+                    (0..NP)
                         .filter(|&p| group(PIECES[p]) == *n)
                         .map(|p| c[p])
                         .sum()
@@ -300,13 +325,13 @@ mod tests {
 
     #[test]
     fn delivered_levels_add_up_to_the_columns() {
-        let mut asked = [0.0; 16];
+        let mut asked = [0.0; NP];
         for (k, a) in asked.iter_mut().enumerate() {
             *a = 1.0 + k as f64;
         }
         let d = delivered(&asked, [10.0, 5.0, 20.0, 1.0], 3.0, 0.5);
         let col = |c: Column| -> f64 {
-            (0..16)
+            (0..NP)
                 .filter(|&k| PIECES[k].column() == Some(c))
                 .map(|k| d[k])
                 .sum()

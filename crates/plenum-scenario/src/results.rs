@@ -12,7 +12,15 @@
 //! | `inventory_drawdown` | table unit per quarter | inputs used beyond those delivered: −ΔN, the fall of the engine's inventories |
 //! | `consumption_share` | % of GDP | household consumption / GDP |
 //! | `labour_income` | table unit per quarter | Σ λ_j v_j x_j |
-//! | `gdp_nominal` | tn yuan per quarter | GDP at current prices |
+//! | `gdp_nominal` | tn yuan per quarter | GDP at current prices: real GDP times the deflator ([`crate::blocks::prices`]) |
+//! | `gdp_nominal_growth` | % | nominal GDP growth y/y |
+//! | `deflator`, `cpi`, `ppi` | % | GDP deflator, consumer and industrial producer prices, y/y ([`crate::blocks::prices`]) |
+//! | `deflator_index` | 2022Q1 = 1 | level of the GDP deflator |
+//! | `import_prices` | % | world import prices in yuan, y/y (scenario path) |
+//! | `output_gap` | % of potential | the price block's output gap |
+//! | `government_deficit`, `ultra_long_spending` | tn yuan per quarter | consolidated (central + local) deficit, and spending of ultra-long special treasury bonds ([`crate::blocks::budget`]) |
+//! | `government_debt`, `central_debt` | tn yuan | consolidated and central government debt, end of quarter (from 2024Q1) |
+//! | `government_debt_to_gdp` | % | consolidated debt / annualised nominal GDP |
 //! | `confidence` | index | consumer confidence path |
 //! | `property_investment_index`, `property_sales_index` | 2022 = 1 | property paths |
 //! | `land_revenue`, `local_revenue`, `local_spending`, `local_spending_cut`, `interest_paid`, `local_deficit` | tn yuan per quarter | local government flows |
@@ -162,6 +170,20 @@ pub(crate) struct QuarterState<'a> {
     pub inventory_clamped: f64,
     /// China's final demand asked by named piece ([`crate::contrib`]).
     pub pieces: &'a Levels,
+    pub prices: PriceRecord,
+    pub budget: &'a crate::blocks::budget::BudgetOutputs,
+}
+
+/// The price block's values of one quarter ([`crate::blocks::prices`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PriceRecord {
+    pub deflator_yoy: f64,
+    pub cpi_yoy: f64,
+    pub ppi_yoy: f64,
+    pub import_yoy: f64,
+    pub output_gap: f64,
+    pub deflator_level: f64,
+    pub nominal_growth: f64,
 }
 
 const REGION_VARS: [&str; 9] = [
@@ -176,7 +198,7 @@ const REGION_VARS: [&str; 9] = [
     "inventory_drawdown",
 ];
 
-const CHINA_VARS: [(&str, &str); 26] = [
+const CHINA_VARS: [(&str, &str); 38] = [
     ("consumption_share", "% of GDP"),
     ("labour_income", "table"),
     ("gdp_nominal", "tn yuan per quarter"),
@@ -203,6 +225,18 @@ const CHINA_VARS: [(&str, &str); 26] = [
     ("local_taxes", "tn yuan per quarter"),
     ("local_transfers", "tn yuan per quarter"),
     ("central_backstop", "tn yuan per quarter"),
+    ("deflator", "% y/y"),
+    ("cpi", "% y/y"),
+    ("ppi", "% y/y"),
+    ("import_prices", "% y/y"),
+    ("output_gap", "% of potential output"),
+    ("deflator_index", "2022Q1 = 1"),
+    ("gdp_nominal_growth", "% y/y"),
+    ("government_deficit", "tn yuan per quarter"),
+    ("government_debt", "tn yuan"),
+    ("government_debt_to_gdp", "%"),
+    ("central_debt", "tn yuan"),
+    ("ultra_long_spending", "tn yuan per quarter"),
 ];
 
 const INDUSTRY_VARS: [&str; 3] = ["output", "value_added", "capacity"];
@@ -353,9 +387,9 @@ impl Recorder {
                 .iter()
                 .position(|r| *r == scn.roles.region)
                 .unwrap_or(0),
-            levels: vec![[f64::NAN; 16]; nq],
+            levels: vec![[f64::NAN; contrib::NP]; nq],
             pre_gdp: vec![vec![f64::NAN; econ.nr]; 4],
-            pre_levels: vec![[f64::NAN; 16]; 4],
+            pre_levels: vec![[f64::NAN; contrib::NP]; 4],
         }
     }
 
@@ -389,7 +423,9 @@ impl Recorder {
         let lo = q.local;
         let tracked = |v: f64| if q.local_tracked { v } else { f64::NAN };
         let gdp_ann = 4.0 * q.ngdp;
-        let cvals: [f64; 26] = [
+        let pr = q.prices;
+        let bo = q.budget;
+        let cvals: [f64; 38] = [
             100.0 * acc.fd[ch * nf + b.households] / acc.gdp[ch],
             q.labour_income,
             q.ngdp,
@@ -416,6 +452,18 @@ impl Recorder {
             lo.taxes,
             lo.transfers,
             tracked(lo.backstop),
+            pr.deflator_yoy,
+            pr.cpi_yoy,
+            pr.ppi_yoy,
+            pr.import_yoy,
+            pr.output_gap,
+            pr.deflator_level,
+            pr.nominal_growth,
+            tracked(bo.deficit),
+            tracked(bo.debt),
+            tracked(100.0 * bo.debt / gdp_ann),
+            tracked(bo.central_debt),
+            bo.ul_infrastructure + bo.ul_equipment + bo.ul_consumer,
         ];
         for (vi, v) in cvals.iter().enumerate() {
             s[self.china_at + vi].values[k] = *v;

@@ -169,6 +169,8 @@ fn docs_document_every_scenario_key() {
         "[controls]\n",
         "[[controls.measure]]\nid = \"m\"\nfrom = [\"USA\"]\nto = [\"CHN\"]\nproducts = [\"C26\"]\nrestricted_share = 0.1\nsubstitutability = 0.1\nstart = \"2025Q1\"\n",
         "[common_prosperity]\n",
+        "[prices]\n",
+        "[budget]\n",
     ];
     let mut checked = 0;
     for t in tables {

@@ -1,8 +1,10 @@
 //! Land finance and local government (nominal tn yuan per quarter).
 //!
 //! - Land revenue: L_t = (L₂₀₂₃/4) P_t (S_t/S̄₂₀₂₃)^β, with S the property
-//!   sales index ([`super::property`]), S̄₂₀₂₃ its 2023 average, P the
-//!   price level and β (`land_sales_elasticity`) fitted on 2020-2023
+//!   sales index on the land market's calendar
+//!   ([`super::property::land_sales_relative_to_2023`]: each quarter's y/y
+//!   change is its year's sales rate), S̄₂₀₂₃ its 2023 average, P the
+//!   GDP deflator ([`super::prices`]) and β (`land_sales_elasticity`) fitted on 2020-2023
 //!   (8.4 → 8.71 → ~6.7 → 5.80 tn yuan against sales −28.3% in 2022 and
 //!   −6.5% in 2023).
 //! - Revenue: R_t = taxes + land + central transfers, with taxes

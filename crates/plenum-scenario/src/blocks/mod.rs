@@ -10,11 +10,13 @@
 //! (κ table units = 1 tn yuan, see [`crate::run`]); fiscal flows are
 //! nominal tn yuan per quarter; FDI is USD bn per year.
 
+pub mod budget;
 pub mod controls;
 pub mod controls_prices;
 pub mod fdi;
 pub mod households;
 pub mod localgov;
+pub mod prices;
 pub mod property;
 pub mod prosperity;
 pub mod selfreliance;

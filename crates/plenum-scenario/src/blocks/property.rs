@@ -35,7 +35,41 @@ pub fn indices(investment: &GrowthPath, sales: &GrowthPath, t: Quarter) -> Prope
     }
 }
 
-/// Sales relative to their 2023 average, for the land-revenue equation.
+/// Sales on the land market's calendar: from 2023 on each quarter is the
+/// same quarter a year before times (1 + the year's rate), so a quarter's
+/// y/y change is its year's rate exactly (as NBS and MoF report them);
+/// 2022 is the smooth path of [`GrowthPath::index`].
+pub fn sales_yoy_index(sales: &GrowthPath, t: Quarter) -> f64 {
+    let base = Quarter::new(crate::time::BASE_YEAR + 1, 1);
+    if t < base {
+        return sales.index(t);
+    }
+    let mut q = t;
+    let mut f = 1.0;
+    while q >= base {
+        f *= (1.0 + sales.rate(q.year()) / 100.0).max(0.0);
+        q = Quarter(q.0 - 4);
+    }
+    f * sales.index(q)
+}
+
+/// Sales relative to their 2023 average on the land market's calendar
+/// ([`sales_yoy_index`]), for the land-revenue equation: land revenue in a
+/// quarter moves y/y with that year's sales rate (to the power β), so H1
+/// 2024 land revenue is (1 + r₂₀₂₄)^β of H1 2023 (times prices).
+pub fn land_sales_relative_to_2023(sales: &GrowthPath, t: Quarter) -> f64 {
+    let avg: f64 = (0..4)
+        .map(|q| sales_yoy_index(sales, Quarter::new(2023, q + 1)))
+        .sum::<f64>()
+        / 4.0;
+    if avg > 0.0 {
+        sales_yoy_index(sales, t) / avg
+    } else {
+        0.0
+    }
+}
+
+/// Sales relative to their 2023 average (smooth path).
 pub fn sales_relative_to_2023(sales: &GrowthPath, t: Quarter) -> f64 {
     let avg: f64 = (0..4)
         .map(|q| sales.index(Quarter::new(2023, q + 1)))
@@ -69,5 +103,16 @@ mod tests {
         // Within a year of constant quarterly decline, the average of the
         // next year falls by the next year's rate.
         assert!((avg(2025) / avg(2024) - 0.79).abs() < 1e-9);
+        // On the land market's calendar every quarter falls by its year's
+        // rate, and 2023 averages 1.
+        for q in 1..=4 {
+            let r = land_sales_relative_to_2023(&s, Quarter::new(2024, q))
+                / land_sales_relative_to_2023(&s, Quarter::new(2023, q));
+            assert!((r - 0.79).abs() < 1e-12);
+        }
+        let a23: f64 = (1..=4)
+            .map(|q| land_sales_relative_to_2023(&s, Quarter::new(2023, q)))
+            .sum::<f64>();
+        assert!((a23 / 4.0 - 1.0).abs() < 1e-12);
     }
 }

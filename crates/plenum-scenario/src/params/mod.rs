@@ -97,6 +97,8 @@ params! {
         "calibrated at each run (with the next row) so that baseline-2024 gives real growth of 5.3% in 2024Q1 and 4.7% in 2024Q2 (NBS, 15 Jul 2024): growth of China's demand not driven by a block, 2022-2024, converging to potential growth after; the value here is the starting guess";
     china_demand_shift_2024q2 = 0.0, "% of autonomous demand", [-5.0, 5.0],
         "calibrated at each run (see the row above): lasting change of the level of China's autonomous demand from 2024Q2 on (NBS: Q2 grew 0.7% q/q); the value here is the starting guess";
+    demand_shift_persistence = 0.75, "share per quarter", [0.0, 1.0],
+        "set to the July 2024 consensus: share of the 2024Q2 level shift of autonomous demand left after each further quarter (1: lasting). The Q2 miss (4.7% against a 5.1% consensus, NBS, 15 Jul 2024) came a day before the IMF's July update kept 5.0% for 2024 and 4.5% for 2025; a stumble that fades by a quarter each quarter puts the baseline's 2024 and 2025 within half a point of them (docs/calibration.md); 1 gives 4.4% and 3.4%";
     autonomous_convergence_year = 2027.0, "year", [2025.0, 2030.0],
         "assumption: year by which China's autonomous demand growth has moved linearly from its calibrated 2022-2024 value to potential growth";
     china_potential_growth = 5.0, "% per year", [4.0, 6.0],
@@ -129,8 +131,14 @@ params! {
         "NBS: nominal GDP 2023 (preliminary); scales the table's China to yuan";
     real_growth_2023 = 5.2, "%", [5.2, 5.2],
         "NBS: real GDP growth 2023, to carry the table's 2022 level to 2023";
-    gdp_deflator_growth = 0.5, "% per year", [-1.0, 3.0],
-        "assumption: GDP deflator growth (turns real flows into nominal yuan for the fiscal blocks)";
+    gdp_deflator_growth = 1.5, "% per year", [0.5, 2.5],
+        "fitted (docs/calibration.md, prices): underlying inflation π̄ of the price block, the growth of value-added prices with the output gap closed and world prices flat; set with the next rows so that the deflator is negative in every quarter from 2023Q2 to 2024Q2 (NBS, derived) and the PPI is near -3.0% (2023) and -2.1% (H1 2024, NBS); CPI was 2.0% in 2022 and 0.2% in 2023 (NBS)";
+    phillips_slope = 0.3, "pp of inflation per pp of output gap", [0.1, 0.6],
+        "assumption: pp of annual value-added price inflation per pp of last quarter's output gap; Phillips curves estimated for large economies since the 2000s are flat (slopes of about 0.1-0.5 per pp of gap), and the calibration file has no estimate for China";
+    goods_price_passthrough = 0.6, "share", [0.3, 0.9],
+        "fitted (docs/calibration.md, prices): share of world import-price inflation that passes into the value-added prices of China's industrial sectors (mining, metals, chemicals and power are priced off world markets); with the Leontief cost push and the baseline's import-price path it gives PPI -2.5% (2023) and -2.7% (H1 2024) against -3.0% and -2.1% (NBS)";
+    output_gap_2022 = -2.0, "% of potential output", [-3.0, -1.0],
+        "derived: real growth 2020-2022 was 2.2%, 8.4% and 3.0% (NBS), 14.1% in all, against 15.8-17.4% at potential growth of 5.0-5.5% a year from a closed gap in 2019: a gap of -1.5% to -2.8% entering 2023; the output gap of the run's first quarter, 2022Q1";
     local_nonland_revenue_share = 0.096, "share of GDP", [0.08, 0.12],
         "derived: land revenue 8.71 tn was 41.8% of local revenue in 2021 (MoF), so taxes plus transfers were 12.13 tn, 9.6% of 2023 GDP";
     local_transfer_share = 0.45, "share of non-land revenue", [0.3, 0.6],
@@ -151,6 +159,16 @@ params! {
         "assumption: share of the distance to the target local cut closed each quarter (budgets are revised once a year, quotas allocated ahead)";
     local_cut_cap = 0.07, "% of annual GDP", [0.03, 0.5],
         "assumption: largest local spending cut per quarter, per cent of annual reference GDP (about 0.1 tn yuan a quarter in 2024; the centre steps in beyond it, as with the 2023 refinancing bonds and the 2024 swaps)";
+    official_deficit_2024 = 3.0, "% of GDP", [3.0, 3.0],
+        "Government work report, March 2024: official deficit 3% of GDP (4.06 tn yuan); the budget a scenario's [budget] departs from";
+    central_debt_2023 = 30.03, "tn yuan", [30.03, 30.03],
+        "MoF: central government debt end-2023 (statutory debt 70.77 tn, 56.1% of GDP: central 30.03, local 40.74)";
+    ultra_long_to_infrastructure = 0.7, "share", [0.4, 0.9],
+        "assumption: share of ultra-long special treasury bond spending on infrastructure (the 2024 bonds fund 'major strategies and security capacity' projects, Government work report, March 2024)";
+    ultra_long_to_equipment = 0.2, "share", [0.0, 0.3],
+        "assumption: share of ultra-long bond spending on equipment renewal (the March 2024 State Council action plan on equipment renewal and consumer trade-ins); the rest of the bonds' spending after infrastructure and equipment goes to consumer trade-ins";
+    bond_spending_rate = 0.35, "share per quarter", [0.2, 0.6],
+        "assumption: share of bond money issued and not yet spent that projects disburse each quarter (mean lag of about two quarters)";
     local_interest_rate = 4.0, "% per year", [3.0, 7.0],
         "calibration file: LGFV bonds ~4.7%, old local debt 6.5-7% (2015 figures; no 2024 figure); statutory bonds pay less";
     swap_interest_rate = 2.5, "% per year", [2.0, 3.5],

@@ -9,21 +9,26 @@ use plenum_sim::{Controls, Hook, StateView};
 use crate::bind::Bound;
 use crate::blocks::controls::{flow_wedge, ControlsParams, FlowPieces};
 use crate::blocks::controls_prices::{real_demand_scale, PriceChannel};
-use crate::blocks::{households, localgov, property, prosperity};
+use crate::blocks::prices::{PriceBlock, PriceLevels, PriceParams};
+use crate::blocks::{budget, households, localgov, property, prosperity};
 use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
 use crate::params::Params;
 use crate::schema::Scenario;
 use crate::time::{GrowthPath, Quarter};
 
-use super::plan::{price, Plan, Split};
+use super::plan::{Plan, Split};
 use super::DEBT_FROM;
+
+/// The quarter whose gap is `output_gap_2022`: the last of the burn-in.
+const GAP_FROM: Quarter = Quarter(3);
 
 /// What the blocks decided for one quarter.
 pub(super) struct Decided {
     pub(super) confidence: f64,
     pub(super) property: property::PropertyIndices,
     pub(super) local: localgov::LocalOutputs,
+    pub(super) budget: budget::BudgetOutputs,
     pub(super) cp_transfer: f64,
     /// Final-demand multiplier of table column c and product s: c·S + s.
     pub(super) fd_mult: Vec<f64>,
@@ -68,11 +73,62 @@ pub(super) struct Driver<'a> {
     /// index of its restricted products (1 = no control bites).
     pub(super) price_level: Vec<f64>,
     pub(super) import_price: Vec<f64>,
+    /// The price block ([`crate::blocks::prices`]).
+    pub(super) price_block: PriceBlock,
+    pub(super) price_params: PriceParams,
+    /// Per step: value-added price levels (goods, other) and the deflator.
+    pub(super) va_prices: Vec<(f64, f64, f64)>,
+    /// Per step: China's output gap, % of potential.
+    pub(super) gap: Vec<f64>,
+    /// Per step: the price block's levels.
+    pub(super) price_levels: Vec<PriceLevels>,
+    /// The special-bond quota's share of GDP in its last year, %.
+    pub(super) quota_share: f64,
+    /// Ultra-long bond money issued and not yet spent (K), central debt.
+    pub(super) bond_stock: f64,
+    pub(super) central_debt: f64,
+    /// Household demand for industrial goods, normalised (consumer
+    /// trade-ins are spent like it).
+    pub(super) durables: Vec<f64>,
+    /// ln(Y/Y*) at 2022Q4, × 100 (the gap's reference).
+    pub(super) gap_offset: f64,
+    /// The controls' prices of China's sectors in the last step.
+    pub(super) controls_p: Option<Vec<f64>>,
 }
 
 impl Driver<'_> {
-    pub(super) fn gdp_ref(&self, t: Quarter) -> f64 {
-        self.gdp0_china * self.pot.index(t) / self.kappa * price(self.p, t)
+    /// Reference nominal GDP: potential output at the deflator `d`.
+    pub(super) fn gdp_ref(&self, t: Quarter, d: f64) -> f64 {
+        self.gdp0_china * self.pot.index(t) / self.kappa * d
+    }
+
+    /// The deflator of step k (value-added prices from the gap of k − 1).
+    fn deflate(&mut self, k: usize) -> f64 {
+        if let Some(v) = self.va_prices.get(k) {
+            return v.2;
+        }
+        let t = self.pl.t[k];
+        let last = self.va_prices.last().map_or(1.0, |v| v.1);
+        let gap_lag = if k == 0 {
+            self.price_params.gap_2022
+        } else {
+            self.gap
+                .get(k - 1)
+                .copied()
+                .unwrap_or(self.price_params.gap_2022)
+        };
+        let (g, s, d) = if k == 0 {
+            (1.0, 1.0, 1.0)
+        } else {
+            self.price_block.value_added(
+                &self.price_params,
+                last,
+                gap_lag,
+                self.scn.import_prices.index(t),
+            )
+        };
+        self.va_prices.push((g, s, d));
+        d
     }
 
     fn china_labour_income(&self, x: &[f64]) -> f64 {
@@ -88,7 +144,7 @@ impl Driver<'_> {
         let (n, ns, nr, nf) = (econ.n, econ.ns, econ.nr, econ.nf);
         let ch = b.china;
         let t = pl.t[k];
-        let pt = pl.price[k];
+        let pt = self.deflate(k);
         let a_t = pl.auto[k];
         let kappa = self.kappa;
         // Households, with the common-prosperity transfer.
@@ -110,7 +166,7 @@ impl Driver<'_> {
         });
         // Property.
         let pi = property::indices(&scn.property_investment, &scn.property_sales, t);
-        let sales_rel = property::sales_relative_to_2023(&scn.property_sales, t);
+        let sales_rel = property::land_sales_relative_to_2023(&scn.property_sales, t);
         // Local government.
         let mut swap_amt = 0.0;
         let mut swap_rate_w = 0.0;
@@ -119,9 +175,23 @@ impl Driver<'_> {
             swap_amt += a;
             swap_rate_w += a * s.rate;
         }
-        let gdp_ref = self.gdp_ref(t);
+        let gdp_ref = self.gdp_ref(t, pt);
+        // The special-bond quota sets the planned local deficit from its
+        // first year on ([`crate::blocks::budget`]).
+        // After its last year the quota keeps its last share of GDP.
+        let mut lp = self.lp;
+        if let Some(q) = &scn.budget.special_bond_quota {
+            let first = q.by_year.keys().next().copied().unwrap_or(i32::MAX);
+            let last = q.by_year.keys().next_back().copied().unwrap_or(i32::MIN);
+            if t.year() > last {
+                lp.planned_deficit_pct = self.quota_share;
+            } else if t.year() >= first && gdp_ref > 0.0 {
+                lp.planned_deficit_pct = 100.0 * q.rate(t.year()) / (4.0 * gdp_ref);
+                self.quota_share = lp.planned_deficit_pct;
+            }
+        }
         let lo = localgov::step(
-            &self.lp,
+            &lp,
             &mut self.ls_state,
             &localgov::LocalInputs {
                 gdp_lag: self.ngdp_lag,
@@ -136,6 +206,34 @@ impl Driver<'_> {
         );
         let e_ref = localgov::reference_spending(&self.lp, p.gdp_2023, gdp_ref);
         let de_real = (lo.spending - e_ref) * kappa / pt;
+        // The consolidated budget.
+        let issued = scn.budget.ultra_long_bonds.rate(t.year()) / 4.0;
+        let spent = budget::disburse(&mut self.bond_stock, issued, p.bond_spending_rate);
+        let bo = budget::step(
+            &budget::BudgetParams {
+                deficit_2024: p.official_deficit_2024,
+                ul_infrastructure: p.ultra_long_to_infrastructure,
+                ul_equipment: p.ultra_long_to_equipment,
+            },
+            &mut self.central_debt,
+            &budget::BudgetInputs {
+                deficit_pct: scn.budget.official_deficit.rate(t.year()),
+                ultra_long_issued: issued,
+                ultra_long_spent: spent,
+                gdp_ref,
+                backstop: lo.backstop,
+                local_deficit: lo.deficit,
+                local_debt: lo.debt,
+            },
+            t >= DEBT_FROM,
+        );
+        let real = |v: f64| v * kappa / pt;
+        let (b_gov, b_infra, b_equip, b_cons) = (
+            real(bo.consumption),
+            real(bo.ul_infrastructure),
+            real(bo.ul_equipment),
+            real(bo.ul_consumer),
+        );
         let fdi_real = pl.fdi_real[k];
         // Final demand, as multipliers of Y⁰ per column and product.
         let mut fd_mult = vec![1.0; nr * nf * ns];
@@ -159,11 +257,13 @@ impl Driver<'_> {
             if c == sp.hcol {
                 let f = if sp.c0 > 0.0 { c_t / sp.c0 } else { 0.0 };
                 for i in 0..n {
-                    col[i] = (sp.rest_h[i] * f + sp.sales_h[i] * pi.sales).max(0.0);
+                    col[i] =
+                        (sp.rest_h[i] * f + sp.sales_h[i] * pi.sales + b_cons * self.durables[i])
+                            .max(0.0);
                 }
             } else if c == sp.gcol {
                 let f = if sp.g0 > 0.0 {
-                    p.local_spending_to_consumption * de_real / sp.g0
+                    (p.local_spending_to_consumption * de_real + b_gov) / sp.g0
                 } else {
                     0.0
                 };
@@ -172,7 +272,7 @@ impl Driver<'_> {
                 }
             } else {
                 let fi = if sp.infra0 > 0.0 {
-                    a_t + (1.0 - p.local_spending_to_consumption) * de_real / sp.infra0
+                    a_t + ((1.0 - p.local_spending_to_consumption) * de_real + b_infra) / sp.infra0
                 } else {
                     a_t
                 };
@@ -182,6 +282,9 @@ impl Driver<'_> {
                         + sp.infra[i] * fi
                         + sp.sales_k[i] * pi.sales
                         + fdi_real * sp.fdi_dist[i];
+                }
+                for g in 0..nr {
+                    col[g * ns + b.equipment] += b_equip * sp.src[b.equipment * nr + g];
                 }
                 for (pi_, prog) in b.programmes.iter().enumerate() {
                     let spend = pl.sr_real[pi_][k];
@@ -224,7 +327,7 @@ impl Driver<'_> {
                 }
             })
             .collect();
-        let mut pieces: Levels = [0.0; 16];
+        let mut pieces: Levels = [0.0; crate::contrib::NP];
         let conf_factor = 1.0
             + p.confidence_elasticity * (conf - p.confidence_reference) / p.confidence_reference;
         let gamma = p.local_spending_to_consumption;
@@ -249,6 +352,10 @@ impl Driver<'_> {
                 pl.sr_real[pi_][k] * prog.spending.iter().map(|(_, sh)| sh).sum::<f64>()
             })
             .sum();
+        pieces[Piece::InvInfraBonds as usize] = b_infra;
+        pieces[Piece::InvEquipmentRenewal as usize] = b_equip;
+        pieces[Piece::ConsTradeIn as usize] = b_cons;
+        pieces[Piece::GovBudget as usize] = b_gov;
         pieces[Piece::OtherFinal as usize] = (0..nf)
             .map(|f| ch * nf + f)
             .filter(|&c| c != sp.hcol && c != sp.gcol && c != sp.kcol)
@@ -259,6 +366,7 @@ impl Driver<'_> {
             confidence: conf,
             property: pi,
             local: lo,
+            budget: bo,
             cp_transfer: transfer_nom,
             fd_mult,
             cap_scale,
@@ -311,6 +419,7 @@ impl Driver<'_> {
             .collect();
         match pc.prices(self.econ, &wedges) {
             Ok(cp) => {
+                self.controls_p = Some(cp.p.clone());
                 self.price_level.push(cp.level);
                 self.import_price.push(cp.import_index);
                 cp.level
@@ -337,12 +446,30 @@ impl Hook for Driver<'_> {
             .map(|j| self.econ.v[j] * x[j])
             .sum();
         let w_t = self.china_labour_income(&x);
-        let ngdp = gdp / self.kappa * self.pl.price[k];
+        let d = self.va_prices.get(k).map_or(1.0, |v| v.2);
+        let ngdp = gdp / self.kappa * d;
+        let t = self.pl.t[k];
+        // The gap moves with growth against potential from 2022Q4 on, from
+        // `output_gap_2022` then (the burn-in year's growth is not fitted).
+        let rel = 100.0 * (gdp / (self.gdp0_china * self.pot.index(t))).ln();
+        if t <= GAP_FROM {
+            self.gap_offset = rel;
+        }
+        self.gap
+            .push(self.price_params.gap_2022 + rel - self.gap_offset);
         self.income.push((w_t, ngdp));
         self.clamped.push(view.balance.inventory_clamped);
         self.w_lag = w_t;
         self.ngdp_lag = ngdp;
         let level = self.controls_prices(view);
+        let (pg, ps) = self.va_prices.get(k).map_or((1.0, 1.0), |v| (v.0, v.1));
+        let lv = self.price_block.levels(
+            pg,
+            ps,
+            self.scn.import_prices.index(t),
+            self.controls_p.as_deref(),
+        );
+        self.price_levels.push(lv);
         if k + 1 < self.pl.t.len() {
             let mut d = self.decide(k + 1);
             // China's real final demand falls with its price level.

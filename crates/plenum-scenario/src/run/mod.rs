@@ -18,8 +18,11 @@
 //! at 2023 prices. The table's China is carried to 2023 with the official
 //! real growth (5.2%) and matched to 2023 nominal GDP (126.06 tn yuan), so
 //! κ = 4 GDP⁰_CHN (1 + g₂₀₂₃) / 126.06 table units are one tn yuan; the
-//! price level P_t = (1 + π)^((t − 2023.5)) (π `gdp_deflator_growth`)
-//! turns real flows into nominal ones for the fiscal blocks.
+//! GDP deflator D_t of the price block ([`crate::blocks::prices`]: output
+//! gap, import prices, the controls' shadow prices) turns real flows into
+//! nominal ones for the fiscal blocks (2022Q1 = 1); programme budgets and
+//! FDI dollars are turned into real spending ahead of the run at the
+//! anchor inflation π̄ (`gdp_deflator_growth`).
 //!
 //! Final demand of quarter t (columns of Y, from Y⁰/4):
 //! - other regions: Y⁰ scaled by their trend index (`world.trend_growth`);
@@ -221,6 +224,13 @@ pub fn run_scenario(
         None
     };
     let premium = crate::blocks::controls::product_premia(&econ.sectors);
+    let price_block = crate::blocks::prices::PriceBlock::new(econ, ch, b.households)?;
+    let price_params = crate::blocks::prices::PriceParams {
+        anchor: p.gdp_deflator_growth,
+        slope: p.phillips_slope,
+        passthrough: p.goods_price_passthrough,
+        gap_2022: p.output_gap_2022,
+    };
     let mut spec = ExtendedSpec {
         restrictions,
         rationing: Rationing::IntermediateFirst,
@@ -310,8 +320,34 @@ pub fn run_scenario(
         cparams: crate::blocks::controls::ControlsParams::default(),
         price_level: Vec::new(),
         import_price: Vec::new(),
+        price_block,
+        price_params,
+        va_prices: Vec::new(),
+        gap: Vec::new(),
+        price_levels: Vec::new(),
+        gap_offset: 0.0,
+        bond_stock: 0.0,
+        quota_share: p.local_planned_deficit,
+        central_debt: p.central_debt_2023,
+        durables: {
+            let mut w: Vec<f64> = (0..n)
+                .map(|i| {
+                    if crate::blocks::prices::industrial(&econ.sectors[i % ns]) {
+                        sp.rest_h[i]
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let tot: f64 = w.iter().sum();
+            if tot > 0.0 {
+                w.iter_mut().for_each(|v| *v /= tot);
+            }
+            w
+        },
+        controls_p: None,
     };
-    driver.ngdp_lag = driver.gdp_ref(prev);
+    driver.ngdp_lag = driver.gdp_ref(prev, 1.0);
     driver.ls_state.smoothed_revenue =
         (p.local_nonland_revenue_share + p.land_revenue_2023 / p.gdp_2023) * driver.ngdp_lag;
     let first = driver.decide(0);

@@ -196,7 +196,7 @@ pub(super) fn plan(
     };
     for (k, &t) in quarters.iter().enumerate() {
         let pt = price(p, t);
-        let a_t = auto.index(t);
+        let a_t = auto.index(t) * shift_decay(p, t);
         pl.price.push(pt);
         pl.auto.push(a_t);
         let f_t = fdi::inflow(
@@ -417,6 +417,24 @@ pub(super) fn engine_restrictions(econ: &Economy, pl: &Plan) -> Vec<TradeRestric
         }
     }
     out
+}
+
+/// The level shift of autonomous demand from 2024Q2 fades at the rate
+/// 1 − ρ a quarter (ρ `demand_shift_persistence`; 1: lasting): the factor
+/// (1 + s ρ^(t − Q2)/100) / (1 + s/100) on the shifted index.
+pub(super) fn shift_decay(p: &Params, t: Quarter) -> f64 {
+    let q = super::SHIFT_QUARTER;
+    if t < q {
+        return 1.0;
+    }
+    let s = p.china_demand_shift_2024q2 / 100.0;
+    let rho = p.demand_shift_persistence.clamp(0.0, 1.0);
+    let now = 1.0 + s * rho.powi(t.0 - q.0);
+    if 1.0 + s > 0.0 {
+        now / (1.0 + s)
+    } else {
+        1.0
+    }
 }
 
 pub(super) fn price(p: &Params, t: Quarter) -> f64 {

@@ -5,9 +5,10 @@
 use plenum_sim::Trajectory;
 
 use crate::bind::Bound;
+use crate::blocks::prices::yoy;
 use crate::economy::Economy;
 use crate::engine::{self, Quarterly};
-use crate::results::{Recorder, ScenarioRun};
+use crate::results::{PriceRecord, Recorder, ScenarioRun};
 use crate::schema::START;
 use crate::time::Quarter;
 
@@ -31,6 +32,17 @@ pub(super) fn record(
     let map = &econ.map;
     let stocks: Vec<(Vec<f64>, Vec<f64>)> =
         traj.inputs_stocks.iter().map(|v| map.stocks(v)).collect();
+    let lv = &driver.price_levels;
+    let series = |f: fn(&crate::blocks::prices::PriceLevels) -> f64| -> Vec<f64> {
+        lv.iter().map(f).collect()
+    };
+    let (defl, cpi, ppi, imp) = (
+        series(|l| l.deflator),
+        series(|l| l.cpi),
+        series(|l| l.ppi),
+        series(|l| l.import),
+    );
+    let ngdp_all: Vec<f64> = driver.income.iter().map(|x| x.1).collect();
     for (k, &t) in sim.iter().enumerate().take(sim.len() - 1) {
         // The four quarters before START are only kept for growth y/y.
         if t.0 < START.0 - 4 {
@@ -81,6 +93,16 @@ pub(super) fn record(
                 self_reliance: acc.domestic[ch * ns + b.chips],
                 inventory_clamped: driver.clamped[k],
                 pieces: &d.pieces,
+                budget: &d.budget,
+                prices: PriceRecord {
+                    deflator_yoy: yoy(&defl, k),
+                    cpi_yoy: yoy(&cpi, k),
+                    ppi_yoy: yoy(&ppi, k),
+                    import_yoy: yoy(&imp, k),
+                    output_gap: driver.gap.get(k).copied().unwrap_or(f64::NAN),
+                    deflator_level: defl.get(k).copied().unwrap_or(f64::NAN),
+                    nominal_growth: yoy(&ngdp_all, k),
+                },
             },
         );
     }

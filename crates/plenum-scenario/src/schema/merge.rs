@@ -97,6 +97,14 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             critical: merge_map(b.critical, o.critical),
             measure: merge_list(b.measure, o.measure, |m| &m.id),
         }),
+        budget: merge_opt!(base.budget, over.budget, |b, o| RawBudget {
+            official_deficit: merge_map(b.official_deficit, o.official_deficit),
+            special_bond_quota: merge_map(b.special_bond_quota, o.special_bond_quota),
+            ultra_long_bonds: merge_map(b.ultra_long_bonds, o.ultra_long_bonds),
+        }),
+        prices: merge_opt!(base.prices, over.prices, |b, o| RawPrices {
+            import_price_growth: merge_map(b.import_price_growth, o.import_price_growth),
+        }),
         common_prosperity: merge_opt!(base.common_prosperity, over.common_prosperity, |b, o| {
             RawCommonProsperity {
                 transfer: merge_map(b.transfer, o.transfer),

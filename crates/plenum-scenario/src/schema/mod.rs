@@ -30,8 +30,9 @@ use sha2::{Digest, Sha256};
 pub use merge::merge;
 pub(crate) use raw::key_line;
 pub use raw::{
-    parse_raw, RawCommonProsperity, RawControls, RawEconomy, RawFdi, RawHouseholds, RawLocal,
-    RawMeasure, RawProgramme, RawProperty, RawRun, RawScenario, RawSelfReliance, RawSwap, RawWorld,
+    parse_raw, RawBudget, RawCommonProsperity, RawControls, RawEconomy, RawFdi, RawHouseholds,
+    RawLocal, RawMeasure, RawPrices, RawProgramme, RawProperty, RawRun, RawScenario,
+    RawSelfReliance, RawSwap, RawWorld,
 };
 
 use crate::error::{At, Result, ScenarioError};
@@ -121,6 +122,19 @@ impl Measure {
     }
 }
 
+/// `[budget]`: values by year (read with [`GrowthPath::rate`]: a year not
+/// given repeats the last one given).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Budget {
+    /// Official deficit, % of GDP.
+    pub official_deficit: GrowthPath,
+    /// Local special-bond quota, tn yuan a year (None: the planned deficit
+    /// `local_planned_deficit` applies).
+    pub special_bond_quota: Option<GrowthPath>,
+    /// Ultra-long special treasury bonds, tn yuan a year.
+    pub ultra_long_bonds: GrowthPath,
+}
+
 /// A resolved scenario (not yet bound to a table).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -149,6 +163,10 @@ pub struct Scenario {
     pub critical: Vec<(String, f64)>,
     pub measures: Vec<Measure>,
     pub cp_transfer: LevelPath,
+    /// World import prices in yuan, y/y % by year ([`crate::blocks::prices`]).
+    pub import_prices: GrowthPath,
+    /// The government budget by year ([`crate::blocks::budget`]).
+    pub budget: Budget,
     /// Every file's text, to locate keys in error messages.
     pub(crate) texts: Vec<(String, String)>,
 }

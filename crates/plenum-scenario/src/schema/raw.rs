@@ -25,6 +25,8 @@ pub struct RawScenario {
     pub self_reliance: Option<RawSelfReliance>,
     pub controls: Option<RawControls>,
     pub common_prosperity: Option<RawCommonProsperity>,
+    pub prices: Option<RawPrices>,
+    pub budget: Option<RawBudget>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -64,6 +66,20 @@ pub struct RawHouseholds {
 pub struct RawProperty {
     pub investment_growth: Option<Map>,
     pub sales_growth: Option<Map>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBudget {
+    pub official_deficit: Option<Map>,
+    pub special_bond_quota: Option<Map>,
+    pub ultra_long_bonds: Option<Map>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrices {
+    pub import_price_growth: Option<Map>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -103,6 +103,26 @@ impl Resolver<'_> {
         m: Option<Map>,
         default: f64,
     ) -> Result<GrowthPath> {
+        self.by_year(
+            key,
+            m,
+            default,
+            (-60.0, 60.0),
+            "a y/y growth rate in per cent",
+        )
+    }
+
+    /// Values by year (`{ YEAR = value }`), each in `range`; a year not
+    /// given takes the last one given before it (the first one before
+    /// them all): [`GrowthPath::rate`].
+    pub(super) fn by_year(
+        &self,
+        key: &str,
+        m: Option<Map>,
+        default: f64,
+        range: (f64, f64),
+        what: &str,
+    ) -> Result<GrowthPath> {
         let mut by_year = BTreeMap::new();
         for (k, v) in m.unwrap_or_default() {
             let y: i32 = k
@@ -119,13 +139,7 @@ impl Resolver<'_> {
                 })?;
             by_year.insert(
                 y,
-                self.check(
-                    &format!("{key}.{k}"),
-                    v,
-                    -60.0,
-                    60.0,
-                    "a y/y growth rate in per cent",
-                )?,
+                self.check(&format!("{key}.{k}"), v, range.0, range.1, what)?,
             );
         }
         if by_year.is_empty() {
@@ -284,6 +298,38 @@ pub(super) fn resolve(
     let programmes = selfreliance::resolve(&r, raw.self_reliance.take(), &params)?;
     let (critical, measures) = controls::resolve(&r, raw.controls.take())?;
     let cp_transfer = prosperity::resolve(&r, raw.common_prosperity.take())?;
+    let bud = raw.budget.take().unwrap_or_default();
+    let budget = crate::schema::Budget {
+        official_deficit: r.by_year(
+            "budget.official_deficit",
+            bud.official_deficit,
+            3.0,
+            (0.0, 15.0),
+            "a deficit in % of GDP",
+        )?,
+        special_bond_quota: match bud.special_bond_quota {
+            Some(m) => Some(r.by_year(
+                "budget.special_bond_quota",
+                Some(m),
+                0.0,
+                (0.0, 20.0),
+                "a quota in tn yuan a year",
+            )?),
+            None => None,
+        },
+        ultra_long_bonds: r.by_year(
+            "budget.ultra_long_bonds",
+            bud.ultra_long_bonds,
+            0.0,
+            (0.0, 10.0),
+            "an amount in tn yuan a year",
+        )?,
+    };
+    let import_prices = r.growth_path(
+        "prices.import_price_growth",
+        raw.prices.take().unwrap_or_default().import_price_growth,
+        0.0,
+    )?;
     let files = texts.iter().map(|(f, _)| f.clone()).collect();
     Ok(Scenario {
         name,
@@ -308,6 +354,8 @@ pub(super) fn resolve(
         critical,
         measures,
         cp_transfer,
+        import_prices,
+        budget,
         texts,
     })
 }
