@@ -54,20 +54,20 @@ pub fn load_table(path: Option<&Path>) -> Result<MrioTable> {
 
 /// The run identity of a sweep: sha256 over the plenum version, the table
 /// hash, the spec hash (which holds the seeds, grid and sample) and each
-/// scenario's name and hash. The one call site; it moves to the shared
-/// run-identity function of plenum-formats when that lands.
+/// scenario's name and hash.
 pub fn identity(
     version: &str,
     table_hash: &str,
     spec_hash: &str,
     scenarios: &[layout::ScenarioEntry],
 ) -> String {
-    let mut text = format!("plenum-sweep\0{version}\0{table_hash}\0{spec_hash}");
+    // The shared run identity (plenum_formats::identity::run_id, as plain
+    // runs, manifests and the web registry use): a sweep's "scenario text"
+    // is its spec's hash and each scenario's name and hash; the seeds are
+    // in the spec, so the seed field is 0.
+    let mut text = format!("plenum-sweep\n{spec_hash}");
     for s in scenarios {
-        text.push('\0');
-        text.push_str(&s.name);
-        text.push('\0');
-        text.push_str(&s.hash);
+        text.push_str(&format!("\n{}\t{}", s.name, s.hash));
     }
-    plenum_formats::tidy::sha256_hex(text.as_bytes())
+    plenum_formats::identity::run_id(version, table_hash, &text, 0)
 }
