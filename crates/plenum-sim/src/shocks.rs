@@ -409,7 +409,10 @@ pub fn build_extended(table: &plenum_table::MrioTable, file: &ShocksFile) -> Res
         at: loc("[simulation]"),
         context: "[simulation]".into(),
         key: "step".into(),
-        value: format!("{:?}", sim.step),
+        value: match &sim.step {
+            StepSpec::Named(n) => format!("\"{n}\""),
+            StepSpec::Days(d) => d.to_string(),
+        },
         expected: "\"day\", \"week\", \"quarter\", \"year\" or a positive number of days".into(),
         fix: "use step = \"day\"".into(),
     })?;

@@ -342,6 +342,12 @@ impl Ctx<'_> {
     fn positive_int(&self, key: &str, v: Option<i64>, default: Option<u32>) -> Result<u32> {
         match (v, default) {
             (Some(v), _) if v > 0 && v <= u32::MAX as i64 => Ok(v as u32),
+            (Some(v), _) if v > 0 => Err(self.bad(
+                key,
+                v,
+                &format!("a positive integer of at most {}", u32::MAX),
+                "use e.g. 1",
+            )),
             (Some(v), _) => Err(self.bad(key, v, "a positive integer", "use e.g. 1")),
             (None, Some(d)) => Ok(d),
             (None, None) => Err(self.missing(key, "required for this event type")),

@@ -97,6 +97,9 @@ pub enum TableError {
     #[error("{} industries have zero gross output ({}); choose a policy: reject (the default) or treat them as absent (their A columns become 0)", .industries.len(), names(.industries))]
     ZeroOutput { industries: Vec<String> },
 
+    #[error("every one of the {n} industries has zero gross output: the table has no economy to analyse (every coefficient would be 0/0); check that the values were read (units, a blank or mislabelled column) and that the file is the table meant")]
+    NoOutput { n: usize },
+
     #[error("industry {industry} has zero gross output but non-zero inputs or sales (largest |flow| {largest:e}); the table is inconsistent there")]
     ZeroOutputWithFlows { industry: String, largest: f64 },
 

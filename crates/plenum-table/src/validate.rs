@@ -358,6 +358,11 @@ pub fn validate(p: &TableParts, policy: &ValidationPolicy) -> Result<ValidationR
             zero.push(i);
         }
     }
+    // Whatever the policy: a table with no output at all is degenerate, not
+    // a table with absent industries (issue 14, defect 6).
+    if n > 0 && zero.len() == n {
+        return Err(TableError::NoOutput { n });
+    }
     if !zero.is_empty() && policy.zero_output == ZeroOutputPolicy::Reject {
         return Err(TableError::ZeroOutput {
             industries: zero.iter().map(|&i| ind(i)).collect(),

@@ -265,3 +265,29 @@ fn seeded_tables_validate_and_aggregate_exactly() {
         assert!(a.report().max_row_imbalance < 1e-9);
     }
 }
+
+#[test]
+fn a_table_without_any_output_is_rejected_under_every_policy() {
+    let zero = || {
+        let mut p = parts();
+        for m in [&mut p.z, &mut p.y, &mut p.v] {
+            for j in 0..m.ncols() {
+                for i in 0..m.nrows() {
+                    m[(i, j)] = 0.0;
+                }
+            }
+        }
+        for i in 0..p.x.nrows() {
+            p.x[i] = 0.0;
+        }
+        p
+    };
+    for policy in [ValidationPolicy::default(), ValidationPolicy::lenient(1e-2)] {
+        let e = MrioTable::new(zero(), &policy).unwrap_err();
+        assert!(matches!(e, TableError::NoOutput { n: 4 }), "{e}");
+        assert!(
+            e.to_string().contains("every one of the 4 industries"),
+            "{e}"
+        );
+    }
+}

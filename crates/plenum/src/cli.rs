@@ -77,7 +77,11 @@ pub struct TableArg {
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub format: InputFormat,
     /// Treat zero-output industries as absent (their A columns become 0)
-    /// instead of rejecting the table.
+    /// instead of rejecting the table. The readers of published tables
+    /// (native, pymrio, WIOD, OECD) already do so by default, as those
+    /// tables hold industries a country lacks, and list them in the
+    /// validation report; the NBS reader rejects them without this flag. A
+    /// table whose every industry has zero output is always rejected.
     #[arg(long)]
     pub allow_zero_output: bool,
     /// Relative tolerance of the row and column balance checks

@@ -145,11 +145,20 @@ impl ChokepointsReport {
             rep.suppliers.len()
         );
         let _ = writeln!(s, "downstream propagation: {}", rep.propagation);
-        let _ = writeln!(
-            s,
-            "Spearman rank correlation: exposure–bottleneck {:.2}, exposure–extraction {:.2}, bottleneck–extraction {:.2}",
-            rep.spearman[0], rep.spearman[1], rep.spearman[2]
-        );
+        // A rank correlation needs at least two suppliers (issue 14, defect 6).
+        if rep.suppliers.len() >= 2 && rep.spearman.iter().all(|r| r.is_finite()) {
+            let _ = writeln!(
+                s,
+                "Spearman rank correlation: exposure–bottleneck {:.2}, exposure–extraction {:.2}, bottleneck–extraction {:.2}",
+                rep.spearman[0], rep.spearman[1], rep.spearman[2]
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "Spearman rank correlation: not defined ({} foreign supplier industries with output; it needs two)",
+                rep.suppliers.len()
+            );
+        }
         let sec = |j: usize| l.sectors()[j % l.n_sectors()].clone();
         let hits_txt = |h: &[(usize, f64)]| -> String {
             h.iter().map(|(j, _)| sec(*j)).collect::<Vec<_>>().join(" ")

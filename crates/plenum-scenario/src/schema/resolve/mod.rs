@@ -53,12 +53,27 @@ impl Resolver<'_> {
 
     pub(super) fn quarter(&self, key: &str, s: &str) -> Result<Quarter> {
         Quarter::parse(s, false).ok_or_else(|| {
-            self.invalid(
-                key,
-                format!("\"{s}\""),
-                "a quarter written like \"2024Q2\"",
-                "write the year, Q and the quarter 1-4",
-            )
+            // A well-written quarter outside the model's years is a range
+            // error, not a format error (issue 14, defect 7).
+            let t = s.trim().to_ascii_uppercase();
+            let well_written = t.split_once('Q').is_some_and(|(y, q)| {
+                y.parse::<i32>().is_ok() && matches!(q, "1" | "2" | "3" | "4")
+            });
+            if well_written {
+                self.invalid(
+                    key,
+                    format!("\"{s}\""),
+                    "a quarter between 1990Q1 and 2100Q4, the years plenum models",
+                    "give a quarter in that range (scenarios run 2022-2035)",
+                )
+            } else {
+                self.invalid(
+                    key,
+                    format!("\"{s}\""),
+                    "a quarter written like \"2024Q2\"",
+                    "write the year, Q and the quarter 1-4",
+                )
+            }
         })
     }
 
