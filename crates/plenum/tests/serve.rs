@@ -391,6 +391,15 @@ async fn end_to_end_in_headless_chromium() {
         .for_element(Locator::Css("svg#growth"))
         .await
         .unwrap();
+    let run_id = client
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
     let page = client.source().await.unwrap();
     let web_paths: Vec<String> = {
         let v = client
@@ -425,6 +434,38 @@ async fn end_to_end_in_headless_chromium() {
         .unwrap();
     client.find(Locator::Css("svg#heatmap")).await.unwrap();
     std::fs::write(art.join("explorer.png"), client.screenshot().await.unwrap()).unwrap();
+    // The same scenario again with 12 Monte Carlo draws: fan charts.
+    client
+        .goto(&format!("{}/editor?run={run_id}", srv.url))
+        .await
+        .unwrap();
+    let draws = client.find(Locator::Id("draws")).await.unwrap();
+    draws.clear().await.unwrap();
+    draws.send_keys("12").await.unwrap();
+    client
+        .find(Locator::Id("run"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(300))
+        .for_element(Locator::Css("#fans svg#web-fan0"))
+        .await
+        .unwrap();
+    let fan_paths: Vec<String> = {
+        let v = client
+            .execute(
+                "return Array.from(document.querySelectorAll('#web-fan0 path')).map(p => p.getAttribute('d'));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(v).unwrap()
+    };
+    std::fs::write(art.join("fans.png"), client.screenshot().await.unwrap()).unwrap();
     client.close().await.unwrap();
 
     // The CLI on the same scenario text.
@@ -441,6 +482,32 @@ async fn end_to_end_in_headless_chromium() {
     assert!(ok, "{log}");
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     let cli_paths = svg_paths(&report, "growth");
+    // The fan chart of the draws equals `plenum run --draws 12` on the same
+    // scenario and seed (the scenario's, 0).
+    let out_d = dir.path().join("cli-draws");
+    let (ok, log) = plenum(&[
+        "run",
+        "--draws",
+        "12",
+        "--seed",
+        "0",
+        "baseline-2024",
+        scn.to_str().unwrap(),
+        "--out",
+        out_d.to_str().unwrap(),
+    ]);
+    assert!(ok, "{log}");
+    let report_d = std::fs::read_to_string(out_d.join("report.html")).unwrap();
+    let cli_fan = svg_paths(&report_d, "fan0");
+    assert!(
+        cli_fan.len() >= 6,
+        "{} paths in the CLI's fan chart",
+        cli_fan.len()
+    );
+    assert_eq!(
+        fan_paths, cli_fan,
+        "the web fan chart differs from plenum run --draws"
+    );
     assert_eq!(web_paths.len(), 2);
     assert_eq!(
         web_paths, cli_paths,
