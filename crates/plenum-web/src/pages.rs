@@ -486,12 +486,18 @@ async fn run_page(
         Err(e) => return error_page(e.into()),
     };
     let mut b = format!(
-        "<h1>Run <code>{}</code>: {}</h1><p class=\"meta\">scenario <b>{}</b> against baseline-2024 · submitted {} · seed {} · table hash {} · <a href=\"/editor?run={}\">edit this scenario</a></p>",
+        "<h1>Run <code>{}</code>: {}</h1><p class=\"meta\">scenario <b>{}</b> against baseline-2024 · submitted {} · seed {}{} · table hash {} · <a href=\"/editor?run={}\">edit this scenario</a></p>",
         esc(&r.id[..12]),
         r.status.as_str(),
         esc(&r.name),
         when(Some(r.created)),
         r.seed,
+        r.summary
+            .as_ref()
+            .and_then(|s| s["draws"].as_u64())
+            .map_or(String::new(), |n| format!(
+                " · {n} Monte Carlo draws (<a href=\"#fans\">fan charts</a>)"
+            )),
         esc(r.table_hash.get(..16).unwrap_or("")),
         esc(&r.id)
     );

@@ -465,6 +465,10 @@ async fn end_to_end_in_headless_chromium() {
             .unwrap();
         serde_json::from_value(v).unwrap()
     };
+    client
+        .execute("document.getElementById('fans').scrollIntoView();", vec![])
+        .await
+        .unwrap();
     std::fs::write(art.join("fans.png"), client.screenshot().await.unwrap()).unwrap();
     client.close().await.unwrap();
 
