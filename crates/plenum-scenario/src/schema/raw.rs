@@ -25,6 +25,9 @@ pub struct RawScenario {
     pub self_reliance: Option<RawSelfReliance>,
     pub controls: Option<RawControls>,
     pub common_prosperity: Option<RawCommonProsperity>,
+    /// Parameter distributions for draws, sensitivity and robust search
+    /// (checked by [`crate::dists::parse_entry_at`]).
+    pub distributions: Option<toml::Table>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -2,8 +2,11 @@
 //!
 //! Every uncertain parameter of the table is drawn N times from its
 //! distribution (plenum-scenario's `dists`, overridable with `--dists`),
-//! with one seeded ChaCha8 stream per parameter (plenum-uncertainty's
-//! `draws`). Each draw re-calibrates the baseline (2024 Q1/Q2 growth must
+//! with one seeded ChaCha8 stream per parameter, numbered by its row in
+//! the parameter table (plenum-uncertainty's `draws`). A scenario's own
+//! `[distributions]` (or `kind = "fixed"` entries) apply to that scenario:
+//! it takes the value at the same quantile of its distribution in each
+//! draw, so differences stay under common random numbers. Each draw re-calibrates the baseline (2024 Q1/Q2 growth must
 //! hold, or the draw fails and is counted) and runs every scenario with the
 //! same values (common random numbers), on one loaded table
 //! (plenum-scenario's `batch`).
@@ -28,11 +31,11 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use plenum_formats::tidy::{KeyColumn, Manifest, TidyFrame};
-use plenum_scenario::batch::{Batch, Member};
+use plenum_scenario::batch::{Batch, Coupling, Member};
 use plenum_scenario::dists::{self, ParamDist};
 use plenum_scenario::outputs::Output;
 use plenum_scenario::{shipped, Economy, Scenario, ScenarioRun};
-use plenum_uncertainty::draws::draw_matrix;
+use plenum_uncertainty::draws::draw_matrix_streams;
 use plenum_uncertainty::stats::quantiles;
 
 use crate::cli::RunArgs;
@@ -84,6 +87,20 @@ pub fn load_dists(file: Option<&Path>) -> Result<Vec<ParamDist>> {
         dists::apply_overrides(&mut d, &text, &f.display().to_string())?;
     }
     Ok(d)
+}
+
+/// Each parameter's random stream: its row in the parameter table, so
+/// that its draws do not depend on which other parameters are drawn.
+pub fn streams(names: &[&str]) -> Vec<u64> {
+    names
+        .iter()
+        .map(|n| {
+            plenum_scenario::params::PARAMS
+                .iter()
+                .position(|p| p.name == *n)
+                .unwrap_or(0) as u64
+        })
+        .collect()
 }
 
 /// China's region-level series of a run: (variable, values per quarter).
@@ -182,25 +199,25 @@ pub fn run(args: &RunArgs, n: usize) -> Result<()> {
         .position(|s| s.name == base.name)
         .unwrap_or(0);
     let dists = load_dists(args.dists.as_deref())?;
-    let names = dists::uncertain(&dists);
-    let dvec: Vec<_> = names
-        .iter()
-        .filter_map(|n| dists.iter().find(|d| d.name == *n))
-        .map(|d| d.dist)
-        .collect();
+    let refs: Vec<&Scenario> = scenarios.iter().collect();
+    // Scenarios' own [distributions] follow the run's draws at the same
+    // quantile (common random numbers; plenum-scenario's `Coupling`).
+    let (names, coupling) = Coupling::new(&dists, &base, &refs);
+    if names.is_empty() {
+        bail!("no parameter is uncertain: every distribution is fixed; give one a distribution with --dists FILE or a scenario's [distributions]");
+    }
     let seed = args.seed;
-    let draws = draw_matrix(&dvec, n, seed)?;
+    let draws = draw_matrix_streams(&coupling.reference, &streams(&names), n, seed)?;
 
     let table = crate::embedded::default_table()?;
     let econ = Economy::from_table(&table)?;
     let batch = Batch::new(&econ, base.clone())?;
-    let refs: Vec<&Scenario> = scenarios.iter().collect();
     let central = batch.run_set(&refs, &[], &[])?;
     let heads: Vec<Output> = HEADLINES.iter().filter_map(|h| Output::parse(h)).collect();
 
     let pb = crate::progress::bar(n as u64, "draws");
     let t0 = std::time::Instant::now();
-    let res = batch.evaluate(&refs, &names, &draws, |_, m| {
+    let res = batch.evaluate_coupled(&refs, &names, &draws, &coupling, |_, m| {
         pb.inc(1);
         keep(m, &heads)
     });
@@ -403,7 +420,7 @@ pub fn run(args: &RunArgs, n: usize) -> Result<()> {
         .collect(),
         sha256: Default::default(),
     };
-    manifest.sha256 = plenum_formats::tidy::sha256_files(&out, &manifest.files)?;
+    manifest.sha256 = plenum_formats::tidy::sha256_files(out, &manifest.files)?;
     plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
     println!(
         "wrote {} rows, draws.csv, report.html and manifest.json under {}",

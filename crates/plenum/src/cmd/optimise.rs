@@ -807,7 +807,7 @@ pub fn run(args: OptimiseArgs) -> Result<()> {
         files,
         sha256: Default::default(),
     };
-    manifest.sha256 = plenum_formats::tidy::sha256_files(&out, &manifest.files)?;
+    manifest.sha256 = plenum_formats::tidy::sha256_files(out, &manifest.files)?;
     plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
     println!(
         "wrote front.csv, front.parquet, front/*.toml, report.html under {}",

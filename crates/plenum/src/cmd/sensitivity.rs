@@ -91,7 +91,11 @@ pub fn run(args: SensitivityArgs) -> Result<()> {
         Some(p) => crate::cmd::run::load_scenarios(std::slice::from_ref(p))?.remove(0),
         None => base.clone(),
     };
-    let dists = crate::cmd::draws::load_dists(args.dists.as_deref())?;
+    // The analysed scenario's own [distributions] override the run's.
+    let dists = dists::with_overrides(
+        &crate::cmd::draws::load_dists(args.dists.as_deref())?,
+        &scn.distributions,
+    );
     let uncertain = dists::uncertain(&dists);
     let names: Vec<&'static str> = if args.params.trim() == "all" {
         uncertain.clone()
@@ -361,7 +365,7 @@ pub fn run(args: SensitivityArgs) -> Result<()> {
         files: files.iter().map(|s| s.to_string()).collect(),
         sha256: Default::default(),
     };
-    manifest.sha256 = plenum_formats::tidy::sha256_files(&out, &manifest.files)?;
+    manifest.sha256 = plenum_formats::tidy::sha256_files(out, &manifest.files)?;
     plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
     println!(
         "wrote sensitivity.csv, sensitivity.parquet, report.html and the designs under {}",
