@@ -198,9 +198,16 @@ fn check_range(
 }
 
 impl TechnologyTable {
-    /// The shipped file.
+    /// The shipped file, parsed once per process (scenario runs ask for
+    /// it on every run; parsing was an eighth of a Monte Carlo draw's
+    /// time), then cloned.
     pub fn shipped() -> Result<Self, GvcError> {
-        Self::parse(SHIPPED, SHIPPED_NAME)
+        static PARSED: std::sync::OnceLock<Option<TechnologyTable>> = std::sync::OnceLock::new();
+        match PARSED.get_or_init(|| Self::parse(SHIPPED, SHIPPED_NAME).ok()) {
+            Some(t) => Ok(t.clone()),
+            // Parse again for the error (the file is checked by tests).
+            None => Self::parse(SHIPPED, SHIPPED_NAME),
+        }
     }
 
     /// Parses and checks a technology file.

@@ -20,9 +20,11 @@
 //! that sets the two rates itself under `[params]` keeps them (and the
 //! fit it gets is reported, not forced).
 //!
-//! The solve is Newton's method with a finite-difference Jacobian on runs
-//! of the baseline up to 2024Q2 (growth is nearly linear in the two
-//! rates), stopping within 10⁻⁹ pp. The result is checked against the
+//! The solve ([`newton`]) is Newton's method on runs of the baseline up to
+//! 2024Q2 (growth is nearly linear in the two rates), with a
+//! finite-difference Jacobian kept up to date by Broyden's updates (a
+//! Monte Carlo draw starts from the central solution and its Jacobian),
+//! stopping within 10⁻⁹ pp. The result is checked against the
 //! ±0.3 pp tolerance and against annual 2023 growth (5.2%, NBS), which is
 //! not fitted.
 
@@ -31,6 +33,8 @@ use crate::error::{Result, ScenarioError};
 use crate::run::run_scenario;
 use crate::schema::Scenario;
 use crate::time::Quarter;
+
+pub mod newton;
 
 /// (quarter, real growth y/y %) from the calibration file.
 pub const TARGETS: [(Quarter, f64); 2] = [(Quarter(8), 5.3), (Quarter(9), 4.7)];
@@ -92,13 +96,28 @@ pub fn sets_own_rates(scn: &Scenario) -> bool {
 /// docs). A scenario that sets both rates itself is run with them and
 /// its fit reported.
 pub fn calibrate_from(econ: &Economy, scn: &Scenario, start: [f64; 2]) -> Result<Calibration> {
+    calibrate_warm(econ, scn, start, None, &newton::Options::default()).map(|(c, _)| c)
+}
+
+/// As [`calibrate_from`], starting from a Jacobian of the targets in the
+/// unknowns too (the central calibration's, for a Monte Carlo draw or a
+/// design row; see [`newton`]), with the solver's settings `opts`.
+/// Returns the Jacobian at the solution as well (None when the scenario
+/// sets its own rates).
+pub fn calibrate_warm(
+    econ: &Economy,
+    scn: &Scenario,
+    start: [f64; 2],
+    jacobian: Option<&newton::Jacobian>,
+    opts: &newton::Options,
+) -> Result<(Calibration, Option<newton::Jacobian>)> {
     if sets_own_rates(scn) {
         let g = [
             scn.params.china_autonomous_growth,
             scn.params.china_demand_shift_2024q2,
         ];
         let v = growth_at(econ, scn, g)?;
-        return Ok(Calibration {
+        let cal = Calibration {
             growth: g,
             reached: TARGETS
                 .iter()
@@ -106,40 +125,27 @@ pub fn calibrate_from(econ: &Economy, scn: &Scenario, start: [f64; 2]) -> Result
                 .map(|((q, want), got)| (*q, got, *want))
                 .collect(),
             iterations: 1,
-        });
+        };
+        return Ok((cal, None));
     }
-    let baseline = scn;
-    let want = [TARGETS[0].1, TARGETS[1].1];
-    let resid = |g: [f64; 2]| -> Result<[f64; 2]> {
-        let v = growth_at(econ, baseline, g)?;
-        Ok([v[0] - want[0], v[1] - want[1]])
+    // Residuals: model minus target at each target; the payload keeps the
+    // model's values, so the solution needs no further run.
+    let resid = |x: &[f64]| -> Result<(Vec<f64>, [f64; 2])> {
+        let v = growth_at(econ, scn, [x[0], x[1]])?;
+        Ok((
+            v.iter()
+                .zip(&TARGETS)
+                .map(|(got, (_, want))| got - want)
+                .collect(),
+            v,
+        ))
     };
-    let mut g = start;
-    let mut f = resid(g)?;
-    let mut it = 1;
-    const H: f64 = 0.5;
-    while f[0].abs().max(f[1].abs()) > 1e-9 && it < 30 {
-        let fa = resid([g[0] + H, g[1]])?;
-        let fb = resid([g[0], g[1] + H])?;
-        it += 2;
-        let j = [
-            [(fa[0] - f[0]) / H, (fb[0] - f[0]) / H],
-            [(fa[1] - f[1]) / H, (fb[1] - f[1]) / H],
-        ];
-        let det = j[0][0] * j[1][1] - j[0][1] * j[1][0];
-        if !det.is_finite() || det.abs() < 1e-12 {
-            break;
-        }
-        let d0 = (j[1][1] * f[0] - j[0][1] * f[1]) / det;
-        let d1 = (-j[1][0] * f[0] + j[0][0] * f[1]) / det;
-        g = [g[0] - d0, g[1] - d1];
-        f = resid(g)?;
-        it += 1;
-    }
-    if f[0].abs().max(f[1].abs()) > 1e-6 || !g[0].is_finite() || !g[1].is_finite() {
+    let sol = newton::solve(resid, &start, jacobian, opts)?;
+    let g = [sol.x[0], sol.x[1]];
+    if sol.f.iter().any(|m| m.is_nan() || m.abs() > 1e-6) || g.iter().any(|v| !v.is_finite()) {
         let missed: Vec<String> = TARGETS
             .iter()
-            .zip(f)
+            .zip(&sol.f)
             .filter(|(_, m)| m.is_nan() || m.abs() > 1e-6)
             .map(|((q, want), m)| format!("real growth {q} {want}% (missed by {m:+.3} pp)"))
             .collect();
@@ -154,16 +160,16 @@ pub fn calibrate_from(econ: &Economy, scn: &Scenario, start: [f64; 2]) -> Result
             fix: "check the table (China's growth must respond to its own demand) and the scenario's [params] and 2024 inputs: they must leave room to reach the 2024 H1 growth targets".into(),
         });
     }
-    let v = growth_at(econ, scn, g)?;
-    Ok(Calibration {
+    let cal = Calibration {
         growth: g,
         reached: TARGETS
             .iter()
-            .zip(v)
+            .zip(sol.payload)
             .map(|((q, want), got)| (*q, got, *want))
             .collect(),
-        iterations: it,
-    })
+        iterations: sol.evals,
+    };
+    Ok((cal, Some(sol.jacobian)))
 }
 
 /// One row of the fit against the calibration file's facts.

@@ -2,7 +2,8 @@
 //! draws, sensitivity analysis and robust optimisation, and the
 //! `[distributions]` tables that override them.
 //!
-//! Default rule (one rule, so every row has a stated reason):
+//! Default rule (one rule, so every row has a stated reason; a row of the
+//! parameter table may name another distribution, with its reason):
 //! - a row whose range is a single value (a published figure used as is:
 //!   `gdp_2023`, `local_debt_2023`, …) is fixed;
 //! - the two calibrated rows (`china_autonomous_growth`,
@@ -52,20 +53,25 @@ pub fn default_dist(p: &ParamDef) -> ParamDist {
             why: "calibrated in every draw to 2024 Q1/Q2 growth (not drawn)".into(),
         };
     }
-    if p.min >= p.max {
+    if let Dist::Fixed { .. } = p.dist {
         return ParamDist {
             name: p.name,
-            dist: Dist::Fixed { value: p.value },
+            dist: p.dist,
             why: "a published figure used as is (its range is one value)".into(),
         };
     }
-    ParamDist {
-        name: p.name,
-        dist: Dist::Triangular { lo: p.min, mode: p.value, hi: p.max },
-        why: format!(
+    let why = if p.why == crate::params::DEFAULT_WHY {
+        format!(
             "triangular on the plausible range {}..{} with its mode at the table's value {} (best estimate of the source; range from the source)",
             p.min, p.max, p.value
-        ),
+        )
+    } else {
+        p.why.to_string()
+    };
+    ParamDist {
+        name: p.name,
+        dist: p.dist,
+        why,
     }
 }
 
@@ -83,33 +89,32 @@ pub fn uncertain(dists: &[ParamDist]) -> Vec<&'static str> {
         .collect()
 }
 
+/// Line of `key = …` in `text`, looked for under a `[distributions]`
+/// header first (the same name may be a key of `[params]` too).
 fn line_of(text: &str, key: &str) -> Option<usize> {
+    let is_key = |l: &str| {
+        let t = l.trim_start().trim_start_matches('"');
+        t.starts_with(key)
+            && t[key.len()..]
+                .trim_start_matches('"')
+                .trim_start()
+                .starts_with('=')
+    };
+    let header = text
+        .lines()
+        .position(|l| l.trim() == "[distributions]")
+        .unwrap_or(0);
     text.lines()
-        .position(|l| {
-            let t = l.trim_start().trim_start_matches('"');
-            t.starts_with(key)
-                && t[key.len()..]
-                    .trim_start_matches('"')
-                    .trim_start()
-                    .starts_with('=')
-        })
-        .map(|i| i + 1)
+        .enumerate()
+        .skip(header)
+        .find(|(_, l)| is_key(l))
+        .or_else(|| text.lines().enumerate().find(|(_, l)| is_key(l)))
+        .map(|(i, _)| i + 1)
 }
 
-fn invalid(
-    file: &str,
-    text: &str,
-    key: &str,
-    value: String,
-    expected: String,
-    fix: &str,
-) -> ScenarioError {
+fn invalid(at: &At, key: &str, value: String, expected: String, fix: &str) -> ScenarioError {
     ScenarioError::Invalid {
-        at: At {
-            file: file.to_string(),
-            line: line_of(text, key.rsplit('.').next().unwrap_or(key)),
-            column: None,
-        },
+        at: at.clone(),
         key: key.to_string(),
         value,
         expected,
@@ -117,17 +122,25 @@ fn invalid(
     }
 }
 
-/// Parses one `name = { kind = …, … }` entry against its row.
+/// Parses one `name = { kind = …, … }` entry of the file `file` with text
+/// `text` against its row.
 pub fn parse_entry(file: &str, text: &str, name: &str, v: &toml::Value) -> Result<ParamDist> {
+    let at = At {
+        file: file.into(),
+        line: line_of(text, name),
+        column: None,
+    };
+    parse_entry_at(&at, name, v, &format!("override in {file}"))
+}
+
+/// Parses one entry against its row; errors point at `at`, and `why` is
+/// the reason recorded with the distribution.
+pub fn parse_entry_at(at: &At, name: &str, v: &toml::Value, why: &str) -> Result<ParamDist> {
     let key = format!("distributions.{name}");
     let Some(def) = param_def(name) else {
         let valid: Vec<String> = PARAMS.iter().map(|p| p.name.to_string()).collect();
         return Err(ScenarioError::UnknownLabel {
-            at: At {
-                file: file.into(),
-                line: line_of(text, name),
-                column: None,
-            },
+            at: at.clone(),
             key,
             kind: "parameter",
             label: name.into(),
@@ -136,8 +149,7 @@ pub fn parse_entry(file: &str, text: &str, name: &str, v: &toml::Value) -> Resul
     };
     if CALIBRATED.contains(&def.name) {
         return Err(invalid(
-            file,
-            text,
+            at,
             &key,
             v.to_string(),
             "a parameter that is not calibrated".into(),
@@ -146,8 +158,7 @@ pub fn parse_entry(file: &str, text: &str, name: &str, v: &toml::Value) -> Resul
     }
     let Some(t) = v.as_table() else {
         return Err(invalid(
-            file,
-            text,
+            at,
             &key,
             v.to_string(),
             "an inline table such as { kind = \"uniform\" }".into(),
@@ -163,8 +174,7 @@ pub fn parse_entry(file: &str, text: &str, name: &str, v: &toml::Value) -> Resul
                 .map(Some)
                 .ok_or_else(|| {
                     invalid(
-                        file,
-                        text,
+                        at,
                         &key,
                         x.to_string(),
                         format!("a number for `{k}`"),
@@ -174,16 +184,7 @@ pub fn parse_entry(file: &str, text: &str, name: &str, v: &toml::Value) -> Resul
         }
     };
     let need = |k: &str| -> Result<f64> {
-        num(k)?.ok_or_else(|| {
-            invalid(
-                file,
-                text,
-                &key,
-                v.to_string(),
-                format!("key `{k}`"),
-                "add it",
-            )
-        })
+        num(k)?.ok_or_else(|| invalid(at, &key, v.to_string(), format!("key `{k}`"), "add it"))
     };
     let kind = t.get("kind").and_then(|k| k.as_str()).unwrap_or("");
     let allowed: &[&str] = match kind {
@@ -194,8 +195,7 @@ pub fn parse_entry(file: &str, text: &str, name: &str, v: &toml::Value) -> Resul
         "beta" => &["kind", "alpha", "beta", "min", "max"],
         _ => {
             return Err(invalid(
-                file,
-                text,
+                at,
                 &key,
                 format!("kind = {:?}", kind),
                 "kind = \"fixed\", \"uniform\", \"triangular\", \"normal\" or \"beta\"".into(),
@@ -205,8 +205,7 @@ pub fn parse_entry(file: &str, text: &str, name: &str, v: &toml::Value) -> Resul
     };
     if let Some(extra) = t.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(invalid(
-            file,
-            text,
+            at,
             &key,
             format!("{extra} = …"),
             format!("only {} for kind {kind}", allowed.join(", ")),
@@ -242,8 +241,7 @@ pub fn parse_entry(file: &str, text: &str, name: &str, v: &toml::Value) -> Resul
     };
     dist.validate().map_err(|e| {
         invalid(
-            file,
-            text,
+            at,
             &key,
             v.to_string(),
             "a possible distribution".into(),
@@ -253,8 +251,7 @@ pub fn parse_entry(file: &str, text: &str, name: &str, v: &toml::Value) -> Resul
     let (a, b) = dist.bounds();
     if a < def.min || b > def.max {
         return Err(invalid(
-            file,
-            text,
+            at,
             &key,
             v.to_string(),
             format!("support inside the plausible range {}..{} ({}); got {a}..{b}", def.min, def.max, def.unit),
@@ -264,7 +261,7 @@ pub fn parse_entry(file: &str, text: &str, name: &str, v: &toml::Value) -> Resul
     Ok(ParamDist {
         name: def.name,
         dist,
-        why: format!("override in {file}"),
+        why: why.to_string(),
     })
 }
 
@@ -283,9 +280,13 @@ pub fn apply_overrides(base: &mut [ParamDist], text: &str, file: &str) -> Result
         return Ok(());
     };
     let Some(d) = d.as_table() else {
+        let at = At {
+            file: file.into(),
+            line: line_of(text, "distributions"),
+            column: None,
+        };
         return Err(invalid(
-            file,
-            text,
+            &at,
             "distributions",
             d.to_string(),
             "a table".into(),
@@ -299,6 +300,36 @@ pub fn apply_overrides(base: &mut [ParamDist], text: &str, file: &str) -> Result
         }
     }
     Ok(())
+}
+
+/// Replaces the rows of `base` that `overrides` name (a scenario's
+/// `[distributions]`).
+pub fn with_overrides(base: &[ParamDist], overrides: &[ParamDist]) -> Vec<ParamDist> {
+    base.iter()
+        .map(|b| {
+            overrides
+                .iter()
+                .find(|o| o.name == b.name)
+                .unwrap_or(b)
+                .clone()
+        })
+        .collect()
+}
+
+/// The value a parameter takes under distribution `to` in the draw where
+/// it took `x` under `from`: x itself when the two are the same, the fixed
+/// value when `to` is fixed, else F_to⁻¹(F_from(x)), the value at the same
+/// quantile. Two scenarios with different distributions of a parameter
+/// thus stay on common random numbers (the comonotone coupling: a draw high
+/// in one is as high in the other).
+pub fn follow(x: f64, from: &Dist, to: &Dist) -> f64 {
+    if from == to {
+        return x;
+    }
+    match *to {
+        Dist::Fixed { value } => value,
+        _ => to.quantile(from.cdf(x)),
+    }
 }
 
 #[cfg(test)]

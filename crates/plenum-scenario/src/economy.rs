@@ -48,6 +48,16 @@ pub struct Economy {
     pub engine: plenum_sim::ArioModel,
     /// Table order ↔ the engine's order (regions and sectors sorted).
     pub map: EngineMap,
+    /// Baseline flow of product s from origin g to region r (inputs of r's
+    /// industries at x⁰ plus r's final demand), index (r·S + s)·R + g: the
+    /// weights of the accounts' origin split ([`crate::engine::accounts`]),
+    /// fixed by the table, so computed once.
+    pub origin_flows: Vec<f64>,
+    /// Baseline final demand of column c for product s, all origins,
+    /// index c·S + s (the accounts' demand asked, before its multiplier).
+    pub fd_products: Vec<f64>,
+    /// Recent warm-ups of `engine` (see [`crate::run::warm`]).
+    pub warm: crate::run::warm::WarmCache,
 }
 
 impl Economy {
@@ -108,7 +118,28 @@ impl Economy {
                 })
                 .collect()
         });
+        let mut origin_flows = vec![0.0; nr * ns * nr];
+        for r in 0..nr {
+            for s in 0..ns {
+                for g in 0..nr {
+                    let i = g * ns + s;
+                    // The same sums, in the same order, as the accounts
+                    // made every quarter before this was cached.
+                    let mut f: f64 = (r * ns..(r + 1) * ns).map(|j| a[i * n + j] * x0[j]).sum();
+                    f += (r * nf..(r + 1) * nf).map(|c| y0[c * n + i]).sum::<f64>();
+                    origin_flows[(r * ns + s) * nr + g] = f;
+                }
+            }
+        }
+        let mut fd_products = vec![0.0; nc * ns];
+        for c in 0..nc {
+            for s in 0..ns {
+                fd_products[c * ns + s] = (0..nr).map(|g| y0[c * n + g * ns + s]).sum();
+            }
+        }
         Ok(Self {
+            origin_flows,
+            fd_products,
             regions: l.regions().to_vec(),
             sectors: l.sectors().to_vec(),
             fd_categories: l.fd_categories().to_vec(),
@@ -125,6 +156,7 @@ impl Economy {
             unit: table.meta().unit.clone(),
             engine: base_model(table)?,
             map: EngineMap::new(table),
+            warm: Default::default(),
         })
     }
 

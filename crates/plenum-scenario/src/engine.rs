@@ -211,8 +211,7 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
             let asked: Vec<f64> = (0..nf)
                 .map(|f| {
                     let c = r * nf + f;
-                    let base: f64 = (0..nr).map(|g| econ.y0[c * n + g * ns + s]).sum();
-                    base * q.fd_mult[c * ns + s]
+                    econ.fd_products[c * ns + s] * q.fd_mult[c * ns + s]
                 })
                 .collect();
             let total: f64 = asked.iter().sum();
@@ -232,12 +231,7 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
             let mut w = vec![0.0; nr];
             for g in 0..nr {
                 let i = g * ns + s;
-                let mut f: f64 = (r * ns..(r + 1) * ns)
-                    .map(|j| econ.a[i * n + j] * econ.x0[j])
-                    .sum();
-                f += (r * nf..(r + 1) * nf)
-                    .map(|c| econ.y0[c * n + i])
-                    .sum::<f64>();
+                let f = econ.origin_flows[(r * ns + s) * nr + g];
                 w[g] = if econ.x0[i] > 0.0 {
                     f * q.cap[i] / econ.x0[i]
                 } else {

@@ -4,7 +4,10 @@
 //!
 //! Every uncertain parameter (a row of the parameter table whose
 //! distribution is not fixed) is drawn `n` times, with one seeded ChaCha8
-//! stream per parameter (`plenum_uncertainty::draws`). Each draw
+//! stream per parameter numbered by its row in the parameter table
+//! (`plenum_uncertainty::draws`). A scenario's own `[distributions]` apply
+//! to that scenario: it takes the value at the same quantile of its
+//! distribution in each draw (`batch::Coupling`). Each draw
 //! re-calibrates the baseline to 2024 Q1/Q2 growth (a draw that cannot is
 //! counted as failed, with its reason) and runs every scenario with the same
 //! values: common random numbers, so a scenario-minus-baseline difference
@@ -16,12 +19,12 @@
 //! ([`Fan::scenario`] = `NAME-minus-BASELINE`). Quantiles are numpy's
 //! "linear" ones (`plenum_uncertainty::stats::quantiles`).
 
-use crate::batch::{Batch, Member};
-use crate::dists::{self, ParamDist};
+use crate::batch::{Batch, Coupling, Member};
+use crate::dists::ParamDist;
 use crate::error::{Result, ScenarioError};
 use crate::outputs::Output;
 use crate::{Scenario, ScenarioRun};
-use plenum_uncertainty::draws::draw_matrix;
+use plenum_uncertainty::draws::draw_matrix_streams;
 use plenum_uncertainty::stats::quantiles;
 
 /// The quantiles kept, with their labels in tidy outputs.
@@ -141,6 +144,20 @@ impl Draws {
     }
 }
 
+/// Each parameter's random stream: its row in the parameter table, so that
+/// its draws do not depend on which other parameters are drawn.
+pub fn streams(names: &[&str]) -> Vec<u64> {
+    names
+        .iter()
+        .map(|n| {
+            crate::params::PARAMS
+                .iter()
+                .position(|p| p.name == *n)
+                .unwrap_or(0) as u64
+        })
+        .collect()
+}
+
 /// China's region-level series of a run: (variable, values per quarter).
 pub fn china_series(run: &ScenarioRun) -> Vec<(&'static str, Vec<f64>)> {
     run.series
@@ -216,23 +233,28 @@ pub fn run_draws(
         .iter()
         .position(|s| s.name == baseline.name)
         .unwrap_or(0);
-    let names = dists::uncertain(dists);
-    let dvec: Vec<_> = names
-        .iter()
-        .filter_map(|nm| dists.iter().find(|d| d.name == *nm))
-        .map(|d| d.dist)
-        .collect();
-    let values = draw_matrix(&dvec, n, seed).map_err(|e| {
-        bad(
-            format!("the parameter distributions cannot be drawn: {e}"),
-            "fix the distribution named",
-        )
-    })?;
-    let batch = Batch::new(econ, baseline.clone())?;
     let refs: Vec<&Scenario> = scenarios.iter().collect();
+    // Scenarios' own [distributions] follow the run's draws at the same
+    // quantile (common random numbers; `batch::Coupling`).
+    let (names, coupling) = Coupling::new(dists, baseline, &refs);
+    if names.is_empty() {
+        return Err(bad(
+            "no parameter is uncertain: every distribution is fixed".into(),
+            "give one a distribution (--dists FILE or a scenario's [distributions])",
+        ));
+    }
+    let values = draw_matrix_streams(&coupling.reference, &streams(&names), n, seed).map_err(
+        |e| {
+            bad(
+                format!("the parameter distributions cannot be drawn: {e}"),
+                "fix the distribution named",
+            )
+        },
+    )?;
+    let batch = Batch::new(econ, baseline.clone())?;
     let central = batch.run_set(&refs, &[], &[])?;
     let heads = Draws::headline_outputs();
-    let results = batch.evaluate(&refs, &names, &values, |_, m| {
+    let results = batch.evaluate_coupled(&refs, &names, &values, &coupling, |_, m| {
         tick();
         keep(m, &heads)
     });

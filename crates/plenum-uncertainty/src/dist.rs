@@ -65,6 +65,17 @@ impl Dist {
         }
     }
 
+    /// Short text for tables: "uniform", "triangular (mode 0.6)", …
+    pub fn describe(&self) -> String {
+        match *self {
+            Dist::Fixed { value } => format!("fixed at {value}"),
+            Dist::Uniform { .. } => "uniform".into(),
+            Dist::Triangular { mode, .. } => format!("triangular (mode {mode})"),
+            Dist::Normal { mean, sd, .. } => format!("normal ({mean}, sd {sd}), truncated"),
+            Dist::Beta { alpha, beta, .. } => format!("beta ({alpha}, {beta}) on the range"),
+        }
+    }
+
     /// The support [lo, hi].
     pub fn bounds(&self) -> (f64, f64) {
         match *self {

@@ -15,11 +15,24 @@ use crate::error::Result;
 
 /// `n` draws of each distribution: `out[i][j]` is draw i of parameter j.
 pub fn draw_matrix(dists: &[Dist], n: usize, seed: u64) -> Result<Vec<Vec<f64>>> {
+    let streams: Vec<u64> = (0..dists.len() as u64).collect();
+    draw_matrix_streams(dists, &streams, n, seed)
+}
+
+/// As [`draw_matrix`], parameter j drawn from stream `streams[j]` (a
+/// parameter's fixed number, such as its row in a table, so that its draws
+/// do not depend on which other parameters are drawn).
+pub fn draw_matrix_streams(
+    dists: &[Dist],
+    streams: &[u64],
+    n: usize,
+    seed: u64,
+) -> Result<Vec<Vec<f64>>> {
     let mut out = vec![vec![0.0; dists.len()]; n];
     for (j, d) in dists.iter().enumerate() {
         let s = d.sampler()?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(j as u64);
+        rng.set_stream(streams.get(j).copied().unwrap_or(j as u64));
         for row in out.iter_mut() {
             row[j] = s.draw(&mut rng);
         }

@@ -135,6 +135,74 @@ fn bad_distribution_names_key_line_and_reason() {
     );
 }
 
+#[test]
+fn a_scenarios_own_distributions_apply_to_its_draws_and_bad_ones_are_errors() {
+    let d = tempfile::tempdir().unwrap();
+    // Identical to the baseline but for one parameter held fixed in every
+    // draw: its difference from the baseline is then that parameter's
+    // effect alone, non-zero in the draws and zero in the central run.
+    let f = d.path().join("fixed.toml");
+    std::fs::write(
+        &f,
+        "schema = 1\nname = \"fixed\"\ndescription = \"baseline with one parameter fixed\"\nextends = \"baseline-2024\"\n\n[distributions]\nchina_potential_growth = { kind = \"fixed\", value = 5.0 }\n",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = ok(&plenum(
+        &[
+            "run",
+            "baseline-2024",
+            f.to_str().unwrap(),
+            "--draws",
+            "4",
+            "--seed",
+            "9",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    ));
+    assert!(o.contains("4 draws"), "{o}");
+    let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    let band = |stat: &str| -> f64 {
+        let key = format!("2030Q4,fixed-minus-baseline-2024,CHN,TOTAL,gdp_growth_yoy,{stat},");
+        csv.lines()
+            .find(|l| l.starts_with(&key))
+            .and_then(|l| l.rsplit(',').next())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(
+        band("p95") - band("p05") > 1e-6,
+        "the fixed parameter changed nothing"
+    );
+    // A bad entry in a scenario file names the file, line, key and reason.
+    let b = d.path().join("bad.toml");
+    std::fs::write(
+        &b,
+        "schema = 1\nname = \"bad\"\ndescription = \"d\"\nextends = \"baseline-2024\"\n[distributions]\nmpc_labour = { kind = \"uniform\", min = 0.1, max = 0.7 }\n",
+    )
+    .unwrap();
+    let e = err(&plenum(
+        &[
+            "run",
+            b.to_str().unwrap(),
+            "--draws",
+            "2",
+            "--out",
+            d.path().join("o2").to_str().unwrap(),
+        ],
+        None,
+    ));
+    assert!(
+        e.contains("bad.toml:6")
+            && e.contains("distributions.mpc_labour")
+            && e.contains("plausible range"),
+        "{e}"
+    );
+}
+
 fn write_spec(dir: &Path, constraints: &str) -> PathBuf {
     let spec = format!(
         r#"name = "t"

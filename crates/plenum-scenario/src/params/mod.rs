@@ -10,14 +10,27 @@
 //! range.
 //!
 //! Every row also carries a distribution on its plausible range for the
-//! uncertainty analysis ([`dist`]), with a sentence on why: a row that
-//! names none gets a triangular distribution with its mode at the table's
-//! value (a best value and a range is what the sources give); rows pinned
-//! by a published figure (min = max) are fixed.
+//! uncertainty analysis (plenum-uncertainty's [`Dist`], the one
+//! implementation of the distributions' maths), with a sentence on why: a
+//! row that names none gets a triangular distribution on its range with its
+//! mode at the table's value (a best value and a range is what the sources
+//! give); rows pinned by a published figure (min = max) are fixed.
 
-pub mod dist;
+pub use plenum_uncertainty::Dist;
 
-pub use dist::Dist;
+/// The distribution of a row that names none: fixed when its range is one
+/// value, else triangular on the range with its mode at the value.
+pub const fn default_dist(min: f64, value: f64, max: f64) -> Dist {
+    if min >= max {
+        Dist::Fixed { value }
+    } else {
+        Dist::Triangular {
+            lo: min,
+            mode: value,
+            hi: max,
+        }
+    }
+}
 
 /// One parameter: the row of the table.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -41,13 +54,13 @@ pub const DEFAULT_WHY: &str =
 impl ParamDef {
     /// The value at quantile `u` of the row's distribution.
     pub fn quantile(&self, u: f64) -> f64 {
-        self.dist.quantile(u, self.min, self.max)
+        self.dist.quantile(u)
     }
 }
 
 macro_rules! params {
-    (@dist $value:expr) => { Dist::Triangular { mode: $value } };
-    (@dist $value:expr, $dist:expr) => { $dist };
+    (@dist $min:expr, $value:expr, $max:expr) => { default_dist($min, $value, $max) };
+    (@dist $min:expr, $value:expr, $max:expr, $dist:expr) => { $dist };
     (@why) => { DEFAULT_WHY };
     (@why $why:expr) => { $why };
     ($( $field:ident = $value:expr, $unit:expr, [$min:expr, $max:expr], $source:expr $(, ~ $dist:expr, $why:expr)?; )*) => {
@@ -55,7 +68,7 @@ macro_rules! params {
         pub static PARAMS: &[ParamDef] = &[
             $( ParamDef {
                 name: stringify!($field), value: $value, unit: $unit, min: $min, max: $max, source: $source,
-                dist: params!(@dist $value $(, $dist)?),
+                dist: params!(@dist $min, $value, $max $(, $dist)?),
                 why: params!(@why $($why)?),
             }, )*
         ];
@@ -154,7 +167,7 @@ params! {
     local_borrowing_pace = 0.25, "share per quarter", [0.1, 1.0],
         "assumption: share of the room left under the debt limit a quarter's deficit may use (quotas are allocated ahead, so borrowing slows before the limit rather than stopping at it); 1 is a hard limit";
     central_backstop_share = 0.7, "share", [0.4, 1.0],
-        "assumption: share of the local spending gap near the debt limit that the central government covers (refinancing bonds 2023, the debt swaps; the Third Plenum's 'more central spending')", ~ Dist::Triangular { mode: 0.7 }, "a best value from the 2023-24 programmes and a range from partial to full backstop";
+        "assumption: share of the local spending gap near the debt limit that the central government covers (refinancing bonds 2023, the debt swaps; the Third Plenum's 'more central spending')", ~ Dist::Triangular { lo: 0.4, mode: 0.7, hi: 1.0 }, "a best value from the 2023-24 programmes and a range from partial to full backstop";
     local_cut_phase = 0.25, "share per quarter", [0.1, 0.5],
         "assumption: share of the distance to the target local cut closed each quarter (budgets are revised once a year, quotas allocated ahead)";
     local_cut_cap = 0.07, "% of annual GDP", [0.03, 0.5],
@@ -232,6 +245,9 @@ mod tests {
             assert!(p.min <= p.value && p.value <= p.max, "{}", p.name);
             assert!(names.insert(p.name), "duplicate {}", p.name);
             assert!(!p.source.is_empty() && !p.unit.is_empty());
+            // The row's distribution lives on its plausible range.
+            p.dist.validate().unwrap();
+            assert_eq!(p.dist.bounds(), (p.min, p.max), "{}", p.name);
         }
         let mut q = Params::defaults();
         assert!(q.set("mpc_labour", 0.5));

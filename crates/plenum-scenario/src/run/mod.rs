@@ -60,11 +60,13 @@
 //! The run is three stages, one module each: [`plan`] lays out the paths
 //! fixed before the run, [`driver`] is the engine's hook that runs the
 //! blocks quarter by quarter, and [`record`] turns the engine's trajectory
-//! into the recorded quarters.
+//! into the recorded quarters. The engine's warm-up before 2022 is shared
+//! between runs that would repeat it ([`warm`]).
 
 mod driver;
 mod plan;
 mod record;
+pub mod warm;
 
 use plenum_sim::{ExtendedSpec, Rationing};
 
@@ -263,11 +265,11 @@ pub fn run_scenario(
         }
     }
     let prev = Quarter(BURN_IN.0 - 1);
-    let mut model = econ.engine.clone();
     // Start on a growth path (potential growth, the pace of China's output
     // before 2022, everywhere; the engine's warm-up must be uniform), not
     // the table's stationary equilibrium, so that 2022-24 carry no
-    // inventory build-up from switching growth on.
+    // inventory build-up from switching growth on. The warm state is
+    // shared between runs with the same inputs ([`warm`]).
     let mut trend = vec![0.0; nr];
     for r in 0..nr {
         let g = if r == ch {
@@ -277,16 +279,18 @@ pub fn run_scenario(
         };
         trend[econ.map.region[r]] = g / 100.0;
     }
-    model
-        .set_inventory_target_smoothing(p.inventory_target_smoothing, &trend)
-        .map_err(sim_error)?;
-    if let Some(c) = model.controls_mut() {
-        c.capacity_scale.fill(1.0 + p.capacity_headroom);
-    }
     let gamma = (1.0 + p.china_potential_growth / 100.0).powf(0.25);
-    model
-        .warm_start(gamma, WARM_UP_QUARTERS, pot.index(prev))
-        .map_err(sim_error)?;
+    let mut model = econ.warm.warmed(
+        &econ.engine,
+        &warm::WarmInputs {
+            smoothing: p.inventory_target_smoothing,
+            trend: &trend,
+            capacity_scale: 1.0 + p.capacity_headroom,
+            gamma,
+            level: pot.index(prev),
+        },
+        WARM_UP_QUARTERS,
+    )?;
     model.enable_extended(spec, true);
     let mut driver = Driver {
         econ,

@@ -67,6 +67,13 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             investment: o.investment.or(b.investment),
         }),
         params: merge_map(base.params, over.params),
+        distributions: match (base.distributions, over.distributions) {
+            (Some(mut b), Some(o)) => {
+                b.extend(o);
+                Some(b)
+            }
+            (b, o) => o.or(b),
+        },
         world: merge_opt!(base.world, over.world, |b, o| RawWorld {
             trend_growth: merge_map(b.trend_growth, o.trend_growth),
         }),

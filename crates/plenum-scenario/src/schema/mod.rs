@@ -150,6 +150,10 @@ pub struct Scenario {
     pub params: Params,
     /// Parameters the scenario set itself (kept through calibration).
     pub params_set: Vec<String>,
+    /// `[distributions]`: the scenario's own distributions of parameters
+    /// for draws (Monte Carlo, sensitivity), overriding the table's; a
+    /// `kind = "fixed"` entry fixes the parameter in every draw.
+    pub distributions: Vec<crate::dists::ParamDist>,
     pub trend_growth: Vec<(String, f64)>,
     pub confidence: LevelPath,
     pub property_investment: GrowthPath,

@@ -27,6 +27,9 @@ pub struct RawScenario {
     pub common_prosperity: Option<RawCommonProsperity>,
     pub prices: Option<RawPrices>,
     pub budget: Option<RawBudget>,
+    /// Parameter distributions for draws, sensitivity and robust search
+    /// (checked by [`crate::dists::parse_entry_at`]).
+    pub distributions: Option<toml::Table>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

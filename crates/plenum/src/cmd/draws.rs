@@ -2,7 +2,10 @@
 //!
 //! Every uncertain parameter of the table is drawn N times from its
 //! distribution (plenum-scenario's `dists`, overridable with `--dists`),
-//! with one seeded ChaCha8 stream per parameter. The computation is
+//! with one seeded ChaCha8 stream per parameter numbered by its row in the
+//! parameter table; a scenario's own `[distributions]` (or `kind =
+//! "fixed"`) apply to that scenario at the same quantile of each draw, so
+//! differences stay under common random numbers. The computation is
 //! `plenum_scenario::montecarlo::run_draws` (each draw re-calibrates the
 //! baseline, or fails and is counted; every scenario runs with the same
 //! values, common random numbers); this command only renders its value.

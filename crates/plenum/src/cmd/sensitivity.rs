@@ -91,7 +91,11 @@ pub fn run(args: SensitivityArgs) -> Result<()> {
         Some(p) => crate::cmd::run::load_scenarios(std::slice::from_ref(p))?.remove(0),
         None => base.clone(),
     };
-    let dists = crate::cmd::draws::load_dists(args.dists.as_deref())?;
+    // The analysed scenario's own [distributions] override the run's.
+    let dists = dists::with_overrides(
+        &crate::cmd::draws::load_dists(args.dists.as_deref())?,
+        &scn.distributions,
+    );
     let uncertain = dists::uncertain(&dists);
     let names: Vec<&'static str> = if args.params.trim() == "all" {
         uncertain.clone()

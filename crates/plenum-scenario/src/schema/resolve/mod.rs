@@ -271,6 +271,20 @@ impl Resolver<'_> {
         Ok((params, params_set))
     }
 
+    /// `[distributions]`: each entry checked against its row (kind, shape,
+    /// support inside the plausible range), errors at the entry's file and
+    /// line.
+    fn distributions(&self, t: Option<toml::Table>) -> Result<Vec<crate::dists::ParamDist>> {
+        t.unwrap_or_default()
+            .iter()
+            .map(|(k, v)| {
+                let at = self.at(&format!("distributions.{k}"));
+                let why = format!("scenario file {}", at.file);
+                crate::dists::parse_entry_at(&at, k, v, &why)
+            })
+            .collect()
+    }
+
     /// `[world]`: trend growth of the other regions.
     fn world(&self, raw: &mut RawScenario) -> Result<Vec<(String, f64)>> {
         raw.world
@@ -305,6 +319,7 @@ pub(super) fn resolve(
     };
     let (name, description, end, seed, roles) = r.head(&mut raw)?;
     let (params, params_set) = r.params(raw.params.take())?;
+    let distributions = r.distributions(raw.distributions.take())?;
     let trend_growth = r.world(&mut raw)?;
     let confidence = households::resolve(&r, raw.households.take())?;
     let (property_investment, property_sales) = property::resolve(&r, raw.property.take())?;
@@ -356,6 +371,7 @@ pub(super) fn resolve(
         roles,
         params,
         params_set,
+        distributions,
         trend_growth,
         confidence,
         property_investment,
