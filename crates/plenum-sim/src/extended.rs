@@ -80,6 +80,7 @@
 
 use crate::ario::{ArioModel, StepBalance, TimeBase};
 use crate::error::{Result, SimError};
+use crate::mechanisms::Mechanisms;
 use crate::params::{ArioParams, OrderType};
 use crate::trajectory::Trajectory;
 
@@ -175,6 +176,11 @@ pub struct ExtendedSpec {
     pub final_demand_paths: Vec<FinalDemandPath>,
     /// How suppliers short of demand share out production.
     pub rationing: crate::ario::Rationing,
+    /// p ∈ [0, 1]: the share of a restriction's deficit K_sj in a buyer's
+    /// inventory that the buyer does not cover from the rest of its stock
+    /// (the inventory floor of a lasting cut, see the module docs). 0 is
+    /// ARIO's rule: the stock is a buffer until it runs out.
+    pub restriction_precaution: f64,
 }
 
 impl Default for ExtendedSpec {
@@ -186,6 +192,7 @@ impl Default for ExtendedSpec {
             capacity_paths: Vec::new(),
             final_demand_paths: Vec::new(),
             rationing: crate::ario::Rationing::Proportional,
+            restriction_precaution: 0.0,
         }
     }
 }
@@ -322,6 +329,9 @@ pub(crate) struct Extended {
     flows: Vec<RestrictionFlows>,
     /// Inventories at the start of the step (kept only for hooks).
     stock_start: Option<Vec<f64>>,
+    /// p K_sj per (industry j, input s), index j·S + s: the restrictions'
+    /// deficit the buyer holds back (the inventory floor).
+    held: Vec<f64>,
 }
 
 /// v > 0 (false for NaN).
@@ -431,12 +441,9 @@ impl Extended {
             prev: None,
             flows: vec![RestrictionFlows::default(); nk],
             stock_start: None,
+            held: vec![0.0; ns * n],
             spec,
         }
-    }
-
-    pub(crate) fn rationing(&self) -> crate::ario::Rationing {
-        self.spec.rationing
     }
 
     /// A characteristic time τ as a per-step rate.
@@ -464,7 +471,7 @@ impl Extended {
     /// Start of a step: capacity scale, effective final demand (paths,
     /// hooks), then the restrictions on the orders placed at the end of the
     /// last step and on final buyers.
-    pub(crate) fn prepare_step(&mut self, m: &mut ArioModel) -> Result<()> {
+    fn prepare_step(&mut self, m: &mut ArioModel) -> Result<()> {
         let (n, ns) = (m.n, m.ns);
         let nf = m.layout.fd_categories.len();
         let nfd = m.nfd;
@@ -573,6 +580,7 @@ impl Extended {
                 g.redirect = 0.0;
                 g.deficit = 0.0;
                 g.lag = 0.0;
+                self.held[kk] = 0.0;
                 continue;
             }
             // Remaining share per origin, and each restriction's removed
@@ -597,6 +605,7 @@ impl Extended {
                 g.redirect = 0.0;
                 g.deficit = 0.0;
                 g.lag = 0.0;
+                self.held[kk] = 0.0;
                 continue;
             }
             let a = m.tech[kk];
@@ -666,6 +675,7 @@ impl Extended {
             }
             g.deficit = (deficit + blocked - red).max(0.0);
             g.lag = (lag + sig * blocked - red).max(0.0).min(g.deficit);
+            self.held[kk] = unit(self.spec.restriction_precaution) * g.deficit;
         }
         for &(i, _, d) in &self.adjust {
             let v = m.ord_rowsum[i] + d;
@@ -762,7 +772,7 @@ impl Extended {
 
     /// Production under critical (Leontief) and non-critical (proportional)
     /// inputs.
-    pub(crate) fn constrained_production(&self, m: &ArioModel, popt: &[f64]) -> (Vec<f64>, bool) {
+    fn constrained_production(&self, m: &ArioModel, popt: &[f64]) -> (Vec<f64>, bool) {
         let (n, ns) = (m.n, m.ns);
         let mut prod = popt.to_vec();
         let mut shortage = false;
@@ -776,11 +786,22 @@ impl Extended {
                 }
                 let need = popt[j] * m.tech[k];
                 let c = (need * m.psi) * m.inv_duration_finite[s];
-                let r = if c > 0.0 {
+                let mut r = if c > 0.0 {
                     (m.stock[k] / c).min(1.0)
                 } else {
                     1.0
                 };
+                // The inventory floor of a lasting restriction: the part
+                // of its deficit held back is not run down, so output
+                // follows the flow from the first step, not after the
+                // buffer is gone.
+                let held = self.held[k];
+                if held > 0.0 {
+                    let goal = need * m.inv_duration_finite[s];
+                    if goal > 0.0 {
+                        r = r.min((1.0 - held / goal).clamp(0.0, 1.0));
+                    }
+                }
                 if self.critical[k] {
                     crit = crit.min(r);
                 } else {
@@ -798,13 +819,7 @@ impl Extended {
 
     /// Deliveries of the orders moved by restrictions, added to the
     /// inventories' inflow: Σ ΔO_ij x_i/d_i into input s(i) of j.
-    pub(crate) fn add_adjusted_deliveries(
-        &self,
-        s_add: &mut [f64],
-        tot: &[f64],
-        prod: &[f64],
-        ns: usize,
-    ) {
+    fn add_adjusted_deliveries(&self, s_add: &mut [f64], tot: &[f64], prod: &[f64], ns: usize) {
         for &(i, j, d) in &self.adjust {
             if tot[i] != 0.0 {
                 s_add[j * ns + i % ns] += d * (prod[i] / tot[i]);
@@ -814,7 +829,7 @@ impl Extended {
 
     /// End of a step (after the next orders are known): keeps what the
     /// restrictions need at the start of the next step, after the hook.
-    pub(crate) fn adjust_orders(&mut self, m: &mut ArioModel, tot: &[f64], cap: &[f64]) {
+    fn adjust_orders(&mut self, m: &mut ArioModel, tot: &[f64], cap: &[f64]) {
         if self.spec.restrictions.is_empty() {
             return;
         }
@@ -831,6 +846,69 @@ impl Extended {
             })
             .collect();
         self.prev = Some(Previous { x_opt, spare });
+    }
+}
+
+/// The extended mode's hooks into the step's stages.
+impl Mechanisms for Extended {
+    fn boxed_clone(&self) -> Box<dyn Mechanisms> {
+        Box::new(self.clone())
+    }
+
+    fn rate(&self, tau: f64, _dt: f64) -> f64 {
+        Extended::rate(self, tau)
+    }
+
+    fn rationing(&self) -> crate::ario::Rationing {
+        self.spec.rationing
+    }
+
+    fn restrict_orders(&mut self, m: &mut ArioModel) -> Result<()> {
+        self.prepare_step(m)
+    }
+
+    fn scale_capacity(&self, cap: &mut [f64]) {
+        for (c, m) in cap.iter_mut().zip(&self.capacity_scale) {
+            *c *= m;
+        }
+    }
+
+    fn constrain_production(&self, m: &ArioModel, popt: &[f64]) -> (Vec<f64>, bool) {
+        self.constrained_production(m, popt)
+    }
+
+    fn adjust_deliveries(&self, s_add: &mut [f64], tot: &[f64], prod: &[f64], ns: usize) {
+        self.add_adjusted_deliveries(s_add, tot, prod, ns);
+    }
+
+    /// The extended mode clamps at zero: a non-critical input can be short
+    /// without stopping production.
+    fn inventory_floor(&self) -> bool {
+        true
+    }
+
+    /// Y_eff (paths, hooks, restrictions) served; what restrictions
+    /// blocked and substitutes did not replace counts as unmet.
+    fn serve_final_demand(&self, m: &ArioModel, tot: &[f64], prod: &[f64]) -> (Vec<f64>, f64) {
+        let nf = m.layout.fd_categories.len();
+        let (mut unmet, delivered) =
+            crate::sweep::serve_final_demand(&self.y_eff, tot, prod, m.n, m.ns, m.nfd, nf);
+        for (u, b) in unmet.iter_mut().zip(&self.fd_blocked) {
+            *u += b;
+        }
+        (unmet, delivered)
+    }
+
+    fn end_step(&mut self, m: &mut ArioModel, tot: &[f64], cap: &[f64]) {
+        self.adjust_orders(m, tot, cap);
+    }
+
+    fn extended(&self) -> Option<&Extended> {
+        Some(self)
+    }
+
+    fn extended_mut(&mut self) -> Option<&mut Extended> {
+        Some(self)
     }
 }
 
@@ -929,12 +1007,12 @@ impl ArioModel {
     /// clamped at zero.
     pub fn enable_extended(&mut self, spec: ExtendedSpec, exponential: bool) {
         let e = Extended::new(self, spec, exponential);
-        self.ext = Some(Box::new(e));
+        self.mech = Box::new(e);
     }
 
     /// The hook controls of the extended mode (None in ARIO mode).
     pub fn controls_mut(&mut self) -> Option<&mut Controls> {
-        self.ext.as_mut().map(|e| &mut e.controls)
+        self.mech.extended_mut().map(|e| &mut e.controls)
     }
 
     /// Totals of the last step (conservation checks).
@@ -944,7 +1022,7 @@ impl ArioModel {
 
     /// Per restriction, its flows in the last step (empty in ARIO mode).
     pub fn restriction_flows(&self) -> &[RestrictionFlows] {
-        self.ext.as_ref().map_or(&[], |e| &e.flows)
+        self.mech.extended().map_or(&[], |e| &e.flows)
     }
 
     /// Inventories N, S × n stored industry by industry (index
@@ -960,7 +1038,7 @@ impl ArioModel {
     fn clamped_by_industry(&self) -> Vec<f64> {
         let (n, ns) = (self.n, self.ns);
         let mut out = vec![0.0; n];
-        let Some(start) = self.ext.as_ref().and_then(|e| e.stock_start.as_ref()) else {
+        let Some(start) = self.mech.extended().and_then(|e| e.stock_start.as_ref()) else {
             return out;
         };
         for k in 0..ns * n {
@@ -1003,7 +1081,7 @@ impl ArioModel {
         hook: &mut dyn Hook,
     ) -> Result<Trajectory> {
         let len = self.stock.len();
-        match self.ext.as_mut() {
+        match self.mech.extended_mut() {
             None => {
                 return Err(SimError::Other(
                     "hooks need the extended mode; call enable_extended first".into(),
@@ -1020,12 +1098,12 @@ impl ArioModel {
         for _ in 0..steps {
             let rec = self.step(record_stocks)?;
             let mut controls = self
-                .ext
-                .as_ref()
+                .mech
+                .extended()
                 .map(|e| e.controls.clone())
                 .unwrap_or_default();
             hook.after_step(&self.view(&rec), &mut controls);
-            if let Some(e) = self.ext.as_mut() {
+            if let Some(e) = self.mech.extended_mut() {
                 e.controls = controls;
             }
             traj.push(rec);

@@ -73,7 +73,7 @@ pub(crate) unsafe fn group_sums(
     let mut k0 = 0;
     while k0 < k_total {
         let kh = (k_total - k0).min(3);
-        // SAFETY (all three): the lengths were checked above; the kernel
+        // SAFETY: (all three) the lengths were checked above; the kernel
         // reads lanes r·S + 8k + l with l < S − 8k, i.e. inside the slices.
         unsafe {
             match (kh, v) {
@@ -162,7 +162,7 @@ pub(crate) unsafe fn rows_group4(
     let len = nr * ns;
     assert!(applies(ns) && cols.iter().all(|c| c.len() >= len));
     assert!(h.len() >= 4 * ns && out.len() >= len);
-    // SAFETY (all): as checked just above.
+    // SAFETY: (all) as checked just above.
     unsafe {
         match ns.div_ceil(8) {
             1 => rows_k::<1>(cols, nr, ns, h, out),
@@ -186,8 +186,8 @@ unsafe fn rows_k<const K: usize>(
     out: &mut [f64],
 ) {
     let masks: [__mmask8; K] = std::array::from_fn(|k| lane_mask(k, ns));
-    // SAFETY: unmasked lanes q·S + 8k + l < 4·S ≤ h.len().
     let hr: [[__m512d; K]; 4] = std::array::from_fn(|q| {
+        // SAFETY: unmasked lanes q·S + 8k + l < 4·S ≤ h.len().
         std::array::from_fn(|k| unsafe {
             _mm512_maskz_loadu_pd(masks[k], h.as_ptr().add(q * ns + 8 * k))
         })

@@ -190,7 +190,7 @@ pub(crate) fn check_model(text: &str, file: &str, p: &ArioParams) -> Result<()> 
             "use 1 (a day per step), or lengthen the characteristic times",
         );
     }
-    if !(p.main_inv_dur > 0.0) {
+    if p.main_inv_dur.is_nan() || p.main_inv_dur <= 0.0 {
         return bad(
             "main_inv_dur",
             p.main_inv_dur.to_string(),
@@ -200,7 +200,7 @@ pub(crate) fn check_model(text: &str, file: &str, p: &ArioParams) -> Result<()> 
     }
     if let Some(d) = &p.inventory_dict {
         for (s, v) in d {
-            if !(v.days() > 0.0) {
+            if v.days().is_nan() || v.days() <= 0.0 {
                 return bad(
                     "inventory_dict",
                     format!("{s} = {}", v.days()),
