@@ -176,10 +176,12 @@ pub struct ExtendedSpec {
     pub final_demand_paths: Vec<FinalDemandPath>,
     /// How suppliers short of demand share out production.
     pub rationing: crate::ario::Rationing,
-    /// p ∈ [0, 1]: the share of a restriction's deficit K_sj in a buyer's
-    /// inventory that the buyer does not cover from the rest of its stock
-    /// (the inventory floor of a lasting cut, see the module docs). 0 is
-    /// ARIO's rule: the stock is a buffer until it runs out.
+    /// p ∈ [0, 1]: the inventory floor of a lasting cut. A buyer of an
+    /// input whose flow restrictions cut by a share u = (E − Q)/R (blocked
+    /// less redirected, over its reference order) this step produces at
+    /// most (1 − p u) of x^Opt on that input's account, instead of running
+    /// its stock down first. 0 is ARIO's rule: the stock is a buffer until
+    /// it runs out.
     pub restriction_precaution: f64,
 }
 
@@ -329,8 +331,10 @@ pub(crate) struct Extended {
     flows: Vec<RestrictionFlows>,
     /// Inventories at the start of the step (kept only for hooks).
     stock_start: Option<Vec<f64>>,
-    /// p K_sj per (industry j, input s), index j·S + s: the restrictions'
-    /// deficit the buyer holds back (the inventory floor).
+    /// p u_sj per (industry j, input s), index j·S + s: the share of the
+    /// buyer's need of s that restrictions removed this step and
+    /// substitutes did not replace, u = (E − Q)/R, times the precaution p
+    /// (the inventory floor).
     held: Vec<f64>,
 }
 
@@ -675,7 +679,11 @@ impl Extended {
             }
             g.deficit = (deficit + blocked - red).max(0.0);
             g.lag = (lag + sig * blocked - red).max(0.0).min(g.deficit);
-            self.held[kk] = unit(self.spec.restriction_precaution) * g.deficit;
+            self.held[kk] = if positive(reference) {
+                unit(self.spec.restriction_precaution) * unit((blocked - red) / reference)
+            } else {
+                0.0
+            };
         }
         for &(i, _, d) in &self.adjust {
             let v = m.ord_rowsum[i] + d;
@@ -791,16 +799,14 @@ impl Extended {
                 } else {
                     1.0
                 };
-                // The inventory floor of a lasting restriction: the part
-                // of its deficit held back is not run down, so output
-                // follows the flow from the first step, not after the
-                // buffer is gone.
+                // The inventory floor of a lasting restriction: the buyer
+                // does not run its stock down to cover the share of its
+                // need the restrictions removed and substitutes did not
+                // replace, so output follows the flow from the first
+                // step, not after the buffer is gone.
                 let held = self.held[k];
                 if held > 0.0 {
-                    let goal = need * m.inv_duration_finite[s];
-                    if goal > 0.0 {
-                        r = r.min((1.0 - held / goal).clamp(0.0, 1.0));
-                    }
+                    r = r.min(1.0 - held);
                 }
                 if self.critical[k] {
                     crit = crit.min(r);

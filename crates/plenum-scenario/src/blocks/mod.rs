@@ -12,6 +12,7 @@
 
 pub mod controls;
 pub mod controls_prices;
+pub mod controls_trade;
 pub mod fdi;
 pub mod households;
 pub mod localgov;

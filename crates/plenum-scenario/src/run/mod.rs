@@ -62,6 +62,7 @@
 mod driver;
 mod plan;
 mod record;
+mod trade;
 
 use plenum_sim::{ExtendedSpec, Rationing};
 
@@ -224,6 +225,7 @@ pub fn run_scenario(
     let mut spec = ExtendedSpec {
         restrictions,
         rationing: Rationing::IntermediateFirst,
+        restriction_precaution: p.controls_precaution,
         ..Default::default()
     };
     // [controls] critical: κ ≥ 0.5 makes the input critical (Leontief) for
