@@ -264,6 +264,8 @@ pub fn dynamic_bottleneck(
             // BoARIO's rule, as the bottleneck measure was defined and
             // tested with it.
             rationing: plenum_sim::Rationing::Proportional,
+            // ARIO's rule: inventories are a buffer until they run out.
+            restriction_precaution: 0.0,
         })
     };
 

@@ -21,6 +21,8 @@ pub struct BoundMeasure {
     pub users: Option<Vec<bool>>,
     /// The flow the measure covers in the base quarter (x⁰, Y⁰).
     pub base_flow: f64,
+    /// The third economy of its rerouting, if any (region index).
+    pub via: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -152,6 +154,10 @@ pub fn bind(scn: &Scenario, econ: &Economy) -> Result<Bound> {
             }
             None => None,
         };
+        let via = match &m.reroute {
+            Some(rr) => Some(find(scn, "reroute_via", "region", &rr.via, regions)?),
+            None => None,
+        };
         for p in &m.products {
             let product = find(scn, "products", "sector", p, sectors)?;
             let (n, ns, nf) = (econ.n, econ.ns, econ.nf);
@@ -191,6 +197,7 @@ pub fn bind(scn: &Scenario, econ: &Economy) -> Result<Bound> {
                 to: to.clone(),
                 users: users.clone(),
                 base_flow,
+                via,
             });
         }
     }

@@ -170,6 +170,10 @@ pub struct Quarterly<'a> {
     /// Final demand unmet, region·S + product.
     pub unmet: &'a [f64],
     pub restrictions: &'a [ActiveRestriction],
+    /// Final demand added on one origin (table industry, final-demand
+    /// column, amount): front-loaded imports and rerouting mark-ups
+    /// (`blocks/controls_trade.rs`), delivered with the rest.
+    pub fd_add: &'a [(usize, usize, f64)],
 }
 
 pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
@@ -223,6 +227,16 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
             }
             net[r] -= delivered;
             use_rs[r * ns + s] += delivered;
+        }
+    }
+    // Final demand placed on one origin: imports of the buyer's region
+    // when the origin is another region, else domestic use.
+    for &(i, c, v) in q.fd_add {
+        let (r, f, g) = (c / nf, c % nf, i / ns);
+        acc.fd[r * nf + f] += v;
+        net[r] -= v;
+        if g != r {
+            acc.imports[r] += v;
         }
     }
     // Origin split of each use (see the module docs).

@@ -11,8 +11,9 @@
 
 use rayon::prelude::*;
 
-use crate::ario::{pass_order_rowsums, pass_weighted_sums, ArioModel};
+use crate::ario::ArioModel;
 use crate::error::{Result, SimError};
+use crate::kernels::{pass_order_rowsums, pass_weighted_sums};
 use crate::trajectory::Trajectory;
 
 /// Many variants of one table stepped together. Every pass over Z⁰ serves
@@ -56,7 +57,7 @@ impl Ensemble {
             .map(|m| Trajectory::new(&m.layout))
             .collect();
         for _ in 0..steps {
-            first_error(
+            let produced = first_error(
                 self.members
                     .par_iter_mut()
                     .map(|m| m.phase_begin(record_stocks))
@@ -66,23 +67,35 @@ impl Ensemble {
                 let mut jobs: Vec<_> = self
                     .members
                     .iter_mut()
-                    .filter_map(|m| m.pass_a_job())
+                    .zip(&produced)
+                    .filter_map(|(m, p)| m.pass_a_job(p))
                     .collect();
                 if !jobs.is_empty() {
                     pass_weighted_sums(&z0, nr, ns, &mut jobs);
                 }
             }
-            first_error(
+            let ordered = first_error(
                 self.members
                     .par_iter_mut()
-                    .map(|m| m.phase_middle())
+                    .zip(produced)
+                    .map(|(m, p)| m.phase_middle(p))
                     .collect(),
             )?;
             {
-                let mut jobs: Vec<_> = self.members.iter_mut().map(|m| m.pass_b_job()).collect();
+                let mut jobs: Vec<_> = self
+                    .members
+                    .iter_mut()
+                    .zip(&ordered)
+                    .map(|(m, o)| m.pass_b_job(o))
+                    .collect();
                 pass_order_rowsums(&z0, nr, ns, &mut jobs);
             }
-            let recs: Vec<_> = self.members.par_iter_mut().map(|m| m.phase_end()).collect();
+            let recs: Vec<_> = self
+                .members
+                .par_iter_mut()
+                .zip(ordered)
+                .map(|(m, o)| m.phase_end(o))
+                .collect();
             for (rec, t) in recs.into_iter().zip(trajs.iter_mut()) {
                 t.push(rec);
             }
@@ -96,6 +109,6 @@ impl Ensemble {
 
 /// The error of the first member (in member order) that failed, so that a
 /// failing ensemble reports the same error whatever the threads did.
-fn first_error(results: Vec<Result<()>>) -> Result<()> {
+fn first_error<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
     results.into_iter().collect()
 }

@@ -83,7 +83,7 @@ impl ArioModel {
         tau_days: f64,
         trend_per_year: &[f64],
     ) -> Result<()> {
-        if self.ext.is_none() {
+        if self.mech.extended().is_none() {
             return Err(SimError::Other(
                 "inventory target smoothing needs the extended mode (ARIO mode is BoARIO's rule)"
                     .into(),
@@ -123,7 +123,7 @@ impl ArioModel {
     /// pending and no restriction may act during the warm-up (enable the
     /// scenario's own spec afterwards).
     pub fn warm_start(&mut self, gamma: f64, steps: usize, level: f64) -> Result<()> {
-        let Some(ext) = self.ext.as_ref() else {
+        let Some(ext) = self.mech.extended() else {
             return Err(SimError::Other(
                 "the warm start needs the extended mode; call enable_extended first".into(),
             ));

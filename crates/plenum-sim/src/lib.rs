@@ -30,18 +30,22 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod ario;
+mod build;
 mod colmajor;
 pub mod ensemble;
 pub mod error;
 pub mod event;
 pub mod extended;
 pub mod growth;
+mod kernels;
 #[cfg(target_arch = "x86_64")]
 mod kernels512;
+mod mechanisms;
 pub mod params;
 mod serve;
 pub mod shocks;
 pub mod spec;
+mod stage;
 mod sweep;
 pub mod trajectory;
 

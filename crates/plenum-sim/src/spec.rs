@@ -190,8 +190,7 @@ pub(crate) fn check_model(text: &str, file: &str, p: &ArioParams) -> Result<()> 
             "use 1 (a day per step), or lengthen the characteristic times",
         );
     }
-    // NaN is refused too (`>` is false for it).
-    if p.main_inv_dur.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+    if p.main_inv_dur.is_nan() || p.main_inv_dur <= 0.0 {
         return bad(
             "main_inv_dur",
             p.main_inv_dur.to_string(),
@@ -201,7 +200,7 @@ pub(crate) fn check_model(text: &str, file: &str, p: &ArioParams) -> Result<()> 
     }
     if let Some(d) = &p.inventory_dict {
         for (s, v) in d {
-            if v.days().partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            if v.days().is_nan() || v.days() <= 0.0 {
                 return bad(
                     "inventory_dict",
                     format!("{s} = {}", v.days()),

@@ -42,8 +42,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::ario::{isclose, COLS_PER_BLOCK};
+use crate::ario::isclose;
 use crate::colmajor::ColMajor;
+use crate::kernels::COLS_PER_BLOCK;
 
 /// The outcomes of BoARIO's two global tests (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -841,8 +842,8 @@ mod tests {
     fn fused_every_step(mut model: ArioModel, steps: usize) -> bool {
         let mut all = true;
         for _ in 0..steps {
-            model.phase_begin(false).expect("phase_begin");
-            let (_, used) = model.step_fused().expect("step");
+            let produced = model.phase_begin(false).expect("phase_begin");
+            let (_, used) = model.step_fused(produced).expect("step");
             all &= used;
         }
         all

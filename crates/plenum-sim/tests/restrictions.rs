@@ -475,3 +475,59 @@ fn new_extended_equals_a_shocks_file() {
         ArioModel::new_extended(&t, &ArioParams::default(), 0.0, true, Default::default()).is_err()
     );
 }
+
+/// The inventory floor of a lasting restriction: with precaution p = 1 a
+/// buyer's output follows the cut flow from the first days (no buffer,
+/// no cliff), with p = 0 (ARIO's rule) it holds until the stock runs down;
+/// both end at the Leontief loss.
+#[test]
+fn precaution_makes_the_loss_start_when_the_flow_is_cut() {
+    let t = leontief_table();
+    let spec = |p: f64| {
+        let m = model(&t, "");
+        let lay = m.layout();
+        ExtendedSpec {
+            restrictions: vec![plenum_sim::TradeRestriction {
+                product: lay.sector_index("p").expect("p"),
+                origins: vec![lay.region_index("B").expect("B")],
+                destination: lay.region_index("A").expect("A"),
+                buyer_sectors: None,
+                reduction: plenum_sim::Path::constant(0.5),
+                substitutability: 0.0,
+                adjustment_speed: 1.0,
+            }],
+            capacity_paths: vec![plenum_sim::CapacityPath {
+                industries: (0..4).collect(),
+                kind: plenum_sim::CapacityKind::Addition,
+                path: plenum_sim::Path::constant(1.0),
+                lag: 0.0,
+            }],
+            restriction_precaution: p,
+            ..Default::default()
+        }
+    };
+    let leontief = 1.0 - 0.5 * 0.75;
+    let path = |p: f64| {
+        let mut m = ArioModel::new_extended(&t, &ArioParams::default(), 1.0, false, spec(p))
+            .expect("new_extended");
+        au(&m.run(1500, false).expect("run"))
+    };
+    let (buffer, floor) = (path(0.0), path(1.0));
+    eprintln!(
+        "day 10: p=0 {:.6} p=1 {:.6}; day 1499: p=0 {:.6} p=1 {:.6} (Leontief {leontief})",
+        buffer[10], floor[10], buffer[1499], floor[1499]
+    );
+    assert!(
+        (buffer[10] - 1.0).abs() < 1e-12,
+        "p = 0 holds: {}",
+        buffer[10]
+    );
+    assert!(
+        (floor[10] - leontief).abs() < 0.01,
+        "p = 1 follows the flow: {}",
+        floor[10]
+    );
+    for x in [&buffer, &floor] {
+        assert!((x[1499] - leontief).abs() < 1e-3, "long run {}", x[1499]);
+    }
+}

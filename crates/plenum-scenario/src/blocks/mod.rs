@@ -13,6 +13,7 @@
 pub mod budget;
 pub mod controls;
 pub mod controls_prices;
+pub mod controls_trade;
 pub mod fdi;
 pub mod households;
 pub mod localgov;

@@ -164,6 +164,8 @@ params! {
         "assumption: borrowing limit (the NPC quota) as a share of GDP; end-2023 debt was 32.3% of GDP (derived)";
     critical_input_min_share = 0.018, "share of intermediate inputs", [0.01, 0.05],
         "assumption: an input marked critical (κ ≥ 0.5 in [controls] critical) limits a user sector's output in Leontief fashion only where it is at least this share of the sector's intermediate inputs (world totals of the table); 0.018 takes in vehicles (C26 is 2.0% of their inputs in the default table; chip shortages stopped car plants in 2021) and leaves out users such as health and social services (1.5%) or farming, where a chip shortfall does not stop output";
+    controls_precaution = 1.0, "share", [0.0, 1.0],
+        "assumption: the engine's inventory floor of a lasting restriction: a buyer whose input flow restrictions cut by a share u (blocked less redirected) produces at most 1 - p u of its unconstrained output on that input's account from the first quarter, instead of running its stock down first (inventories buffer temporary disruptions, not a permanent cut); 0 is ARIO's rule (output holds until the stock runs out, then falls at once)";
     local_borrowing_pace = 0.25, "share per quarter", [0.1, 1.0],
         "assumption: share of the room left under the debt limit a quarter's deficit may use (quotas are allocated ahead, so borrowing slows before the limit rather than stopping at it); 1 is a hard limit";
     central_backstop_share = 0.7, "share", [0.4, 1.0],

@@ -413,9 +413,30 @@ impl Driver<'_> {
             e.blocked += f.blocked;
             e.redirected += f.redirected;
         }
+        // Rerouted flows left the engine's restriction; they were blocked
+        // and pay the third economy's mark-up (V-weighted per flow).
+        let mut markup: std::collections::BTreeMap<(usize, usize), f64> = Default::default();
+        if let Some(tq) = self.pl.trade.get(view.step) {
+            for &(s, o, d, v, mu) in &tq.rerouted {
+                if d == ch {
+                    if let Some(e) = pieces.get_mut(&(s, o)) {
+                        e.blocked += v;
+                        e.rerouted += v;
+                        *markup.entry((s, o)).or_default() += mu * v;
+                    }
+                }
+            }
+        }
         let wedges: Vec<(usize, usize, f64)> = pieces
             .iter()
-            .map(|(&(s, o), fp)| (s, o, flow_wedge(fp, self.premium[s], 0.0, &self.cparams)))
+            .map(|(&(s, o), fp)| {
+                let mu = if fp.rerouted > 0.0 {
+                    markup.get(&(s, o)).copied().unwrap_or(0.0) / fp.rerouted
+                } else {
+                    0.0
+                };
+                (s, o, flow_wedge(fp, self.premium[s], mu, &self.cparams))
+            })
             .collect();
         match pc.prices(self.econ, &wedges) {
             Ok(cp) => {
@@ -481,6 +502,7 @@ impl Hook for Driver<'_> {
                 }
             }
             self.apply(&d, controls);
+            super::trade::apply_final_demand(self.econ, self.pl, k + 1, controls);
             self.decided.push(d);
         }
     }

@@ -67,6 +67,7 @@ mod driver;
 mod plan;
 mod record;
 pub mod warm;
+mod trade;
 
 use plenum_sim::{ExtendedSpec, Rationing};
 
@@ -236,6 +237,7 @@ pub fn run_scenario(
     let mut spec = ExtendedSpec {
         restrictions,
         rationing: Rationing::IntermediateFirst,
+        restriction_precaution: p.controls_precaution,
         ..Default::default()
     };
     // [controls] critical: κ ≥ 0.5 makes the input critical (Leontief) for

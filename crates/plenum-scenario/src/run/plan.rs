@@ -6,7 +6,7 @@
 use plenum_sim::{Path, TradeRestriction};
 
 use crate::bind::Bound;
-use crate::blocks::{controls, fdi, selfreliance};
+use crate::blocks::{controls, controls_trade, fdi, selfreliance};
 use crate::economy::Economy;
 use crate::engine::{ActiveRestriction, DT};
 use crate::params::Params;
@@ -117,6 +117,46 @@ pub(super) struct Plan {
     /// …and as the engine applies them (a measure limited to some users
     /// restricts those users' orders only).
     pub(super) engine: Vec<Vec<EngineRestriction>>,
+    /// Per quarter: how trade answered the measures
+    /// ([`controls_trade`]).
+    pub(super) trade: Vec<TradeQuarter>,
+}
+
+/// Anticipation and rerouting in one quarter (table units per quarter).
+#[derive(Debug, Clone, Default)]
+pub(super) struct TradeQuarter {
+    /// Final demand added: (table industry, table final-demand column,
+    /// amount): front-loaded imports on the origins, mark-ups on the third
+    /// economies' trade sectors.
+    pub(super) fd_add: Vec<(usize, usize, f64)>,
+    /// Rerouted flows: (product, origin, destination, V, mark-up μ).
+    pub(super) rerouted: Vec<(usize, usize, usize, f64, f64)>,
+    /// Totals into the scenario's own region: rerouted (leakage),
+    /// front-loaded, drawn from the stock; and out of it (countermeasures).
+    pub(super) rerouted_in: f64,
+    pub(super) front_loaded_in: f64,
+    pub(super) drawn_in: f64,
+    pub(super) rerouted_out: f64,
+}
+
+/// The flow of product s from g to buyers in d (users only, when given;
+/// then no final buyers), per quarter of the base table.
+fn flow(econ: &Economy, s: usize, g: usize, d: usize, users: &Option<Vec<bool>>) -> f64 {
+    let (n, ns, nf) = (econ.n, econ.ns, econ.nf);
+    let i = g * ns + s;
+    let mut f = 0.0;
+    for b in 0..ns {
+        if users.as_ref().is_none_or(|u| u[b]) {
+            let j = d * ns + b;
+            f += econ.a[i * n + j] * econ.x0[j];
+        }
+    }
+    if users.is_none() {
+        f += (d * nf..(d + 1) * nf)
+            .map(|c| econ.y0[c * n + i])
+            .sum::<f64>();
+    }
+    f
 }
 
 /// Key of an engine restriction: product, origin, destination and the
@@ -193,7 +233,12 @@ pub(super) fn plan(
         fdi_cap_total: Vec::new(),
         restrictions: Vec::new(),
         engine: Vec::new(),
+        trade: Vec::new(),
     };
+    // Front-loaded stock per (measure, origin, destination).
+    let mut stocks: std::collections::BTreeMap<(usize, usize, usize), f64> =
+        std::collections::BTreeMap::new();
+    let trade_sector = econ.sectors.iter().position(|s| s == "TRADE");
     for (k, &t) in quarters.iter().enumerate() {
         let pt = price(p, t);
         let a_t = auto.index(t) * shift_decay(p, t);
@@ -257,11 +302,48 @@ pub(super) fn plan(
             std::collections::BTreeMap::new();
         let mut eparts: std::collections::BTreeMap<EngineKey, Vec<(f64, f64)>> =
             std::collections::BTreeMap::new();
-        for (m, &share) in b.measures.iter().zip(&shares) {
+        let mut tq = TradeQuarter::default();
+        for (mi, (m, &share)) in b.measures.iter().zip(&shares).enumerate() {
+            let meas = &scn.measures[m.measure];
             if share <= 0.0 {
+                // Anticipation: front-loading over the announcement lead.
+                let Some(an) = meas.anticipation.as_ref() else {
+                    continue;
+                };
+                if !(an.announced <= t && t < meas.start) {
+                    continue;
+                }
+                let lead = (meas.start.0 - an.announced.0).max(0) as u32;
+                let techs: Vec<&plenum_gvc::Technology> = m.techs.iter().collect();
+                for d in (0..nr).filter(|&d| m.to[d]) {
+                    for g in (0..nr).filter(|&g| m.from[g] && g != d) {
+                        let tshare = if techs.is_empty() {
+                            1.0
+                        } else {
+                            controls::tech_split(&techs, &econ.regions[g], &econ.regions[ch], 0.0)
+                                .share
+                        };
+                        let full = meas.restricted_share
+                            * tshare
+                            * flow(econ, m.product, g, d, &m.users)
+                            * a_t;
+                        let st = stocks.entry((mi, g, d)).or_insert(0.0);
+                        let r = controls_trade::before_start(full, lead, an.storage_quarters, st);
+                        if r.front_loaded > 0.0 {
+                            tq.fd_add.push((
+                                g * ns + m.product,
+                                d * econ.nf + b.investment,
+                                r.front_loaded,
+                            ));
+                            if d == ch {
+                                tq.front_loaded_in += r.front_loaded;
+                            }
+                        }
+                    }
+                }
                 continue;
             }
-            let sigma = scn.measures[m.measure].substitutability;
+            let sigma = meas.substitutability;
             let blocked = share * m.base_flow * a_t;
             let sub = if m.to[ch] && blocked_by_product[m.product] > 0.0 {
                 let built = sr_cap[m.product] * blocked / blocked_by_product[m.product];
@@ -303,12 +385,58 @@ pub(super) fn plan(
                         (sp.share, (s0 * 100.0).round() / 100.0)
                     };
                     let phi = share * tshare * users_share(econ, m.product, g, d, &m.users);
+                    // Rerouting and the front-loaded stock let part of
+                    // the restricted flow through.
+                    let mut keep = 1.0;
+                    if phi > 0.0 && (meas.reroute.is_some() || stocks.contains_key(&(mi, g, d))) {
+                        let reference = flow(econ, m.product, g, d, &m.users) * a_t;
+                        let rr = meas.reroute.as_ref().zip(m.via).map(|(r, via)| {
+                            let own: f64 = (0..nr)
+                                .filter(|&o| m.from[o] && o != d)
+                                .map(|o| flow(econ, m.product, o, d, &m.users))
+                                .sum();
+                            let f_g = flow(econ, m.product, g, d, &m.users);
+                            let via_flow = flow(econ, m.product, via, d, &m.users)
+                                * a_t
+                                * if own > 0.0 { f_g / own } else { 0.0 };
+                            controls_trade::RerouteParams {
+                                share: r.share,
+                                limit: r.limit,
+                                via_flow,
+                            }
+                        });
+                        let st = stocks.entry((mi, g, d)).or_insert(0.0);
+                        let fr =
+                            controls_trade::while_active(share * tshare, reference, sub, rr, st);
+                        if share * tshare > 0.0 {
+                            keep = fr.share / (share * tshare);
+                        }
+                        if let (Some(r), Some(via)) = (meas.reroute.as_ref(), m.via) {
+                            if fr.rerouted > 0.0 {
+                                tq.rerouted.push((m.product, g, d, fr.rerouted, r.markup));
+                                if let Some(ts) = trade_sector {
+                                    tq.fd_add.push((
+                                        via * ns + ts,
+                                        d * econ.nf + b.investment,
+                                        r.markup * fr.rerouted,
+                                    ));
+                                }
+                            }
+                        }
+                        if d == ch {
+                            tq.rerouted_in += fr.rerouted;
+                            tq.drawn_in += fr.drawn;
+                        } else if g == ch {
+                            tq.rerouted_out += fr.rerouted;
+                        }
+                    }
+                    let phi = phi * keep;
                     if phi > 0.0 {
                         parts.entry((m.product, g, d)).or_default().push((phi, sub));
                         eparts
                             .entry((m.product, g, d, users.clone()))
                             .or_default()
-                            .push((share * tshare, sub));
+                            .push((share * tshare * keep, sub));
                     }
                 }
             }
@@ -357,6 +485,7 @@ pub(super) fn plan(
                 .collect(),
         );
         pl.sr_cap.push(sr_cap);
+        pl.trade.push(tq);
     }
     pl
 }

@@ -65,6 +65,7 @@ pub(super) fn record(
                 fd_mult: &d.fd_mult,
                 unmet: &unmet,
                 restrictions: &pl.restrictions[k],
+                fd_add: pl.trade.get(k).map_or(&[], |q| &q.fd_add[..]),
             },
         );
         if t < START {
@@ -106,5 +107,8 @@ pub(super) fn record(
             },
         );
     }
-    rec.finish()
+    let mut run = rec.finish();
+    let unit = format!("{} per quarter (2023 prices)", run.table_unit);
+    super::trade::add_series(&mut run, pl, &unit);
+    run
 }

@@ -108,6 +108,35 @@ pub struct Measure {
     pub start: Quarter,
     pub phase_in: u32,
     pub end: Option<Quarter>,
+    /// Announcement (anticipation): buyers front-load imports between it
+    /// and `start` (see [`crate::blocks::controls_trade`]).
+    pub anticipation: Option<Anticipation>,
+    /// Rerouting of a share of the restricted flow through a third economy.
+    pub reroute: Option<Reroute>,
+}
+
+/// An announced measure: buyers stock up before it takes effect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anticipation {
+    /// Quarter of the announcement (≤ the measure's start).
+    pub announced: Quarter,
+    /// Bound of the stock, in quarters of the flow the measure will block.
+    pub storage_quarters: f64,
+}
+
+/// A share of a restricted flow that reaches the buyer through a third
+/// economy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reroute {
+    /// The third economy (a region label).
+    pub via: String,
+    /// ν: share of the blocked flow rerouted.
+    pub share: f64,
+    /// λ: cap, as a multiple of the third economy's own deliveries of the
+    /// product to the buyers.
+    pub limit: f64,
+    /// μ: the third economy's mark-up on rerouted trade.
+    pub markup: f64,
 }
 
 impl Measure {

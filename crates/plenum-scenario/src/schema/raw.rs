@@ -154,6 +154,16 @@ pub struct RawMeasure {
     pub start: String,
     pub phase_in: Option<u32>,
     pub end: Option<String>,
+    /// Quarter the measure was announced (at or before `start`): buyers
+    /// front-load imports over the lead (anticipation).
+    pub announced: Option<String>,
+    /// Bound of the front-loaded stock, in quarters of the blocked flow.
+    pub storage_quarters: Option<f64>,
+    /// Third economy a share of the restricted flow is rerouted through.
+    pub reroute_via: Option<String>,
+    pub reroute_share: Option<f64>,
+    pub reroute_limit: Option<f64>,
+    pub reroute_markup: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

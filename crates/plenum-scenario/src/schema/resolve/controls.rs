@@ -3,7 +3,7 @@
 
 use super::Resolver;
 use crate::error::Result;
-use crate::schema::{Measure, RawControls};
+use crate::schema::{Anticipation, Measure, RawControls, Reroute};
 
 type Controls = (Vec<(String, f64)>, Vec<Measure>);
 
@@ -109,7 +109,94 @@ pub(super) fn resolve(r: &Resolver<'_>, raw: Option<RawControls>) -> Result<Cont
                 ))
             }
         };
+        let anticipation = match &m.announced {
+            None => {
+                if m.storage_quarters.is_some() {
+                    return Err(r.invalid(
+                        &key("storage_quarters"),
+                        format!("measure \"{}\"", m.id),
+                        "storage_quarters only with `announced`",
+                        "add announced = \"YYYYQn\" (before `start`) or remove storage_quarters",
+                    ));
+                }
+                None
+            }
+            Some(a) => {
+                let announced = r.quarter(&key("announced"), a)?;
+                if announced > start {
+                    return Err(r.invalid(
+                        &key("announced"),
+                        format!("\"{a}\" in measure \"{}\"", m.id),
+                        "a quarter at or before `start`",
+                        "a measure is announced before it takes effect",
+                    ));
+                }
+                let storage_quarters = r.check(
+                    &key("storage_quarters"),
+                    m.storage_quarters.unwrap_or(2.0),
+                    0.0,
+                    8.0,
+                    "quarters of the blocked flow",
+                )?;
+                Some(Anticipation {
+                    announced,
+                    storage_quarters,
+                })
+            }
+        };
+        let reroute = match &m.reroute_via {
+            None => {
+                if m.reroute_share.is_some()
+                    || m.reroute_limit.is_some()
+                    || m.reroute_markup.is_some()
+                {
+                    return Err(r.invalid(
+                        &key("reroute_via"),
+                        format!("measure \"{}\"", m.id),
+                        "reroute_share, reroute_limit and reroute_markup only with `reroute_via`",
+                        "add reroute_via = \"APAC_REST\" (a region) or remove them",
+                    ));
+                }
+                None
+            }
+            Some(via) => {
+                if m.from.contains(via) || m.to.contains(via) {
+                    return Err(r.invalid(
+                        &key("reroute_via"),
+                        format!("\"{via}\" in measure \"{}\"", m.id),
+                        "a third economy, neither in `from` nor in `to`",
+                        "name another region, e.g. APAC_REST",
+                    ));
+                }
+                Some(Reroute {
+                    via: via.clone(),
+                    share: r.check(
+                        &key("reroute_share"),
+                        m.reroute_share.unwrap_or(0.1),
+                        0.0,
+                        1.0,
+                        "a share",
+                    )?,
+                    limit: r.check(
+                        &key("reroute_limit"),
+                        m.reroute_limit.unwrap_or(0.5),
+                        0.0,
+                        10.0,
+                        "a multiple of the third economy's own deliveries",
+                    )?,
+                    markup: r.check(
+                        &key("reroute_markup"),
+                        m.reroute_markup.unwrap_or(0.15),
+                        0.0,
+                        1.0,
+                        "a share of the flow's value",
+                    )?,
+                })
+            }
+        };
         measures.push(Measure {
+            anticipation,
+            reroute,
             technologies,
             restricted_share: r.check(
                 &key("restricted_share"),

@@ -78,10 +78,12 @@
 //!   each pass over Z⁰ serving all of them (a matrix-matrix product in
 //!   effect), bit-for-bit equal to single runs.
 
-use crate::ario::{ArioModel, StepBalance, TimeBase};
+use crate::ario::{ArioModel, StepBalance};
 use crate::error::{Result, SimError};
-use crate::params::{ArioParams, OrderType};
-use crate::trajectory::Trajectory;
+use crate::mechanisms::Mechanisms;
+
+mod model;
+use crate::params::OrderType;
 
 /// A time path: (temporal unit, value) points, linear in between, constant
 /// beyond the ends.
@@ -175,6 +177,13 @@ pub struct ExtendedSpec {
     pub final_demand_paths: Vec<FinalDemandPath>,
     /// How suppliers short of demand share out production.
     pub rationing: crate::ario::Rationing,
+    /// p ∈ [0, 1]: the inventory floor of a lasting cut. A buyer of an
+    /// input whose flow restrictions cut by a share u = (E − Q)/R (blocked
+    /// less redirected, over its reference order) this step produces at
+    /// most (1 − p u) of x^Opt on that input's account, instead of running
+    /// its stock down first. 0 is ARIO's rule: the stock is a buffer until
+    /// it runs out.
+    pub restriction_precaution: f64,
 }
 
 impl Default for ExtendedSpec {
@@ -186,6 +195,7 @@ impl Default for ExtendedSpec {
             capacity_paths: Vec::new(),
             final_demand_paths: Vec::new(),
             rationing: crate::ario::Rationing::Proportional,
+            restriction_precaution: 0.0,
         }
     }
 }
@@ -322,6 +332,11 @@ pub(crate) struct Extended {
     flows: Vec<RestrictionFlows>,
     /// Inventories at the start of the step (kept only for hooks).
     stock_start: Option<Vec<f64>>,
+    /// p u_sj per (industry j, input s), index j·S + s: the share of the
+    /// buyer's need of s that restrictions removed this step and
+    /// substitutes did not replace, u = (E − Q)/R, times the precaution p
+    /// (the inventory floor).
+    held: Vec<f64>,
 }
 
 /// v > 0 (false for NaN).
@@ -431,12 +446,9 @@ impl Extended {
             prev: None,
             flows: vec![RestrictionFlows::default(); nk],
             stock_start: None,
+            held: vec![0.0; ns * n],
             spec,
         }
-    }
-
-    pub(crate) fn rationing(&self) -> crate::ario::Rationing {
-        self.spec.rationing
     }
 
     /// A characteristic time τ as a per-step rate.
@@ -464,7 +476,7 @@ impl Extended {
     /// Start of a step: capacity scale, effective final demand (paths,
     /// hooks), then the restrictions on the orders placed at the end of the
     /// last step and on final buyers.
-    pub(crate) fn prepare_step(&mut self, m: &mut ArioModel) -> Result<()> {
+    fn prepare_step(&mut self, m: &mut ArioModel) -> Result<()> {
         let (n, ns) = (m.n, m.ns);
         let nf = m.layout.fd_categories.len();
         let nfd = m.nfd;
@@ -573,6 +585,7 @@ impl Extended {
                 g.redirect = 0.0;
                 g.deficit = 0.0;
                 g.lag = 0.0;
+                self.held[kk] = 0.0;
                 continue;
             }
             // Remaining share per origin, and each restriction's removed
@@ -597,6 +610,7 @@ impl Extended {
                 g.redirect = 0.0;
                 g.deficit = 0.0;
                 g.lag = 0.0;
+                self.held[kk] = 0.0;
                 continue;
             }
             let a = m.tech[kk];
@@ -666,6 +680,11 @@ impl Extended {
             }
             g.deficit = (deficit + blocked - red).max(0.0);
             g.lag = (lag + sig * blocked - red).max(0.0).min(g.deficit);
+            self.held[kk] = if positive(reference) {
+                unit(self.spec.restriction_precaution) * unit((blocked - red) / reference)
+            } else {
+                0.0
+            };
         }
         for &(i, _, d) in &self.adjust {
             let v = m.ord_rowsum[i] + d;
@@ -762,7 +781,7 @@ impl Extended {
 
     /// Production under critical (Leontief) and non-critical (proportional)
     /// inputs.
-    pub(crate) fn constrained_production(&self, m: &ArioModel, popt: &[f64]) -> (Vec<f64>, bool) {
+    fn constrained_production(&self, m: &ArioModel, popt: &[f64]) -> (Vec<f64>, bool) {
         let (n, ns) = (m.n, m.ns);
         let mut prod = popt.to_vec();
         let mut shortage = false;
@@ -776,11 +795,20 @@ impl Extended {
                 }
                 let need = popt[j] * m.tech[k];
                 let c = (need * m.psi) * m.inv_duration_finite[s];
-                let r = if c > 0.0 {
+                let mut r = if c > 0.0 {
                     (m.stock[k] / c).min(1.0)
                 } else {
                     1.0
                 };
+                // The inventory floor of a lasting restriction: the buyer
+                // does not run its stock down to cover the share of its
+                // need the restrictions removed and substitutes did not
+                // replace, so output follows the flow from the first
+                // step, not after the buffer is gone.
+                let held = self.held[k];
+                if held > 0.0 {
+                    r = r.min(1.0 - held);
+                }
                 if self.critical[k] {
                     crit = crit.min(r);
                 } else {
@@ -798,13 +826,7 @@ impl Extended {
 
     /// Deliveries of the orders moved by restrictions, added to the
     /// inventories' inflow: Σ ΔO_ij x_i/d_i into input s(i) of j.
-    pub(crate) fn add_adjusted_deliveries(
-        &self,
-        s_add: &mut [f64],
-        tot: &[f64],
-        prod: &[f64],
-        ns: usize,
-    ) {
+    fn add_adjusted_deliveries(&self, s_add: &mut [f64], tot: &[f64], prod: &[f64], ns: usize) {
         for &(i, j, d) in &self.adjust {
             if tot[i] != 0.0 {
                 s_add[j * ns + i % ns] += d * (prod[i] / tot[i]);
@@ -814,7 +836,7 @@ impl Extended {
 
     /// End of a step (after the next orders are known): keeps what the
     /// restrictions need at the start of the next step, after the hook.
-    pub(crate) fn adjust_orders(&mut self, m: &mut ArioModel, tot: &[f64], cap: &[f64]) {
+    fn adjust_orders(&mut self, m: &mut ArioModel, tot: &[f64], cap: &[f64]) {
         if self.spec.restrictions.is_empty() {
             return;
         }
@@ -834,203 +856,65 @@ impl Extended {
     }
 }
 
-impl ArioModel {
-    /// Builds the extended-mode model of `table` with steps of `step_days`
-    /// days: flows per step are annual × step_days / 365, inventory targets
-    /// `main_inv_dur` / step_days steps, and characteristic times become
-    /// rates 1 − exp(−dt/τ) (`exponential`) or dt/τ. This is what
-    /// [`crate::build_extended`] does for a shocks file; `params` must leave
-    /// `temporal_units_by_step` at 1 (the step length is `step_days`).
-    pub fn new_extended(
-        table: &plenum_table::MrioTable,
-        params: &ArioParams,
-        step_days: f64,
-        exponential: bool,
-        spec: ExtendedSpec,
-    ) -> Result<ArioModel> {
-        let bad = |key: &str, value: String, expected: &str, fix: &str| SimError::InvalidValue {
-            at: Default::default(),
-            context: "extended model".into(),
-            key: key.into(),
-            value,
-            expected: expected.into(),
-            fix: fix.into(),
-        };
-        if !(step_days.is_finite() && step_days > 0.0) {
-            return Err(bad(
-                "step_days",
-                step_days.to_string(),
-                "a positive number of days",
-                "use 1 (a day) or 91.25 (a quarter)",
-            ));
+/// The extended mode's hooks into the step's stages.
+impl Mechanisms for Extended {
+    fn boxed_clone(&self) -> Box<dyn Mechanisms> {
+        Box::new(self.clone())
+    }
+
+    fn rate(&self, tau: f64, _dt: f64) -> f64 {
+        Extended::rate(self, tau)
+    }
+
+    fn rationing(&self) -> crate::ario::Rationing {
+        self.spec.rationing
+    }
+
+    fn restrict_orders(&mut self, m: &mut ArioModel) -> Result<()> {
+        self.prepare_step(m)
+    }
+
+    fn scale_capacity(&self, cap: &mut [f64]) {
+        for (c, m) in cap.iter_mut().zip(&self.capacity_scale) {
+            *c *= m;
         }
-        if params.temporal_units_by_step != 1 {
-            return Err(bad(
-                "temporal_units_by_step",
-                params.temporal_units_by_step.to_string(),
-                "1 (the step length is step_days)",
-                "leave temporal_units_by_step at its default",
-            ));
-        }
-        let time = TimeBase {
-            dt: step_days,
-            exponential,
-            boario_clamp: false,
-        };
-        let mut m = ArioModel::with_time(table, params, time)?;
-        let (n, ns, nr) = (m.n, m.ns, m.nr);
+    }
+
+    fn constrain_production(&self, m: &ArioModel, popt: &[f64]) -> (Vec<f64>, bool) {
+        self.constrained_production(m, popt)
+    }
+
+    fn adjust_deliveries(&self, s_add: &mut [f64], tot: &[f64], prod: &[f64], ns: usize) {
+        self.add_adjusted_deliveries(s_add, tot, prod, ns);
+    }
+
+    /// The extended mode clamps at zero: a non-critical input can be short
+    /// without stopping production.
+    fn inventory_floor(&self) -> bool {
+        true
+    }
+
+    /// Y_eff (paths, hooks, restrictions) served; what restrictions
+    /// blocked and substitutes did not replace counts as unmet.
+    fn serve_final_demand(&self, m: &ArioModel, tot: &[f64], prod: &[f64]) -> (Vec<f64>, f64) {
         let nf = m.layout.fd_categories.len();
-        for (k, r) in spec.restrictions.iter().enumerate() {
-            let ok = r.product < ns
-                && r.destination < nr
-                && r.origins.iter().all(|&o| o < nr && o != r.destination)
-                && r.buyer_sectors
-                    .as_ref()
-                    .is_none_or(|v| v.iter().all(|&b| b < ns));
-            if !ok {
-                return Err(bad(
-                    "restrictions",
-                    format!("#{}", k + 1),
-                    "model indices in range, origins other than the destination",
-                    "resolve labels with the model's layout()",
-                ));
-            }
+        let (mut unmet, delivered) =
+            crate::sweep::serve_final_demand(&self.y_eff, tot, prod, m.n, m.ns, m.nfd, nf);
+        for (u, b) in unmet.iter_mut().zip(&self.fd_blocked) {
+            *u += b;
         }
-        let bad_path = spec
-            .capacity_paths
-            .iter()
-            .any(|c| c.industries.iter().any(|&i| i >= n))
-            || spec.final_demand_paths.iter().any(|f| {
-                f.regions.iter().any(|&r| r >= nr)
-                    || f.categories.iter().any(|&c| c >= nf)
-                    || f.products.iter().any(|&s| s >= ns)
-            })
-            || spec
-                .critical_overrides
-                .iter()
-                .any(|&(s, u, _)| s >= ns || u.is_some_and(|u| u >= ns));
-        if bad_path {
-            return Err(bad(
-                "paths",
-                "an index out of range".into(),
-                "model indices in range",
-                "resolve labels with the model's layout()",
-            ));
-        }
-        m.enable_extended(spec, exponential);
-        Ok(m)
+        (unmet, delivered)
     }
 
-    /// Turns this model into the extended mode with `spec`. The model must
-    /// have been built for the extended mode's time base (see
-    /// [`ArioModel::new_extended`] and `crate::shocks::build_extended`);
-    /// with an empty spec and `exponential = false` the extended mode still
-    /// differs from ARIO only in that inventories are always updated and
-    /// clamped at zero.
-    pub fn enable_extended(&mut self, spec: ExtendedSpec, exponential: bool) {
-        let e = Extended::new(self, spec, exponential);
-        self.ext = Some(Box::new(e));
+    fn end_step(&mut self, m: &mut ArioModel, tot: &[f64], cap: &[f64]) {
+        self.adjust_orders(m, tot, cap);
     }
 
-    /// The hook controls of the extended mode (None in ARIO mode).
-    pub fn controls_mut(&mut self) -> Option<&mut Controls> {
-        self.ext.as_mut().map(|e| &mut e.controls)
+    fn extended(&self) -> Option<&Extended> {
+        Some(self)
     }
 
-    /// Totals of the last step (conservation checks).
-    pub fn last_balance(&self) -> StepBalance {
-        self.last_balance
-    }
-
-    /// Per restriction, its flows in the last step (empty in ARIO mode).
-    pub fn restriction_flows(&self) -> &[RestrictionFlows] {
-        self.ext.as_ref().map_or(&[], |e| &e.flows)
-    }
-
-    /// Inventories N, S × n stored industry by industry (index
-    /// industry · S + input).
-    pub fn inventories(&self) -> &[f64] {
-        &self.stock
-    }
-
-    /// Inventory added back per industry in the last step by the clamp at
-    /// zero, recomputed from the step's flows (the same arithmetic as the
-    /// update, so exact); needs the start-of-step inventories, kept once
-    /// hooks run.
-    fn clamped_by_industry(&self) -> Vec<f64> {
-        let (n, ns) = (self.n, self.ns);
-        let mut out = vec![0.0; n];
-        let Some(start) = self.ext.as_ref().and_then(|e| e.stock_start.as_ref()) else {
-            return out;
-        };
-        for k in 0..ns * n {
-            let usev = self.production[k / ns] * self.tech[k];
-            let v = (start[k] - usev) + self.s_add[k];
-            if v < 0.0 {
-                out[k / ns] -= v;
-            }
-        }
-        out
-    }
-
-    fn view<'a>(&'a self, rec: &'a crate::ario::StepRecord) -> StateView<'a> {
-        let (n, ns) = (self.n, self.ns);
-        let mut va = vec![0.0; self.nr];
-        for j in 0..n {
-            let a: f64 = (0..ns).map(|s| self.tech[j * ns + s]).sum();
-            va[j / ns] += self.production[j] * (1.0 - a);
-        }
-        StateView {
-            step: self.step_index - 1,
-            temporal_unit: rec.temporal_unit + self.dt,
-            regions: &self.layout.regions,
-            sectors: &self.layout.sectors,
-            production: &self.production,
-            capacity: &rec.production_capacity,
-            value_added_by_region: va,
-            balance: self.last_balance,
-            inventories: &self.stock,
-            inventory_clamped: self.clamped_by_industry(),
-            restrictions: self.restriction_flows(),
-        }
-    }
-
-    /// Runs `steps` steps calling `hook` after each (extended mode only).
-    pub fn run_with_hook(
-        &mut self,
-        steps: usize,
-        record_stocks: bool,
-        hook: &mut dyn Hook,
-    ) -> Result<Trajectory> {
-        let len = self.stock.len();
-        match self.ext.as_mut() {
-            None => {
-                return Err(SimError::Other(
-                    "hooks need the extended mode; call enable_extended first".into(),
-                ))
-            }
-            Some(e) => {
-                if e.stock_start.is_none() {
-                    e.stock_start = Some(vec![0.0; len]);
-                }
-            }
-        }
-        self.check_events(steps as f64 * self.dt)?;
-        let mut traj = Trajectory::new(&self.layout);
-        for _ in 0..steps {
-            let rec = self.step(record_stocks)?;
-            let mut controls = self
-                .ext
-                .as_ref()
-                .map(|e| e.controls.clone())
-                .unwrap_or_default();
-            hook.after_step(&self.view(&rec), &mut controls);
-            if let Some(e) = self.ext.as_mut() {
-                e.controls = controls;
-            }
-            traj.push(rec);
-        }
-        traj.had_shortage = self.had_shortage;
-        Ok(traj)
+    fn extended_mut(&mut self) -> Option<&mut Extended> {
+        Some(self)
     }
 }

@@ -1,0 +1,71 @@
+//! Anticipation and rerouting in a run: the plan's front-loaded imports
+//! and mark-ups become the engine's added final demand each quarter, and
+//! the quarter's leakage becomes tidy series
+//! ([`crate::blocks::controls_trade`]).
+
+use plenum_sim::Controls;
+
+use crate::economy::Economy;
+use crate::results::{ScenarioRun, Series, TOTAL};
+use crate::schema::START;
+
+use super::plan::{Plan, TradeQuarter};
+
+/// Sets `Controls::final_demand_add` for quarter `k` from the plan: left
+/// empty when no quarter of the run adds any (so runs without
+/// anticipation or rerouting are unchanged), else set in full every
+/// quarter (the controls persist until changed).
+pub(super) fn apply_final_demand(econ: &Economy, pl: &Plan, k: usize, controls: &mut Controls) {
+    if pl.trade.iter().all(|q| q.fd_add.is_empty()) {
+        return;
+    }
+    let map = &econ.map;
+    let (nr, nf) = (econ.nr, econ.nf);
+    let width = nr * nf;
+    let mut add = vec![0.0; econ.n * width];
+    if let Some(tq) = pl.trade.get(k) {
+        for &(i, c, v) in &tq.fd_add {
+            let (r, f) = (c / nf, c % nf);
+            add[map.industry[i] * width + map.region[r] * nf + map.category[f]] += v;
+        }
+    }
+    controls.final_demand_add = add;
+}
+
+/// Reads one total of a quarter.
+type Pick = fn(&TradeQuarter) -> f64;
+
+/// The series of anticipation and rerouting, for the scenario's own
+/// region, per recorded quarter (table units per quarter, 2023 prices):
+/// `rerouted_flow` (restricted imports that reached it through third
+/// economies: the controls' leakage), `front_loaded_imports`,
+/// `stockpile_drawn`, and `rerouted_exports` (its own restricted exports
+/// that reached their buyers through third economies).
+pub(super) fn add_series(run: &mut ScenarioRun, pl: &Plan, unit: &str) {
+    let nq = run.quarters.len();
+    let pick: [(&'static str, Pick); 4] = [
+        ("rerouted_flow", |q| q.rerouted_in),
+        ("front_loaded_imports", |q| q.front_loaded_in),
+        ("stockpile_drawn", |q| q.drawn_in),
+        ("rerouted_exports", |q| q.rerouted_out),
+    ];
+    for (variable, f) in pick {
+        let mut values = vec![f64::NAN; nq];
+        for (k, t) in pl.t.iter().enumerate() {
+            if *t < START {
+                continue;
+            }
+            let q = (t.0 - START.0) as usize;
+            if q < nq {
+                values[q] = pl.trade.get(k).map_or(0.0, f);
+            }
+        }
+        run.series.push(Series {
+            variable,
+            region: run.region.clone(),
+            sector: TOTAL.into(),
+            unit: unit.to_string(),
+            values,
+        });
+    }
+}

@@ -1,0 +1,183 @@
+//! How trade answers export controls (issue 12): anticipation (front-loading
+//! before an announced measure, then the stock drawn down), rerouting
+//! through a third economy (reported per quarter as leakage), and China's
+//! countermeasures (gallium, germanium, graphite) hurting its partners'
+//! output. On the default table.
+
+use plenum_scenario::Quarter;
+use plenum_scenario::{run_all, shipped, Economy, Scenario, ScenarioRun};
+
+fn default_economy() -> Economy {
+    let bytes = include_bytes!("../../../data/default/default.plenum");
+    let t = plenum_formats::native::read_native_bytes(
+        bytes,
+        &plenum_table::ValidationPolicy::lenient(1e-6),
+    )
+    .expect("default table");
+    Economy::from_table(&t).expect("economy")
+}
+
+fn q(year: i32, quarter: u8) -> Quarter {
+    Quarter::new(year, quarter)
+}
+
+fn scenario(name: &str) -> Scenario {
+    shipped::shipped(name).expect("shipped").expect("parses")
+}
+
+fn series(r: &ScenarioRun, v: &str) -> Vec<(Quarter, f64)> {
+    let s = r.series(v, "CHN").expect("series");
+    r.quarters
+        .iter()
+        .copied()
+        .zip(s.values.iter().copied())
+        .collect()
+}
+
+#[test]
+fn front_loading_then_drain_and_rerouting_are_reported_per_quarter() {
+    let e = default_economy();
+    let set = run_all(
+        &e,
+        &[scenario("baseline-2024"), scenario("controls-escalate")],
+    )
+    .expect("runs");
+    let (b, c) = (&set.runs[0], &set.runs[1]);
+    // The baseline's measures have no announcement or rerouting.
+    for v in [
+        "rerouted_flow",
+        "front_loaded_imports",
+        "stockpile_drawn",
+        "rerouted_exports",
+    ] {
+        assert!(series(b, v).iter().all(|(_, x)| *x == 0.0), "baseline {v}");
+    }
+    let fl = series(c, "front_loaded_imports");
+    let dr = series(c, "stockpile_drawn");
+    let rr = series(c, "rerouted_flow");
+    for ((t, f), ((_, d), (_, r))) in fl.iter().zip(dr.iter().zip(&rr)) {
+        eprintln!("{t}: front-loaded {f:.4} drawn {d:.4} rerouted {r:.4}");
+    }
+    // The allies' rules, announced 2025Q1 for 2025Q3: buying over the two
+    // lead quarters only, about the same amount in each (the flow grows
+    // with demand).
+    let at =
+        |v: &[(Quarter, f64)], t: Quarter| v.iter().find(|x| x.0 == t).map_or(f64::NAN, |x| x.1);
+    let (f1, f2) = (at(&fl, q(2025, 1)), at(&fl, q(2025, 2)));
+    assert!(
+        f1 > 0.0 && (f1 - f2).abs() <= 0.05 * f1,
+        "front-loading {f1} {f2}"
+    );
+    let bought: f64 = fl.iter().map(|x| x.1).sum();
+    assert!(
+        (bought - f1 - f2).abs() <= 1e-9 * bought,
+        "front-loading outside the lead"
+    );
+    // The stock is drawn from the start, never before, and never more than
+    // was bought.
+    assert!(dr.iter().filter(|x| x.0 < q(2025, 3)).all(|x| x.1 == 0.0));
+    assert!(at(&dr, q(2025, 3)) > 0.0);
+    let drawn: f64 = dr.iter().map(|x| x.1).sum();
+    assert!(
+        drawn <= bought * (1.0 + 1e-12),
+        "drawn {drawn} > bought {bought}"
+    );
+    // Rerouting from the US measure's start, none before; leakage grows as
+    // the measure phases in.
+    assert!(rr.iter().filter(|x| x.0 < q(2025, 1)).all(|x| x.1 == 0.0));
+    assert!(at(&rr, q(2025, 1)) > 0.0);
+    assert!(at(&rr, q(2025, 4)) > at(&rr, q(2025, 1)));
+    // The third economy earns its mark-up: APAC_REST's trade sector
+    // produces more than in the baseline once rerouting starts.
+    let trade = |r: &ScenarioRun| {
+        let s = r
+            .industry("output", "APAC_REST", "TRADE")
+            .expect("APAC_REST TRADE");
+        let k = r
+            .quarters
+            .iter()
+            .position(|x| *x == q(2026, 1))
+            .expect("2026Q1");
+        s.values[k]
+    };
+    assert!(
+        trade(c) > trade(b),
+        "APAC_REST trade {} vs {}",
+        trade(c),
+        trade(b)
+    );
+}
+
+#[test]
+fn announcement_raises_the_origins_output_before_the_measure() {
+    let e = default_economy();
+    let with = scenario("controls-escalate");
+    let mut without = with.clone();
+    for m in &mut without.measures {
+        m.anticipation = None;
+    }
+    let set = run_all(&e, &[with, without]).expect("runs");
+    let (w, o) = (&set.runs[0], &set.runs[1]);
+    // Japan's and the Netherlands' chip-tool makers sell China two
+    // quarters of stock during the lead.
+    for reg in ["JPN", "NLD"] {
+        let out = |r: &ScenarioRun| {
+            let s = r.industry("output", reg, "C28").expect("C28");
+            let k = r
+                .quarters
+                .iter()
+                .position(|x| *x == q(2025, 2))
+                .expect("2025Q2");
+            s.values[k]
+        };
+        assert!(
+            out(w) > out(o),
+            "{reg} C28 in 2025Q2: {} vs {}",
+            out(w),
+            out(o)
+        );
+    }
+}
+
+#[test]
+fn china_countermeasures_cut_partners_output() {
+    let e = default_economy();
+    let with = scenario("controls-escalate");
+    let mut without = with.clone();
+    without
+        .measures
+        .retain(|m| !m.from.iter().any(|r| r == "CHN"));
+    assert!(without.measures.len() + 2 == with.measures.len());
+    let set = run_all(&e, &[with, without]).expect("runs");
+    let (w, o) = (&set.runs[0], &set.runs[1]);
+    let out = |r: &ScenarioRun, reg: &str, sec: &str| -> f64 {
+        let s = r.industry("output", reg, sec).expect("industry");
+        (0..4)
+            .map(|k| {
+                let i = r
+                    .quarters
+                    .iter()
+                    .position(|x| *x == q(2026, k + 1))
+                    .expect("2026");
+                s.values[i]
+            })
+            .sum()
+    };
+    // Gallium and germanium: the partners' chip makers (C26); graphite:
+    // their battery and electrical-equipment makers (C27).
+    for (reg, sec) in [
+        ("JPN", "C26"),
+        ("KOR", "C26"),
+        ("USA", "C26"),
+        ("KOR", "C27"),
+        ("DEU", "C27"),
+        ("JPN", "C27"),
+    ] {
+        let (a, z) = (out(w, reg, sec), out(o, reg, sec));
+        eprintln!("{reg}/{sec} 2026: {:+.3}%", 100.0 * (a / z - 1.0));
+        assert!(
+            a < z,
+            "{reg}/{sec}: countermeasures do not cut output ({a} vs {z})"
+        );
+    }
+}
