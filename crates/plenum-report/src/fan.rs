@@ -200,43 +200,6 @@ pub fn append_sections(page: &str, sections: &[String]) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fan_chart_has_bands_median_and_legend() {
-        let x: Vec<String> = ["2024Q1", "2024Q2", "2024Q3"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let (a, b, c, d, e) = (
-            [1.0, 2.0, 3.0],
-            [2.0, 3.0, 4.0],
-            [3.0, 4.0, 5.0],
-            [4.0, 5.0, 6.0],
-            [5.0, 6.0, f64::NAN],
-        );
-        let f = Fan {
-            name: "base<line>",
-            colour: "#000000",
-            p05: &a,
-            p25: &b,
-            p50: &c,
-            p75: &d,
-            p95: &e,
-        };
-        let svg = fan_chart("g", "Growth", "%", &x, &[f]);
-        assert_eq!(svg.matches("<path").count(), 3);
-        assert!(svg.contains("base&lt;line&gt;") && svg.ends_with("</svg>"));
-        let page = append_sections(
-            "<html><body>x</body></html>\n",
-            &["<h2>MC</h2>".to_string()],
-        );
-        assert_eq!(page, "<html><body>x<h2>MC</h2></body></html>\n");
-    }
-}
-
 /// Series charted as fans: (variable, title, unit).
 pub const FAN_VARS: [(&str, &str, &str); 4] = [
     ("gdp_growth_yoy", "Real GDP growth, year on year", "%"),
@@ -323,4 +286,41 @@ pub fn draws_sections(d: &plenum_scenario::montecarlo::Draws, prefix: &str) -> V
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fan_chart_has_bands_median_and_legend() {
+        let x: Vec<String> = ["2024Q1", "2024Q2", "2024Q3"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let (a, b, c, d, e) = (
+            [1.0, 2.0, 3.0],
+            [2.0, 3.0, 4.0],
+            [3.0, 4.0, 5.0],
+            [4.0, 5.0, 6.0],
+            [5.0, 6.0, f64::NAN],
+        );
+        let f = Fan {
+            name: "base<line>",
+            colour: "#000000",
+            p05: &a,
+            p25: &b,
+            p50: &c,
+            p75: &d,
+            p95: &e,
+        };
+        let svg = fan_chart("g", "Growth", "%", &x, &[f]);
+        assert_eq!(svg.matches("<path").count(), 3);
+        assert!(svg.contains("base&lt;line&gt;") && svg.ends_with("</svg>"));
+        let page = append_sections(
+            "<html><body>x</body></html>\n",
+            &["<h2>MC</h2>".to_string()],
+        );
+        assert_eq!(page, "<html><body>x<h2>MC</h2></body></html>\n");
+    }
 }

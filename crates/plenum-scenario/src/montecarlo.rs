@@ -243,14 +243,13 @@ pub fn run_draws(
             "give one a distribution (--dists FILE or a scenario's [distributions])",
         ));
     }
-    let values = draw_matrix_streams(&coupling.reference, &streams(&names), n, seed).map_err(
-        |e| {
+    let values =
+        draw_matrix_streams(&coupling.reference, &streams(&names), n, seed).map_err(|e| {
             bad(
                 format!("the parameter distributions cannot be drawn: {e}"),
                 "fix the distribution named",
             )
-        },
-    )?;
+        })?;
     let batch = Batch::new(econ, baseline.clone())?;
     let central = batch.run_set(&refs, &[], &[])?;
     let heads = Draws::headline_outputs();

@@ -243,7 +243,7 @@ fn execute(app: &App, job: &Job, cancelled: &AtomicBool) -> Result<serde_json::V
             job.seed,
             || {
                 let k = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if k % step == 0 && !cancelled.load(Ordering::Relaxed) {
+                if k.is_multiple_of(step) && !cancelled.load(Ordering::Relaxed) {
                     app.jobs.publish(
                         &job.id,
                         Progress {

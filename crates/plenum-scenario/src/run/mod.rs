@@ -66,8 +66,8 @@
 mod driver;
 mod plan;
 mod record;
-pub mod warm;
 mod trade;
+pub mod warm;
 
 use plenum_sim::{ExtendedSpec, Rationing};
 
