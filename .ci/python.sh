@@ -15,5 +15,9 @@ python3 -m venv "$venv"
 "$venv/bin/pip" install -q "maturin>=1.7,<2" pytest "pymrio==0.7.0" "boario==0.7.2" progressbar2 pandas numpy
 export CARGO_TARGET_DIR="$PWD/target"
 "$venv/bin/pip" install -q ./python
-cd python
-"$venv/bin/python" -m pytest -q tests
+# From a folder of its own: `python -m pytest` puts the working folder on
+# sys.path, and in python/ that is the source package without its compiled
+# module, which would shadow the installed one.
+repo="$PWD"
+cd "$(mktemp -d)"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider --rootdir "$repo/python" "$repo/python/tests"
