@@ -4,16 +4,18 @@
 //!
 //! A parameter set (one seed × grid point × draw) is calibrated once: the
 //! shipped baseline with the set's values is solved for China's autonomous
-//! demand growth (as `plenum run` does with the table's values; Newton's
-//! method starts from the solution at the table's values, computed once per
-//! process, which halves the iterations), then every
+//! demand growth (as `plenum run` does with the table's values; the solver
+//! starts from the solution at the table's values and its Jacobian, both
+//! computed once per process, so a set needs no finite differences unless
+//! its steps stall: plenum-scenario's `calibrate::newton`), then every
 //! scenario of the set runs with those values on top of its own, and the
 //! calibrated growth unless the set fixes it. Sets are evaluated in
 //! parallel and returned in order, so the results do not depend on the
 //! number of threads or on which other sets share the process.
 
 use anyhow::{Context as _, Result};
-use plenum_scenario::{calibrate, run_scenario, shipped, Economy, Scenario, ScenarioRun};
+use plenum_scenario::calibrate::{calibrate_warm, newton};
+use plenum_scenario::{run_scenario, shipped, Economy, Scenario, ScenarioRun};
 use rayon::prelude::*;
 
 /// What every evaluation reads: the economy of the table and the parsed
@@ -24,21 +26,29 @@ pub struct Context {
     pub baseline: Scenario,
     /// Names of the swept parameters, in the order of a set's values.
     pub params: Vec<String>,
-    /// The calibration at the table's values: each set's starting guess.
+    /// The calibration at the table's values and its Jacobian: each set's
+    /// starting point.
     pub start: [f64; 2],
+    pub jacobian: Option<newton::Jacobian>,
 }
 
 impl Context {
     pub fn new(econ: Economy, scenarios: Vec<Scenario>, params: Vec<String>) -> Result<Self> {
         let baseline = shipped::shipped("baseline-2024")
             .context("the shipped baseline-2024 scenario is missing from this build")??;
-        let start = calibrate(&econ, &baseline)?.growth;
+        let guess = [
+            baseline.params.china_autonomous_growth,
+            baseline.params.china_demand_shift_2024q2,
+        ];
+        let (central, jacobian) =
+            calibrate_warm(&econ, &baseline, guess, None, &newton::Options::default())?;
         Ok(Self {
             econ,
             scenarios,
             baseline,
             params,
-            start,
+            start: central.growth,
+            jacobian,
         })
     }
 
@@ -78,7 +88,13 @@ pub fn evaluate(ctx: &Context, jobs: &[SetJob]) -> Result<Vec<Vec<ScenarioRun>>>
             if !fixed("china_demand_shift_2024q2") {
                 base.params.china_demand_shift_2024q2 = ctx.start[1];
             }
-            let cal = calibrate(&ctx.econ, &base)?;
+            let (cal, _) = calibrate_warm(
+                &ctx.econ,
+                &base,
+                ctx.start,
+                ctx.jacobian.as_ref(),
+                &newton::Options::default(),
+            )?;
             // The scenarios of a set run in parallel too, so that a small
             // shard (few sets) still uses every thread.
             job.scenarios
