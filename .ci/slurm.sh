@@ -100,10 +100,10 @@ export SLURM_CONF="$W/slurm.conf"
 slurmctld -f "$SLURM_CONF" -i || skip "slurmctld did not start: $(tail -3 "$W/slurmctld.log" 2>/dev/null)"
 slurmd -f "$SLURM_CONF" -N "$host" || skip "slurmd did not start: $(tail -3 "$W/slurmd.log" 2>/dev/null)"
 for _ in $(seq 60); do
-  sinfo -h -o %T 2>/dev/null | grep -qE '^idle' && break
+  [[ "$(sinfo -h -o %T 2>/dev/null)" == idle* ]] && break
   sleep 0.5
 done
-sinfo -h -o %T | grep -qE '^idle' || { sinfo; tail -20 "$W/slurmctld.log" "$W/slurmd.log"; echo "FAIL: the node did not come up"; exit 1; }
+[[ "$(sinfo -h -o %T)" == idle* ]] || { sinfo; tail -20 "$W/slurmctld.log" "$W/slurmd.log"; echo "FAIL: the node did not come up"; exit 1; }
 echo "== one-node cluster up ($host, $cpus CPUs) in $(( $(date +%s) - t_start )) s"
 
 spec="$repo/examples/sweeps/quick.toml"
@@ -168,7 +168,9 @@ sleep 1
 submit "$W/flt" 5 >/dev/null || { cat "$W"/out/*_5.out; echo "FAIL: re-submitting index 5 failed"; exit 1; }
 after=$(cd "$W/flt/shards" && stat -c '%n %i %Y' shard-0000[0-46-7].* | sort)
 [ "$before" = "$after" ] || { echo "FAIL: re-submitting index 5 touched other shards"; exit 1; }
-"$plenum" sweep status "$W/flt" | grep -q '^done: 8/8' || { echo "FAIL: the sweep is not complete after re-submitting 5"; exit 1; }
+# Captured first: with pipefail, `| grep -q` closing the pipe early would fail the check.
+"$plenum" sweep status "$W/flt" > "$W/status-after.txt"
+grep -q '^done: 8/8' "$W/status-after.txt" || { cat "$W/status-after.txt"; echo "FAIL: the sweep is not complete after re-submitting 5"; exit 1; }
 "$plenum" sweep gather "$W/flt"
 same "$W/flt" "$W/one" || { echo "FAIL: the recovered sweep differs from the one-process run"; exit 1; }
 echo "fault test: task 5 killed, named missing, re-submitted alone; other shards untouched; gathered results bit-identical"

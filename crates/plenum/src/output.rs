@@ -31,6 +31,23 @@ use plenum_table::MrioTable;
 
 use crate::cli::TidyFormat;
 
+/// `println!` that returns a closed pipe as an `io::Error` (ended quietly by
+/// `main`, see [`crate::exit`]) instead of panicking as `println!` does.
+#[macro_export]
+macro_rules! outln {
+    ($($t:tt)*) => {
+        $crate::output::print(format_args!("{}\n", format_args!($($t)*)))
+    };
+}
+
+/// `print!` that returns a closed pipe as an `io::Error` (see [`outln!`]).
+#[macro_export]
+macro_rules! out {
+    ($($t:tt)*) => {
+        $crate::output::print(format_args!($($t)*))
+    };
+}
+
 /// Writes `args` to standard output, returning its error (a closed pipe
 /// then ends the command quietly; `print!` would panic instead).
 pub fn print(args: std::fmt::Arguments) -> std::io::Result<()> {

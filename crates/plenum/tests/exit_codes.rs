@@ -51,3 +51,35 @@ fn a_closed_standard_output_ends_quietly_with_success() {
         );
     }
 }
+
+/// `plenum sweep status DIR | grep -q done` (the Slurm script's check):
+/// the reader leaves early and plenum must not panic on the closed pipe
+/// (it did, with `println!`).
+#[test]
+fn sweep_status_on_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("s");
+    let plan = Command::new(env!("CARGO_BIN_EXE_plenum"))
+        .args(["sweep", "plan", "examples/sweeps/quick.toml", "--out"])
+        .arg(&sweep)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .output()
+        .unwrap();
+    assert!(
+        plan.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plenum"))
+        .args(["sweep", "status"])
+        .arg(&sweep)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    assert!(!e.contains("panicked"), "{e}");
+}

@@ -168,7 +168,7 @@ pub fn run(args: &RunArgs, n: usize) -> Result<()> {
     let frame = plenum_report::tidy::draws_frame(&d)?;
     let csv = draws_csv(&d);
     let txt = summary_text(&d, secs);
-    print!("{txt}");
+    crate::out!("{txt}")?;
 
     // Report: the plain report plus fan charts.
     let table_hash = plenum_formats::native::table_hash(&table);
@@ -207,10 +207,10 @@ pub fn run(args: &RunArgs, n: usize) -> Result<()> {
         &hashes,
         Some(seed),
     )?;
-    println!(
+    crate::outln!(
         "wrote {} rows, draws.csv, report.html and manifest.json under {}",
         frame.len(),
         out.dir().display()
-    );
+    )?;
     Ok(())
 }

@@ -447,11 +447,11 @@ pub fn run(args: OptimiseArgs) -> Result<()> {
         if robust_sets.is_empty() {
             bail!("robust mode: every one of the {r} draws failed to calibrate; narrow [distributions]");
         }
-        println!(
+        crate::outln!(
             "robust mode: {} of {r} draws calibrated; objectives at the {} quantile",
             robust_sets.len(),
             spec.robust.map_or(0.0, |x| x.1)
-        );
+        )?;
     }
 
     let score = |x: &[f64], idx: usize| -> Scored {
@@ -718,7 +718,7 @@ pub fn run(args: OptimiseArgs) -> Result<()> {
                 .join(", ")
         );
     }
-    print!("{txt}");
+    crate::out!("{txt}")?;
     let keys = vec![
         ("point".to_string(), KeyColumn::Text(kp)),
         ("kind".to_string(), KeyColumn::Text(kk)),
@@ -809,9 +809,9 @@ pub fn run(args: OptimiseArgs) -> Result<()> {
     };
     manifest.sha256 = plenum_formats::tidy::sha256_files(out, &manifest.files)?;
     plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
-    println!(
+    crate::outln!(
         "wrote front.csv, front.parquet, front/*.toml, report.html under {}",
         out.display()
-    );
+    )?;
     Ok(())
 }

@@ -44,54 +44,60 @@ pub fn runs(cmd: RunsCommand) -> Result<()> {
         RunsCommand::List { data_dir, limit } => {
             let reg = open(&data_dir)?;
             let runs = reg.list(limit)?;
-            println!(
+            crate::outln!(
                 "{:<14} {:<24} {:<8} {:>12} {:>12}",
-                "id", "scenario", "status", "created", "finished"
-            );
+                "id",
+                "scenario",
+                "status",
+                "created",
+                "finished"
+            )?;
             for r in &runs {
-                println!(
+                crate::outln!(
                     "{:<14} {:<24} {:<8} {:>12} {:>12}",
                     &r.id[..12],
                     r.name,
                     r.status.as_str(),
                     r.created,
                     when(r.finished)
-                );
+                )?;
             }
-            println!(
+            crate::outln!(
                 "{} run(s) in {} (times in unix seconds)",
                 runs.len(),
                 data_dir.display()
-            );
+            )?;
         }
         RunsCommand::Show { id, data_dir } => {
             let reg = open(&data_dir)?;
             let r = resolve(&reg, &id)?;
-            println!("id        {}", r.id);
-            println!("scenario  {}", r.name);
-            println!("status    {}", r.status.as_str());
-            println!(
+            crate::outln!("id        {}", r.id)?;
+            crate::outln!("scenario  {}", r.name)?;
+            crate::outln!("status    {}", r.status.as_str())?;
+            crate::outln!(
                 "created   {} started {} finished {}",
                 r.created,
                 when(r.started),
                 when(r.finished)
-            );
-            println!(
+            )?;
+            crate::outln!(
                 "plenum    {}  table {}  seed {}",
-                r.plenum_version, r.table_hash, r.seed
-            );
+                r.plenum_version,
+                r.table_hash,
+                r.seed
+            )?;
             if let Some(e) = &r.error {
-                println!("error     {e}");
+                crate::outln!("error     {e}")?;
             }
             if let Some(t) = r
                 .summary
                 .as_ref()
                 .and_then(|s| s["comparison_text"].as_str())
             {
-                println!("\n{t}");
+                crate::outln!("\n{t}")?;
             }
             if r.status == Status::Done {
-                println!("files in {}", reg.run_dir(&r.id)?.display());
+                crate::outln!("files in {}", reg.run_dir(&r.id)?.display())?;
             }
         }
         RunsCommand::Export { id, out, data_dir } => {
@@ -112,7 +118,7 @@ pub fn runs(cmd: RunsCommand) -> Result<()> {
                     .with_context(|| format!("cannot read {}", src.display()))?;
                 plenum_formats::atomic::write_bytes_atomic(&out.join(f.name()), &bytes)?;
             }
-            println!("exported run {} to {}", r.id, out.display());
+            crate::outln!("exported run {} to {}", r.id, out.display())?;
         }
         RunsCommand::Rm { ids, data_dir } => {
             let reg = open(&data_dir)?;
@@ -126,7 +132,7 @@ pub fn runs(cmd: RunsCommand) -> Result<()> {
                     );
                 }
                 reg.remove(&r.id)?;
-                println!("removed run {}", r.id);
+                crate::outln!("removed run {}", r.id)?;
             }
         }
     }

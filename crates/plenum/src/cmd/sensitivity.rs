@@ -313,7 +313,7 @@ pub fn run(args: SensitivityArgs) -> Result<()> {
     }
     let secs = t0.elapsed().as_secs_f64();
     let _ = writeln!(txt, "{secs:.1} s");
-    print!("{txt}");
+    crate::out!("{txt}")?;
 
     let names_k = ["method", "output", "parameter", "measure"];
     let keys = names_k
@@ -367,9 +367,9 @@ pub fn run(args: SensitivityArgs) -> Result<()> {
     };
     manifest.sha256 = plenum_formats::tidy::sha256_files(out, &manifest.files)?;
     plenum_formats::tidy::write_manifest(&manifest, &out.join("manifest.json"))?;
-    println!(
+    crate::outln!(
         "wrote sensitivity.csv, sensitivity.parquet, report.html and the designs under {}",
         out.display()
-    );
+    )?;
     Ok(())
 }

@@ -31,14 +31,14 @@ pub fn serve(args: ServeArgs) -> Result<()> {
     pb.finish_and_clear();
     let tokened = cfg.token.is_some();
     plenum_web::serve_blocking(cfg, Arc::new(info), |addr| {
-        println!(
+        let _ = crate::outln!(
             "plenum serve: http://{addr}/ (data dir {})",
             args.data_dir.display()
         );
         if tokened {
-            println!("API calls need `Authorization: Bearer TOKEN`; open pages once with http://{addr}/?token=TOKEN");
+            let _ = crate::outln!("API calls need `Authorization: Bearer TOKEN`; open pages once with http://{addr}/?token=TOKEN");
         }
-        println!("Ctrl-C stops the server; runs are kept in the data dir.");
+        let _ = crate::outln!("Ctrl-C stops the server; runs are kept in the data dir.");
     })?;
     Ok(())
 }

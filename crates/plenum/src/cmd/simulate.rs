@@ -316,7 +316,7 @@ fn run_and_write(
         anyhow::bail!("the run stopped after {made} of {steps} steps");
     }
     summary.had_shortage = model.had_shortage();
-    print!("{}", summary.text());
+    crate::out!("{}", summary.text())?;
     if let Some(o) = &out {
         if csv {
             o.add_file("trajectory.csv");

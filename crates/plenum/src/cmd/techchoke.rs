@@ -87,7 +87,7 @@ pub fn run(args: &ChokepointsArgs) -> Result<()> {
                 .join(" ")
         );
     }
-    print!("{s}");
+    crate::out!("{s}")?;
     if let Some(dir) = &args.output.out {
         let mut f = Frame::new(&["origin", "technology", "product", "measure"]);
         for r in &rep.rows {

@@ -270,14 +270,14 @@ pub fn gather(args: SweepGatherArgs) -> Result<()> {
     let kept = tmp.keep();
     std::fs::rename(&kept, &dest)
         .with_context(|| format!("cannot move the gathered results to {}", dest.display()))?;
-    println!(
+    crate::outln!(
         "gathered {} shards, {} variants, {rows} rows into {} in {:.2} s ({} summary rows; report.md)",
         m.n_shards,
         m.n_variants,
         dest.display(),
         t0.elapsed().as_secs_f64(),
         summary.len()
-    );
+    )?;
     Ok(())
 }
 

@@ -246,7 +246,7 @@ pub fn plan(args: SweepPlanArgs) -> Result<()> {
     let kept = tmp.keep();
     std::fs::rename(&kept, &args.out)
         .with_context(|| format!("cannot move the planned sweep to {}", args.out.display()))?;
-    println!(
+    crate::outln!(
         "planned sweep {}: {} variants ({} scenarios × {} parameter sets), {} shards of up to {}, in {:.2} s",
         manifest.name,
         manifest.n_variants,
@@ -255,24 +255,24 @@ pub fn plan(args: SweepPlanArgs) -> Result<()> {
         manifest.n_shards,
         manifest.shard_size,
         t0.elapsed().as_secs_f64()
-    );
+    )?;
     if spec.sample.is_none() && spec.seeds.len() > 1 {
-        println!(
+        crate::outln!(
             "note: the engine is deterministic and the spec samples nothing, so the {} seeds repeat the same runs; add [sample] to draw parameters per seed",
             spec.seeds.len()
-        );
+        )?;
     }
-    println!(
+    crate::outln!(
         "table {} ({}), identity {}",
         manifest.table_name,
         &manifest.table_hash[..12],
         &manifest.identity[..12]
-    );
-    println!(
+    )?;
+    crate::outln!(
         "next: plenum sweep run {d} --shard K (K = 0..{}), or sbatch --array=0-{}%50 deploy/slurm/sweep.sbatch {d}",
         manifest.n_shards - 1,
         manifest.n_shards - 1,
         d = args.out.display()
-    );
+    )?;
     Ok(())
 }

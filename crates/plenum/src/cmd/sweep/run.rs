@@ -374,7 +374,7 @@ pub fn run(args: SweepRunArgs) -> Result<()> {
     }
     let lay = Layout::new(&args.dir, m.n_shards);
     if shards.len() == 1 && is_done(&lay, &m, shards[0], true).is_some() {
-        println!("shard {} of {}: already done; skipped", shards[0], m.name);
+        crate::outln!("shard {} of {}: already done; skipped", shards[0], m.name)?;
         return Ok(());
     }
     let ctx = load_context(&args.dir, &m)?;
@@ -384,13 +384,13 @@ pub fn run(args: SweepRunArgs) -> Result<()> {
         match run_shard(&args.dir, &m, &ctx, k, startup)? {
             Outcome::Skipped => {
                 if !args.all {
-                    println!("shard {k} of {}: already done; skipped", m.name);
+                    crate::outln!("shard {k} of {}: already done; skipped", m.name)?;
                 }
             }
-            Outcome::Done(r) => println!(
+            Outcome::Done(r) => crate::outln!(
                 "shard {k} of {}: {} variants, {} rows in {:.2} s ({:.2} s startup, {} calibrations, {} threads)",
                 m.name, r.n_variants, r.rows, r.seconds_eval, r.seconds_startup, r.calibrations, r.threads
-            ),
+            )?,
         }
         bar.inc(1);
     }

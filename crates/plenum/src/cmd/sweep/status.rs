@@ -71,14 +71,14 @@ pub fn ranges(ks: &[u64]) -> String {
 pub fn status(args: SweepStatusArgs) -> Result<()> {
     let m = layout::read_manifest(&args.dir)?;
     let s = status_of(&args.dir, &m, false);
-    println!(
+    crate::outln!(
         "sweep {} ({} variants, {} shards, identity {}):",
         m.name,
         m.n_variants,
         m.n_shards,
         &m.identity[..12]
-    );
-    println!(
+    )?;
+    crate::outln!(
         "done: {}/{} shards{}",
         s.done.len(),
         m.n_shards,
@@ -87,40 +87,40 @@ pub fn status(args: SweepStatusArgs) -> Result<()> {
         } else {
             format!(" ({})", ranges(&s.done))
         }
-    );
+    )?;
     let failed: Vec<u64> = s.failed.iter().map(|(k, _)| *k).collect();
-    println!(
+    crate::outln!(
         "failed: {}",
         if failed.is_empty() {
             "none".into()
         } else {
             ranges(&failed)
         }
-    );
+    )?;
     for (k, e) in &s.failed {
-        println!("  shard {k}: {e}");
+        crate::outln!("  shard {k}: {e}")?;
     }
     let missing: Vec<u64> = s.missing.iter().map(|(k, _)| *k).collect();
-    println!(
+    crate::outln!(
         "missing: {}",
         if missing.is_empty() {
             "none".into()
         } else {
             ranges(&missing)
         }
-    );
+    )?;
     for (k, note) in &s.missing {
         if let Some(n) = note {
-            println!("  shard {k}: {n}");
+            crate::outln!("  shard {k}: {n}")?;
         }
     }
     if s.variants_done > 0 {
-        println!(
+        crate::outln!(
             "compute so far: {:.1} s in shards ({:.1} s of it startup), {:.1} variants per shard-second",
             s.seconds_eval + s.seconds_startup,
             s.seconds_startup,
             s.variants_done as f64 / (s.seconds_eval + s.seconds_startup).max(1e-9)
-        );
+        )?;
     }
     let todo: Vec<u64> = failed
         .iter()
@@ -130,14 +130,14 @@ pub fn status(args: SweepStatusArgs) -> Result<()> {
         .into_iter()
         .collect();
     if todo.is_empty() {
-        println!("complete: next, plenum sweep gather {}", args.dir.display());
+        crate::outln!("complete: next, plenum sweep gather {}", args.dir.display())?;
     } else {
-        println!(
+        crate::outln!(
             "to finish: sbatch --array={} deploy/slurm/sweep.sbatch {}   (or plenum sweep run {} --shard K for each)",
             ranges(&todo),
             args.dir.display(),
             args.dir.display()
-        );
+        )?;
     }
     Ok(())
 }
