@@ -10,13 +10,13 @@
 //! i+1 is point i XOR V_c, c the position of the lowest zero bit of i.
 
 use crate::error::{bad_input, Result};
-use crate::joe_kuo::DIRECTIONS;
+use crate::joe_kuo::directions as direction_table;
 
 const SCALE: u32 = 31;
 
 /// Largest dimension supported.
 pub fn max_dim() -> usize {
-    DIRECTIONS.len() + 1
+    direction_table().len() + 1
 }
 
 /// Direction numbers V_1 … V_L of dimension `d` (0-based).
@@ -28,7 +28,7 @@ fn directions(d: usize, l: usize) -> Vec<u32> {
         }
         return v;
     }
-    let m = DIRECTIONS[d - 1];
+    let m = &direction_table()[d - 1];
     let a = m[0];
     let s = m.len() - 1;
     for j in 1..=l.min(s) {
