@@ -222,10 +222,12 @@ async fn run_job(app: &Arc<App>, job: Job) {
 
 /// Computes a run and moves its files into place (blocking thread).
 fn execute(app: &App, job: &Job, cancelled: &AtomicBool) -> Result<serde_json::Value, WebError> {
-    let mut set = None;
-    let mut draws = None;
-    if job.draws == 0 {
-        set = Some(plenum_scenario::run_all(&app.table.econ, &job.scenarios)?);
+    // Owners of what `computed` borrows; only one is set.
+    let set;
+    let draws;
+    let computed = if job.draws == 0 {
+        set = plenum_scenario::run_all(&app.table.econ, &job.scenarios)?;
+        Computed::Plain(&set)
     } else {
         // The draws calibrate on the shipped baseline (as `plenum run
         // --draws` does) and run the job's scenarios under common random
@@ -256,8 +258,9 @@ fn execute(app: &App, job: &Job, cancelled: &AtomicBool) -> Result<serde_json::V
                 }
             },
         )?;
-        draws = Some(d);
-    }
+        draws = d;
+        Computed::Draws(&draws)
+    };
     if cancelled.load(Ordering::SeqCst) {
         return Err(WebError::Config("cancelled".into()));
     }
@@ -285,11 +288,6 @@ fn execute(app: &App, job: &Job, cancelled: &AtomicBool) -> Result<serde_json::V
         table_hash: &app.table.hash,
         seed: job.seed,
         scenario_text: &job.text,
-    };
-    let computed = match (&set, &draws) {
-        (Some(s), _) => Computed::Plain(s),
-        (None, Some(d)) => Computed::Draws(d),
-        (None, None) => return Err(WebError::Config("nothing was computed".into())),
     };
     let written = write_run(&tmp, &inputs, &computed);
     let summary = match written {

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use plenum_formats::tidy::Manifest;
 use plenum_scenario::summary::summarise;
-use plenum_scenario::{RunSet, ScenarioRun};
+use plenum_scenario::{Calibration, RunSet, ScenarioRun};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -47,9 +47,8 @@ fn finite(v: f64) -> Option<f64> {
 
 /// The comparison rows (the numbers of `plenum run`'s comparison table)
 /// and the calibration, as JSON.
-pub fn summary_json(set: &RunSet, rows: usize) -> Value {
-    let scenarios: Vec<Value> = set
-        .runs
+pub fn summary_json(calibration: &Calibration, runs: &[ScenarioRun], rows: usize) -> Value {
+    let scenarios: Vec<Value> = runs
         .iter()
         .map(|r| {
             let s = summarise(r);
@@ -65,10 +64,10 @@ pub fn summary_json(set: &RunSet, rows: usize) -> Value {
             })
         })
         .collect();
-    let cal = &set.calibration;
+    let cal = calibration;
     json!({
         "comparison": scenarios,
-        "comparison_text": plenum_scenario::summary::comparison_text(&set.runs),
+        "comparison_text": plenum_scenario::summary::comparison_text(runs),
         "calibration": {
             "growth": cal.growth,
             "reached": cal.reached.iter().map(|(q, got, want)| json!({"quarter": q.to_string(), "model": got, "target": want})).collect::<Vec<_>>(),
@@ -136,17 +135,20 @@ pub fn write_run(
     computed: &Computed<'_>,
 ) -> Result<Value, crate::WebError> {
     use plenum_formats::atomic::write_bytes_atomic;
-    let central;
-    let (set, frame, draws) = match computed {
-        Computed::Plain(set) => (*set, plenum_report::tidy::runs_frame(&set.runs)?, None),
-        Computed::Draws(d) => {
-            central = RunSet {
-                calibration: d.central.calibration.clone(),
-                calibrations: vec![d.central.calibration.clone(); d.central.runs.len()],
-                runs: d.central.runs.clone(),
-            };
-            (&central, plenum_report::tidy::draws_frame(d)?, Some(*d))
-        }
+    // The runs and calibration shown: a Monte Carlo set's central runs.
+    let (calibration, runs, frame, draws) = match computed {
+        Computed::Plain(set) => (
+            &set.calibration,
+            &set.runs[..],
+            plenum_report::tidy::runs_frame(&set.runs)?,
+            None,
+        ),
+        Computed::Draws(d) => (
+            &d.central.calibration,
+            &d.central.runs[..],
+            plenum_report::tidy::draws_frame(d)?,
+            Some(*d),
+        ),
     };
     plenum_formats::tidy::write_csv(&frame, &dir.join(RunFile::Csv.name()))?;
     plenum_formats::tidy::write_parquet(&frame, &dir.join(RunFile::Parquet.name()))?;
@@ -154,14 +156,14 @@ pub fn write_run(
         title: format!(
             "plenum run {}: {}",
             &inp.id[..12],
-            set.runs.last().map_or("", |r| r.name.as_str())
+            runs.last().map_or("", |r| r.name.as_str())
         ),
         plenum_version: inp.plenum_version.into(),
         table: inp.table_name.into(),
         table_hash: inp.table_hash.into(),
         seed: inp.seed,
     };
-    let mut html = plenum_report::render(&meta, &set.calibration, &set.runs);
+    let mut html = plenum_report::render(&meta, calibration, runs);
     // Fan charts of a run with draws: the report's sections, and the same
     // charts stored for the results page (ids prefixed so they do not clash
     // with the report's own when both are on one page).
@@ -184,7 +186,7 @@ pub fn write_run(
         &dir.join(RunFile::Scenario.name()),
         inp.scenario_text.as_bytes(),
     )?;
-    let charts: Vec<StoredChart> = plenum_report::main_charts(&set.runs)
+    let charts: Vec<StoredChart> = plenum_report::main_charts(runs)
         .into_iter()
         .map(|(id, svg)| StoredChart {
             id: id.to_string(),
@@ -194,7 +196,7 @@ pub fn write_run(
     write_bytes_atomic(&dir.join(RunFile::Charts.name()), &json_bytes(&charts)?)?;
     write_bytes_atomic(
         &dir.join(RunFile::Series.name()),
-        &json_bytes(&series_set(&set.runs))?,
+        &json_bytes(&series_set(runs))?,
     )?;
     // The manifest is written last with every other file's sha256, so a
     // reader can tell a complete run folder from an incomplete one.
@@ -215,8 +217,7 @@ pub fn write_run(
         },
         table_name: inp.table_name.into(),
         table_hash: inp.table_hash.into(),
-        scenarios: set
-            .runs
+        scenarios: runs
             .iter()
             .map(|r| (r.name.clone(), r.hash.clone()))
             .collect(),
@@ -225,7 +226,7 @@ pub fn write_run(
         sha256,
     };
     plenum_formats::tidy::write_manifest(&manifest, &dir.join(RunFile::Manifest.name()))?;
-    let mut summary = summary_json(set, frame.len());
+    let mut summary = summary_json(calibration, runs, frame.len());
     if let (Some(d), Some(o)) = (draws, summary.as_object_mut()) {
         o.insert("draws".into(), json!(d.n()));
         o.insert("draws_ok".into(), json!(d.ok().len()));
