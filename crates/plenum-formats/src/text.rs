@@ -246,13 +246,26 @@ pub(crate) fn parse_number(
     col_label: &str,
     fix: &str,
 ) -> Result<f64> {
+    parse_number_at(file, row, row.label(), col, col_label, fix)
+}
+
+/// [`parse_number`] naming the row by a label of several index columns
+/// (pymrio's `reg1/food`), not only its first field.
+pub(crate) fn parse_number_at(
+    file: &str,
+    row: &Row,
+    row_label: &str,
+    col: usize,
+    col_label: &str,
+    fix: &str,
+) -> Result<f64> {
     let Some(s) = row.get(col) else {
         return Err(FormatError::layout(
             file,
             row.line,
             format!(
                 "row \"{}\" has {} fields but column {} (\"{}\") is needed",
-                row.label(),
+                row_label,
                 row.len(),
                 col + 1,
                 col_label
@@ -267,7 +280,7 @@ pub(crate) fn parse_number(
             row.line,
             col + 1,
             col_label.to_string(),
-            row.label().to_string(),
+            row_label.to_string(),
             "a finite number",
             s.to_string(),
             fix.to_string(),
@@ -312,13 +325,24 @@ pub(crate) fn fast_number_prefix(b: &[u8]) -> Option<(f64, usize)> {
 
 /// Checks that `row` has exactly `want` fields.
 pub(crate) fn expect_len(file: &str, row: &Row, want: usize, what: &str) -> Result<()> {
+    expect_len_at(file, row, row.label(), want, what)
+}
+
+/// [`expect_len`] naming the row by a label of several index columns.
+pub(crate) fn expect_len_at(
+    file: &str,
+    row: &Row,
+    row_label: &str,
+    want: usize,
+    what: &str,
+) -> Result<()> {
     if row.len() != want {
         return Err(FormatError::layout(
             file,
             row.line,
             format!(
                 "row \"{}\" has {} fields, expected {} ({})",
-                row.label(),
+                row_label,
                 row.len(),
                 want,
                 what

@@ -166,7 +166,7 @@ fn errors_name_cells() {
     let c = e.as_cell().unwrap_or_else(|| panic!("{e}"));
     assert_eq!(
         (c.line, c.column, c.label.as_str(), c.row_label.as_str()),
-        (5, 6, "reg1/electricity", "reg1")
+        (5, 6, "reg1/electricity", "reg1/mining")
     );
 
     // Rows of Y out of order.

@@ -116,7 +116,7 @@ fn invalid(at: &At, key: &str, value: String, expected: String, fix: &str) -> Sc
     ScenarioError::Invalid {
         at: at.clone(),
         key: key.to_string(),
-        value,
+        value: plenum_table::message::shown(value),
         expected,
         fix: fix.to_string(),
     }

@@ -83,6 +83,7 @@ fn main() {
             rebuilding_sectors: vec![],
             rebuilding_factor: 1.0,
             event_monetary_factor: 1e6,
+            source: None,
         })
         .expect("event");
     let init = t1.elapsed();

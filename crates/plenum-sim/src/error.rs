@@ -80,10 +80,13 @@ pub enum SimError {
         capital: f64,
     },
 
-    #[error("event {event} (\"{name}\"): {message}; fix: {fix}")]
+    /// `at` is the rendered `file:line: ` of the event (empty for events
+    /// built in code) and `event` its label (`event #1 ("flood")`), both
+    /// from [`crate::event::Event::at`] and [`crate::event::Event::label`].
+    #[error("{at}{event}: {message}; fix: {fix}")]
     EventTiming {
-        event: usize,
-        name: String,
+        at: String,
+        event: String,
         message: String,
         fix: String,
     },

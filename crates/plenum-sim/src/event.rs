@@ -105,6 +105,31 @@ pub struct Event {
     pub rebuilding_sectors: Vec<(usize, f64)>,
     pub rebuilding_factor: f64,
     pub event_monetary_factor: f64,
+    /// Where the event was written (file and line of its `[[event]]`), so
+    /// that a timing error found at run time can still name it; `None` for
+    /// events built in code.
+    pub source: Option<crate::error::Location>,
+}
+
+impl Event {
+    /// How errors name the event: its place in the file (`event #2`, the
+    /// file's own numbering) and its name when it has one of its own.
+    pub fn label(&self, index: usize) -> String {
+        let number = format!("event #{}", index + 1);
+        if self.name.is_empty() || self.name == number {
+            number
+        } else {
+            format!("{number} (\"{}\")", self.name)
+        }
+    }
+
+    /// The `file:line: ` prefix of an error about this event, or nothing.
+    pub fn at(&self) -> String {
+        self.source
+            .as_ref()
+            .map(|l| format!("{l}: "))
+            .unwrap_or_default()
+    }
 }
 
 /// How an impact is spread over affected regions or sectors.

@@ -303,7 +303,7 @@ impl Ctx<'_> {
             at: self.at.clone(),
             context: self.context.clone(),
             key: key.into(),
-            value: value.to_string(),
+            value: plenum_table::message::shown(value),
             expected: expected.into(),
             fix: fix.into(),
         }
@@ -452,6 +452,7 @@ pub fn resolve_event(
 ) -> Result<Event> {
     let layout = model.layout();
     let ns = layout.n_sectors();
+    let source = Some(at.clone());
     let ctx = Ctx {
         at,
         context: format!("event #{}", index + 1),
@@ -691,6 +692,7 @@ pub fn resolve_event(
         rebuilding_sectors,
         rebuilding_factor,
         event_monetary_factor,
+        source,
     })
 }
 

@@ -92,6 +92,7 @@ fn recovery(
         rebuilding_sectors: vec![],
         rebuilding_factor: 1.0,
         event_monetary_factor: 1e6,
+        source: None,
     }
 }
 

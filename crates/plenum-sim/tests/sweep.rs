@@ -118,6 +118,7 @@ fn event(model: &ArioModel, kind: EventKind, hit: &[usize], share: f64) -> Event
         },
         rebuilding_factor: 1.0,
         event_monetary_factor: 1e6,
+        source: None,
     }
 }
 

@@ -44,6 +44,13 @@ pub enum TableError {
     #[error("{kind} label at position {position} is blank")]
     BlankLabel { kind: &'static str, position: usize },
 
+    #[error("{kind} label {position} (\"{label}\", shown escaped) holds a control character; labels are plain text: remove the character from the file")]
+    ControlInLabel {
+        kind: &'static str,
+        position: usize,
+        label: String,
+    },
+
     #[error("{kind} label \"{label}\" appears twice (positions {first} and {second}); labels must be unique")]
     DuplicateLabel {
         kind: &'static str,
@@ -82,16 +89,20 @@ pub enum TableError {
     #[error("gross output x is negative for {}; output cannot be negative", list(.industries))]
     NegativeOutput { industries: Vec<WorstEntry> },
 
-    #[error("row balance Z·1 + Y·1 = x fails beyond relative tolerance {tolerance:e}; worst industries: {}", list(.worst))]
+    /// `hint` is empty or `; ` and a likely cause (negative flows in Z).
+    #[error("row balance Z·1 + Y·1 = x fails beyond relative tolerance {tolerance:e}; worst industries: {}{hint}", list(.worst))]
     RowImbalance {
         tolerance: f64,
         worst: Vec<WorstEntry>,
+        hint: String,
     },
 
-    #[error("column balance 1'Z + 1'V = x' fails beyond relative tolerance {tolerance:e}; worst industries: {}", list(.worst))]
+    /// `hint` as for [`TableError::RowImbalance`].
+    #[error("column balance 1'Z + 1'V = x' fails beyond relative tolerance {tolerance:e}; worst industries: {}{hint}", list(.worst))]
     ColumnImbalance {
         tolerance: f64,
         worst: Vec<WorstEntry>,
+        hint: String,
     },
 
     #[error("{} industries have zero gross output ({}); choose a policy: reject (the default) or treat them as absent (their A columns become 0)", .industries.len(), names(.industries))]

@@ -37,6 +37,15 @@ fn check_unique(kind: &'static str, labels: &[String]) -> Result<(), TableError>
         if l.trim().is_empty() {
             return Err(TableError::BlankLabel { kind, position: i });
         }
+        // A label is printed to terminals, CSV and HTML: an escape sequence
+        // in it would drive the user's terminal (issue 14, defect 7).
+        if l.chars().any(char::is_control) {
+            return Err(TableError::ControlInLabel {
+                kind,
+                position: i,
+                label: crate::message::printable(l),
+            });
+        }
         if let Some(first) = seen.insert(l.as_str(), i) {
             return Err(TableError::DuplicateLabel {
                 kind,

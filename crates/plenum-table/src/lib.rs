@@ -16,6 +16,7 @@
 pub mod aggregate;
 pub mod error;
 pub mod labels;
+pub mod message;
 pub mod position;
 pub mod table;
 pub mod validate;

@@ -197,6 +197,35 @@ fn worst(labels: &Labels, values: &[f64], k: usize, pred: impl Fn(f64) -> bool) 
         .collect()
 }
 
+/// A hint for a balance error: negative intermediate flows, the usual cause
+/// of an imbalance in an edited table (a sign typed into Z), named with the
+/// largest one. Empty when Z has none (issue 14, defect 7).
+fn negative_flows(labels: &Labels, z: &Mat<f64>) -> String {
+    let mut count = 0usize;
+    let mut largest: Option<(usize, usize, f64)> = None;
+    for j in 0..z.ncols() {
+        for i in 0..z.nrows() {
+            let v = z[(i, j)];
+            if v < 0.0 {
+                count += 1;
+                if largest.is_none_or(|(_, _, w)| v < w) {
+                    largest = Some((i, j, v));
+                }
+            }
+        }
+    }
+    match largest {
+        None => String::new(),
+        Some((i, j, v)) => format!(
+            "; Z has {count} negative intermediate flow{}, the largest {v:.6e} from {} to {}: \
+             intermediate flows are non-negative, so check the sign of that cell",
+            if count == 1 { "" } else { "s" },
+            labels.industry_name(i),
+            labels.industry_name(j),
+        ),
+    }
+}
+
 /// Validates `p` under `policy`. See the module docs for the checks.
 pub fn validate(p: &TableParts, policy: &ValidationPolicy) -> Result<ValidationReport, TableError> {
     let l = &p.labels;
@@ -391,12 +420,14 @@ pub fn validate(p: &TableParts, policy: &ValidationPolicy) -> Result<ValidationR
             return Err(TableError::RowImbalance {
                 tolerance: tol,
                 worst: worst(l, &row_imb, policy.report_worst, |v| v.abs() > tol),
+                hint: negative_flows(l, &p.z),
             });
         }
         if report_col > tol {
             return Err(TableError::ColumnImbalance {
                 tolerance: tol,
                 worst: worst(l, &col_imb, policy.report_worst, |v| v.abs() > tol),
+                hint: negative_flows(l, &p.z),
             });
         }
     }

@@ -193,6 +193,17 @@ fn duplicate_and_blank_labels() {
     ));
 }
 
+/// Issue 14, defect 7: a label with an escape sequence reached the terminal
+/// raw; it is now refused when the table is built, and shown escaped.
+#[test]
+fn control_characters_in_labels_are_refused_and_shown_escaped() {
+    let e = Labels::new(s(&["A"]), s(&["fo\u{1b}[31mod"]), s(&["h"]), vec![]).unwrap_err();
+    let msg = e.to_string();
+    assert!(matches!(e, TableError::ControlInLabel { .. }), "{msg}");
+    assert!(msg.contains("fo\\u{1b}[31mod"), "{msg}");
+    assert!(!msg.contains('\u{1b}'), "{msg}");
+}
+
 /// SplitMix64, so the seeded tables are the same everywhere.
 struct Rng(u64);
 impl Rng {

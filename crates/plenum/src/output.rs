@@ -123,20 +123,7 @@ pub fn install_signal_cleanup() {
 /// label could use to move the cursor or rewrite the screen) are shown as
 /// escapes, e.g. `\u{1b}`; everything else as it is.
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        s.chars()
-            .map(|c| {
-                if c.is_control() && c != '\n' && c != '\t' {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect::<String>()
-            .into()
-    } else {
-        s.into()
-    }
+    plenum_table::message::escape_controls(s, true)
 }
 
 /// `path` with `..` resolved by name where the part before it does not

@@ -32,6 +32,10 @@ struct Case {
     replace: Vec<Replace>,
     /// Substrings the error must contain.
     expect: Vec<String>,
+    /// Substrings the error must not contain (the old, unclear wording of a
+    /// fixed defect, so that the case fails if it comes back).
+    #[serde(default)]
+    reject: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -115,6 +119,14 @@ fn run_case(c: &Case) -> Result<String, String> {
     for want in &c.expect {
         if !err.contains(want.as_str()) {
             return Err(format!("{}: expected {want:?} in:\n{err}", c.id));
+        }
+    }
+    for bad in &c.reject {
+        if err.contains(bad.as_str()) {
+            return Err(format!(
+                "{}: the old wording {bad:?} is back in:\n{err}",
+                c.id
+            ));
         }
     }
     let mut left = Vec::new();

@@ -53,9 +53,7 @@ use plenum_table::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FormatError, Result};
-use crate::text::{
-    fast_number_prefix, name, parse_number, read_bytes, read_raw, Row, TextOptions, TextTable,
-};
+use crate::text::{fast_number_prefix, name, read_bytes, read_raw, Row, TextOptions, TextTable};
 
 /// Where V comes from when reading a pymrio folder.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -324,12 +322,19 @@ fn slow_frame(t: TextTable, nic: usize, nh: usize, numeric: bool) -> Result<Fram
     // Built only for an error message.
     let col_label = |c: usize| col_keys[c].join("/");
     for (i, row) in body.iter().enumerate() {
-        crate::text::expect_len(&f, row, width, "index labels and one value per column")?;
-        row_keys.push(
-            (0..nic)
-                .map(|k| row.get(k).unwrap_or("").to_string())
-                .collect(),
-        );
+        let key: Vec<String> = (0..nic)
+            .map(|k| row.get(k).unwrap_or("").to_string())
+            .collect();
+        if row.len() != width {
+            crate::text::expect_len_at(
+                &f,
+                row,
+                &key.join("/"),
+                width,
+                "index labels and one value per column",
+            )?;
+        }
+        row_keys.push(key);
         row_lines.push(row.line);
         if numeric {
             for c in 0..ncol {
@@ -339,7 +344,7 @@ fn slow_frame(t: TextTable, nic: usize, nh: usize, numeric: bool) -> Result<Fram
                     .filter(|v| v.is_finite());
                 values[(i, c)] = match ok {
                     Some(v) => v,
-                    None => number(&f, row, nic + c, &col_label(c))?,
+                    None => number(&f, row, &row_keys[i].join("/"), nic + c, &col_label(c))?,
                 };
             }
         } else {
@@ -364,10 +369,11 @@ fn slow_frame(t: TextTable, nic: usize, nh: usize, numeric: bool) -> Result<Fram
 /// The fast path of text frames (see its module docs).
 mod fast;
 
-fn number(file: &str, row: &Row, col: usize, label: &str) -> Result<f64> {
-    parse_number(
+fn number(file: &str, row: &Row, row_label: &str, col: usize, label: &str) -> Result<f64> {
+    crate::text::parse_number_at(
         file,
         row,
+        row_label,
         col,
         label,
         "replace with 0 if the flow is absent (pandas writes a missing value as an empty field)",
@@ -417,6 +423,45 @@ fn two_level(
             ),
             "check nr_index_col / nr_header in file_parameters.json",
         ));
+    }
+    // A label given twice is named as such: the count check below would only
+    // report "N labels for R regions × S" (issue 14, defect 7).
+    let mut seen = std::collections::HashMap::with_capacity(keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        if let Some(first) = seen.insert((&k[0], &k[1]), i) {
+            let (place, fix) =
+                if on_rows {
+                    (
+                        match frame.row_lines.get(first).copied().unwrap_or(0) {
+                            0 => format!("row {}", first + 1),
+                            line => format!("line {line}"),
+                        },
+                        "each region/label pair is one row; remove or rename the duplicate row",
+                    )
+                } else {
+                    (
+                    format!("column {}", frame.row_keys.first().map_or(1, |k| k.len()) + first + 1),
+                    "each region/label pair is one column; remove or rename the duplicate column",
+                )
+                };
+            return Err(if on_rows {
+                frame.label_err(
+                    Some(i),
+                    None,
+                    format!("a label not used before (it is already on {place})"),
+                    k.join("/"),
+                    fix,
+                )
+            } else {
+                frame.label_err(
+                    None,
+                    Some(i),
+                    format!("a label not used before (it is already in {place})"),
+                    k.join("/"),
+                    fix,
+                )
+            });
+        }
     }
     let mut regions: Vec<String> = Vec::new();
     let mut seconds: Vec<String> = Vec::new();

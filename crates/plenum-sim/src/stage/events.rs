@@ -36,8 +36,8 @@ impl ArioModel {
         let idx_name = self.trackers.len();
         if ev.occurrence == 0 || ev.duration == 0 {
             return Err(SimError::EventTiming {
-                event: idx_name,
-                name: ev.name.clone(),
+                at: ev.at(),
+                event: ev.label(idx_name),
                 message: "occurrence and duration must be positive".into(),
                 fix: "set occurrence >= 1 and duration >= 1".into(),
             });
@@ -114,19 +114,21 @@ impl ArioModel {
             let e = &tr.ev;
             if !(e.occurrence > 0 && e.occurrence as f64 <= n_temporal_units) {
                 return Err(SimError::EventTiming {
-                    event: k,
-                    name: e.name.clone(),
+                    at: e.at(),
+                    event: e.label(k),
                     message: format!(
-                        "occurrence {} is not within the simulated temporal units ]0, {n_temporal_units}]",
+                        "key `occurrence` = {} is not within the simulated temporal units ]0, {n_temporal_units}]",
                         e.occurrence
                     ),
-                    fix: "lower occurrence or simulate more steps".into(),
+                    fix: format!(
+                        "give an occurrence of at most {n_temporal_units}, or simulate more steps (--steps)"
+                    ),
                 });
             }
             if (e.occurrence + e.duration) as f64 > n_temporal_units {
                 return Err(SimError::EventTiming {
-                    event: k,
-                    name: e.name.clone(),
+                    at: e.at(),
+                    event: e.label(k),
                     message: format!(
                         "occurrence + duration = {} is beyond the simulated temporal units ({n_temporal_units})",
                         e.occurrence + e.duration

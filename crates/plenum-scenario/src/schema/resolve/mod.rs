@@ -45,7 +45,7 @@ impl Resolver<'_> {
         ScenarioError::Invalid {
             at: self.at(key),
             key: key.to_string(),
-            value: value.to_string(),
+            value: plenum_table::message::shown(value),
             expected: expected.to_string(),
             fix: fix.to_string(),
         }
