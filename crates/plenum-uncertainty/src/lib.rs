@@ -18,6 +18,7 @@
 //! follow SALib 1.6 and pymoo 0.6, and the tests check them against those
 //! tools' outputs (golden files in `tests/golden/`).
 
+#![forbid(unsafe_code)]
 // Index loops mirror the maths (row i, parameter j).
 #![allow(clippy::needless_range_loop)]
 

@@ -14,7 +14,8 @@
 #[path = "../tests/common/load.rs"]
 mod load;
 
-static DEFAULT: &[u8] = include_bytes!("../../../data/default/default.plenum");
+/// The default table, embedded once for every test (plenum-testdata).
+static DEFAULT: &[u8] = plenum_testdata::DEFAULT_TABLE_BYTES;
 
 fn main() -> std::process::ExitCode {
     let mut url = None;

@@ -21,6 +21,7 @@
 //! response carries a Content-Security-Policy, and binding beyond loopback
 //! needs a bearer token.
 
+#![forbid(unsafe_code)]
 // The OpenAPI document is one large json! literal.
 #![recursion_limit = "512"]
 // Handlers return ApiError, which carries a JSON body.

@@ -14,7 +14,8 @@ use plenum_web::{router, App, Config, TableInfo};
 use serde_json::Value;
 use tower::ServiceExt;
 
-static DEFAULT: &[u8] = include_bytes!("../../../data/default/default.plenum");
+/// The default table, embedded once for every test (plenum-testdata).
+static DEFAULT: &[u8] = plenum_testdata::DEFAULT_TABLE_BYTES;
 
 fn table() -> Arc<TableInfo> {
     let t = plenum_formats::native::read_native_bytes(

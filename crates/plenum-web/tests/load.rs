@@ -6,7 +6,8 @@
 #[path = "common/load.rs"]
 mod load;
 
-static DEFAULT: &[u8] = include_bytes!("../../../data/default/default.plenum");
+/// The default table, embedded once for every test (plenum-testdata).
+static DEFAULT: &[u8] = plenum_testdata::DEFAULT_TABLE_BYTES;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_clients_five_seconds_no_errors() {

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::{Map, SCHEMA};
 use crate::error::{At, Result, ScenarioError};
+use plenum_table::position::line_col;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -170,19 +171,6 @@ pub struct RawMeasure {
 #[serde(deny_unknown_fields)]
 pub struct RawCommonProsperity {
     pub transfer: Option<Map>,
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset.min(text.len())).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    // Columns count characters, not bytes (labels may be non-ASCII).
-    let col = before
-        .rfind('\n')
-        .map_or(before, |p| &before[p + 1..])
-        .chars()
-        .count()
-        + 1;
-    (line, col)
 }
 
 /// Line of the first `key =` (or `[key]`/`[[key]]` header) in `text`, to

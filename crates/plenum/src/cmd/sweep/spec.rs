@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{bail, Context, Result};
 use plenum_scenario::params::{param_def, PARAMS};
+use plenum_table::position::line_col;
 use rand::{Rng, SeedableRng};
 use serde::Deserialize;
 
@@ -145,16 +146,6 @@ pub struct Spec {
     /// None: each scenario's own region.
     pub regions: Option<Vec<String>>,
     pub variables: Vec<String>,
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map_or(before.len(), |p| before.len() - p - 1)
-        + 1;
-    (line, col)
 }
 
 fn line_of(text: &str, key: &str) -> String {
