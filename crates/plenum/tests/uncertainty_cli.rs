@@ -291,6 +291,44 @@ fn optimiser_front_points_reproduce_exactly_under_plenum_run() {
     );
 }
 
+/// Robust mode scores candidates over draws; the template's own
+/// `[distributions]` must apply to those draws as they do under `plenum
+/// run --draws` (they were once ignored). Fixing the most influential
+/// parameter in the template at the top of its range must change the
+/// robust objectives; the same spec without it, run twice, must not.
+#[test]
+fn robust_mode_applies_the_templates_own_distributions() {
+    let d = tempfile::tempdir().unwrap();
+    let robust = "\n[robust]\ndraws = 4\nquantile = 0.1\n";
+    let spec = write_spec(d.path(), robust);
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let fixed = text.replace(
+        "rate = 2.5\n\"\"\"",
+        "rate = 2.5\n[distributions]\nchina_potential_growth = { kind = \"fixed\", value = 5.5 }\n\"\"\"",
+    );
+    assert_ne!(fixed, text, "the template edit applies");
+    let spec_fixed = d.path().join("spec-fixed.toml");
+    std::fs::write(&spec_fixed, fixed).unwrap();
+    let front = |spec: &Path, name: &str| {
+        let out = d.path().join(name);
+        ok(&plenum(
+            &[
+                "optimise",
+                spec.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            None,
+        ));
+        std::fs::read_to_string(out.join("front.csv")).unwrap()
+    };
+    let a = front(&spec, "a");
+    let b = front(&spec, "b");
+    let c = front(&spec_fixed, "c");
+    assert_eq!(a, b, "robust mode is reproducible");
+    assert_ne!(a, c, "the template's [distributions] changed nothing");
+}
+
 #[test]
 fn infeasible_and_impossible_constraints_are_clear_errors() {
     let d = tempfile::tempdir().unwrap();

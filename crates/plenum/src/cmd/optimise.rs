@@ -385,8 +385,8 @@ pub fn run(args: OptimiseArgs) -> Result<()> {
     }
     let table = crate::embedded::default_table()?;
     let econ = Economy::from_table(&table)?;
-    let base = crate::cmd::draws::baseline()?;
-    let batch = Batch::new(&econ, base)?;
+    let baseline = crate::cmd::draws::baseline()?;
+    let batch = Batch::new(&econ, baseline.clone())?;
 
     // Check the template at the centre of the box (names the bad key and line).
     let centre: Vec<f64> = spec
@@ -423,7 +423,11 @@ pub fn run(args: OptimiseArgs) -> Result<()> {
         }
     }
 
-    // Robust mode: draws and their calibrations, solved once.
+    // Robust mode: draws and their calibrations, solved once. The template's
+    // own [distributions] (hence every candidate's, which extend it) apply
+    // as in `plenum run --draws`: the baseline is calibrated at the run's
+    // distributions and candidates take the value at the same quantile of
+    // theirs (common random numbers, `batch::Coupling`).
     let mut robust_sets: Vec<(Vec<f64>, plenum_scenario::Calibration)> = Vec::new();
     let mut names: Vec<&'static str> = Vec::new();
     if let Some((r, _)) = spec.robust {
@@ -431,17 +435,15 @@ pub fn run(args: OptimiseArgs) -> Result<()> {
         if let Some(t) = &spec.dists_text {
             plenum_scenario::dists::apply_overrides(&mut d, t, &file)?;
         }
-        names = plenum_scenario::dists::uncertain(&d);
-        let dv: Vec<_> = names
-            .iter()
-            .filter_map(|n| d.iter().find(|x| x.name == *n))
-            .map(|x| x.dist)
-            .collect();
-        let draws = draw_matrix(&dv, r, spec.seed)?;
-        let cals = map_chunked(&draws, |_, v| batch.calibrate_set(&names, v));
-        for (v, c) in draws.into_iter().zip(cals) {
+        let (drawn, coupling) = plenum_scenario::batch::Coupling::new(&d, &baseline, &[&scn]);
+        names = drawn;
+        let draws = draw_matrix(&coupling.reference, r, spec.seed)?;
+        let cals = map_chunked(&draws, |_, v| {
+            batch.calibrate_set(&names, &coupling.values(&coupling.baseline, v))
+        });
+        for (v, c) in draws.iter().zip(cals) {
             if let Ok(c) = c {
-                robust_sets.push((v, c));
+                robust_sets.push((coupling.values(&coupling.scenarios[0], v), c));
             }
         }
         if robust_sets.is_empty() {
