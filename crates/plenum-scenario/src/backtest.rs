@@ -66,6 +66,8 @@ pub struct Fact {
 #[derive(Debug, Clone, PartialEq)]
 pub struct History {
     pub file: String,
+    /// SHA-256 of the file's text (for manifests).
+    pub hash: String,
     pub facts: Vec<Fact>,
 }
 
@@ -260,8 +262,14 @@ pub fn parse_history(text: &str, file: &str) -> Result<History> {
             source,
         });
     }
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     Ok(History {
         file: file.to_string(),
+        hash,
         facts,
     })
 }
