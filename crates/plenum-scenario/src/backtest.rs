@@ -506,6 +506,58 @@ pub fn text(reports: &[BacktestReport]) -> String {
     s
 }
 
+/// The reports as markdown: the summary by cut-off, then each quarter's
+/// error (model minus history, pp) by cut-off, in-sample errors in
+/// brackets. docs/calibration.md shows it (a test regenerates it).
+pub fn markdown(reports: &[BacktestReport]) -> String {
+    let mut s = String::from(
+        "| cut-off | autonomous growth, % a year | quarters out | bias, pp | RMSE, pp | MAE, pp | naive RMSE, pp | Theil's U |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    for b in reports {
+        let o = &b.out_of_sample;
+        s.push_str(&format!(
+            "| {} | {:.2} | {} | {:+.2} | {:.2} | {:.2} | {:.2} | {:.2} |\n",
+            b.cutoff,
+            b.growth,
+            o.n,
+            o.bias,
+            o.rmse,
+            o.mae,
+            b.naive_rmse,
+            b.theil_u()
+        ));
+    }
+    let mut qs: Vec<Quarter> = reports
+        .iter()
+        .flat_map(|b| b.quarters.iter().map(|q| q.quarter))
+        .collect();
+    qs.sort();
+    qs.dedup();
+    s.push_str("\n| quarter | history, % |");
+    for b in reports {
+        s.push_str(&format!(" from {} |", b.cutoff));
+    }
+    s.push_str("\n|---|---|");
+    s.push_str(&"---|".repeat(reports.len()));
+    s.push('\n');
+    for q in qs {
+        let h = reports
+            .iter()
+            .find_map(|b| b.quarters.iter().find(|x| x.quarter == q))
+            .map_or(f64::NAN, |x| x.history);
+        s.push_str(&format!("| {q} | {h} |"));
+        for b in reports {
+            match b.quarters.iter().find(|x| x.quarter == q) {
+                Some(x) if x.in_sample => s.push_str(&format!(" ({:+.2}) |", x.error)),
+                Some(x) => s.push_str(&format!(" {:+.2} |", x.error)),
+                None => s.push_str(" |"),
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

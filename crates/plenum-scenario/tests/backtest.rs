@@ -4,7 +4,9 @@
 
 use std::sync::OnceLock;
 
-use plenum_scenario::backtest::{backtest, shipped_history, BacktestReport, VARIABLE};
+use plenum_scenario::backtest::{
+    backtest, markdown, shipped_history, valid_cutoffs, BacktestReport, VARIABLE,
+};
 use plenum_scenario::{Economy, Quarter};
 
 fn econ() -> &'static Economy {
@@ -69,5 +71,35 @@ fn a_cutoff_without_history_after_it_is_an_error_naming_the_valid_ones() {
     for q in [Quarter::new(2024, 2), Quarter::new(2022, 4)] {
         let m = backtest(econ(), &base, &h, q).unwrap_err().to_string();
         assert!(m.contains("cutoff") && m.contains("2023Q1, 2023Q2"), "{m}");
+    }
+}
+
+/// docs/calibration.md shows the backtest at every cut-off the history
+/// allows, as this code computes it: regenerated with `PLENUM_BLESS=1`,
+/// checked otherwise.
+#[test]
+fn docs_backtest_table_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/calibration.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let h = shipped_history().unwrap();
+    let base = plenum_scenario::baseline().unwrap();
+    let reports: Vec<BacktestReport> = valid_cutoffs(&h)
+        .into_iter()
+        .map(|c| backtest(econ(), &base, &h, c).unwrap())
+        .collect();
+    let body = markdown(&reports);
+    let b = doc.find("<!-- backtest:begin").expect("backtest marker");
+    let b_end = b + doc[b..].find("-->").unwrap() + 3;
+    let e = doc
+        .find("<!-- backtest:end -->")
+        .expect("backtest end marker");
+    let want = format!("{}\n{}{}", &doc[..b_end], body, &doc[e..]);
+    if std::env::var_os("PLENUM_BLESS").is_some() {
+        std::fs::write(path, &want).unwrap();
+    } else {
+        assert!(
+            doc == want,
+            "docs/calibration.md is stale: run PLENUM_BLESS=1 cargo test --release -p plenum-scenario --test backtest docs_backtest"
+        );
     }
 }
