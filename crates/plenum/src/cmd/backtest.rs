@@ -54,10 +54,10 @@ pub fn backtest(args: BacktestArgs) -> Result<()> {
     }
     let table = crate::embedded::default_table()?;
     let econ = Economy::from_table(&table)?;
-    let reports = cutoffs
-        .iter()
-        .map(|c| backtest::backtest(&econ, &scenario, &hist, *c))
-        .collect::<plenum_scenario::Result<Vec<_>>>()?;
+    let mut reports = Vec::with_capacity(cutoffs.len());
+    for c in &cutoffs {
+        reports.push(backtest::backtest(&econ, &scenario, &hist, *c)?);
+    }
     let text = backtest::text(&reports);
     crate::output::print(format_args!("{text}"))?;
     let frame = plenum_report::backtest::frame(&reports)?;
