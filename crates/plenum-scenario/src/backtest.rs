@@ -397,6 +397,15 @@ pub fn backtest(
         .collect();
     let last = qs.last().copied().unwrap_or(cutoff);
     let end = last.min(scn.end);
+    if end <= cutoff {
+        return Err(ScenarioError::Invalid {
+            at: scn.locate("end"),
+            key: "end".into(),
+            value: scn.end.to_string(),
+            expected: format!("a scenario that runs past the cut-off {cutoff}"),
+            fix: "choose an earlier cut-off or let the scenario run longer".into(),
+        });
+    }
     let hist = |q: Quarter| history.get(VARIABLE, q).map_or(f64::NAN, |f| f.value);
     let target = inside.iter().map(|q| hist(*q)).sum::<f64>() / inside.len() as f64;
     // The backtest solves the rates itself: a scenario's own values of

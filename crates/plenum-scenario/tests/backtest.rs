@@ -72,6 +72,16 @@ fn a_cutoff_without_history_after_it_is_an_error_naming_the_valid_ones() {
         let m = backtest(econ(), &base, &h, q).unwrap_err().to_string();
         assert!(m.contains("cutoff") && m.contains("2023Q1, 2023Q2"), "{m}");
     }
+    // A scenario that ends at the cut-off has nothing to project.
+    let mut short = base.clone();
+    short.end = Quarter::new(2023, 3);
+    let m = backtest(econ(), &short, &h, Quarter::new(2023, 3))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        m.contains("end") && m.contains("past the cut-off 2023Q3"),
+        "{m}"
+    );
 }
 
 /// docs/calibration.md shows the backtest at every cut-off the history
