@@ -11,6 +11,9 @@ use plenum_formats::FormatError;
 use plenum_scenario::backtest::{BacktestReport, VARIABLE};
 use plenum_scenario::Quarter;
 
+use plenum_scenario::contrib::{BLOCKS, BLOCK_VARS};
+
+use crate::contrib::{stacked_bars, Stack, BLOCK_COLOURS};
 use crate::{esc, line_chart, Line, ReportMeta, CSS, PALETTE};
 
 /// Columns of the tidy frame.
@@ -166,6 +169,33 @@ pub fn render(meta: &ReportMeta, reports: &[BacktestReport]) -> String {
         &x,
         &errs,
     ));
+    // What moved the projections: each cut-off's run split by block (the
+    // same contributions as the main report's "Growth explained").
+    h.push_str("<h2 id=\"explained\">The projections explained</h2><p>Contributions to the model's real growth y/y by block in each cut-off's run, in percentage points; they add up to the model's growth (the line). History has no such split: the errors above are the gap between this line and history's.</p>");
+    for b in reports {
+        let stacks: Vec<Stack<'_>> = BLOCKS
+            .iter()
+            .zip(BLOCK_VARS)
+            .zip(BLOCK_COLOURS)
+            .map(|((name, var), colour)| Stack {
+                name,
+                colour,
+                values: qs.iter().map(|q| b.run.at(var, &b.region, *q)).collect(),
+            })
+            .collect();
+        let growth = pick(b, &|s| s.model);
+        h.push_str(&stacked_bars(
+            &format!("backtest-contrib-{}", b.cutoff),
+            &format!(
+                "From cut-off {}: contributions to real growth y/y",
+                b.cutoff
+            ),
+            "pp",
+            &x,
+            &stacks,
+            ("model growth, % y/y", &growth),
+        ));
+    }
     h.push_str("<h2 id=\"errors\">Errors</h2><table><thead><tr><th>cut-off</th><th>autonomous growth % a year</th><th>quarters out</th><th>bias pp</th><th>RMSE pp</th><th>MAE pp</th><th>naive RMSE pp</th><th>Theil's U</th><th>in-sample RMSE pp</th></tr></thead><tbody>");
     for b in reports {
         let o = &b.out_of_sample;

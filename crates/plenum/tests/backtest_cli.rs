@@ -41,6 +41,7 @@ fn backtest_two_cutoffs_writes_csv_html_and_manifest() {
     );
     let html = std::fs::read_to_string(out.join("backtest.html")).unwrap();
     assert!(html.contains("id=\"backtest-growth\"") && html.contains("id=\"backtest-errors\""));
+    assert!(html.contains("id=\"backtest-contrib-2023Q2\"") && html.contains("inventories"));
     // Offline: no script, nothing fetched.
     assert!(!html.contains("<script") && !html.contains("src=\"http"));
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
