@@ -83,3 +83,25 @@ fn backtest_errors_name_the_cutoff_and_the_history_line() {
     ]);
     assert_clean_error(&o, &["h.csv:2:23", "finite number"]);
 }
+
+#[test]
+fn backtest_outputs_are_bit_identical_between_runs() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    for dir in [&a, &b] {
+        let o = plenum(&[
+            "backtest",
+            "--cutoff",
+            "2023Q3",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    for f in ["backtest.csv", "backtest.html", "manifest.json"] {
+        assert!(
+            std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
+            "{f} differs between two runs"
+        );
+    }
+}
