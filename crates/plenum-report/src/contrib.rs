@@ -14,10 +14,13 @@ use plenum_scenario::{Quarter, ScenarioRun};
 
 use crate::{esc, nice_step};
 
-/// Colours of the blocks, in the order of [`BLOCKS`].
-pub const BLOCK_COLOURS: [&str; 10] = [
+/// Colours of the blocks, in the order of [`BLOCKS`]; one per block by
+/// type, so that a block added there cannot be dropped from the charts
+/// (the `zip` with the blocks would silently cut it, and the bars would
+/// no longer add up to the growth line).
+pub const BLOCK_COLOURS: [&str; BLOCKS.len()] = [
     "#bbbbbb", "#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#E69F00", "#009E73", "#8C6D1F",
-    "#F0E442", "#666666",
+    "#F0E442", "#666666", "#332288",
 ];
 
 /// One stacked group of bars.
@@ -289,5 +292,13 @@ mod tests {
             "4 bars and 2 legend swatches"
         );
         assert!(s.contains("up b: +1.00 pp") && s.contains("down b: -3.00 pp"));
+    }
+
+    #[test]
+    fn every_block_has_a_distinct_colour() {
+        let mut c = BLOCK_COLOURS.to_vec();
+        c.sort_unstable();
+        c.dedup();
+        assert_eq!(c.len(), BLOCKS.len());
     }
 }

@@ -14,6 +14,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod backtest;
 pub mod contrib;
 
 use std::fmt::Write as _;
@@ -271,7 +272,7 @@ fn values(run: &ScenarioRun, var: &str, from: usize) -> Vec<f64> {
         .map_or(vec![], |s| s.values[from..].to_vec())
 }
 
-const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}thead th{background:#f3f3f3}.chart{width:100%;max-width:760px;height:auto;display:block;margin:1em 0}.ct{font-size:15px;font-weight:600;fill:#222}.cu{font-size:11px;fill:#555}.tk{font-size:11px;fill:#333}.lg{font-size:12px;fill:#222}.sw{display:inline-block;width:1em;height:.6em;margin-right:.4em}.meta{color:#555;font-size:.9em}li{margin:.3em 0}";
+pub(crate) const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}thead th{background:#f3f3f3}.chart{width:100%;max-width:760px;height:auto;display:block;margin:1em 0}.ct{font-size:15px;font-weight:600;fill:#222}.cu{font-size:11px;fill:#555}.tk{font-size:11px;fill:#333}.lg{font-size:12px;fill:#222}.sw{display:inline-block;width:1em;height:.6em;margin-right:.4em}.meta{color:#555;font-size:.9em}li{margin:.3em 0}";
 
 /// The main-path charts of [`CHARTS`] from 2024Q1, one line per run:
 /// (chart id, SVG). The report and the web app show these same charts.

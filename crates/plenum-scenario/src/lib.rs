@@ -11,7 +11,9 @@
 //!   mode, quarterly steps) and the accounts that follow from it;
 //! - [`run`]: one scenario, quarter by quarter; [`calibrate`]: the
 //!   baseline against 2024 H1 growth; [`summary`]: the comparison table and
-//!   the generated text; [`shipped`]: the scenarios embedded in the binary.
+//!   the generated text; [`shipped`]: the scenarios embedded in the binary;
+//!   [`backtest`]: calibration on history to a cut-off, projection and its
+//!   errors.
 //!
 //! The crate does no I/O: the binary reads files and writes outputs.
 //!
@@ -30,6 +32,7 @@
 // Index loops mirror the maths (industry i, sector s, column j).
 #![allow(clippy::needless_range_loop)]
 
+pub mod backtest;
 pub mod batch;
 pub mod bind;
 pub mod blocks;

@@ -13,6 +13,7 @@ Examples:
   plenum run                                   # the shipped scenarios on the embedded default table
   plenum run scenarios/controls-escalate.toml  # named scenarios; outputs under out/
   plenum compare baseline-2024 plenum-package  # two scenarios side by side
+  plenum backtest --cutoff 2023Q2              # calibrate to a cut-off, score the projection
   plenum table info                            # what the embedded default table holds
   plenum table info ../shared/data/wiod-2013-wiot2011
   plenum table build --out world2022.plenum    # the 2022 world table from OECD national tables
@@ -41,6 +42,9 @@ pub enum Command {
     Run(RunArgs),
     /// Run scenarios and compare them side by side (see `plenum compare --help`).
     Compare(CompareArgs),
+    /// Backtest: calibrate on China's history up to a cut-off quarter, project
+    /// the quarters after it and score the errors (see `plenum backtest --help`).
+    Backtest(BacktestArgs),
     /// Inspect, convert and aggregate input-output tables.
     #[command(subcommand)]
     Table(TableCommand),
@@ -265,6 +269,42 @@ pub struct RunArgs {
     /// distributions (see docs/uncertainty.md).
     #[arg(long, value_name = "FILE")]
     pub dists: Option<PathBuf>,
+}
+
+/// A quarter such as 2023Q2 (checked here; the command parses it again).
+fn quarter(s: &str) -> Result<String, String> {
+    plenum_scenario::Quarter::parse(s, false)
+        .map(|q| q.to_string())
+        .ok_or_else(|| format!("\"{s}\" is not a quarter; write e.g. 2023Q2"))
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  plenum backtest --cutoff 2023Q2                     # calibrate on 2023Q1-Q2, score 2023Q3-2024Q2
+  plenum backtest --cutoff 2023Q2 --cutoff 2023Q4     # two cut-offs side by side
+  plenum backtest property-deepens --cutoff 2023Q3    # another scenario's inputs
+  plenum backtest --cutoff 2023Q2 --history my-history.csv --out out/bt
+
+Writes backtest.csv (tidy: quarter, cutoff, sample, region, variable, statistic, value),
+backtest.html (charts and tables, offline) and manifest.json under --out. The history file
+has the header `quarter,variable,value,unit,source` (see data/history/README.md).")]
+pub struct BacktestArgs {
+    /// The scenario whose inputs the projection keeps: a file or a shipped
+    /// name (default: baseline-2024).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: Option<PathBuf>,
+    /// Last quarter of the calibration sample (e.g. 2023Q2); repeat for
+    /// several cut-offs. Calibration uses history from 2023Q1 to it.
+    #[arg(long, value_name = "QUARTER", required = true, value_parser = quarter)]
+    pub cutoff: Vec<String>,
+    /// Quarterly history to score against (default: the embedded
+    /// data/history/china-quarterly.csv, from the calibration file).
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// Folder for the outputs.
+    #[arg(long, value_name = "DIR", default_value = "out/backtest")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ use anyhow::Result;
 use crate::cli::{Cli, Command};
 
 pub mod analyze;
+pub mod backtest;
 pub mod chokepoints;
 pub mod compare;
 pub mod decompose;
@@ -25,6 +26,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Compare(args) => compare::compare(args),
+        Command::Backtest(args) => backtest::backtest(args),
         Command::Table(cmd) => table::table(cmd),
         Command::Analyze(mut args) => match args.subcommand.take() {
             Some(sub) => gvc::analyze(sub),
