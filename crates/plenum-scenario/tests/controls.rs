@@ -88,6 +88,28 @@ fn escalation_bites_within_four_quarters_and_china_does_not_gain() {
             * (c.annual_sum("gdp_real", reg, 2026) / b.annual_sum("gdp_real", reg, 2026) - 1.0);
         assert!(l < 0.0, "{reg} gains {l}% in 2026");
     }
+    // FDI answers the controls (blocks::fdi): the baseline stays at the
+    // SAFE 2023 figure (its measures are the 2022-23 rounds, in the
+    // anchor), the escalation lowers the inflow from its first quarter,
+    // and full decoupling lowers it more.
+    let fdi = |r: &plenum_scenario::ScenarioRun, y: i32| r.annual_sum("fdi_inflow", "CHN", y) / 4.0;
+    for y in 2023..=2030 {
+        eprintln!(
+            "{y}: FDI baseline {:.1} escalate {:.1} decoupling {:.1} (USD bn)",
+            fdi(b, y),
+            fdi(c, y),
+            fdi(d, y)
+        );
+    }
+    assert!((fdi(b, 2023) - 33.0).abs() < 1e-9 && (fdi(b, 2026) - 33.0).abs() < 1e-9);
+    assert!((fdi(c, 2024) - 33.0).abs() < 1e-9, "no measure yet in 2024");
+    assert!(c.at("fdi_inflow", "CHN", q(2025, 1)) < 33.0);
+    assert!(
+        (10.0..25.0).contains(&fdi(c, 2027)),
+        "escalation: FDI {} in 2027",
+        fdi(c, 2027)
+    );
+    assert!(fdi(d, 2027) < fdi(c, 2027));
     // Full decoupling by 2030: between the Kiel estimate for EU-China
     // decoupling (−1.3%) and the top of IMF SDN/2023/001's 8-12% for the
     // most exposed economies (docs/calibration.md discusses the gap to
