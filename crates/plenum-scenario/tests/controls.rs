@@ -1,9 +1,9 @@
 //! Export controls as they bite (issue 12): on the default table, the
 //! growth gap of `controls-escalate` opens within four quarters of the
 //! escalation, China does not gain at first, the controlling economies'
-//! exporters lose too, and full technology decoupling costs China a loss
-//! within the published range (Kiel PB 153 −1.3% to IMF SDN/2023/001's
-//! 8-12%; IMF WP/21/69 ~5%).
+//! exporters lose too, FDI answers the controls, the gap has no second
+//! rise, and full technology decoupling costs China within two points of
+//! IMF WP/21/69's ~5%.
 
 use plenum_scenario::Quarter;
 use plenum_scenario::{run_all, shipped, Economy};
@@ -85,8 +85,26 @@ fn escalation_bites_within_four_quarters_and_china_does_not_gain() {
         "gap in 2026Q4: {}% (worst {worst}%)",
         path[7].2
     );
-    for w in path[0..12].windows(2) {
+    for w in path[0..11].windows(2) {
         assert!(w[1].2 < w[0].2, "{}Q{}: the gap narrows", w[1].0, w[1].1);
+    }
+    // After its worst quarter the gap narrows as substitutes arrive, with
+    // no second rise (there was one in 2029-30 while the restrictions'
+    // deficit absorbed a growing buyer's ordinary inventory gap and the
+    // users' stocks of chips drained until they bound; docs/calibration.md).
+    let k_worst = path
+        .iter()
+        .enumerate()
+        .fold(0, |k, (i, p)| if p.2 < path[k].2 { i } else { k });
+    for w in path[k_worst..].windows(2) {
+        assert!(
+            w[1].2 >= w[0].2 - 0.01,
+            "{}Q{}: a second rise ({} after {})",
+            w[1].0,
+            w[1].1,
+            w[1].2,
+            w[0].2
+        );
     }
     // The controlling economies' exporters lose too.
     for reg in ["USA", "JPN", "NLD", "KOR", "TWN"] {
@@ -116,14 +134,16 @@ fn escalation_bites_within_four_quarters_and_china_does_not_gain() {
         fdi(c, 2027)
     );
     assert!(fdi(d, 2027) < fdi(c, 2027));
-    // Full decoupling by 2030: between the Kiel estimate for EU-China
-    // decoupling (−1.3%) and the top of IMF SDN/2023/001's 8-12% for the
-    // most exposed economies (docs/calibration.md discusses the gap to
-    // IMF WP/21/69's ~5%).
+    // Full decoupling by 2030 (docs/calibration.md compares it with the
+    // published estimates).
     let full = 100.0
         * (d.annual_sum("gdp_real", "CHN", 2030) / b.annual_sum("gdp_real", "CHN", 2030) - 1.0);
+    // Pinned within two points of IMF WP/21/69's ~5% (−3% to −7%: the
+    // top of that band is the top of SDN/2023/001's world range, 0.2-7%).
+    // It was −9.4% before the restrictions' deficit stopped absorbing a
+    // growing buyer's ordinary inventory gap (docs/calibration.md).
     assert!(
-        (-12.0..=-1.3).contains(&full),
+        (-7.0..=-3.0).contains(&full),
         "full decoupling {full}% in 2030"
     );
     // Its two directions apart (docs/calibration.md): each costs China,

@@ -36,8 +36,10 @@
 //!   λ_k weighted by the shares they remove. So with σ = 0 no origin
 //!   delivers more than its unrestricted share of R: the buyer is left with
 //!   (1 − Σ_o Φ_o ω_oj) of its need, the Leontief loss on a critical input.
-//!   The deficit follows K ← max(0, min(K, gap) + E − Q): what was blocked
-//!   and not redirected, bounded by the actual gap; its replaceable part
+//!   The deficit follows K ← max(0, min(K, gap) + (1 − p)(E − Q)): what was
+//!   blocked and not redirected, bounded by the actual gap, less the part
+//!   the inventory floor p (below) takes out of output instead of the
+//!   stock; its replaceable part
 //!   L ← min(K, max(0, min(L, K) + σ̄ E − Q)). The other (1 − σ̄) of what is
 //!   blocked is never refilled while the restrictions last, so in the long
 //!   run a buyer gets (1 − (1 − σ̄) Σ_o Φ_o ω_oj) of its need: σ̄ is the
@@ -678,7 +680,15 @@ impl Extended {
                         red * self.spec.restrictions[k].substitutability * e / sig_e;
                 }
             }
-            g.deficit = (deficit + blocked - red).max(0.0);
+            // With the inventory floor the buyer cuts its output by p of
+            // what is blocked and not redirected instead of drawing its
+            // stock, so only (1 − p) of it is a deficit of the restrictions.
+            // (Counting all of it let K absorb the ordinary gap of a
+            // growing buyer — orders lag use by a step — which was then
+            // never refilled: the stock drained at the growth rate until
+            // it bound, years after the cut.)
+            let p = unit(self.spec.restriction_precaution);
+            g.deficit = (deficit + (1.0 - p) * (blocked - red)).max(0.0);
             g.lag = (lag + sig * blocked - red).max(0.0).min(g.deficit);
             self.held[kk] = if positive(reference) {
                 unit(self.spec.restriction_precaution) * unit((blocked - red) / reference)
