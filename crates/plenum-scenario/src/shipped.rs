@@ -42,10 +42,21 @@ pub const SHIPPED: [(&str, &str); 8] = [
 ];
 
 /// Experiments shipped beside the scenarios but not run by default.
-pub const EXPERIMENTS: [(&str, &str); 1] = [(
-    "full-decoupling",
-    include_str!("../../../scenarios/experiments/full-decoupling.toml"),
-)];
+pub const EXPERIMENTS: [(&str, &str); 3] = [
+    (
+        "full-decoupling",
+        include_str!("../../../scenarios/experiments/full-decoupling.toml"),
+    ),
+    // Its two directions apart (docs/calibration.md).
+    (
+        "decoupling-west-to-china",
+        include_str!("../../../scenarios/experiments/decoupling-west-to-china.toml"),
+    ),
+    (
+        "decoupling-china-to-west",
+        include_str!("../../../scenarios/experiments/decoupling-china-to-west.toml"),
+    ),
+];
 
 /// The text of a shipped scenario or experiment by name, with its file
 /// name (`scenarios/NAME.toml`).

@@ -210,6 +210,8 @@ params! {
         "assumption: output per unit of capacity relative to the frontier (the technology gap: 7 nm without EUV, TechInsights Sep 2023)";
     sr_lag = 8.0, "quarters", [4.0, 16.0],
         "assumption: quarters from spending to capacity (building and equipping a fab)";
+    fdi_controls_semi_elasticity = 5.0, "ln FDI per unit share of controlled imports blocked", [2.0, 10.0],
+        "judgement (IMF WEO Apr 2023 ch. 4: FDI concentrates among geopolitically aligned economies, most in strategic sectors): measures after 2023 that block a sixth of China's C26/C28 imports halve FDI; the 2022-23 rounds (1.5% blocked in the model) explain under a tenth of the 2022-23 fall of 1.70 log points";
 }
 
 /// Looks a parameter's row up by name.

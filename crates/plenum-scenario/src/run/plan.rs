@@ -235,6 +235,16 @@ pub(super) fn plan(
         engine: Vec::new(),
         trade: Vec::new(),
     };
+    // China's base imports of the products that measures into China
+    // target: the denominator of the FDI block's control intensity.
+    let mut targeted = vec![false; ns];
+    for m in b.measures.iter().filter(|m| m.to[ch]) {
+        targeted[m.product] = true;
+    }
+    let controlled_imports: f64 = (0..ns)
+        .filter(|&s| targeted[s])
+        .map(|s| imports0.get(s).copied().unwrap_or(0.0))
+        .sum();
     // Front-loaded stock per (measure, origin, destination).
     let mut stocks: std::collections::BTreeMap<(usize, usize, usize), f64> =
         std::collections::BTreeMap::new();
@@ -244,16 +254,6 @@ pub(super) fn plan(
         let a_t = auto.index(t) * shift_decay(p, t);
         pl.price.push(pt);
         pl.auto.push(a_t);
-        let f_t = fdi::inflow(
-            p.fdi_2023,
-            scn.fdi_openness.at(t, 0.0),
-            scn.fdi_risk.at(t, 0.0),
-            p.fdi_openness_semi_elasticity,
-            p.fdi_risk_semi_elasticity,
-        );
-        pl.fdi.push(f_t);
-        pl.fdi_real
-            .push((f_t - p.fdi_2023) / 4.0 * p.yuan_per_usd / 1000.0 * kappa / pt);
         let mut spend_bn = 0.0;
         let mut sr_cap = vec![0.0; ns];
         for (pi_, prog) in scn.programmes.iter().enumerate() {
@@ -269,21 +269,6 @@ pub(super) fn plan(
             );
         }
         pl.sr_spend_bn.push(spend_bn);
-        let mut fcap = vec![0.0; ns];
-        let mut ftot = 0.0;
-        for &(s, share) in &b.fdi_targeted {
-            let add = share
-                * fdi::capacity(
-                    &pl.fdi_real,
-                    k,
-                    p.fdi_capacity_lag.round() as usize,
-                    p.fdi_capital_output_ratio,
-                );
-            fcap[s] += add;
-            ftot += add;
-        }
-        pl.fdi_cap.push(fcap);
-        pl.fdi_cap_total.push(ftot);
         // Restrictions, with substitutability raised by programme capacity.
         let shares: Vec<f64> = b
             .measures
@@ -303,6 +288,9 @@ pub(super) fn plan(
         let mut eparts: std::collections::BTreeMap<EngineKey, Vec<(f64, f64)>> =
             std::collections::BTreeMap::new();
         let mut tq = TradeQuarter::default();
+        // Flow into China blocked by measures newer than FDI's anchor year
+        // (base-table units), for the FDI block's control intensity.
+        let mut new_blocked = 0.0;
         for (mi, (m, &share)) in b.measures.iter().zip(&shares).enumerate() {
             let meas = &scn.measures[m.measure];
             if share <= 0.0 {
@@ -385,6 +373,9 @@ pub(super) fn plan(
                         (sp.share, (s0 * 100.0).round() / 100.0)
                     };
                     let phi = share * tshare * users_share(econ, m.product, g, d, &m.users);
+                    if d == ch && meas.start > fdi::ANCHOR_END {
+                        new_blocked += share * tshare * flow(econ, m.product, g, d, &m.users);
+                    }
                     // Rerouting and the front-loaded stock let part of
                     // the restricted flow through.
                     let mut keep = 1.0;
@@ -484,6 +475,35 @@ pub(super) fn plan(
                 })
                 .collect(),
         );
+        // FDI, with the risk of the controls newer than its anchor year.
+        let f_t = fdi::inflow(
+            p.fdi_2023,
+            scn.fdi_openness.at(t, 0.0),
+            scn.fdi_risk.at(t, 0.0),
+            p.fdi_openness_semi_elasticity,
+            p.fdi_risk_semi_elasticity,
+        ) * fdi::controls_factor(
+            fdi::controls_intensity(new_blocked, controlled_imports),
+            p.fdi_controls_semi_elasticity,
+        );
+        pl.fdi.push(f_t);
+        pl.fdi_real
+            .push((f_t - p.fdi_2023) / 4.0 * p.yuan_per_usd / 1000.0 * kappa / pt);
+        let mut fcap = vec![0.0; ns];
+        let mut ftot = 0.0;
+        for &(s, share) in &b.fdi_targeted {
+            let add = share
+                * fdi::capacity(
+                    &pl.fdi_real,
+                    k,
+                    p.fdi_capacity_lag.round() as usize,
+                    p.fdi_capital_output_ratio,
+                );
+            fcap[s] += add;
+            ftot += add;
+        }
+        pl.fdi_cap.push(fcap);
+        pl.fdi_cap_total.push(ftot);
         pl.sr_cap.push(sr_cap);
         pl.trade.push(tq);
     }
