@@ -70,7 +70,12 @@ fn compare(got: &Mat<f64>, want: &Mat<f64>, rtol: f64, what: &str) {
         for i in 0..want.nrows() {
             let (g, w) = (got[(i, j)], want[(i, j)]);
             assert!(
-                (g - w).abs() <= rtol * w.abs() + 1e-13 * scale,
+                // GMRES stops at a relative residual of 1e-12; the forward
+                // error is bounded by κ(I − A) times that, and κ ≤ ~10²
+                // for ρ(A) ≤ 0.95 here: 1e-10 of the largest entry. (A
+                // 1e-13 floor failed on a small entry, 6e-4 against a
+                // largest of ~1, with the solve well within its residual.)
+                (g - w).abs() <= rtol * w.abs() + 1e-10 * scale,
                 "{what} [{i},{j}]: iterative {g} vs LU {w}"
             );
         }
@@ -133,7 +138,14 @@ fn check(z: &Mat<f64>, x: &Col<f64>, absent: usize, seed: u64) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    // Seeded, so that CI and every machine run the same 24 cases (the
+    // standard: seeded property tests); the saved regressions in
+    // iterative.proptest-regressions run first.
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_241_202),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn iterative_matches_lu(
