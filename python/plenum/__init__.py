@@ -384,8 +384,8 @@ def analyze(
     never need it), ``ghosh=True`` the Ghosh B and G and the downstream
     multipliers ``M_down``, and ``population`` (one number per region, or
     pymrio's population frame) the per-capita accounts ``D_*_cap``;
-    ``linkages=True`` adds the backward/forward linkages (they need the
-    Ghosh inverse) and gross bilateral trade.
+    ``linkages=True`` adds the backward/forward linkages (from the same
+    solves, no inverse) and gross bilateral trade.
     """
     t = _as_table(table)
     pop = None

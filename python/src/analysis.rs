@@ -1,13 +1,16 @@
-//! `analyze`: every quantity of pymrio's `calc_all` from plenum-iomath's
-//! `IoModel` (factor I − A once, solve many), as numpy arrays keyed by
-//! pymrio's names. L, B, G and M_down need n × n inverses and are formed
-//! only when asked for.
+//! `analyze`: every quantity of pymrio's `calc_all`, as numpy arrays keyed
+//! by pymrio's names, from `plenum_iomath::report`, the very computation
+//! `plenum analyze` renders (block solves with the solver that suits the
+//! table, LU or block GMRES; never L). L, B, G and M_down need n × n
+//! inverses and are formed only when asked for.
 
 use std::collections::BTreeMap;
 
 use faer::{Col, Mat};
 use plenum_iomath::accounts::per_capita;
-use plenum_iomath::{coefficients, multipliers, IoModel};
+use plenum_iomath::{
+    coefficients, ghosh, multipliers, report, IterOptions, LeontiefSolve, Solver, SolverChoice,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -34,32 +37,62 @@ fn compute(
     extras: bool,
     population: Option<&[f64]>,
 ) -> Result<Computed, plenum_iomath::IoMathError> {
-    let m = IoModel::new(t)?;
+    let zero = t.zero_output();
+    let x = t.x();
+    let m = Solver::new(
+        t.z().as_ref(),
+        x.as_ref(),
+        zero,
+        SolverChoice::Auto,
+        IterOptions {
+            block: t.labels().n_sectors(),
+            expected_rhs: report::expected_rhs(t),
+            ..IterOptions::default()
+        },
+    )?;
+    let rep = report::report(t, &m)?;
     let mut core = BTreeMap::new();
-    core.insert("x", Value::C(m.output_from_demand()?));
-    core.insert("A", Value::M(m.a().clone()));
-    core.insert("output_multipliers", Value::C(m.output_multipliers()?));
+    core.insert("x", Value::C(rep.x_from_demand));
+    core.insert("A", Value::M(coefficients::table_a(t)?));
+    core.insert("output_multipliers", Value::C(rep.output_multipliers));
     if t.labels().n_regions() > 0 && !t.labels().va_components().is_empty() {
-        core.insert("va_multipliers", Value::C(m.value_added_multipliers()?));
+        core.insert("va_multipliers", Value::C(rep.va_multipliers));
     }
     if with_l {
-        core.insert("L", Value::M(m.l()?));
+        core.insert("L", Value::M(m.inverse()?));
     }
     let g = if ghosh {
-        let g = m.g()?;
-        core.insert("B", Value::M(m.b()?));
+        let g = ghosh::ghosh_inverse_from(m.factors()?, x.as_ref(), zero)?;
+        core.insert(
+            "B",
+            Value::M(ghosh::allocation_coefficients(
+                t.z().as_ref(),
+                x.as_ref(),
+                zero,
+            )?),
+        );
         Some(g)
     } else {
         None
     };
     if extras {
-        add_extras(&m, &mut core)?;
+        let lk = rep.linkages;
+        core.insert("backward_direct", Value::C(lk.backward_direct));
+        core.insert("forward_direct", Value::C(lk.forward_direct));
+        core.insert("backward_total", Value::C(lk.backward_total));
+        core.insert("forward_total", Value::C(lk.forward_total));
+        core.insert("backward_index", Value::C(lk.backward_index));
+        core.insert("forward_index", Value::C(lk.forward_index));
+        let gt = rep.trade;
+        core.insert("bilat_flows", Value::M(gt.bilat_flows));
+        core.insert("gross_exports", Value::C(gt.exports));
+        core.insert("gross_imports", Value::C(gt.imports));
     }
     let mut ext = Vec::new();
-    for e in t.extensions() {
+    for (e, er) in t.extensions().iter().zip(rep.extensions) {
         let mut q = BTreeMap::new();
-        let s = m.stressor_coefficients(&e.name)?;
-        q.insert("M", Value::M(m.satellite_multipliers(&e.name)?));
+        let s = er.s;
+        let acc = er.accounts;
         if let Some(g) = &g {
             q.insert(
                 "M_down",
@@ -75,7 +108,6 @@ fn compute(
                 )?),
             );
         }
-        let acc = m.accounts(&e.name)?;
         if let Some(pop) = population {
             let cap = per_capita(&acc, pop)?;
             q.insert("D_cba_cap", Value::M(cap.d_cba_cap));
@@ -84,6 +116,7 @@ fn compute(
             q.insert("D_exp_cap", Value::M(cap.d_exp_cap));
         }
         q.insert("S", Value::M(s));
+        q.insert("M", Value::M(acc.m));
         q.insert("D_cba", Value::M(acc.d_cba));
         q.insert("D_pba", Value::M(acc.d_pba));
         q.insert("D_imp", Value::M(acc.d_imp));
@@ -98,26 +131,6 @@ fn compute(
         core.insert("G", Value::M(g));
     }
     Ok(Computed { core, ext })
-}
-
-/// Linkages (they need the Ghosh inverse G, n³ flops) and gross trade:
-/// not part of pymrio's `calc_all`, so only when asked for.
-fn add_extras(
-    m: &IoModel<'_>,
-    core: &mut BTreeMap<&'static str, Value>,
-) -> Result<(), plenum_iomath::IoMathError> {
-    let lk = m.linkages()?;
-    core.insert("backward_direct", Value::C(lk.backward_direct));
-    core.insert("forward_direct", Value::C(lk.forward_direct));
-    core.insert("backward_total", Value::C(lk.backward_total));
-    core.insert("forward_total", Value::C(lk.forward_total));
-    core.insert("backward_index", Value::C(lk.backward_index));
-    core.insert("forward_index", Value::C(lk.forward_index));
-    let gt = m.gross_trade()?;
-    core.insert("bilat_flows", Value::M(gt.bilat_flows));
-    core.insert("gross_exports", Value::C(gt.exports));
-    core.insert("gross_imports", Value::C(gt.imports));
-    Ok(())
 }
 
 fn put(py: Python<'_>, d: &Bound<'_, PyDict>, map: BTreeMap<&'static str, Value>) -> PyResult<()> {

@@ -50,7 +50,7 @@
 //! picks one; `Auto` takes the solves unless their 2n²·R(k + 1) flops
 //! exceed forming L (4/3 n³) plus the products.
 
-use faer::{Col, Mat, MatRef};
+use faer::{Col, ColRef, Mat, MatRef};
 
 use crate::dims::Dims;
 use crate::error::{check_shape, IoMathError};
@@ -160,6 +160,31 @@ pub fn accounts_from_output(
     dims: Dims,
     x_r: Mat<f64>,
 ) -> Result<Accounts, IoMathError> {
+    accounts_reusing(leontief, s, y_agg, f_y_agg, dims, x_r, None)
+}
+
+/// Transpose solves already made for one row vector w: `solved` is n × R
+/// with column p = Lᵀ (w masked to the industries of region p). Rows of S
+/// equal to w (bit for bit) take their M^(p) rows from it instead of new
+/// solves: in `plenum analyze` the value-added extension's S is v_c, whose
+/// masked solves the domestic value-added multipliers need anyway.
+#[derive(Debug, Clone, Copy)]
+pub struct SolvedMasks<'a> {
+    pub w: ColRef<'a, f64>,
+    pub solved: MatRef<'a, f64>,
+}
+
+/// [`accounts_from_output`], taking the M^(p) rows of stressors equal to
+/// `reuse.w` from `reuse.solved`.
+pub fn accounts_reusing(
+    leontief: &(impl LeontiefSolve + ?Sized),
+    s: MatRef<'_, f64>,
+    y_agg: MatRef<'_, f64>,
+    f_y_agg: Option<MatRef<'_, f64>>,
+    dims: Dims,
+    x_r: Mat<f64>,
+    reuse: Option<SolvedMasks<'_>>,
+) -> Result<Accounts, IoMathError> {
     let n = dims.n();
     let k = s.nrows();
     let r_n = dims.n_regions;
@@ -170,26 +195,58 @@ pub fn accounts_from_output(
         (n, r_n),
         "industries × regions (L Y_agg)",
     )?;
-    let group = (MAX_BLOCK / k.max(1)).max(1);
+    if let Some(u) = reuse {
+        check_shape("w", (u.w.nrows(), 1), (n, 1), "one entry per industry")?;
+        check_shape(
+            "solved masks",
+            (u.solved.nrows(), u.solved.ncols()),
+            (n, r_n),
+            "industries × regions",
+        )?;
+    }
+    // Stressors taken from `reuse`, and the others, which are solved.
+    let known: Vec<bool> = (0..k)
+        .map(|kk| reuse.is_some_and(|u| (0..n).all(|j| s[(kk, j)].to_bits() == u.w[j].to_bits())))
+        .collect();
+    let todo: Vec<usize> = (0..k).filter(|&kk| !known[kk]).collect();
+    let kt = todo.len();
+    let group = (MAX_BLOCK / kt.max(1)).max(1);
     let mut cache: Vec<Mat<f64>> = Vec::new();
     let mut cache_start = 0usize;
     assemble(s, y_agg, f_y_agg, dims, x_r, |p| {
-        if p < cache_start || p >= cache_start + cache.len() {
+        if kt > 0 && (p < cache_start || p >= cache_start + cache.len()) {
             let end = (p + group).min(r_n);
-            let rhs = Mat::<f64>::from_fn(n, (end - p) * k, |j, c| {
-                if dims.region_of(j) == p + c / k {
-                    s[(c % k, j)]
+            let rhs = Mat::<f64>::from_fn(n, (end - p) * kt, |j, c| {
+                if dims.region_of(j) == p + c / kt {
+                    s[(todo[c % kt], j)]
                 } else {
                     0.0
                 }
             });
             let mt = leontief.solve_transpose(rhs.as_ref())?;
             cache = (p..end)
-                .map(|q| mt.subcols((q - p) * k, k).transpose().to_owned())
+                .map(|q| mt.subcols((q - p) * kt, kt).transpose().to_owned())
                 .collect();
             cache_start = p;
         }
-        Ok(cache[p - cache_start].clone())
+        let mut m_p = Mat::<f64>::zeros(k, n);
+        let mut t = 0usize;
+        for kk in 0..k {
+            if known[kk] {
+                if let Some(u) = reuse {
+                    for j in 0..n {
+                        m_p[(kk, j)] = u.solved[(j, p)];
+                    }
+                }
+            } else {
+                let c = &cache[p - cache_start];
+                for j in 0..n {
+                    m_p[(kk, j)] = c[(t, j)];
+                }
+                t += 1;
+            }
+        }
+        Ok(m_p)
     })
 }
 
@@ -249,18 +306,39 @@ fn assemble(
     let mut d_cba = Mat::<f64>::zeros(k, n);
     let mut d_imp = Mat::<f64>::zeros(k, n);
     let mut m = Mat::<f64>::zeros(k, n);
+    // C_p[:, (r, s)] = Σ_r' M^(p)[:, (r', s)] Y_agg[(r', s), r], added to
+    // D_cba, and to D_imp where p ≠ r; inner loops over the sectors of a
+    // block, on contiguous slices.
+    let mut row = vec![0.0f64; n];
+    let mut acc = vec![0.0f64; ns];
     for p in 0..r_n {
         let m_p = m_of(p)?;
         m += &m_p;
-        for r in 0..r_n {
-            for sec in 0..ns {
-                let col = r * ns + sec;
-                for kk in 0..k {
-                    let mut c = 0.0;
-                    for rp in 0..r_n {
-                        let i = rp * ns + sec;
-                        c += m_p[(kk, i)] * y_agg[(i, r)];
+        for kk in 0..k {
+            for (j, v) in row.iter_mut().enumerate() {
+                *v = m_p[(kk, j)];
+            }
+            for r in 0..r_n {
+                let y_r = y_agg.col(r).try_as_col_major().map(|c| c.as_slice());
+                acc.iter_mut().for_each(|a| *a = 0.0);
+                for rp in 0..r_n {
+                    let mrow = &row[rp * ns..(rp + 1) * ns];
+                    match y_r {
+                        Some(y) => {
+                            let yb = &y[rp * ns..(rp + 1) * ns];
+                            for ((a, mv), yv) in acc.iter_mut().zip(mrow).zip(yb) {
+                                *a += mv * yv;
+                            }
+                        }
+                        None => {
+                            for (sec, (a, mv)) in acc.iter_mut().zip(mrow).enumerate() {
+                                *a += mv * y_agg[(rp * ns + sec, r)];
+                            }
+                        }
                     }
+                }
+                for (sec, c) in acc.iter().enumerate() {
+                    let col = r * ns + sec;
                     d_cba[(kk, col)] += c;
                     if p != r {
                         d_imp[(kk, col)] += c;

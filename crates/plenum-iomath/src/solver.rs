@@ -44,6 +44,9 @@ pub const ITERATIVE_MIN_N: usize = 1500;
 /// n = 5,000 table with the 303 right-hand sides of `plenum analyze`
 /// (n / rhs = 16.5): LU 4.6 s CPU, GMRES 6.7 s CPU, so LU; at n = 9,800 with
 /// 150 (n / rhs = 65) GMRES wins (BENCHMARKS.md, "iterative solves").
+/// Re-measured with `report`'s 202 right-hand sides at n = 5,000 (n / rhs
+/// = 24.8, so Auto factors): LU 2.1 s + 0.54 s of solves and accounts,
+/// GMRES 3.45 s CPU (16 sweeps).
 pub const ITERATIVE_N_PER_RHS: usize = 25;
 
 /// Whether [`SolverChoice::Auto`] iterates for n industries and `rhs`

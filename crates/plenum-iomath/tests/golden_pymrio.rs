@@ -349,3 +349,70 @@ fn golden_files_are_pymrio_0_7_0() {
     // comparison above is not vacuous.
     assert!(common::max_rel(&golden("emissions.M_down"), &golden("emissions.M"), 1.0) > 1e-3);
 }
+
+/// The report of `plenum analyze` and `plenum.analyze` (plenum_iomath::report)
+/// by LU and by the iterative solves: every extension's S, M and accounts,
+/// the output and value-added multipliers and x = L y agree with pymrio
+/// 0.7.0; the value-added extension (S = v_c) reuses the masked solves of
+/// the domestic value-added multipliers, so fewer right-hand sides are
+/// solved than for two extensions solved apart.
+#[test]
+fn report_matches_pymrio() {
+    use plenum_iomath::{report, IterOptions, LeontiefSolve, Solver, SolverChoice};
+    let g = load();
+    let t = &g.table;
+    let dims = plenum_iomath::Dims::of(t.labels());
+    let l = golden("L");
+    let n = l.nrows();
+    let om = Col::<f64>::from_fn(n, |j| (0..n).map(|i| l[(i, j)]).sum());
+    for choice in [SolverChoice::Lu, SolverChoice::Iterative] {
+        let m = Solver::new(
+            t.z().as_ref(),
+            t.x().as_ref(),
+            t.zero_output(),
+            choice,
+            IterOptions {
+                rtol: 1e-13,
+                block: dims.n_sectors,
+                ..IterOptions::default()
+            },
+        )
+        .unwrap();
+        let rep = report::report(t, &m).unwrap();
+        check_col("1'L", &rep.output_multipliers, &om);
+        check_col("x = L y", &rep.x_from_demand, &golden_col("x"));
+        let vm = golden("factor_inputs.M");
+        check_col(
+            "v_c'L",
+            &rep.va_multipliers,
+            &Col::<f64>::from_fn(n, |j| vm[(0, j)]),
+        );
+        for e in &rep.extensions {
+            let want = |q: &str| golden(&format!("{}.{q}", e.name));
+            let a = &e.accounts;
+            for (q, got) in [
+                ("S", &e.s),
+                ("M", &a.m),
+                ("D_cba", &a.d_cba),
+                ("D_pba", &a.d_pba),
+                ("D_imp", &a.d_imp),
+                ("D_exp", &a.d_exp),
+                ("D_cba_reg", &a.d_cba_reg),
+                ("D_pba_reg", &a.d_pba_reg),
+                ("D_imp_reg", &a.d_imp_reg),
+                ("D_exp_reg", &a.d_exp_reg),
+            ] {
+                check(&format!("{} {q} ({choice:?})", e.name), got, &want(q));
+            }
+        }
+        // 1 + R masked v_c, R + 1 for L [Y_agg, x], R·2 for the emissions;
+        // factor_inputs' R are reused.
+        let r = dims.n_regions;
+        assert_eq!(
+            m.log().columns,
+            1 + r + r + 1 + 2 * r,
+            "{choice:?}: right-hand sides solved"
+        );
+        assert_eq!(LeontiefSolve::n(&m), n);
+    }
+}

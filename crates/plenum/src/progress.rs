@@ -30,3 +30,57 @@ pub fn spinner(message: &str) -> ProgressBar {
     pb.enable_steady_tick(std::time::Duration::from_millis(120));
     pb
 }
+
+/// Wall-clock phases of a command, printed to stderr when the environment
+/// variable `PLENUM_TIMINGS` is set (for profiling; never in outputs, which
+/// must stay bit-identical from run to run).
+pub struct Phases {
+    on: bool,
+    last: std::time::Instant,
+    start: std::time::Instant,
+    last_cpu: f64,
+}
+
+/// CPU seconds (user + system) of this process so far, from
+/// /proc/self/stat (Linux; 0 elsewhere), in clock ticks of 10 ms.
+fn cpu_seconds() -> f64 {
+    let Ok(s) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let Some(rest) = s.rsplit_once(')').map(|(_, r)| r) else {
+        return 0.0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 here.
+    (tick(11) + tick(12)) / 100.0
+}
+
+impl Phases {
+    pub fn new() -> Self {
+        let now = std::time::Instant::now();
+        Self {
+            on: std::env::var_os("PLENUM_TIMINGS").is_some(),
+            last: now,
+            start: now,
+            last_cpu: cpu_seconds(),
+        }
+    }
+
+    /// Ends the phase `name` (the time since the previous mark).
+    pub fn mark(&mut self, name: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            let cpu = cpu_seconds();
+            eprintln!(
+                "timing: {name:<28} {:>8.3} s wall {:>7.2} s CPU  (total {:.3} s)",
+                (now - self.last).as_secs_f64(),
+                cpu - self.last_cpu,
+                (now - self.start).as_secs_f64()
+            );
+            self.last = now;
+            self.last_cpu = cpu;
+        }
+    }
+}

@@ -177,6 +177,14 @@ thread_local! {
     /// The second pass's read buffer, kept by each thread from piece
     /// to piece (a fresh 8 MB buffer per piece is 2 000 fresh pages).
     static PASS2_BUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    /// The first pass's read buffer, likewise (rayon's `map_init` makes
+    /// one per split of the range, which here is about one per piece).
+    static PASS1_BUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    /// The second pass's row-major numbers of a piece, likewise: a fresh
+    /// multi-megabyte allocation per piece is mapped, faulted in, zeroed by
+    /// the kernel and unmapped again (a third of the read's time at
+    /// n = 5,000 went to clearing pages).
+    static SCRATCH: std::cell::Cell<Vec<f64>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Lines per piece of [`parse_file`]'s first pass.
@@ -298,11 +306,12 @@ pub(super) fn parse_file(
     // exactly where byte p − 1 is a line feed.
     let counts: Vec<PieceCount> = (0..n_pieces)
         .into_par_iter()
-        .map_init(Vec::new, |buf, k| {
+        .map(|k| {
             let (s, e) = bounds(k);
             let lo = s - 1;
             let hi = (e + 1).min(size);
-            read_at(&f, lo, hi - lo, buf)?;
+            let mut buf = PASS1_BUF.take();
+            read_at(&f, lo, hi - lo, &mut buf)?;
             if buf.len() != hi - lo {
                 return None;
             }
@@ -322,6 +331,7 @@ pub(super) fn parse_file(
                     c.first_newline.get_or_insert(q);
                 }
             }
+            PASS1_BUF.set(buf);
             Some(c)
         })
         .collect::<Option<Vec<_>>>()?;
@@ -358,7 +368,10 @@ pub(super) fn parse_file(
         if buf.len() != hi - lo {
             return None;
         }
-        let mut scratch = vec![0.0f64; rows * ncol];
+        // Every entry is written by `row` before it is read (a short row
+        // fails the piece), so the reused buffer's old numbers never show.
+        let mut scratch = SCRATCH.take();
+        scratch.resize(rows * ncol, 0.0);
         let mut dst = scratch.chunks_exact_mut(ncol);
         // The first line starting in the piece.
         let mut p = if buf[0] == b'\n' {
@@ -388,7 +401,9 @@ pub(super) fn parse_file(
         }
         drop(dst);
         PASS2_BUF.set(buf);
-        Some(((keys, numbers), blk.write(&scratch)))
+        let written = blk.write(&scratch[..rows * ncol]);
+        SCRATCH.set(scratch);
+        Some(((keys, numbers), written))
     })?;
     let mut row_keys = Vec::with_capacity(values.nrows());
     let mut row_lines = Vec::with_capacity(values.nrows());

@@ -1,15 +1,11 @@
 //! `plenum analyze`: the static input-output accounts of a table, as a
 //! readable summary on stdout and tidy files under `--out`.
 //!
-//! Every product with L comes from three kinds of block solve with
-//! [`plenum_iomath::Solver`] (LU for small tables, block GMRES on Z from
-//! 1,500 industries on; `--solver`), never from L itself:
-//!
-//! ```text
-//!     Lᵀ [1, v_c, v_c ∘ 1_r (r = 1..R)]      output, value-added and domestic VA multipliers
-//!     L  [Y_agg, x]                            X_R (footprints, x = L y), Ghosh row sums x̂⁻¹ L x
-//!     Lᵀ S^(p)ᵀ (p = 1..R), per extension     M = S L and the accounts by industry
-//! ```
+//! The numbers are [`plenum_iomath::report`]'s (the Python package's
+//! `plenum.analyze` renders the same computation): three kinds of block
+//! solve with [`plenum_iomath::Solver`] (LU, or block GMRES on Z for large
+//! tables with few right-hand sides per industry; `--solver`), never L
+//! itself. This module renders them as frames and the summary.
 //!
 //! What the solves did (method, sweeps, largest relative residual,
 //! fallbacks to LU) goes to `solver.json` beside the manifest.
@@ -17,10 +13,7 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
-use plenum_iomath::{
-    accounts, coefficients, dims, linkages, trade, value_added, Dims, IterOptions, LeontiefSolve,
-    SolveLog, Solver, SolverChoice,
-};
+use plenum_iomath::{report, IterOptions, LeontiefSolve, SolveLog, Solver, SolverChoice};
 use plenum_table::MrioTable;
 
 use crate::cli::{AnalyzeArgs, SolverArg};
@@ -69,7 +62,9 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
             args.rtol
         );
     }
+    let mut ph = crate::progress::Phases::new();
     let loaded = source::load(&args.input)?;
+    ph.mark("read table");
     let settings = SolveSettings {
         choice: match args.solver {
             SolverArg::Auto => SolverChoice::Auto,
@@ -82,7 +77,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
         anyhow::bail!("--write-L needs --out DIR to write L.txt into");
     }
     let t = &loaded.table;
-    let (a, l) = compute_with(t, args.top, settings, args.write_l)?;
+    let (a, l) = compute_with(t, args.top, settings, args.write_l, &mut ph)?;
     crate::output::print(format_args!("{}", a.summary))?;
     if let Some(dir) = &args.out {
         let out = OutDir::create(dir, args.tidy)?;
@@ -96,7 +91,9 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
             write_l(&out, t, l)?;
         }
         out.write_file("solver.json", solver_json(&a.solver).as_bytes())?;
+        ph.mark("write frames");
         out.manifest(t, "analyze", &[], None)?;
+        ph.mark("manifest (table hash)");
         eprintln!("wrote {}", dir.display());
     }
     Ok(())
@@ -182,7 +179,8 @@ fn name(t: &MrioTable, e: plenum_iomath::IoMathError) -> plenum_iomath::IoMathEr
 /// Computes the accounts of `t` with the default solver settings; `top`
 /// rows per ranking in the summary.
 pub fn compute(t: &MrioTable, top: usize) -> Result<Analysis> {
-    Ok(compute_with(t, top, SolveSettings::default(), false)?.0)
+    let mut ph = crate::progress::Phases::new();
+    Ok(compute_with(t, top, SolveSettings::default(), false, &mut ph)?.0)
 }
 
 /// Computes the accounts of `t`, and L when `want_l` (by LU).
@@ -191,34 +189,22 @@ pub fn compute_with(
     top: usize,
     settings: SolveSettings,
     want_l: bool,
+    ph: &mut crate::progress::Phases,
 ) -> Result<(Analysis, Option<faer::Mat<f64>>)> {
     let l = t.labels();
     let n = l.n_industries();
     let nr = l.n_regions();
     let ns = l.n_sectors();
-    let dims = Dims::of(l);
-    let x = t.x();
-    let zero = t.zero_output();
-    // Right-hand sides of all solves below: Lᵀ [1, v_c, R masked v_c],
-    // L [Y_agg, x] and Lᵀ of R·k masked stressor rows per extension.
-    let rhs: usize = 2
-        + nr
-        + nr
-        + 1
-        + t.extensions()
-            .iter()
-            .map(|e| nr * e.stressors.len())
-            .sum::<usize>();
     let m = Solver::new(
         t.z().as_ref(),
-        x.as_ref(),
-        zero,
+        t.x().as_ref(),
+        t.zero_output(),
         settings.choice,
         IterOptions {
             rtol: settings.rtol,
             // Block-Jacobi on each region's domestic block.
             block: ns,
-            expected_rhs: rhs,
+            expected_rhs: report::expected_rhs(t),
             ..IterOptions::default()
         },
     )
@@ -230,62 +216,25 @@ pub fn compute_with(
             "setting up the iterative solves with I - A"
         },
     )?;
-    let err = |e| name(t, e);
-    let va = t.va_total();
-    let r = coefficients::reciprocal_output("A", x.as_ref(), zero).map_err(err)?;
-    let vc =
-        value_added::value_added_coefficients(t.v().as_ref(), x.as_ref(), zero).map_err(err)?;
-    let v_tot = dims::col_sums(vc.as_ref());
-
-    // Lᵀ [1, v_c, v_c masked to each region]: output multipliers 1'L,
-    // value-added multipliers v_c'L and the domestic value-added multiplier
-    // Σ_{i in r(j)} v_i L_ij (VA created in j's own region per unit of final
-    // demand for j).
-    let tb = faer::Mat::<f64>::from_fn(n, 2 + nr, |i, c| match c {
-        0 => 1.0,
-        1 => v_tot[i],
-        _ if i / ns == c - 2 => v_tot[i],
-        _ => 0.0,
-    });
-    let tl = m
-        .solve_transpose(tb.as_ref())
-        .map_err(err)
-        .context("solving with (I - A)ᵀ for the multipliers")?;
-    let om = tl.col(0).to_owned();
-    let vm = tl.col(1).to_owned();
-    let dvm = faer::Col::<f64>::from_fn(n, |j| tl[(j, 2 + j / ns)]);
-    drop(tl);
-
-    // L [Y_agg, x]: X_R for the footprints and L x for the Ghosh row sums.
-    let y_agg = dims::final_demand_by_region(t.y().as_ref(), dims).map_err(err)?;
-    let nb = faer::Mat::<f64>::from_fn(n, nr + 1, |i, c| if c < nr { y_agg[(i, c)] } else { x[i] });
-    let nl = m
-        .solve(nb.as_ref())
-        .map_err(err)
-        .context("solving with I - A for output and footprints")?;
-    let x_r = nl.subcols(0, nr).to_owned();
-    let lx = nl.col(nr).to_owned();
-    drop(nl);
-
-    // Direct linkages from Z: column sums of A and A x.
-    let z = t.z();
-    let a_col = faer::Col::<f64>::from_fn(n, |j| z.col(j).iter().sum::<f64>() * r[j]);
-    let xr = faer::Col::<f64>::from_fn(n, |j| x[j] * r[j]);
-    let ax = z * &xr;
-    let link =
-        linkages::linkages_from_products(a_col, ax.as_ref(), om.clone(), lx.as_ref(), &r, zero)
-            .map_err(err)?;
-    let trade = trade::gross_trade(z.as_ref(), t.y().as_ref(), dims).map_err(err)?;
-    let fp = value_added::value_added_footprint_from_output(vc.as_ref(), x_r.as_ref(), dims)
-        .map_err(err)?;
+    ph.mark("solver set-up (LU or CSR)");
+    let rep = report::report(t, &m).context("solving with I - A for the report")?;
+    ph.mark("report (solves, accounts)");
+    let x = t.x();
+    let va = &rep.value_added;
+    let om = &rep.output_multipliers;
+    let vm = &rep.va_multipliers;
+    let dvm = &rep.domestic_va_multipliers;
+    let link = &rep.linkages;
+    let trade = &rep.trade;
+    let fp = &rep.footprint;
 
     let mut ind = Frame::new(&["region", "sector", "variable"]);
     let vars: [(&str, &faer::Col<f64>); 11] = [
         ("output", x),
-        ("value_added", &va),
-        ("output_multiplier", &om),
-        ("value_added_multiplier", &vm),
-        ("domestic_value_added_multiplier", &dvm),
+        ("value_added", va),
+        ("output_multiplier", om),
+        ("value_added_multiplier", vm),
+        ("domestic_value_added_multiplier", dvm),
         ("backward_linkage", &link.backward_total),
         ("forward_linkage", &link.forward_total),
         ("backward_index", &link.backward_index),
@@ -309,7 +258,7 @@ pub fn compute_with(
         let name_r = &l.regions()[r];
         let sum = |c: &faer::Col<f64>| rs.clone().map(|i| c[i]).sum::<f64>();
         reg.push(&[name_r, name_r, "output"], sum(x));
-        reg.push(&[name_r, name_r, "value_added"], sum(&va));
+        reg.push(&[name_r, name_r, "value_added"], sum(va));
         reg.push(&[name_r, name_r, "exports"], sum(&trade.exports));
         reg.push(&[name_r, name_r, "imports"], sum(&trade.imports));
         reg.push(&[name_r, name_r, "value_added_footprint"], fp.total[r]);
@@ -324,26 +273,11 @@ pub fn compute_with(
 
     // Satellite accounts (pymrio calc_all per extension): S, M = S L and
     // D_cba, D_pba, D_imp, D_exp by industry, with their regional sums.
+    ph.mark("industry and region frames");
     let mut acc = Frame::new(&["extension", "stressor", "region", "account"]);
     let mut sat = Frame::new(&["extension", "stressor", "region", "sector", "account"]);
-    for e in t.extensions() {
-        let s = coefficients::stressor_coefficients(e.f.as_ref(), x.as_ref(), zero).map_err(err)?;
-        let f_y_agg = match &e.f_y {
-            Some(fy) => {
-                Some(dims::sum_column_groups(fy.as_ref(), dims.n_fd_categories).map_err(err)?)
-            }
-            None => None,
-        };
-        let a = accounts::accounts_from_output(
-            &m,
-            s.as_ref(),
-            y_agg.as_ref(),
-            f_y_agg.as_ref().map(|f| f.as_ref()),
-            dims,
-            x_r.clone(),
-        )
-        .map_err(err)
-        .with_context(|| format!("the accounts of extension {}", e.name))?;
+    for (e, er) in t.extensions().iter().zip(&rep.extensions) {
+        let (s, a) = (&er.s, &er.accounts);
         for (k, st) in e.stressors.iter().enumerate() {
             for r in 0..nr {
                 let rn = &l.regions()[r];
@@ -353,7 +287,7 @@ pub fn compute_with(
                 acc.push(&[&e.name, st, rn, "D_exp_reg"], a.d_exp_reg[(k, r)]);
             }
             for (what, mat) in [
-                ("S", &s),
+                ("S", s),
                 ("M", &a.m),
                 ("D_cba", &a.d_cba),
                 ("D_pba", &a.d_pba),
@@ -376,11 +310,12 @@ pub fn compute_with(
             }
         }
     }
+    ph.mark("satellite accounts");
     let l_mat = if want_l {
         eprintln!("--write-L: forming L = (I - A)^-1 needs the LU factorisation of I - A ({n} industries)");
         Some(
             m.inverse()
-                .map_err(err)
+                .map_err(|e| name(t, e))
                 .context("forming L for --write-L")?,
         )
     } else {
@@ -420,7 +355,7 @@ pub fn compute_with(
             "{:<12} {:>14.0} {:>14.0} {:>14.0} {:>14.0} {:>12.1}",
             l.regions()[r],
             sum(x),
-            sum(&va),
+            sum(va),
             fp.total[r],
             sum(&trade.exports) - sum(&trade.imports),
             dom
@@ -436,12 +371,12 @@ pub fn compute_with(
     };
     rank(
         "output multipliers: output in all industries per unit of final demand",
-        &om,
+        om,
         &mut s,
     );
     rank(
         "domestic value-added multipliers: value added in the producer's own region per unit of final demand",
-        &dvm,
+        dvm,
         &mut s,
     );
     rank(
@@ -546,7 +481,9 @@ mod tests {
                     choice,
                     rtol: 1e-13,
                 };
-                compute_with(&t, 3, settings, false).expect("analyze").0
+                compute_with(&t, 3, settings, false, &mut crate::progress::Phases::new())
+                    .expect("analyze")
+                    .0
             };
             let lu = run(SolverChoice::Lu);
             let it = run(SolverChoice::Iterative);
@@ -680,7 +617,9 @@ mod tests {
                 choice,
                 rtol: 1e-12,
             };
-            let a = compute_with(&t, 3, settings, false).expect("analyze").0;
+            let a = compute_with(&t, 3, settings, false, &mut crate::progress::Phases::new())
+                .expect("analyze")
+                .0;
             let ind = values(&a.industries);
             let sat = values(&a.satellite);
             let reg = values(&a.accounts);
