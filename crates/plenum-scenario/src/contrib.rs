@@ -80,6 +80,9 @@ pub enum Piece {
     /// Central government consumption from a deficit above the 2024
     /// budget's.
     GovBudget,
+    /// Housing-wealth effect on consumption: C⁰ a_t η (H_t−1 − 1)
+    /// ([`crate::blocks::households`]).
+    ConsHousingWealth,
 }
 
 /// Every piece, in a fixed order.
@@ -104,6 +107,7 @@ pub const PIECES: [Piece; NP] = [
     Piece::InvEquipmentRenewal,
     Piece::ConsTradeIn,
     Piece::GovBudget,
+    Piece::ConsHousingWealth,
 ];
 
 /// The final-demand column of a piece (`None`: not final demand).
@@ -119,9 +123,8 @@ impl Piece {
     pub fn column(self) -> Option<Column> {
         use Piece::*;
         match self {
-            ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty | ConsTradeIn => {
-                Some(Column::Households)
-            }
+            ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty | ConsTradeIn
+            | ConsHousingWealth => Some(Column::Households),
             GovTrend | GovLocal | GovBudget => Some(Column::Government),
             InvProperty | InvInfraTrend | InvInfraLocal | InvOther | InvFdi | InvSelfReliance
             | InvInfraBonds | InvEquipmentRenewal => Some(Column::Investment),
@@ -134,9 +137,8 @@ impl Piece {
     pub fn component(self) -> &'static str {
         use Piece::*;
         match self {
-            ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty | ConsTradeIn => {
-                "consumption"
-            }
+            ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty | ConsTradeIn
+            | ConsHousingWealth => "consumption",
             GovTrend | GovLocal | GovBudget => "government",
             InvProperty => "inv_property",
             InvInfraTrend | InvInfraLocal | InvInfraBonds => "inv_infrastructure",
@@ -158,7 +160,7 @@ impl Piece {
             ConsConfidence => "confidence",
             ConsIncome => "income",
             ConsTransfer => "transfers",
-            ConsProperty | InvProperty => "property",
+            ConsProperty | InvProperty | ConsHousingWealth => "property",
             GovLocal | InvInfraLocal => "local_government",
             InvFdi => "fdi",
             InvSelfReliance => "self_reliance",
@@ -233,7 +235,7 @@ pub const BLOCK_VARS: [&str; 11] = [
 
 /// Levels of the pieces in one quarter, in the order of [`PIECES`].
 /// Number of pieces.
-pub const NP: usize = 20;
+pub const NP: usize = 21;
 
 pub type Levels = [f64; NP];
 

@@ -209,3 +209,50 @@ fn docs_tables_are_current() {
         );
     }
 }
+
+/// The housing-wealth effect (docs/calibration.md, "Households: housing
+/// wealth"): with the baseline's calibration held, house prices that fall
+/// 10 pp more in 2025 lower China's household consumption from 2025Q2 on
+/// (prices act with a quarter's lag), leave 2024 as it was, and do
+/// nothing when the elasticity is 0.
+#[test]
+fn a_deeper_house_price_fall_lowers_consumption() {
+    let (_, text) = shipped::lookup("baseline-2024").unwrap();
+    let shipped_line =
+        "price_growth = { 2022 = -5.3, 2023 = 2.2, 2024 = -7.4, 2025 = -4.0, 2026 = -2.0, 2027 = 0.0 }";
+    assert!(
+        text.contains(shipped_line),
+        "the baseline's price path moved"
+    );
+    let deeper = text.replace(
+        shipped_line,
+        "price_growth = { 2022 = -5.3, 2023 = 2.2, 2024 = -7.4, 2025 = -14.0, 2026 = -2.0, 2027 = 0.0 }",
+    );
+    let start = all().calibration.growth;
+    eprintln!("baseline calibration (autonomous growth, shift): {start:?}");
+    let run = |doc: &str, eta: f64| {
+        let s = plenum_scenario::parse_scenario(doc, "try.toml", &shipped::lookup).unwrap();
+        let o: Overrides = [("housing_wealth_elasticity".to_string(), eta)]
+            .into_iter()
+            .collect();
+        plenum_scenario::run_scenario(econ(), &s.with_overrides(&o).unwrap(), start, None).unwrap()
+    };
+    let (base, low) = (run(&text, 0.1), run(&deeper, 0.1));
+    let c = |r: &ScenarioRun, k: usize| r.series("consumption", "CHN").unwrap().values[k];
+    let q = |r: &ScenarioRun, y: i32, n: u8| {
+        r.quarters
+            .iter()
+            .position(|&t| t == plenum_scenario::Quarter::new(y, n))
+            .unwrap()
+    };
+    let k24 = q(&base, 2024, 4);
+    assert!((c(&base, k24) - c(&low, k24)).abs() < 1e-9 * c(&base, k24));
+    let k25 = q(&base, 2025, 4);
+    let fall = 1.0 - c(&low, k25) / c(&base, k25);
+    // House prices ~10% lower by 2025Q3: η = 0.1 takes about 1% off the
+    // trend part of consumption, less the income multiplier's delay.
+    assert!(fall > 0.003 && fall < 0.02, "consumption 2025Q4 {fall}");
+    assert!(low.annual_growth("CHN", 2025) < base.annual_growth("CHN", 2025));
+    let (b0, l0) = (run(&text, 0.0), run(&deeper, 0.0));
+    assert!((c(&b0, k25) - c(&l0, k25)).abs() < 1e-9 * c(&b0, k25));
+}

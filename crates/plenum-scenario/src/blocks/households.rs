@@ -1,6 +1,8 @@
-//! Households: consumption out of labour income, with confidence.
+//! Households: consumption out of labour income, with confidence and
+//! housing wealth.
 //!
-//! C_t = C⁰ a_t (1 + ε (CCI_t − CCI*)/CCI*) + c_L (W_{t−1} − W*_{t−1}) + (c_L − c_K) T_t
+//! C_t = C⁰ a_t (1 + ε (CCI_t − CCI*)/CCI* + η (H_{t−1} − 1))
+//!       + c_L (W_{t−1} − W*_{t−1}) + (c_L − c_K) T_t
 //!
 //! - C⁰: baseline household consumption (the table's household column,
 //!   without the part that moves with property sales), a_t the index of
@@ -8,6 +10,12 @@
 //! - CCI_t: the NBS consumer confidence index (a scenario path), CCI* its
 //!   reference (`confidence_reference`, Jun 2024: 86.2), ε
 //!   (`confidence_elasticity`);
+//! - H_t: the house-price index (2022 average = 1; `[property]
+//!   price_growth`), η (`housing_wealth_elasticity`) the elasticity of
+//!   consumption to housing wealth: housing is most of Chinese households'
+//!   wealth, so a fall of house prices lowers consumption beyond what
+//!   income and confidence explain. Prices enter with a lag of a quarter
+//!   (wealth is revalued, then spending adjusts);
 //! - W_t = Σ_j λ_j v_j x_j: labour income, value added times the labour
 //!   share λ_j (LABR/VA of the table, or `labour_share_fallback`); W*_t its
 //!   reference path, W⁰ grown at potential growth; c_L (`mpc_labour`) the
@@ -33,13 +41,22 @@ pub struct HouseholdInputs {
     pub income_gap: f64,
     /// T_t, real.
     pub transfer: f64,
+    /// η, and H_{t−1} (2022 = 1).
+    pub wealth_elasticity: f64,
+    pub house_prices: f64,
+}
+
+/// The housing-wealth term η (H_{t−1} − 1), a share of trend consumption.
+pub fn housing_wealth(elasticity: f64, house_prices: f64) -> f64 {
+    elasticity * (house_prices - 1.0)
 }
 
 /// Household consumption C_t (real, table units per quarter), never
 /// negative.
 pub fn consumption(i: &HouseholdInputs) -> f64 {
-    let conf =
-        1.0 + i.elasticity * (i.confidence - i.confidence_reference) / i.confidence_reference;
+    let conf = 1.0
+        + i.elasticity * (i.confidence - i.confidence_reference) / i.confidence_reference
+        + housing_wealth(i.wealth_elasticity, i.house_prices);
     let c = i.base * i.trend * conf
         + i.mpc_labour * i.income_gap
         + (i.mpc_labour - i.mpc_owners) * i.transfer;
@@ -66,6 +83,8 @@ mod tests {
             mpc_owners: 0.2,
             income_gap: 0.0,
             transfer: 0.0,
+            wealth_elasticity: 0.1,
+            house_prices: 1.0,
         }
     }
 
@@ -85,5 +104,20 @@ mod tests {
         let mut i = base();
         i.transfer = 10.0;
         assert!((consumption(&i) - 114.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn falling_house_prices_lower_consumption_by_the_wealth_elasticity() {
+        // House prices 10% below 2022 with η = 0.1: consumption 1% below
+        // trend; the effect is linear in η and in the price gap.
+        let mut i = base();
+        i.house_prices = 0.9;
+        assert!((consumption(&i) - 110.0 * 0.99).abs() < 1e-9);
+        i.wealth_elasticity = 0.2;
+        assert!((consumption(&i) - 110.0 * 0.98).abs() < 1e-9);
+        i.house_prices = 1.05;
+        assert!((consumption(&i) - 110.0 * 1.01).abs() < 1e-9);
+        i.wealth_elasticity = 0.0;
+        assert!((consumption(&i) - 110.0).abs() < 1e-12);
     }
 }

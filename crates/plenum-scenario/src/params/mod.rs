@@ -110,8 +110,8 @@ params! {
         "calibrated at each run (with the next row) so that baseline-2024 gives real growth of 5.3% in 2024Q1 and 4.7% in 2024Q2 (NBS, 15 Jul 2024): growth of China's demand not driven by a block, 2022-2024, converging to potential growth after; the value here is the starting guess";
     china_demand_shift_2024q2 = 0.0, "% of autonomous demand", [-5.0, 5.0],
         "calibrated at each run (see the row above): lasting change of the level of China's autonomous demand from 2024Q2 on (NBS: Q2 grew 0.7% q/q); the value here is the starting guess";
-    demand_shift_persistence = 0.75, "share per quarter", [0.0, 1.0],
-        "set to the July 2024 consensus: share of the 2024Q2 level shift of autonomous demand left after each further quarter (1: lasting). The Q2 miss (4.7% against a 5.1% consensus, NBS, 15 Jul 2024) came a day before the IMF's July update kept 5.0% for 2024 and 4.5% for 2025; a stumble that fades by a quarter each quarter puts the baseline's 2024 and 2025 within half a point of them (docs/calibration.md); 1 gives 4.4% and 3.4%";
+    demand_shift_persistence = 0.7, "share per quarter", [0.0, 1.0],
+        "set to the July 2024 consensus: share of the 2024Q2 level shift of autonomous demand left after each further quarter (1: lasting). The Q2 miss (4.7% against a 5.1% consensus, NBS, 15 Jul 2024) came a day before the IMF's July update kept 5.0% for 2024 and 4.5% for 2025; a stumble that fades by 30% each quarter (0.75 before the housing-wealth effect took 0.05 pp off 2024) puts the baseline's 2024 and 2025 within half a point of them (docs/calibration.md); 1 gives 4.4% and 3.4%";
     autonomous_convergence_year = 2027.0, "year", [2025.0, 2030.0],
         "assumption: year by which China's autonomous demand growth has moved linearly from its calibrated 2022-2024 value to potential growth";
     china_potential_growth = 5.0, "% per year", [4.0, 6.0],
@@ -212,6 +212,8 @@ params! {
         "assumption: quarters from spending to capacity (building and equipping a fab)";
     fdi_controls_semi_elasticity = 5.0, "ln FDI per unit share of controlled imports blocked", [2.0, 10.0],
         "judgement (IMF WEO Apr 2023 ch. 4: FDI concentrates among geopolitically aligned economies, most in strategic sectors): measures after 2023 that block a sixth of China's C26/C28 imports halve FDI; the 2022-23 rounds (1.5% blocked in the model) explain under a tenth of the 2022-23 fall of 1.70 log points";
+    housing_wealth_elasticity = 0.1, "% consumption per % of house prices", [0.0, 0.2],
+        "literature before 2024: elasticity of household consumption to house prices; 0.165 for China's urban households as a whole (Yan 2018, J. Applied Finance & Banking 8(6), household survey data: positive for owners, negative for renters), positive on CFPS panels 2010-18 (Wu and Chen 2020, AJIBM 10) but not significant on macro data 2013-18 (Li 2019, Ottawa MA paper), and negative (-0.9) on 2011-13 card data where rising prices made buyers save (Waxman et al. 2018, SSRN 3244054); housing is 64-70% of household assets in 2013-19 (as cited by Wu and Chen 2020 and Zheng et al.); 0.1 between the aggregate estimates, 0 to 0.2 their spread";
 }
 
 /// Looks a parameter's row up by name.

@@ -153,6 +153,7 @@ impl Driver<'_> {
         let transfer_nom = prosperity::transfer(cp_share, self.ngdp_lag);
         let transfer_real = transfer_nom * kappa / pt;
         let income_gap = self.w_lag - self.w0 * self.pot.index(Quarter(t.0 - 1));
+        let house_prices = scn.property_prices.index(Quarter(t.0 - 1));
         let c_t = households::consumption(&households::HouseholdInputs {
             base: sp.c0,
             trend: a_t,
@@ -163,6 +164,8 @@ impl Driver<'_> {
             mpc_owners: p.mpc_owners,
             income_gap,
             transfer: transfer_real,
+            wealth_elasticity: p.housing_wealth_elasticity,
+            house_prices,
         });
         // Property.
         let pi = property::indices(&scn.property_investment, &scn.property_sales, t);
@@ -333,6 +336,8 @@ impl Driver<'_> {
         let gamma = p.local_spending_to_consumption;
         pieces[Piece::ConsTrend as usize] = sp.c0 * a_t;
         pieces[Piece::ConsConfidence as usize] = sp.c0 * a_t * (conf_factor - 1.0);
+        pieces[Piece::ConsHousingWealth as usize] =
+            sp.c0 * a_t * households::housing_wealth(p.housing_wealth_elasticity, house_prices);
         pieces[Piece::ConsIncome as usize] = p.mpc_labour * income_gap;
         pieces[Piece::ConsTransfer as usize] = (p.mpc_labour - p.mpc_owners) * transfer_real;
         pieces[Piece::ConsProperty as usize] = sp.sales_h.iter().sum::<f64>() * pi.sales;

@@ -83,6 +83,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
         property: merge_opt!(base.property, over.property, |b, o| RawProperty {
             investment_growth: merge_map(b.investment_growth, o.investment_growth),
             sales_growth: merge_map(b.sales_growth, o.sales_growth),
+            price_growth: merge_map(b.price_growth, o.price_growth),
         }),
         local_government: merge_opt!(base.local_government, over.local_government, |b, o| {
             RawLocal {

@@ -187,6 +187,9 @@ pub struct Scenario {
     pub confidence: LevelPath,
     pub property_investment: GrowthPath,
     pub property_sales: GrowthPath,
+    /// House prices, y/y % by year (`[property] price_growth`), for the
+    /// housing-wealth effect ([`crate::blocks::households`]).
+    pub property_prices: GrowthPath,
     pub extra_transfers: LevelPath,
     pub swaps: Vec<Swap>,
     pub fdi_openness: LevelPath,

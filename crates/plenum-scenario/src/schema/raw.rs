@@ -70,6 +70,7 @@ pub struct RawHouseholds {
 pub struct RawProperty {
     pub investment_growth: Option<Map>,
     pub sales_growth: Option<Map>,
+    pub price_growth: Option<Map>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -322,7 +322,8 @@ pub(super) fn resolve(
     let distributions = r.distributions(raw.distributions.take())?;
     let trend_growth = r.world(&mut raw)?;
     let confidence = households::resolve(&r, raw.households.take())?;
-    let (property_investment, property_sales) = property::resolve(&r, raw.property.take())?;
+    let (property_investment, property_sales, property_prices) =
+        property::resolve(&r, raw.property.take())?;
     let (extra_transfers, swaps) = localgov::resolve(&r, raw.local_government.take(), &params)?;
     let (fdi_openness, fdi_risk, fdi_targeted) = fdi::resolve(&r, raw.fdi.take())?;
     let programmes = selfreliance::resolve(&r, raw.self_reliance.take(), &params)?;
@@ -376,6 +377,7 @@ pub(super) fn resolve(
         confidence,
         property_investment,
         property_sales,
+        property_prices,
         extra_transfers,
         swaps,
         fdi_openness,

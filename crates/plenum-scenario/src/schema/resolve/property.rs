@@ -1,4 +1,5 @@
-//! `[property]` ([`crate::blocks::property`]): investment and sales growth.
+//! `[property]` ([`crate::blocks::property`]): investment, sales and
+//! house-price growth.
 
 use super::Resolver;
 use crate::error::Result;
@@ -8,9 +9,10 @@ use crate::time::GrowthPath;
 pub(super) fn resolve(
     r: &Resolver<'_>,
     raw: Option<RawProperty>,
-) -> Result<(GrowthPath, GrowthPath)> {
+) -> Result<(GrowthPath, GrowthPath, GrowthPath)> {
     let prop = raw.unwrap_or_default();
     let investment = r.growth_path("property.investment_growth", prop.investment_growth, 0.0)?;
     let sales = r.growth_path("property.sales_growth", prop.sales_growth, 0.0)?;
-    Ok((investment, sales))
+    let prices = r.growth_path("property.price_growth", prop.price_growth, 0.0)?;
+    Ok((investment, sales, prices))
 }
