@@ -8,7 +8,7 @@ use plenum_gvc::{technology_chokepoints, GvcModel, TechChokeOptions, TechnologyT
 use plenum_table::ValidationPolicy;
 
 fn default_model() -> GvcModel {
-    let bytes = include_bytes!("../../../data/default/default.plenum");
+    let bytes = plenum_testdata::DEFAULT_TABLE_BYTES;
     let t = plenum_formats::native::read_native_bytes(bytes, &ValidationPolicy::lenient(1e-6))
         .expect("default table");
     GvcModel::new(&t).expect("model")
