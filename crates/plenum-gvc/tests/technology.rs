@@ -5,12 +5,9 @@
 //! electronics, other machinery) carry no loss.
 
 use plenum_gvc::{technology_chokepoints, GvcModel, TechChokeOptions, TechnologyTable};
-use plenum_table::ValidationPolicy;
 
 fn default_model() -> GvcModel {
-    let bytes = plenum_testdata::DEFAULT_TABLE_BYTES;
-    let t = plenum_formats::native::read_native_bytes(bytes, &ValidationPolicy::lenient(1e-6))
-        .expect("default table");
+    let t = plenum_testdata::default_table().expect("default table");
     GvcModel::new(&t).expect("model")
 }
 

@@ -5,12 +5,7 @@
 use plenum_scenario::{Economy, Quarter};
 
 fn econ() -> Economy {
-    let bytes = plenum_testdata::DEFAULT_TABLE_BYTES;
-    let t = plenum_formats::native::read_native_bytes(
-        bytes,
-        &plenum_table::ValidationPolicy::lenient(1e-6),
-    )
-    .unwrap();
+    let t = plenum_testdata::default_table().unwrap();
     Economy::from_table(&t).unwrap()
 }
 

@@ -8,12 +8,7 @@ use plenum_scenario::Quarter;
 use plenum_scenario::{run_all, shipped, Economy, Scenario, ScenarioRun};
 
 fn default_economy() -> Economy {
-    let bytes = plenum_testdata::DEFAULT_TABLE_BYTES;
-    let t = plenum_formats::native::read_native_bytes(
-        bytes,
-        &plenum_table::ValidationPolicy::lenient(1e-6),
-    )
-    .expect("default table");
+    let t = plenum_testdata::default_table().expect("default table");
     Economy::from_table(&t).expect("economy")
 }
 

@@ -11,12 +11,7 @@ use plenum_scenario::{shipped, Economy, Overrides, ScenarioRun, PARAMS};
 fn econ() -> &'static Economy {
     static E: OnceLock<Economy> = OnceLock::new();
     E.get_or_init(|| {
-        let bytes = plenum_testdata::DEFAULT_TABLE_BYTES;
-        let t = plenum_formats::native::read_native_bytes(
-            bytes,
-            &plenum_table::ValidationPolicy::lenient(1e-6),
-        )
-        .unwrap();
+        let t = plenum_testdata::default_table().unwrap();
         Economy::from_table(&t).unwrap()
     })
 }
