@@ -12,7 +12,7 @@ use plenum_scenario::contrib::{BLOCKS, BLOCK_VARS};
 use plenum_scenario::summary::contribution_gaps;
 use plenum_scenario::{Quarter, ScenarioRun};
 
-use crate::{esc, nice_step};
+use crate::svg::{self, esc};
 
 /// Colours of the blocks, in the order of [`BLOCKS`]; one per block by
 /// type, so that a block added there cannot be dropped from the charts
@@ -70,39 +70,20 @@ pub fn stacked_bars(
         hi += 1.0;
         lo -= 1.0;
     }
-    let step = nice_step(hi - lo, 6.0);
-    let y0 = (lo / step).floor() * step;
-    let y1 = (hi / step).ceil() * step;
+    let frame = svg::Frame {
+        l,
+        t,
+        pw,
+        ph,
+        y: svg::Axis::new(lo, hi, 6.0),
+    };
     let bw = pw / n as f64;
     let px = |k: usize| l + bw * (k as f64 + 0.5);
-    let py = |v: f64| t + ph * (1.0 - (v - y0) / (y1 - y0));
+    let py = |v: f64| frame.py(v);
     let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg id="{id}" class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-t"><title id="{id}-t">{}</title><text x="{l}" y="20" class="ct">{}</text><text x="{l}" y="{}" class="cu">{}</text>"#,
-        esc(title),
-        esc(title),
-        t - 4.0,
-        esc(unit)
-    );
-    let mut v = y0;
-    while v <= y1 + step * 1e-9 {
-        let y = py(v);
-        let _ = write!(
-            s,
-            r##"<line x1="{l}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="{}" stroke-width="1"/><text x="{}" y="{:.1}" class="tk" text-anchor="end">{}</text>"##,
-            l + pw,
-            if v.abs() < step * 1e-9 {
-                "#888"
-            } else {
-                "#e5e5e5"
-            },
-            l - 6.0,
-            y + 4.0,
-            crate::fmt_tick(v, step)
-        );
-        v += step;
-    }
+    svg::open(&mut s, id, "chart", w, h, title);
+    svg::heading(&mut s, l, title, Some((t - 4.0, unit)));
+    frame.y_grid(&mut s);
     for k in 0..n {
         let (mut up, mut down) = (0.0, 0.0);
         for st in stacks {
@@ -130,27 +111,10 @@ pub fn stacked_bars(
             );
         }
     }
-    let mut d = String::new();
-    let mut pen = false;
-    for k in 0..n {
-        match line.1.get(k).filter(|v| v.is_finite()) {
-            Some(v) => {
-                let _ = write!(
-                    d,
-                    "{}{:.1},{:.1} ",
-                    if pen { "L" } else { "M" },
-                    px(k),
-                    py(*v)
-                );
-                pen = true;
-            }
-            None => pen = false,
-        }
-    }
+    let d = svg::polyline((0..n).map(|k| line.1.get(k).copied()), px, py);
     let _ = write!(
         s,
-        r##"<path d="{}" fill="none" stroke="#000" stroke-width="2"/>"##,
-        d.trim_end()
+        r##"<path d="{d}" fill="none" stroke="#000" stroke-width="2"/>"##
     );
     let every = (n / 8).max(1);
     for (k, q) in x.iter().enumerate().step_by(every) {

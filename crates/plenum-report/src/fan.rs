@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::{esc, fmt_tick, nice_step};
+use crate::svg::{self, esc};
 
 /// One fan: quantiles per quarter (NaN where undefined).
 pub struct Fan<'a> {
@@ -47,80 +47,29 @@ pub fn fan_chart(id: &str, title: &str, unit: &str, x: &[String], fans: &[Fan<'_
     let (w, h) = (760.0, 330.0);
     let (l, r, t, b) = (64.0, 200.0, 36.0, 44.0);
     let (pw, ph) = (w - l - r, h - t - b);
-    let all = fans
-        .iter()
-        .flat_map(|f| {
-            f.p05
-                .iter()
-                .chain(f.p95.iter())
-                .chain(f.p50.iter())
-                .copied()
-        })
-        .filter(|v| v.is_finite());
-    let (mut lo, mut hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, c), v| {
-        (a.min(v), c.max(v))
-    });
-    if !lo.is_finite() {
-        (lo, hi) = (0.0, 1.0);
-    }
-    if (hi - lo).abs() < 1e-12 {
-        lo -= 1.0;
-        hi += 1.0;
-    }
-    let step = nice_step(hi - lo, 5.0);
-    let (y0, y1) = ((lo / step).floor() * step, (hi / step).ceil() * step);
+    let (lo, hi) = svg::extent(fans.iter().flat_map(|f| {
+        f.p05
+            .iter()
+            .chain(f.p95.iter())
+            .chain(f.p50.iter())
+            .copied()
+    }));
+    let frame = svg::Frame {
+        l,
+        t,
+        pw,
+        ph,
+        y: svg::Axis::new(lo, hi, 5.0),
+    };
     let n = x.len().max(2);
     let px = |k: usize| l + pw * k as f64 / (n - 1) as f64;
-    let py = |v: f64| t + ph * (1.0 - (v - y0) / (y1 - y0));
+    let py = |v: f64| frame.py(v);
     let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg id="{id}" class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-t"><title id="{id}-t">{}</title><text x="{l}" y="20" class="ct">{}</text><text x="{l}" y="{}" class="cu">{}</text>"#,
-        esc(title),
-        esc(title),
-        t - 6.0,
-        esc(unit)
-    );
-    let mut v = y0;
-    while v <= y1 + step * 1e-6 {
-        let yy = py(v);
-        let _ = write!(
-            s,
-            r##"<line x1="{l}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end" class="tk">{}</text>"##,
-            l + pw,
-            l - 6.0,
-            yy + 4.0,
-            fmt_tick(v, step)
-        );
-        v += step;
-    }
-    if y0 < 0.0 && y1 > 0.0 {
-        let yy = py(0.0);
-        let _ = write!(
-            s,
-            r##"<line x1="{l}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#888"/>"##,
-            l + pw
-        );
-    }
-    let _ = write!(
-        s,
-        r##"<line x1="{l}" x2="{l}" y1="{t}" y2="{}" stroke="#333"/><line x1="{l}" x2="{}" y1="{}" y2="{}" stroke="#333"/>"##,
-        t + ph,
-        l + pw,
-        t + ph,
-        t + ph
-    );
-    for (k, lab) in x.iter().enumerate() {
-        if lab.ends_with("Q1") || x.len() <= 8 {
-            let xx = px(k);
-            let _ = write!(
-                s,
-                r##"<text x="{xx:.1}" y="{}" text-anchor="middle" class="tk">{}</text>"##,
-                t + ph + 18.0,
-                esc(lab.trim_end_matches("Q1"))
-            );
-        }
-    }
+    svg::open(&mut s, id, "chart", w, h, title);
+    svg::heading(&mut s, l, title, Some((t - 6.0, unit)));
+    frame.y_grid(&mut s);
+    frame.axes(&mut s);
+    frame.quarter_labels(&mut s, x, px, false);
     for (i, f) in fans.iter().enumerate() {
         let _ = write!(
             s,
@@ -134,22 +83,7 @@ pub fn fan_chart(id: &str, title: &str, unit: &str, x: &[String], fans: &[Fan<'_
             band(f.p25, f.p75, &px, &py),
             f.colour
         );
-        let mut d = String::new();
-        let mut pen = false;
-        for (k, v) in f.p50.iter().enumerate() {
-            if v.is_finite() {
-                let _ = write!(
-                    d,
-                    "{}{:.1},{:.1} ",
-                    if pen { "L" } else { "M" },
-                    px(k),
-                    py(*v)
-                );
-                pen = true;
-            } else {
-                pen = false;
-            }
-        }
+        let d = svg::polyline(f.p50.iter().map(|v| Some(*v)), px, py);
         let _ = write!(
             s,
             r#"<path d="{d}" fill="none" stroke="{}" stroke-width="2"/>"#,

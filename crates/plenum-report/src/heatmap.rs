@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::esc;
+use crate::svg::{self, esc};
 
 /// The colour of a share: white to #08306b, linear in each channel.
 pub fn shade(v: f64) -> String {
@@ -33,10 +33,10 @@ pub fn heat_map(
     let w = l + cell * cols.len() as f64 + 130.0;
     let h = t + cell * rows.len() as f64 + 20.0;
     let mut s = String::new();
+    svg::open(&mut s, id, "heatmap", w, h, title);
     let _ = write!(
         s,
-        r#"<svg id="{id}" class="heatmap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-t"><title id="{id}-t">{}</title><text x="{l}" y="18" class="ct">{}</text>"#,
-        esc(title),
+        r#"<text x="{l}" y="18" class="ct">{}</text>"#,
         esc(title)
     );
     for (j, c) in cols.iter().enumerate() {

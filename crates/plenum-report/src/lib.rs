@@ -21,8 +21,11 @@ use std::fmt::Write as _;
 
 pub mod fan;
 pub mod heatmap;
+pub mod svg;
 pub mod tidy;
 pub mod tornado;
+
+pub use svg::esc;
 
 use plenum_scenario::summary::{narrative, summarise};
 use plenum_scenario::{Calibration, Quarter, ScenarioRun};
@@ -44,46 +47,6 @@ pub struct ReportMeta {
     pub seed: u64,
 }
 
-/// Escapes text for HTML and SVG.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// A "nice" tick step for a span, about `target` ticks.
-fn nice_step(span: f64, target: f64) -> f64 {
-    if !(span.is_finite() && span > 0.0) {
-        return 1.0;
-    }
-    let raw = span / target;
-    let mag = 10f64.powf(raw.log10().floor());
-    let f = raw / mag;
-    let m = if f <= 1.0 {
-        1.0
-    } else if f <= 2.0 {
-        2.0
-    } else if f <= 2.5 {
-        2.5
-    } else if f <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    m * mag
-}
-
-fn fmt_tick(v: f64, step: f64) -> String {
-    let dec = if step >= 1.0 {
-        0
-    } else {
-        (-step.log10().floor()) as usize
-            + usize::from(step * 10f64.powf(-step.log10().floor()) % 1.0 != 0.0)
-    };
-    format!("{v:.dec$}")
-}
-
 /// One line of a chart.
 pub struct Line<'a> {
     pub name: &'a str,
@@ -97,109 +60,28 @@ pub fn line_chart(id: &str, title: &str, unit: &str, x: &[String], lines: &[Line
     let (w, h) = (760.0, 330.0);
     let (l, r, t, b) = (64.0, 180.0, 36.0, 44.0);
     let (pw, ph) = (w - l - r, h - t - b);
-    let vals = lines
-        .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .filter(|v| v.is_finite());
-    let (mut lo, mut hi) = vals.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, c), v| {
-        (a.min(v), c.max(v))
-    });
-    if !lo.is_finite() {
-        lo = 0.0;
-        hi = 1.0;
-    }
-    if (hi - lo).abs() < 1e-12 {
-        lo -= 1.0;
-        hi += 1.0;
-    }
-    let step = nice_step(hi - lo, 5.0);
-    let y0 = (lo / step).floor() * step;
-    let y1 = (hi / step).ceil() * step;
+    let (lo, hi) = svg::extent(lines.iter().flat_map(|s| s.values.iter().copied()));
+    let f = svg::Frame {
+        l,
+        t,
+        pw,
+        ph,
+        y: svg::Axis::new(lo, hi, 5.0),
+    };
     let n = x.len().max(2);
     let px = |k: usize| l + pw * k as f64 / (n - 1) as f64;
-    let py = |v: f64| t + ph * (1.0 - (v - y0) / (y1 - y0));
     let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg id="{id}" class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-t"><title id="{id}-t">{}</title>"#,
-        esc(title)
-    );
-    let _ = write!(
-        s,
-        r#"<text x="{l}" y="20" class="ct">{}</text>"#,
-        esc(title)
-    );
-    let _ = write!(
-        s,
-        r#"<text x="{l}" y="{}" class="cu">{}</text>"#,
-        t - 6.0,
-        esc(unit)
-    );
-    let mut v = y0;
-    while v <= y1 + step * 1e-6 {
-        let yy = py(v);
-        let _ = write!(
-            s,
-            r##"<line x1="{l}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end" class="tk">{}</text>"##,
-            l + pw,
-            l - 6.0,
-            yy + 4.0,
-            fmt_tick(v, step)
-        );
-        v += step;
-    }
-    if y0 < 0.0 && y1 > 0.0 {
-        let yy = py(0.0);
-        let _ = write!(
-            s,
-            r##"<line x1="{l}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#888"/>"##,
-            l + pw
-        );
-    }
-    let _ = write!(
-        s,
-        r##"<line x1="{l}" x2="{l}" y1="{t}" y2="{}" stroke="#333"/><line x1="{l}" x2="{}" y1="{}" y2="{}" stroke="#333"/>"##,
-        t + ph,
-        l + pw,
-        t + ph,
-        t + ph
-    );
-    for (k, lab) in x.iter().enumerate() {
-        // Label the first quarter of each year.
-        if lab.ends_with("Q1") || x.len() <= 8 {
-            let xx = px(k);
-            let _ = write!(
-                s,
-                r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{}" y2="{}" stroke="#333"/><text x="{xx:.1}" y="{}" text-anchor="middle" class="tk">{}</text>"##,
-                t + ph,
-                t + ph + 5.0,
-                t + ph + 18.0,
-                esc(lab.trim_end_matches("Q1"))
-            );
-        }
-    }
+    svg::open(&mut s, id, "chart", w, h, title);
+    svg::heading(&mut s, l, title, Some((t - 6.0, unit)));
+    f.y_grid(&mut s);
+    f.axes(&mut s);
+    f.quarter_labels(&mut s, x, px, true);
     for (li, line) in lines.iter().enumerate() {
-        let mut d = String::new();
-        let mut pen = false;
-        for (k, v) in line.values.iter().enumerate() {
-            if v.is_finite() {
-                let _ = write!(
-                    d,
-                    "{}{:.1},{:.1} ",
-                    if pen { "L" } else { "M" },
-                    px(k),
-                    py(*v)
-                );
-                pen = true;
-            } else {
-                pen = false;
-            }
-        }
+        let d = svg::polyline(line.values.iter().map(|v| Some(*v)), px, |v| f.py(v));
         let width = if li == 0 { 2.6 } else { 1.8 };
         let _ = write!(
             s,
-            r#"<path d="{}" fill="none" stroke="{}" stroke-width="{width}"><title>{}</title></path>"#,
-            d.trim_end(),
+            r#"<path d="{d}" fill="none" stroke="{}" stroke-width="{width}"><title>{}</title></path>"#,
             line.colour,
             esc(line.name)
         );
@@ -419,16 +301,6 @@ pub fn render(meta: &ReportMeta, calibration: &Calibration, runs: &[ScenarioRun]
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn nice_steps() {
-        assert_eq!(nice_step(10.0, 5.0), 2.0);
-        assert_eq!(nice_step(1.0, 5.0), 0.2);
-        assert_eq!(nice_step(37.0, 5.0), 10.0);
-        assert_eq!(fmt_tick(0.4, 0.2), "0.4");
-        assert_eq!(fmt_tick(0.25, 0.25), "0.25");
-        assert_eq!(fmt_tick(30.0, 10.0), "30");
-    }
 
     #[test]
     fn chart_has_axes_lines_and_legend() {

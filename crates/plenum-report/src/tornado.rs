@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{esc, fmt_tick, nice_step};
+use crate::svg::{self, esc, fmt_tick};
 
 /// One bar: the parameter, its main value, an inner value drawn darker
 /// (e.g. S1 inside ST; NaN for none) and a ± half-width (NaN for none).
@@ -35,27 +35,21 @@ pub fn tornado_chart(id: &str, title: &str, unit: &str, bars: &[Bar<'_>]) -> Str
         .map(|b| b.value.min(b.inner))
         .filter(|v| v.is_finite())
         .fold(0.0_f64, f64::min);
-    let step = nice_step(hi - lo, 5.0);
-    let (x0, x1) = ((lo / step).floor() * step, (hi / step).ceil() * step);
+    let xa = svg::Axis::new(lo, hi, 5.0);
+    let (x0, x1) = (xa.lo, xa.hi);
     let px = |v: f64| l + pw * (v - x0) / (x1 - x0);
     let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg id="{id}" class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-t"><title id="{id}-t">{}</title><text x="10" y="20" class="ct">{}</text>"#,
-        esc(title),
-        esc(title)
-    );
-    let mut v = x0;
-    while v <= x1 + step * 1e-6 {
+    svg::open(&mut s, id, "chart", w, h, title);
+    svg::heading(&mut s, 10.0, title, None);
+    for v in xa.ticks() {
         let xx = px(v);
         let _ = write!(
             s,
             r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{t}" y2="{}" stroke="#ddd"/><text x="{xx:.1}" y="{}" text-anchor="middle" class="tk">{}</text>"##,
             h - b,
             h - b + 16.0,
-            fmt_tick(v, step)
+            fmt_tick(v, xa.step)
         );
-        v += step;
     }
     let _ = write!(
         s,
@@ -127,59 +121,31 @@ pub fn scatter_chart(
         .iter()
         .filter(|p| p.0.is_finite() && p.1.is_finite())
         .collect();
-    let ext = |f: &dyn Fn(&(f64, f64)) -> f64| {
-        let (lo, hi) = fin
-            .iter()
-            .map(|p| f(p))
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, c), v| {
-                (a.min(v), c.max(v))
-            });
-        if !lo.is_finite() {
-            (0.0, 1.0)
-        } else if hi - lo < 1e-12 {
-            (lo - 1.0, hi + 1.0)
-        } else {
-            (lo, hi)
-        }
+    let (xl, xh) = svg::extent(fin.iter().map(|p| p.0));
+    let (yl, yh) = svg::extent(fin.iter().map(|p| p.1));
+    let xa = svg::Axis::new(xl, xh, 6.0);
+    let frame = svg::Frame {
+        l,
+        t,
+        pw,
+        ph,
+        y: svg::Axis::new(yl, yh, 5.0),
     };
-    let (xl, xh) = ext(&|p| p.0);
-    let (yl, yh) = ext(&|p| p.1);
-    let (sx, sy) = (nice_step(xh - xl, 6.0), nice_step(yh - yl, 5.0));
-    let (x0, x1) = ((xl / sx).floor() * sx, (xh / sx).ceil() * sx);
-    let (y0, y1) = ((yl / sy).floor() * sy, (yh / sy).ceil() * sy);
-    let px = |v: f64| l + pw * (v - x0) / (x1 - x0);
-    let py = |v: f64| t + ph * (1.0 - (v - y0) / (y1 - y0));
+    let px = |v: f64| l + pw * (v - xa.lo) / (xa.hi - xa.lo);
+    let py = |v: f64| frame.py(v);
     let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg id="{id}" class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-t"><title id="{id}-t">{}</title><text x="{l}" y="20" class="ct">{}</text>"#,
-        esc(title),
-        esc(title)
-    );
-    let mut v = y0;
-    while v <= y1 + sy * 1e-6 {
-        let yy = py(v);
-        let _ = write!(
-            s,
-            r##"<line x1="{l}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end" class="tk">{}</text>"##,
-            l + pw,
-            l - 6.0,
-            yy + 4.0,
-            fmt_tick(v, sy)
-        );
-        v += sy;
-    }
-    let mut v = x0;
-    while v <= x1 + sx * 1e-6 {
+    svg::open(&mut s, id, "chart", w, h, title);
+    svg::heading(&mut s, l, title, None);
+    frame.y_grid(&mut s);
+    for v in xa.ticks() {
         let xx = px(v);
         let _ = write!(
             s,
             r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{t}" y2="{}" stroke="#eee"/><text x="{xx:.1}" y="{}" text-anchor="middle" class="tk">{}</text>"##,
             t + ph,
             t + ph + 16.0,
-            fmt_tick(v, sx)
+            fmt_tick(v, xa.step)
         );
-        v += sx;
     }
     let _ = write!(
         s,
