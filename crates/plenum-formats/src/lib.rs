@@ -22,6 +22,7 @@
 pub mod atomic;
 pub mod auto;
 pub mod concordance;
+pub mod contain;
 pub mod error;
 mod fill;
 pub mod icio;

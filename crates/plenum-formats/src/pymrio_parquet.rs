@@ -189,11 +189,15 @@ pub(crate) fn read_parquet_frame(
             "give the file as pandas wrote it",
         )
     };
-    let builder = ParquetRecordBatchReaderBuilder::try_new(
-        f.try_clone()
-            .map_err(|e| FormatError::io(&file, "open", e))?,
-    )
-    .map_err(|e| fail(e.to_string()))?;
+    // Every call into the parquet crate is contained: it can panic on a
+    // damaged file (see crate::contain).
+    let builder = crate::contain::contain(&file, "Parquet", || {
+        ParquetRecordBatchReaderBuilder::try_new(
+            f.try_clone()
+                .map_err(|e| FormatError::io(&file, "open", e))?,
+        )
+        .map_err(|e| fail(e.to_string()))
+    })?;
     let schema = builder.schema().clone();
     let meta = schema.metadata().get("pandas").ok_or_else(|| {
         FormatError::file(
@@ -258,21 +262,25 @@ pub(crate) fn read_parquet_frame(
     // The footer is parsed once; each task decodes only its own columns
     // (a projection) from its own handle on the file.
     let arrow_meta = builder.metadata().clone();
-    let arrow_meta = ArrowReaderMetadata::try_new(arrow_meta, ArrowReaderOptions::new())
-        .map_err(|e| fail(e.to_string()))?;
+    let arrow_meta = crate::contain::contain(&file, "Parquet", || {
+        ArrowReaderMetadata::try_new(arrow_meta, ArrowReaderOptions::new())
+            .map_err(|e| fail(e.to_string()))
+    })?;
     let read_cols = |cols: &[usize]| -> Result<Vec<RecordBatch>> {
         // Its own open file (a clone would share the read offset).
         let h = File::open(path).map_err(|e| FormatError::io(&file, "open", e))?;
-        let b = ParquetRecordBatchReaderBuilder::new_with_metadata(h, arrow_meta.clone());
-        let mask = ProjectionMask::roots(b.parquet_schema(), cols.iter().copied());
-        let reader = b
-            .with_projection(mask)
-            .with_batch_size(1 << 16)
-            .build()
-            .map_err(|e| fail(e.to_string()))?;
-        reader
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| fail(e.to_string()))
+        crate::contain::contain(&file, "Parquet", || {
+            let b = ParquetRecordBatchReaderBuilder::new_with_metadata(h, arrow_meta.clone());
+            let mask = ProjectionMask::roots(b.parquet_schema(), cols.iter().copied());
+            let reader = b
+                .with_projection(mask)
+                .with_batch_size(1 << 16)
+                .build()
+                .map_err(|e| fail(e.to_string()))?;
+            reader
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| fail(e.to_string()))
+        })
     };
     // Index columns: in the projection's (schema) order.
     let mut sorted_index = index_pos.clone();

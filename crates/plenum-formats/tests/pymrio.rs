@@ -361,3 +361,16 @@ fn file_names_must_stay_inside_the_folder() {
     std::fs::write(inner.join("file_parameters.json"), &para).unwrap();
     read_pymrio(&inner, &pymrio::default_policy()).unwrap();
 }
+
+/// Found by fuzzing (issue 14): a Parquet file with corrupt definition
+/// levels made the parquet crate panic ("offset + len out of bounds") and
+/// the whole process abort. It is now an error naming the file.
+#[test]
+fn damaged_parquet_is_an_error_not_a_panic() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/regress/parquet-def-levels");
+    let e = read_pymrio(&dir, &pymrio::default_policy()).expect_err("a damaged file");
+    let msg = e.to_string();
+    assert!(msg.contains("Parquet decoder failed"), "{msg}");
+    assert!(msg.contains(".parquet"), "{msg}");
+    assert!(msg.contains("write the file again"), "{msg}");
+}

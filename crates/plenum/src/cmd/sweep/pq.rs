@@ -121,6 +121,14 @@ pub fn to_bytes_grouped(b: &RecordBatch, group_rows: usize) -> Result<Vec<u8>> {
 /// Reads a whole Parquet file, or only rows `rows` of it.
 pub fn read(path: &Path, rows: Option<std::ops::Range<u64>>) -> Result<Vec<RecordBatch>> {
     let f = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    // The parquet crate can panic on a damaged file: contained (a shard
+    // copied back from a cluster may be truncated).
+    plenum_formats::contain::contain(&path.display().to_string(), "Parquet", || {
+        read_file(f, path, rows)
+    })
+}
+
+fn read_file(f: File, path: &Path, rows: Option<std::ops::Range<u64>>) -> Result<Vec<RecordBatch>> {
     let mut b = ParquetRecordBatchReaderBuilder::try_new(f)
         .with_context(|| format!("{}: not a readable Parquet file", path.display()))?
         .with_batch_size(1 << 16);
