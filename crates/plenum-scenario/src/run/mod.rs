@@ -150,10 +150,12 @@ pub fn run_scenario(
     let sp = split(econ, &b, &p);
     let gdp0 = econ.gdp0();
     let kappa = 4.0 * gdp0[ch] * (1.0 + p.real_growth_2023 / 100.0) / p.gdp_2023;
+    // The residual converges to zero growth: the named blocks carry the
+    // long run.
     let auto = autonomous_path(
         p.china_autonomous_growth,
         p.china_demand_shift_2024q2,
-        p.china_potential_growth,
+        0.0,
         p.autonomous_convergence_year,
     );
     let pot = GrowthPath::constant(p.china_potential_growth);
@@ -352,6 +354,12 @@ pub fn run_scenario(
             w
         },
         controls_p: None,
+        mfg: Vec::new(),
+        mfg_params: crate::blocks::manufacturing::ManufacturingParams {
+            credit_elasticity: p.manufacturing_credit_elasticity,
+            credit_reference: p.manufacturing_credit_reference,
+            profit_elasticity: p.manufacturing_profit_elasticity,
+        },
     };
     driver.ngdp_lag = driver.gdp_ref(prev, 1.0);
     driver.ls_state.smoothed_revenue =

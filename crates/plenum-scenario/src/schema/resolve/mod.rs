@@ -138,17 +138,31 @@ impl Resolver<'_> {
         range: (f64, f64),
         what: &str,
     ) -> Result<GrowthPath> {
+        self.by_year_from(key, m, default, range, what, 2022)
+    }
+
+    /// As [`Self::by_year`], with years from `first` (a lagged driver
+    /// needs the year before the run).
+    pub(super) fn by_year_from(
+        &self,
+        key: &str,
+        m: Option<Map>,
+        default: f64,
+        range: (f64, f64),
+        what: &str,
+        first: i32,
+    ) -> Result<GrowthPath> {
         let mut by_year = BTreeMap::new();
         for (k, v) in m.unwrap_or_default() {
             let y: i32 = k
                 .parse()
                 .ok()
-                .filter(|y| (2022..=2040).contains(y))
+                .filter(|y| (first..=2040).contains(y))
                 .ok_or_else(|| {
                     self.invalid(
                         &format!("{key}.{k}"),
                         &k,
-                        "a year from 2022 to 2040 as key",
+                        &format!("a year from {first} to 2040 as key"),
                         "write e.g. 2024 = -10.0",
                     )
                 })?;
@@ -158,7 +172,7 @@ impl Resolver<'_> {
             );
         }
         if by_year.is_empty() {
-            by_year.insert(2022, default);
+            by_year.insert(first, default);
         }
         Ok(GrowthPath {
             by_year,
@@ -361,6 +375,22 @@ pub(super) fn resolve(
         raw.prices.take().unwrap_or_default().import_price_growth,
         0.0,
     )?;
+    let inv = raw.investment.take().unwrap_or_default();
+    let manufacturing_credit = r.by_year_from(
+        "investment.manufacturing_credit_growth",
+        inv.manufacturing_credit_growth,
+        crate::blocks::manufacturing::CREDIT_DEFAULT,
+        (-20.0, 80.0),
+        "a y/y growth rate of loans in per cent",
+        2021,
+    )?;
+    let equipment_renewal = r.by_year(
+        "investment.equipment_renewal_growth",
+        inv.equipment_renewal_growth,
+        0.0,
+        (-10.0, 10.0),
+        "extra growth in pp a year",
+    )?;
     let files = texts.iter().map(|(f, _)| f.clone()).collect();
     Ok(Scenario {
         name,
@@ -389,6 +419,8 @@ pub(super) fn resolve(
         cp_transfer,
         import_prices,
         budget,
+        manufacturing_credit,
+        equipment_renewal,
         texts,
     })
 }
