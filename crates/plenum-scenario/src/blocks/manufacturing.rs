@@ -22,13 +22,14 @@
 //! - **credit**: ℓ_{t−L} is the y/y growth of manufacturing medium- and
 //!   long-term loans a year earlier (L = 4 quarters: loans are drawn as
 //!   projects proceed; scenario `[investment] manufacturing_credit_growth`
-//!   by year from 2021), ℓ̄ the loan growth at which manufacturing
+//!   by year; before its first year the first one given applies, so the
+//!   run's 2022 takes 2022's loan growth), ℓ̄ the loan growth at which manufacturing
 //!   investment keeps pace with potential (`manufacturing_credit_reference`)
 //!   and θ_c the share of excess credit growth that becomes investment
 //!   growth (`manufacturing_credit_elasticity`);
 //! - **profits**: π^PPI_{t−1} is last quarter's PPI inflation y/y from the
-//!   price block (industrial margins move with output prices; PPI 4.1% in
-//!   2022, NBS, before the run has its own), θ_π
+//!   price block (industrial margins move with output prices; before the
+//!   run has a y/y rate of its own, in 2022, the 2022 PPI, 4.1%, NBS), θ_π
 //!   (`manufacturing_profit_elasticity`) pp of investment growth per pp;
 //! - **policy**: ρ_t the extra growth the equipment-renewal programme
 //!   (State Council action plan, 13 Mar 2024: equipment investment in

@@ -141,10 +141,10 @@ impl Driver<'_> {
         if let Some(m) = self.mfg.get(k) {
             return *m;
         }
+        let t = self.pl.t[k];
         let m = if k == 0 {
             1.0
         } else {
-            let t = self.pl.t[k];
             let credit = self.scn.manufacturing_credit.rate(Quarter(t.0 - 4).year());
             let ppi = match (self.price_levels.get(k - 1), k.checked_sub(5)) {
                 (Some(now), Some(j)) if self.price_levels[j].ppi > 0.0 => {
@@ -352,12 +352,25 @@ impl Driver<'_> {
                 fd_mult[c * ns + s] = if was > 0.0 { got / was } else { 1.0 };
             }
         }
-        // Capacity.
+        // Capacity: China's grows with potential, and with demand where
+        // the residual or manufacturing investment carry it above
+        // potential (the share of manufacturing investment in China's
+        // final demand times its index), so that capacity binds only where
+        // a block or a restriction makes it bind.
+        let fd_china: f64 = (ch * nf..(ch + 1) * nf)
+            .map(|c| econ.y0[c * n..(c + 1) * n].iter().sum::<f64>())
+            .sum();
+        let w_m = if fd_china > 0.0 {
+            sp.rest_k.iter().sum::<f64>() / fd_china
+        } else {
+            0.0
+        };
+        let demand_idx = r_t.max(1.0) * (1.0 + w_m * (m_t - 1.0)).max(1.0);
         let cap_scale = (0..n)
             .map(|i| {
                 let (r, s) = (i / ns, i % ns);
                 let idx = if r == ch {
-                    pot_t * r_t.max(1.0)
+                    pot_t * demand_idx
                 } else {
                     self.trends[r].index(t)
                 };

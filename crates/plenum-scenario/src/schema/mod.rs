@@ -204,7 +204,7 @@ pub struct Scenario {
     /// The government budget by year ([`crate::blocks::budget`]).
     pub budget: Budget,
     /// Growth of manufacturing medium- and long-term loans, y/y % by year
-    /// from 2021 (`[investment] manufacturing_credit_growth`,
+    /// (`[investment] manufacturing_credit_growth`,
     /// [`crate::blocks::manufacturing`]).
     pub manufacturing_credit: GrowthPath,
     /// Extra growth of manufacturing (equipment) investment from the

@@ -138,31 +138,17 @@ impl Resolver<'_> {
         range: (f64, f64),
         what: &str,
     ) -> Result<GrowthPath> {
-        self.by_year_from(key, m, default, range, what, 2022)
-    }
-
-    /// As [`Self::by_year`], with years from `first` (a lagged driver
-    /// needs the year before the run).
-    pub(super) fn by_year_from(
-        &self,
-        key: &str,
-        m: Option<Map>,
-        default: f64,
-        range: (f64, f64),
-        what: &str,
-        first: i32,
-    ) -> Result<GrowthPath> {
         let mut by_year = BTreeMap::new();
         for (k, v) in m.unwrap_or_default() {
             let y: i32 = k
                 .parse()
                 .ok()
-                .filter(|y| (first..=2040).contains(y))
+                .filter(|y| (2022..=2040).contains(y))
                 .ok_or_else(|| {
                     self.invalid(
                         &format!("{key}.{k}"),
                         &k,
-                        &format!("a year from {first} to 2040 as key"),
+                        "a year from 2022 to 2040 as key",
                         "write e.g. 2024 = -10.0",
                     )
                 })?;
@@ -172,7 +158,7 @@ impl Resolver<'_> {
             );
         }
         if by_year.is_empty() {
-            by_year.insert(first, default);
+            by_year.insert(2022, default);
         }
         Ok(GrowthPath {
             by_year,
@@ -376,13 +362,12 @@ pub(super) fn resolve(
         0.0,
     )?;
     let inv = raw.investment.take().unwrap_or_default();
-    let manufacturing_credit = r.by_year_from(
+    let manufacturing_credit = r.by_year(
         "investment.manufacturing_credit_growth",
         inv.manufacturing_credit_growth,
         crate::blocks::manufacturing::CREDIT_DEFAULT,
         (-20.0, 80.0),
         "a y/y growth rate of loans in per cent",
-        2021,
     )?;
     let equipment_renewal = r.by_year(
         "investment.equipment_renewal_growth",
