@@ -26,10 +26,14 @@
 //! of the same pieces; for a scenario against the baseline the
 //! differences of contributions add up to the difference of growth rates.
 //!
-//! The residual is one named term: China's demand that no block drives
-//! (the calibrated autonomous demand of households, government, other
-//! investment and infrastructure at their trend, and the other final
-//! categories). Net exports carry world demand and export controls
+//! Named trends: household consumption on trend labour income (income
+//! block), government consumption on the budget plan (budget), local
+//! infrastructure on the local plan (local government), each at
+//! potential; manufacturing and other business investment at potential
+//! times the manufacturing index ([`crate::blocks::manufacturing`]); the
+//! other final categories at potential (potential). The residual is one
+//! named term: the calibrated index r_t over those trends, its pieces
+//! (r_t − 1) times each trend. Net exports carry world demand and export controls
 //! together (the engine rations restricted flows; their effect on the
 //! path is the difference to a run without the measure, see
 //! `plenum compare`).
