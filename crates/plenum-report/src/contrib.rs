@@ -19,8 +19,8 @@ use crate::svg::{self, esc};
 /// (the `zip` with the blocks would silently cut it, and the bars would
 /// no longer add up to the growth line).
 pub const BLOCK_COLOURS: [&str; BLOCKS.len()] = [
-    "#bbbbbb", "#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#E69F00", "#009E73", "#8C6D1F",
-    "#F0E442", "#666666", "#332288",
+    "#bbbbbb", "#882255", "#dddddd", "#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#E69F00",
+    "#009E73", "#8C6D1F", "#F0E442", "#666666", "#332288",
 ];
 
 /// One stacked group of bars.
@@ -157,7 +157,7 @@ pub fn stacked_bars(
 /// scenario's gap to it by block, from 2024Q1.
 pub fn section(runs: &[ScenarioRun]) -> String {
     let mut h = String::from(
-        "<h2 id=\"contributions\">Growth explained</h2><p>Contributions to China's real growth y/y by block, in percentage points: they add up to the growth rate (the line). The residual is the demand no block drives (the calibrated autonomous demand); “external” is net exports (world demand and export controls together); “inventories” the engine's stock cycle.</p>",
+        "<h2 id=\"contributions\">Growth explained</h2><p>Contributions to China's real growth y/y by block, in percentage points: they add up to the growth rate (the line). The residual is the demand growth no block drives (the calibrated index over the named trends); “manufacturing” is manufacturing investment (credit, PPI margins, the equipment-renewal programme); “income”, “budget”, “local government” and “potential” carry consumption, government consumption, infrastructure and other final demand at potential growth; “external” is net exports (world demand and export controls together); “inventories” the engine's stock cycle.</p>",
     );
     let Some(base) = runs.first() else {
         return h;

@@ -2,9 +2,10 @@
 //! 2024.
 //!
 //! Targets (NBS, reported 15 Jul 2024): real GDP growth y/y 5.3% in 2024Q1
-//! and 4.7% in 2024Q2; tolerance ±0.3 pp. Two parameters are solved for,
-//! one per target: the growth of China's autonomous demand (the demand no
-//! block explains) in 2022-2024, `china_autonomous_growth`, and a lasting
+//! and 4.7% in 2024Q2; tolerance ±0.1 pp. Two parameters are solved for,
+//! one per target: the growth of the residual (China's demand growth over
+//! and above the named blocks' trends) in 2022-2024,
+//! `china_autonomous_growth`, and a
 //! change of its level from 2024Q2 on, `china_demand_shift_2024q2`. The
 //! growth rate sets 2024Q1; the shift moves 2024Q2 only, so the pair is
 //! exactly identified. The fall from Q1 to Q2 that the blocks do not

@@ -26,10 +26,14 @@
 //! of the same pieces; for a scenario against the baseline the
 //! differences of contributions add up to the difference of growth rates.
 //!
-//! The residual is one named term: China's demand that no block drives
-//! (the calibrated autonomous demand of households, government, other
-//! investment and infrastructure at their trend, and the other final
-//! categories). Net exports carry world demand and export controls
+//! Named trends: household consumption on trend labour income (income
+//! block), government consumption on the budget plan (budget), local
+//! infrastructure on the local plan (local government), each at
+//! potential; manufacturing and other business investment at potential
+//! times the manufacturing index ([`crate::blocks::manufacturing`]); the
+//! other final categories at potential (potential). The residual is one
+//! named term: the calibrated index r_t over those trends, its pieces
+//! (r_t − 1) times each trend. Net exports carry world demand and export controls
 //! together (the engine rations restricted flows; their effect on the
 //! path is the difference to a run without the measure, see
 //! `plenum compare`).
@@ -80,9 +84,16 @@ pub enum Piece {
     /// Central government consumption from a deficit above the 2024
     /// budget's.
     GovBudget,
-    /// Housing-wealth effect on consumption: C⁰ a_t η (H_t−1 − 1)
+    /// Housing-wealth effect on consumption: C⁰ Y*_t r_t η (H_t−1 − 1)
     /// ([`crate::blocks::households`]).
     ConsHousingWealth,
+    /// The residual's part of each column the residual index r_t
+    /// multiplies: (r_t − 1) times the column's named trend.
+    ResidualHouseholds,
+    ResidualGovernment,
+    ResidualInfra,
+    ResidualManufacturing,
+    ResidualOther,
 }
 
 /// Every piece, in a fixed order.
@@ -108,6 +119,11 @@ pub const PIECES: [Piece; NP] = [
     Piece::ConsTradeIn,
     Piece::GovBudget,
     Piece::ConsHousingWealth,
+    Piece::ResidualHouseholds,
+    Piece::ResidualGovernment,
+    Piece::ResidualInfra,
+    Piece::ResidualManufacturing,
+    Piece::ResidualOther,
 ];
 
 /// The final-demand column of a piece (`None`: not final demand).
@@ -124,11 +140,19 @@ impl Piece {
         use Piece::*;
         match self {
             ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty | ConsTradeIn
-            | ConsHousingWealth => Some(Column::Households),
-            GovTrend | GovLocal | GovBudget => Some(Column::Government),
-            InvProperty | InvInfraTrend | InvInfraLocal | InvOther | InvFdi | InvSelfReliance
-            | InvInfraBonds | InvEquipmentRenewal => Some(Column::Investment),
-            OtherFinal => Some(Column::Other),
+            | ConsHousingWealth | ResidualHouseholds => Some(Column::Households),
+            GovTrend | GovLocal | GovBudget | ResidualGovernment => Some(Column::Government),
+            InvProperty
+            | InvInfraTrend
+            | InvInfraLocal
+            | InvOther
+            | InvFdi
+            | InvSelfReliance
+            | InvInfraBonds
+            | InvEquipmentRenewal
+            | ResidualInfra
+            | ResidualManufacturing => Some(Column::Investment),
+            OtherFinal | ResidualOther => Some(Column::Other),
             NetExports | Inventories => None,
         }
     }
@@ -138,15 +162,15 @@ impl Piece {
         use Piece::*;
         match self {
             ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty | ConsTradeIn
-            | ConsHousingWealth => "consumption",
-            GovTrend | GovLocal | GovBudget => "government",
+            | ConsHousingWealth | ResidualHouseholds => "consumption",
+            GovTrend | GovLocal | GovBudget | ResidualGovernment => "government",
             InvProperty => "inv_property",
-            InvInfraTrend | InvInfraLocal | InvInfraBonds => "inv_infrastructure",
+            InvInfraTrend | InvInfraLocal | InvInfraBonds | ResidualInfra => "inv_infrastructure",
             InvEquipmentRenewal => "inv_equipment_renewal",
-            InvOther => "inv_other",
+            InvOther | ResidualManufacturing => "inv_manufacturing",
             InvFdi => "inv_fdi",
             InvSelfReliance => "inv_self_reliance",
-            OtherFinal => "other_final",
+            OtherFinal | ResidualOther => "other_final",
             NetExports => "net_exports",
             Inventories => "inventories",
         }
@@ -156,17 +180,23 @@ impl Piece {
     pub fn block(self) -> &'static str {
         use Piece::*;
         match self {
-            ConsTrend | GovTrend | InvInfraTrend | InvOther | OtherFinal => "residual",
+            ResidualHouseholds
+            | ResidualGovernment
+            | ResidualInfra
+            | ResidualManufacturing
+            | ResidualOther => "residual",
+            OtherFinal => "potential",
+            InvOther => "manufacturing",
             ConsConfidence => "confidence",
-            ConsIncome => "income",
+            ConsTrend | ConsIncome => "income",
             ConsTransfer => "transfers",
             ConsProperty | InvProperty | ConsHousingWealth => "property",
-            GovLocal | InvInfraLocal => "local_government",
+            GovLocal | InvInfraLocal | InvInfraTrend => "local_government",
             InvFdi => "fdi",
             InvSelfReliance => "self_reliance",
             NetExports => "external",
             Inventories => "inventories",
-            InvInfraBonds | InvEquipmentRenewal | ConsTradeIn | GovBudget => "budget",
+            InvInfraBonds | InvEquipmentRenewal | ConsTradeIn | GovBudget | GovTrend => "budget",
         }
     }
 }
@@ -178,7 +208,7 @@ pub const COMPONENTS: [&str; 11] = [
     "inv_property",
     "inv_infrastructure",
     "inv_equipment_renewal",
-    "inv_other",
+    "inv_manufacturing",
     "inv_fdi",
     "inv_self_reliance",
     "other_final",
@@ -187,8 +217,10 @@ pub const COMPONENTS: [&str; 11] = [
 ];
 
 /// The blocks, in the order of the outputs.
-pub const BLOCKS: [&str; 11] = [
+pub const BLOCKS: [&str; 13] = [
     "residual",
+    "manufacturing",
+    "potential",
     "budget",
     "confidence",
     "income",
@@ -209,7 +241,7 @@ pub const COMPONENT_VARS: [&str; 11] = [
     "contrib_inv_property",
     "contrib_inv_infrastructure",
     "contrib_inv_equipment_renewal",
-    "contrib_inv_other",
+    "contrib_inv_manufacturing",
     "contrib_inv_fdi",
     "contrib_inv_self_reliance",
     "contrib_other_final",
@@ -219,8 +251,10 @@ pub const COMPONENT_VARS: [&str; 11] = [
 
 /// Tidy variable names of the blocks' contributions (`contrib_block_` and
 /// the block), in the order of [`BLOCKS`].
-pub const BLOCK_VARS: [&str; 11] = [
+pub const BLOCK_VARS: [&str; 13] = [
     "contrib_block_residual",
+    "contrib_block_manufacturing",
+    "contrib_block_potential",
     "contrib_block_budget",
     "contrib_block_confidence",
     "contrib_block_income",
@@ -235,7 +269,7 @@ pub const BLOCK_VARS: [&str; 11] = [
 
 /// Levels of the pieces in one quarter, in the order of [`PIECES`].
 /// Number of pieces.
-pub const NP: usize = 21;
+pub const NP: usize = 26;
 
 pub type Levels = [f64; NP];
 

@@ -507,11 +507,11 @@ impl Recorder {
         let region = self.run.region.clone();
         for (vars, groups) in [
             (
-                contrib::COMPONENT_VARS,
+                &contrib::COMPONENT_VARS[..],
                 contrib::grouped(&by_piece, &contrib::COMPONENTS, contrib::Piece::component),
             ),
             (
-                contrib::BLOCK_VARS,
+                &contrib::BLOCK_VARS[..],
                 contrib::grouped(&by_piece, &contrib::BLOCKS, contrib::Piece::block),
             ),
         ] {

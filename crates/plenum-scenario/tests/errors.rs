@@ -171,6 +171,7 @@ fn docs_document_every_scenario_key() {
         "[common_prosperity]\n",
         "[prices]\n",
         "[budget]\n",
+        "[investment]\n",
     ];
     let mut checked = 0;
     for t in tables {

@@ -251,3 +251,110 @@ fn a_deeper_house_price_fall_lowers_consumption() {
     let (b0, l0) = (run(&text, 0.0), run(&deeper, 0.0));
     assert!((c(&b0, k25) - c(&l0, k25)).abs() < 1e-9 * c(&b0, k25));
 }
+
+/// Issue 11: the named blocks carry the baseline, the residual is small.
+/// In 2024Q1 and on average over 2024-25 the residual contributes less
+/// than 1.2 pp of China's growth (it was 6.0 pp in 2024Q1 when one
+/// autonomous index carried all demand), and 2024 and 2025 lie within
+/// 0.5 pp of the July 2024 consensus (5.0%, 4.5%).
+#[test]
+fn the_residual_is_small_and_the_baseline_near_the_consensus() {
+    let set = all();
+    let base = set.runs.iter().find(|r| r.name == "baseline-2024").unwrap();
+    let r = &base.region;
+    let q = |y: i32, n: u8| {
+        base.quarters
+            .iter()
+            .position(|&t| t == plenum_scenario::Quarter::new(y, n))
+            .unwrap()
+    };
+    let at = |v: &str, k: usize| base.series(v, r).unwrap().values[k];
+    let (g24, g25) = (base.annual_growth(r, 2024), base.annual_growth(r, 2025));
+    eprintln!(
+        "calibration {:?}; growth 2024 {g24:.2}, 2025 {g25:.2}",
+        set.calibration.growth
+    );
+    for y in [2024, 2025] {
+        for n in 1..=4u8 {
+            let k = q(y, n);
+            let line: Vec<String> = BLOCK_VARS
+                .iter()
+                .map(|v| format!("{}={:+.2}", &v[14..], at(v, k)))
+                .collect();
+            eprintln!(
+                "{y}Q{n} growth {:.2}: {}",
+                at("gdp_growth_yoy", k),
+                line.join(" ")
+            );
+        }
+    }
+    let k1 = q(2024, 1);
+    let res1 = at("contrib_block_residual", k1);
+    let res_mean: f64 = (2024..=2025)
+        .flat_map(|y| (1..=4u8).map(move |n| (y, n)))
+        .map(|(y, n)| at("contrib_block_residual", q(y, n)).abs())
+        .sum::<f64>()
+        / 8.0;
+    eprintln!("residual 2024Q1 {res1:+.2}, mean |residual| 2024-25 {res_mean:.2}");
+    assert!(res1.abs() < 1.2, "residual 2024Q1 {res1}");
+    assert!(res_mean < 1.2, "mean |residual| 2024-25 {res_mean}");
+    assert!((g24 - 5.0).abs() <= 0.5, "2024 {g24}");
+    assert!((g25 - 4.5).abs() <= 0.5, "2025 {g25}");
+}
+
+/// The manufacturing block (docs/calibration.md, "Manufacturing
+/// investment"): with the baseline's calibration held, the renewal
+/// programme doubled (1.4 pp a year from 2024) and 2024's loan growth
+/// raised by 10 pp lift manufacturing investment's contribution: the
+/// programme from 2024Q1, the credit a year later (from 2025Q1), and
+/// neither before; the credit lift grows with the credit elasticity.
+#[test]
+fn credit_and_the_renewal_programme_move_manufacturing_investment() {
+    let (_, text) = shipped::lookup("baseline-2024").unwrap();
+    let credit =
+        "manufacturing_credit_growth = { 2022 = 29.6, 2023 = 40.3, 2024 = 20.0, 2025 = 12.0 }";
+    let renewal = "equipment_renewal_growth = { 2022 = 0.0, 2024 = 0.7, 2028 = 0.0 }";
+    assert!(
+        text.contains(credit) && text.contains(renewal),
+        "the baseline's [investment] moved"
+    );
+    let more_renewal = text.replace(renewal, &renewal.replace("2024 = 0.7", "2024 = 1.4"));
+    let more_credit = text.replace(credit, &credit.replace("2024 = 20.0", "2024 = 30.0"));
+    let start = all().calibration.growth;
+    let run = |doc: &str, theta: f64| {
+        let s = plenum_scenario::parse_scenario(doc, "try.toml", &shipped::lookup).unwrap();
+        let o: Overrides = [("manufacturing_credit_elasticity".to_string(), theta)]
+            .into_iter()
+            .collect();
+        plenum_scenario::run_scenario(econ(), &s.with_overrides(&o).unwrap(), start, None).unwrap()
+    };
+    let base = run(&text, 0.23);
+    let m = |r: &ScenarioRun, y: i32, n: u8| {
+        let k = r
+            .quarters
+            .iter()
+            .position(|&t| t == plenum_scenario::Quarter::new(y, n))
+            .unwrap();
+        r.series("contrib_block_manufacturing", "CHN")
+            .unwrap()
+            .values[k]
+    };
+    let (ren, cre) = (run(&more_renewal, 0.23), run(&more_credit, 0.23));
+    assert!((m(&ren, 2023, 4) - m(&base, 2023, 4)).abs() < 1e-9);
+    assert!(m(&ren, 2024, 1) > m(&base, 2024, 1));
+    assert!(m(&ren, 2024, 4) > m(&base, 2024, 4) + 0.05);
+    for n in 1..=4 {
+        assert!(
+            (m(&cre, 2024, n) - m(&base, 2024, n)).abs() < 1e-9,
+            "credit 2024Q{n}"
+        );
+    }
+    assert!(m(&cre, 2025, 4) > m(&base, 2025, 4) + 0.2);
+    assert!(cre.annual_growth("CHN", 2025) > base.annual_growth("CHN", 2025));
+    let lift = |theta: f64| m(&run(&more_credit, theta), 2025, 4) - m(&run(&text, theta), 2025, 4);
+    let (lo, hi) = (lift(0.1), lift(0.35));
+    assert!(
+        lo > 0.0 && hi > 2.0 * lo,
+        "credit lift {lo} at 0.1, {hi} at 0.35"
+    );
+}

@@ -17,6 +17,7 @@ pub mod controls_trade;
 pub mod fdi;
 pub mod households;
 pub mod localgov;
+pub mod manufacturing;
 pub mod prices;
 pub mod property;
 pub mod prosperity;

@@ -106,14 +106,14 @@ macro_rules! params {
 }
 
 params! {
-    china_autonomous_growth = 5.0, "% per year", [0.0, 12.0],
-        "calibrated at each run (with the next row) so that baseline-2024 gives real growth of 5.3% in 2024Q1 and 4.7% in 2024Q2 (NBS, 15 Jul 2024): growth of China's demand not driven by a block, 2022-2024, converging to potential growth after; the value here is the starting guess";
+    china_autonomous_growth = 1.0, "% per year", [-5.0, 7.0],
+        "calibrated at each run (with the next row) so that baseline-2024 gives real growth of 5.3% in 2024Q1 and 4.7% in 2024Q2 (NBS, 15 Jul 2024): the residual, growth of China's demand over and above what the named blocks drive (households' trend income, the budget plan, local spending, manufacturing investment, other final demand at potential), 2022-2024, converging to zero after; the value here is the starting guess";
     china_demand_shift_2024q2 = 0.0, "% of autonomous demand", [-5.0, 5.0],
         "calibrated at each run (see the row above): lasting change of the level of China's autonomous demand from 2024Q2 on (NBS: Q2 grew 0.7% q/q); the value here is the starting guess";
-    demand_shift_persistence = 0.7, "share per quarter", [0.0, 1.0],
-        "set to the July 2024 consensus: share of the 2024Q2 level shift of autonomous demand left after each further quarter (1: lasting). The Q2 miss (4.7% against a 5.1% consensus, NBS, 15 Jul 2024) came a day before the IMF's July update kept 5.0% for 2024 and 4.5% for 2025; a stumble that fades by 30% each quarter (0.75 before the housing-wealth effect took 0.05 pp off 2024) puts the baseline's 2024 and 2025 within half a point of them (docs/calibration.md); 1 gives 4.4% and 3.4%";
-    autonomous_convergence_year = 2027.0, "year", [2025.0, 2030.0],
-        "assumption: year by which China's autonomous demand growth has moved linearly from its calibrated 2022-2024 value to potential growth";
+    demand_shift_persistence = 0.8, "share per quarter", [0.0, 1.0],
+        "set to the July 2024 consensus: share of the 2024Q2 level shift of the residual left after each further quarter (1: lasting). The Q2 miss (4.7% against a 5.1% consensus, NBS, 15 Jul 2024) came a day before the IMF's July update kept 5.0% for 2024 and 4.5% for 2025; with the named drivers a stumble that fades by 20% a quarter puts the baseline's 2024 and 2025 within half a point of them (docs/calibration.md; 1 gives 2024 below 4.5%)";
+    autonomous_convergence_year = 2025.0, "year", [2025.0, 2030.0],
+        "assumption: year by which the residual's growth (China's demand growth beyond the named blocks) has moved linearly from its calibrated 2022-2024 value to zero; 2025: the residual explains 2022-24 and nothing after, the named blocks carry the projection";
     china_potential_growth = 5.0, "% per year", [4.0, 6.0],
         "growth of China's productive capacity and of the labour-income reference path; the 2024 target 'around 5%' (Government work report, Mar 2024)";
     capacity_headroom = 0.08, "share of output", [0.03, 0.15],
@@ -212,6 +212,12 @@ params! {
         "assumption: quarters from spending to capacity (building and equipping a fab)";
     fdi_controls_semi_elasticity = 5.0, "ln FDI per unit share of controlled imports blocked", [2.0, 10.0],
         "judgement (IMF WEO Apr 2023 ch. 4: FDI concentrates among geopolitically aligned economies, most in strategic sectors): measures after 2023 that block a sixth of China's C26/C28 imports halve FDI; the 2022-23 rounds (1.5% blocked in the model) explain under a tenth of the 2022-23 fall of 1.70 log points";
+    manufacturing_credit_elasticity = 0.23, "pp of investment growth per pp of loan growth", [0.1, 0.35],
+        "fitted (docs/calibration.md, manufacturing investment): pp of annual growth of manufacturing investment over potential per pp of growth of manufacturing medium- and long-term loans above the reference, a year earlier. Loans grew 41.6% (end-June 2021, PBoC via SCIO), 29.6% (end-June 2022, derived: the end-June 2023 figure, 40.3%, was 10.7 pp above it, PBoC via Xinhua) and 40.3% (end-June 2023; end-2023 31.9%, PBoC via SCIO); manufacturing fixed-asset investment grew 6.5% in 2023 and 9.5% in H1 2024 (NBS, nominal; with PPI -3.0% and -2.1% about 8% and 11.5% real, 3 and 6.5 pp over potential): net of the profit (θ_π 0.15) and renewal terms, 2023 alone (on 2022's loans) gives 0.20 and H1 2024 (on 2023's) 0.22; 0.23 leans to the recent year; 2022 (9.1% nominal, lockdowns) would give less";
+    manufacturing_credit_reference = 12.0, "% per year", [10.0, 14.0],
+        "derived: growth of manufacturing loans at which manufacturing investment keeps pace with potential output, taken as the growth of all yuan loans: 12.3% (end-June 2021, PBoC via SCIO) and 10.6% (end-2023, PBoC via SCIO)";
+    manufacturing_profit_elasticity = 0.15, "pp of investment growth per pp of PPI inflation", [0.0, 0.4],
+        "assumption: industrial profits move with output prices (PPI), and investment with profits; pp of annual growth of manufacturing investment over potential per pp of last quarter's PPI inflation y/y. Kept small: manufacturing investment rose 6.5% in 2023 and 9.5% in H1 2024 (NBS) while the PPI fell 3.0% and 2.1%, so credit, not margins, carried it; 0 is investment that ignores margins. The term amplifies output losses that lower prices through the gap (full decoupling costs China 0.1 pp more by 2030 at 0.15 than at 0, 0.7 pp more at 0.3)";
     housing_wealth_elasticity = 0.1, "% consumption per % of house prices", [0.0, 0.2],
         "literature before 2024: elasticity of household consumption to house prices; 0.165 for China's urban households as a whole (Yan 2018, J. Applied Finance & Banking 8(6), household survey data: positive for owners, negative for renters), positive on CFPS panels 2010-18 (Wu and Chen 2020, AJIBM 10) but not significant on macro data 2013-18 (Li 2019, Ottawa MA paper), and negative (-0.9) on 2011-13 card data where rising prices made buyers save (Waxman et al. 2018, SSRN 3244054); housing is 64-70% of household assets in 2013-19 (as cited by Wu and Chen 2020 and Zheng et al.); 0.1 between the aggregate estimates, 0 to 0.2 their spread";
 }

@@ -10,7 +10,7 @@ use crate::bind::Bound;
 use crate::blocks::controls::{flow_wedge, ControlsParams, FlowPieces};
 use crate::blocks::controls_prices::{real_demand_scale, PriceChannel};
 use crate::blocks::prices::{PriceBlock, PriceLevels, PriceParams};
-use crate::blocks::{budget, households, localgov, property, prosperity};
+use crate::blocks::{budget, households, localgov, manufacturing, property, prosperity};
 use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
 use crate::params::Params;
@@ -94,6 +94,10 @@ pub(super) struct Driver<'a> {
     pub(super) gap_offset: f64,
     /// The controls' prices of China's sectors in the last step.
     pub(super) controls_p: Option<Vec<f64>>,
+    /// Per step: the manufacturing-investment index M_t
+    /// ([`manufacturing`]).
+    pub(super) mfg: Vec<f64>,
+    pub(super) mfg_params: manufacturing::ManufacturingParams,
 }
 
 impl Driver<'_> {
@@ -131,6 +135,37 @@ impl Driver<'_> {
         d
     }
 
+    /// M_t of step k ([`manufacturing`]): credit a year earlier, last
+    /// quarter's PPI inflation, the renewal programme.
+    fn manufacturing(&mut self, k: usize) -> f64 {
+        if let Some(m) = self.mfg.get(k) {
+            return *m;
+        }
+        let t = self.pl.t[k];
+        let m = if k == 0 {
+            1.0
+        } else {
+            let credit = self.scn.manufacturing_credit.rate(Quarter(t.0 - 4).year());
+            let ppi = match (self.price_levels.get(k - 1), k.checked_sub(5)) {
+                (Some(now), Some(j)) if self.price_levels[j].ppi > 0.0 => {
+                    100.0 * (now.ppi / self.price_levels[j].ppi - 1.0)
+                }
+                _ => manufacturing::PPI_2022,
+            };
+            let g: f64 = manufacturing::growth_terms(
+                &self.mfg_params,
+                credit,
+                ppi,
+                self.scn.equipment_renewal.rate(t.year()),
+            )
+            .iter()
+            .sum();
+            manufacturing::step(self.mfg.last().copied().unwrap_or(1.0), g)
+        };
+        self.mfg.push(m);
+        m
+    }
+
     fn china_labour_income(&self, x: &[f64]) -> f64 {
         let (ns, ch) = (self.econ.ns, self.b.china);
         (ch * ns..(ch + 1) * ns)
@@ -145,7 +180,14 @@ impl Driver<'_> {
         let ch = b.china;
         let t = pl.t[k];
         let pt = self.deflate(k);
-        let a_t = pl.auto[k];
+        let m_t = self.manufacturing(k);
+        // The residual index r_t multiplies the named trends: Y*_t for
+        // households (trend income), government (the budget plan), local
+        // infrastructure and other final demand, Y*_t M_t for
+        // manufacturing investment.
+        let r_t = pl.auto[k];
+        let pot_t = self.pot.index(t);
+        let a_t = pot_t * r_t;
         let kappa = self.kappa;
         // Households, with the common-prosperity transfer.
         let conf = scn.confidence.at(t, p.confidence_reference);
@@ -280,7 +322,7 @@ impl Driver<'_> {
                     a_t
                 };
                 for i in 0..n {
-                    col[i] = sp.rest_k[i] * a_t
+                    col[i] = sp.rest_k[i] * a_t * m_t
                         + sp.prop[i] * pi.investment
                         + sp.infra[i] * fi
                         + sp.sales_k[i] * pi.sales
@@ -310,12 +352,25 @@ impl Driver<'_> {
                 fd_mult[c * ns + s] = if was > 0.0 { got / was } else { 1.0 };
             }
         }
-        // Capacity.
+        // Capacity: China's grows with potential, and with demand where
+        // the residual or manufacturing investment carry it above
+        // potential (the share of manufacturing investment in China's
+        // final demand times its index), so that capacity binds only where
+        // a block or a restriction makes it bind.
+        let fd_china: f64 = (ch * nf..(ch + 1) * nf)
+            .map(|c| econ.y0[c * n..(c + 1) * n].iter().sum::<f64>())
+            .sum();
+        let w_m = if fd_china > 0.0 {
+            sp.rest_k.iter().sum::<f64>() / fd_china
+        } else {
+            0.0
+        };
+        let demand_idx = r_t.max(1.0) * (1.0 + w_m * (m_t - 1.0)).max(1.0);
         let cap_scale = (0..n)
             .map(|i| {
                 let (r, s) = (i / ns, i % ns);
                 let idx = if r == ch {
-                    self.pot.index(t).max(a_t)
+                    pot_t * demand_idx
                 } else {
                     self.trends[r].index(t)
                 };
@@ -334,20 +389,25 @@ impl Driver<'_> {
         let conf_factor = 1.0
             + p.confidence_elasticity * (conf - p.confidence_reference) / p.confidence_reference;
         let gamma = p.local_spending_to_consumption;
-        pieces[Piece::ConsTrend as usize] = sp.c0 * a_t;
+        pieces[Piece::ConsTrend as usize] = sp.c0 * pot_t;
+        pieces[Piece::ResidualHouseholds as usize] = sp.c0 * pot_t * (r_t - 1.0);
         pieces[Piece::ConsConfidence as usize] = sp.c0 * a_t * (conf_factor - 1.0);
         pieces[Piece::ConsHousingWealth as usize] =
             sp.c0 * a_t * households::housing_wealth(p.housing_wealth_elasticity, house_prices);
         pieces[Piece::ConsIncome as usize] = p.mpc_labour * income_gap;
         pieces[Piece::ConsTransfer as usize] = (p.mpc_labour - p.mpc_owners) * transfer_real;
         pieces[Piece::ConsProperty as usize] = sp.sales_h.iter().sum::<f64>() * pi.sales;
-        pieces[Piece::GovTrend as usize] = sp.g0 * a_t;
+        pieces[Piece::GovTrend as usize] = sp.g0 * pot_t;
+        pieces[Piece::ResidualGovernment as usize] = sp.g0 * pot_t * (r_t - 1.0);
         pieces[Piece::GovLocal as usize] = gamma * de_real;
         pieces[Piece::InvProperty as usize] =
             sp.prop.iter().sum::<f64>() * pi.investment + sp.sales_k.iter().sum::<f64>() * pi.sales;
-        pieces[Piece::InvInfraTrend as usize] = sp.infra0 * a_t;
+        pieces[Piece::InvInfraTrend as usize] = sp.infra0 * pot_t;
+        pieces[Piece::ResidualInfra as usize] = sp.infra0 * pot_t * (r_t - 1.0);
         pieces[Piece::InvInfraLocal as usize] = (1.0 - gamma) * de_real;
-        pieces[Piece::InvOther as usize] = sp.rest_k.iter().sum::<f64>() * a_t;
+        let rest_k: f64 = sp.rest_k.iter().sum();
+        pieces[Piece::InvOther as usize] = rest_k * pot_t * m_t;
+        pieces[Piece::ResidualManufacturing as usize] = rest_k * pot_t * m_t * (r_t - 1.0);
         pieces[Piece::InvFdi as usize] = fdi_real * sp.fdi_dist.iter().sum::<f64>();
         pieces[Piece::InvSelfReliance as usize] = b
             .programmes
@@ -361,11 +421,13 @@ impl Driver<'_> {
         pieces[Piece::InvEquipmentRenewal as usize] = b_equip;
         pieces[Piece::ConsTradeIn as usize] = b_cons;
         pieces[Piece::GovBudget as usize] = b_gov;
-        pieces[Piece::OtherFinal as usize] = (0..nf)
+        let other: f64 = (0..nf)
             .map(|f| ch * nf + f)
             .filter(|&c| c != sp.hcol && c != sp.gcol && c != sp.kcol)
-            .map(|c| econ.y0[c * n..(c + 1) * n].iter().sum::<f64>() * a_t)
+            .map(|c| econ.y0[c * n..(c + 1) * n].iter().sum::<f64>())
             .sum();
+        pieces[Piece::OtherFinal as usize] = other * pot_t;
+        pieces[Piece::ResidualOther as usize] = other * pot_t * (r_t - 1.0);
         Decided {
             pieces,
             confidence: conf,

@@ -27,16 +27,16 @@
 //! Final demand of quarter t (columns of Y, from Y⁰/4):
 //! - other regions: Y⁰ scaled by their trend index (`world.trend_growth`);
 //! - China, households: (Y⁰_h − sales part) C_t/C⁰ + sales part · S_t
-//!   ([`crate::blocks::households`], [`crate::blocks::property`]);
-//! - China, government: Y⁰_g a_t + γ ΔE_t Y⁰_g/G⁰, ΔE_t the deviation of
-//!   local spending from its reference ([`crate::blocks::localgov`]);
-//! - China, investment: other investment · a_t + property · I_t +
-//!   infrastructure · (a_t + (1 − γ) ΔE_t/Infra⁰) + sales part · S_t +
-//!   FDI demand + programme spending ([`crate::blocks::fdi`],
-//!   [`crate::blocks::selfreliance`]);
-//! - China, other categories: Y⁰ a_t.
+//!   ([`crate::blocks::households`], trend Y*_t r_t, [`crate::blocks::property`]);
+//! - China, government: Y⁰_g Y*_t r_t + γ ΔE_t Y⁰_g/G⁰ + budget, ΔE_t the
+//!   deviation of local spending from its reference ([`crate::blocks::localgov`]);
+//! - China, investment: other investment · Y*_t r_t M_t
+//!   ([`crate::blocks::manufacturing`]) + property · I_t + infrastructure ·
+//!   (Y*_t r_t + (1 − γ) ΔE_t/Infra⁰) + sales part · S_t + FDI demand +
+//!   programme spending ([`crate::blocks::fdi`], [`crate::blocks::selfreliance`]);
+//! - China, other categories: Y⁰ Y*_t r_t.
 //!
-//! Here a_t is the index of China's autonomous demand growth (calibrated).
+//! Here Y*_t is the potential index and r_t the residual (calibrated).
 //! Entries are kept at or above zero. Every block's change is the same
 //! multiple of Y⁰ for all origins of a product, so it is one final-demand
 //! scale per (destination region, category, product).
@@ -44,14 +44,14 @@
 //! Capacity: x̄_t = x⁰ (1 + h) c_r(t) + programme and FDI capacity (the
 //! engine's capacity scale; the engine multiplies it by its overproduction
 //! α, which rises above 1 where demand exceeds capacity), with
-//! c_r the region's trend index (China: the larger of the potential and the
-//! autonomous index, so that capacity binds only where a block or a
+//! c_r the region's trend index (China: Y*_t times the larger of 1 and
+//! the residual, times the larger of 1 and manufacturing investment's
+//! lift of final demand, so that capacity binds only where a block or a
 //! restriction makes it bind) and h the headroom.
 //!
-//! China's autonomous demand grows at the calibrated rates (one for
-//! 2022-2023, one for 2024) and converges linearly to potential growth by
-//! `autonomous_convergence_year` ([`autonomous_path`]): the calibration
-//! pins 2023-2024, not the long run.
+//! The residual grows at the calibrated rate through 2024 and converges
+//! linearly to zero by `autonomous_convergence_year` ([`autonomous_path`]):
+//! the calibration pins 2022-2024, the named blocks carry the rest.
 //!
 //! The run starts in 2022Q1 (the table's year) and records from 2023Q1:
 //! the four quarters of 2022 let the lagged terms (labour income, smoothed
@@ -100,8 +100,9 @@ pub const WARM_UP_QUARTERS: usize = 32;
 /// 2024Q2 grew 0.7% q/q after 1.5% in Q1).
 pub const SHIFT_QUARTER: Quarter = Quarter(9);
 
-/// China's autonomous demand: growth `g` (calibrated) through 2024, then
-/// linear to potential growth by `convergence_year`, potential after; its
+/// The residual index (or any demand index): growth `g` (calibrated)
+/// through 2024, then linear to `potential` by `convergence_year` (the
+/// run passes 0: the residual stops growing), `potential` after; its
 /// level shifted by `shift` per cent (calibrated) from 2024Q2 on.
 pub fn autonomous_path(g: f64, shift: f64, potential: f64, convergence_year: f64) -> GrowthPath {
     let end = convergence_year.round() as i32;
@@ -150,10 +151,12 @@ pub fn run_scenario(
     let sp = split(econ, &b, &p);
     let gdp0 = econ.gdp0();
     let kappa = 4.0 * gdp0[ch] * (1.0 + p.real_growth_2023 / 100.0) / p.gdp_2023;
+    // The residual converges to zero growth: the named blocks carry the
+    // long run.
     let auto = autonomous_path(
         p.china_autonomous_growth,
         p.china_demand_shift_2024q2,
-        p.china_potential_growth,
+        0.0,
         p.autonomous_convergence_year,
     );
     let pot = GrowthPath::constant(p.china_potential_growth);
@@ -352,6 +355,12 @@ pub fn run_scenario(
             w
         },
         controls_p: None,
+        mfg: Vec::new(),
+        mfg_params: crate::blocks::manufacturing::ManufacturingParams {
+            credit_elasticity: p.manufacturing_credit_elasticity,
+            credit_reference: p.manufacturing_credit_reference,
+            profit_elasticity: p.manufacturing_profit_elasticity,
+        },
     };
     driver.ngdp_lag = driver.gdp_ref(prev, 1.0);
     driver.ls_state.smoothed_revenue =

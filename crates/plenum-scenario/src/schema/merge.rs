@@ -110,6 +110,16 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
             special_bond_quota: merge_map(b.special_bond_quota, o.special_bond_quota),
             ultra_long_bonds: merge_map(b.ultra_long_bonds, o.ultra_long_bonds),
         }),
+        investment: merge_opt!(base.investment, over.investment, |b, o| RawInvestment {
+            manufacturing_credit_growth: merge_map(
+                b.manufacturing_credit_growth,
+                o.manufacturing_credit_growth
+            ),
+            equipment_renewal_growth: merge_map(
+                b.equipment_renewal_growth,
+                o.equipment_renewal_growth
+            ),
+        }),
         prices: merge_opt!(base.prices, over.prices, |b, o| RawPrices {
             import_price_growth: merge_map(b.import_price_growth, o.import_price_growth),
         }),

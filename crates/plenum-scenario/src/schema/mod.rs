@@ -31,7 +31,7 @@ pub use merge::merge;
 pub(crate) use raw::key_line;
 pub use raw::{
     parse_raw, RawBudget, RawCommonProsperity, RawControls, RawEconomy, RawFdi, RawHouseholds,
-    RawLocal, RawMeasure, RawPrices, RawProgramme, RawProperty, RawRun, RawScenario,
+    RawInvestment, RawLocal, RawMeasure, RawPrices, RawProgramme, RawProperty, RawRun, RawScenario,
     RawSelfReliance, RawSwap, RawWorld,
 };
 
@@ -203,6 +203,14 @@ pub struct Scenario {
     pub import_prices: GrowthPath,
     /// The government budget by year ([`crate::blocks::budget`]).
     pub budget: Budget,
+    /// Growth of manufacturing medium- and long-term loans, y/y % by year
+    /// (`[investment] manufacturing_credit_growth`,
+    /// [`crate::blocks::manufacturing`]).
+    pub manufacturing_credit: GrowthPath,
+    /// Extra growth of manufacturing (equipment) investment from the
+    /// equipment-renewal programme, pp a year by year
+    /// (`[investment] equipment_renewal_growth`).
+    pub equipment_renewal: GrowthPath,
     /// Every file's text, to locate keys in error messages.
     pub(crate) texts: Vec<(String, String)>,
 }

@@ -28,6 +28,7 @@ pub struct RawScenario {
     pub common_prosperity: Option<RawCommonProsperity>,
     pub prices: Option<RawPrices>,
     pub budget: Option<RawBudget>,
+    pub investment: Option<RawInvestment>,
     /// Parameter distributions for draws, sensitivity and robust search
     /// (checked by [`crate::dists::parse_entry_at`]).
     pub distributions: Option<toml::Table>,
@@ -79,6 +80,13 @@ pub struct RawBudget {
     pub official_deficit: Option<Map>,
     pub special_bond_quota: Option<Map>,
     pub ultra_long_bonds: Option<Map>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInvestment {
+    pub manufacturing_credit_growth: Option<Map>,
+    pub equipment_renewal_growth: Option<Map>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

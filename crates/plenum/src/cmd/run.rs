@@ -96,7 +96,7 @@ pub fn execute(scenarios: &[Scenario], out: &OutDir, command: &str) -> Result<Ve
         .map(|(q, got, want)| format!("{q} {got:.2}% (target {want:.1}%)"))
         .collect();
     crate::output::print(format_args!(
-        "calibration: China's real growth {}; autonomous demand growth {:.2}% a year (2022-24), level {:+.2}% from 2024Q2{}\n",
+        "calibration: China's real growth {}; residual growth over the named drivers {:.2}% a year (2022-24, zero after), level {:+.2}% from 2024Q2{}\n",
         reached.join(", "),
         cal.growth[0],
         cal.growth[1],

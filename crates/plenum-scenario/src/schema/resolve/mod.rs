@@ -361,6 +361,21 @@ pub(super) fn resolve(
         raw.prices.take().unwrap_or_default().import_price_growth,
         0.0,
     )?;
+    let inv = raw.investment.take().unwrap_or_default();
+    let manufacturing_credit = r.by_year(
+        "investment.manufacturing_credit_growth",
+        inv.manufacturing_credit_growth,
+        crate::blocks::manufacturing::CREDIT_DEFAULT,
+        (-20.0, 80.0),
+        "a y/y growth rate of loans in per cent",
+    )?;
+    let equipment_renewal = r.by_year(
+        "investment.equipment_renewal_growth",
+        inv.equipment_renewal_growth,
+        0.0,
+        (-10.0, 10.0),
+        "extra growth in pp a year",
+    )?;
     let files = texts.iter().map(|(f, _)| f.clone()).collect();
     Ok(Scenario {
         name,
@@ -389,6 +404,8 @@ pub(super) fn resolve(
         cp_transfer,
         import_prices,
         budget,
+        manufacturing_credit,
+        equipment_renewal,
         texts,
     })
 }
