@@ -8,8 +8,11 @@
 //! being the first pass's region sums times H_prev (plus what the
 //! mechanisms adjust). BoARIO skips the update when np.allclose deems it
 //! negligible and stops on a negative inventory; a mechanism may instead
-//! clamp at zero ([`crate::mechanisms::Mechanisms::inventory_floor`]).
-//! Final demand gets Y⁰ ∘ (x/d) per supplier and the rest is unmet;
+//! clamp at zero ([`crate::mechanisms::Mechanisms::clamp_inventories`]).
+//! Final demand gets Y ∘ (x/d) per supplier (Y⁰ in ARIO mode, the
+//! mechanisms' Y of the step in the extended mode) and the rest is unmet,
+//! plus what a mechanism blocked
+//! ([`crate::mechanisms::Mechanisms::unmet_final_demand`]);
 //! rebuilding demand gets its share R/d of x and the rebuilding stocks
 //! fall by it.
 
