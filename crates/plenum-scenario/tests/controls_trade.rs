@@ -176,3 +176,52 @@ fn china_countermeasures_cut_partners_output() {
         );
     }
 }
+
+#[test]
+fn a_blocked_exporter_diverts_part_of_its_flow_to_third_markets() {
+    let e = default_economy();
+    let set = run_all(
+        &e,
+        &[
+            scenario("baseline-2024"),
+            scenario("decoupling-china-to-west"),
+        ],
+    )
+    .expect("runs");
+    let (b, d) = (&set.runs[0], &set.runs[1]);
+    // The baseline's own measures (the 2022-23 rounds) block no exports of
+    // China's; the decoupling blocks its C26/C28 exports from 2025Q1.
+    assert!(series(b, "diverted_exports").iter().all(|x| x.1 == 0.0));
+    let dv = series(d, "diverted_exports");
+    let at = |t: Quarter| dv.iter().find(|x| x.0 == t).map_or(f64::NAN, |x| x.1);
+    assert!(dv.iter().filter(|x| x.0 < q(2025, 1)).all(|x| x.1 == 0.0));
+    assert!(at(q(2025, 1)) > 0.0);
+    // It builds up at its speed while the measure phases in, then settles
+    // (δ B grows only with demand).
+    assert!(at(q(2025, 4)) > 2.0 * at(q(2025, 1)));
+    let (a, z) = (at(q(2030, 3)), at(q(2030, 4)));
+    assert!((z / a - 1.0).abs() < 0.02, "not settled: {a} {z}");
+    // China's C26 producers still lose against the baseline, less as
+    // diversion builds up (their buyers' redirection to other suppliers
+    // is the same every quarter once the measure is in full effect).
+    let out = |r: &ScenarioRun, t: Quarter| {
+        let s = r.industry("output", "CHN", "C26").expect("C26");
+        let k = r.quarters.iter().position(|x| *x == t).expect("quarter");
+        s.values[k]
+    };
+    let loss = |t: Quarter| out(d, t) / out(b, t) - 1.0;
+    assert!(loss(q(2030, 4)) < 0.0);
+    assert!(
+        loss(q(2030, 4)) > loss(q(2026, 1)),
+        "{} {}",
+        loss(q(2030, 4)),
+        loss(q(2026, 1))
+    );
+    eprintln!(
+        "diverted 2025Q1 {:.1}, 2025Q4 {:.1}, 2030Q4 {z:.1}; CHN C26 output 2026Q1 {:+.2}%, 2030Q4 {:+.2}%",
+        at(q(2025, 1)),
+        at(q(2025, 4)),
+        100.0 * loss(q(2026, 1)),
+        100.0 * loss(q(2030, 4))
+    );
+}

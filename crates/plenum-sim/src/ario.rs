@@ -174,18 +174,10 @@ pub(crate) struct Tracker {
     pub(crate) rebuild_id: Option<usize>,
 }
 
-/// The ARIO model and its state. Build with [`ArioModel::new`], add events,
-/// then call [`ArioModel::run`] or [`ArioModel::step`] repeatedly.
-#[derive(Debug, Clone)]
-pub struct ArioModel {
-    pub(crate) layout: Layout,
-    pub(crate) params: ArioParams,
-    pub(crate) n: usize,
-    pub(crate) ns: usize,
-    pub(crate) nr: usize,
-    pub(crate) nfd: usize,
-    /// Temporal units per step (days).
-    pub(crate) dt: f64,
+/// The model's immutable inputs, apart from its state and scratch
+/// buffers: written once by the build, read by every stage and mechanism.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Baseline {
     /// Z⁰ = Z · f, n × n, shared by the members of an ensemble.
     pub(crate) z0: Arc<ColMajor>,
     /// Y⁰ = Y · f, n × (R·F), row-major per industry for the distribution.
@@ -193,7 +185,6 @@ pub struct ArioModel {
     /// Y⁰ in blocks of sectors for the vector unit (`serve.rs`), used to
     /// serve final demand in ARIO mode.
     pub(crate) y0_grouped: crate::serve::GroupedY,
-    pub(crate) y_rowsum: Vec<f64>,
     pub(crate) x0: Vec<f64>,
     /// A^S = I_Σ A, S × n stored column by column (index j·S + s).
     pub(crate) tech: Vec<f64>,
@@ -208,7 +199,31 @@ pub struct ArioModel {
     pub(crate) restoration_tau: Vec<f64>,
     pub(crate) overprod_tau: f64,
     pub(crate) psi: f64,
+}
+
+/// The ARIO model and its state. Build with [`ArioModel::new`], add events,
+/// then call [`ArioModel::run`] or [`ArioModel::step`] repeatedly.
+#[derive(Debug, Clone)]
+pub struct ArioModel {
+    pub(crate) layout: Layout,
+    pub(crate) params: ArioParams,
+    pub(crate) n: usize,
+    pub(crate) ns: usize,
+    pub(crate) nr: usize,
+    pub(crate) nfd: usize,
+    /// Temporal units per step (days).
+    pub(crate) dt: f64,
+    /// The immutable baseline, shared by reference (members of an
+    /// ensemble built from the same table share one).
+    pub(crate) base: Arc<Baseline>,
     // State.
+    /// Y·1 of the step: Y⁰·1 in ARIO mode, the mechanisms' final demand's
+    /// row sums in the extended mode (state, not baseline).
+    pub(crate) y_rowsum: Vec<f64>,
+    /// Final demand of the step (n × R·F like Y⁰) when mechanisms change
+    /// it: Y⁰ under paths and hook scales, then cut and redirected by
+    /// restrictions (extended mode); empty in ARIO mode, which serves Y⁰.
+    pub(crate) y_eff: Vec<f64>,
     pub(crate) t: f64,
     pub(crate) overprod: Vec<f64>,
     pub(crate) stock: Vec<f64>,
@@ -383,14 +398,14 @@ impl ArioModel {
     }
     /// Value added per industry as BoARIO computes it (x − 1'Z, ≥ 0), annual.
     pub fn value_added(&self) -> &[f64] {
-        &self.va
+        &self.base.va
     }
     pub fn productive_capital(&self) -> &[f64] {
-        &self.capital
+        &self.base.capital
     }
     /// Baseline output per step x⁰.
     pub fn x0(&self) -> &[f64] {
-        &self.x0
+        &self.base.x0
     }
     pub fn production(&self) -> &[f64] {
         &self.production

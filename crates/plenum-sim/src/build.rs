@@ -7,16 +7,16 @@
 //! targets s and rates τ⁻¹. The initial state is the equilibrium: x = x⁰,
 //! α = α^b, N = s ∘ A^S diag(x⁰), O = Z⁰.
 //!
-//! Z⁰ sits behind an `Arc` (ensemble members share one copy); the other
-//! baseline arrays are read-only after this, the state and the scratch
-//! buffers are the only fields a step writes.
+//! The baseline ([`crate::ario::Baseline`]) sits behind an `Arc` and is
+//! read-only after this (ensemble members built from one table share it);
+//! the state and the scratch buffers are the only fields a step writes.
 
 use std::sync::Arc;
 
 use plenum_table::MrioTable;
 use rayon::prelude::*;
 
-use crate::ario::{ArioModel, Layout, StepBalance, TimeBase, TECHNOLOGY_THRESHOLD};
+use crate::ario::{ArioModel, Baseline, Layout, StepBalance, TimeBase, TECHNOLOGY_THRESHOLD};
 use crate::colmajor::ColMajor;
 use crate::error::{Result, SimError};
 use crate::kernels::BUILD_COLS_PER_TASK;
@@ -384,21 +384,24 @@ impl ArioModel {
             nr,
             nfd,
             dt: time.dt,
-            z0: Arc::new(z0),
-            y0_grouped: crate::serve::GroupedY::new(&y0, nr, ns, nfd),
-            y0,
+            base: Arc::new(Baseline {
+                z0: Arc::new(z0),
+                y0_grouped: crate::serve::GroupedY::new(&y0, nr, ns, nfd),
+                y0,
+                x0: x0.clone(),
+                tech,
+                thresh,
+                zc0,
+                va,
+                capital,
+                inv_duration,
+                inv_duration_finite,
+                restoration_tau,
+                overprod_tau: time.rate(p.alpha_tau as f64),
+                psi: p.psi_param,
+            }),
             y_rowsum,
-            x0: x0.clone(),
-            tech,
-            thresh,
-            zc0,
-            va,
-            capital,
-            inv_duration,
-            inv_duration_finite,
-            restoration_tau,
-            overprod_tau: time.rate(p.alpha_tau as f64),
-            psi: p.psi_param,
+            y_eff: Vec::new(),
             t: 0.0,
             overprod: vec![p.alpha_base; n],
             stock,

@@ -31,7 +31,7 @@ impl Ensemble {
     pub fn new(members: Vec<ArioModel>) -> Result<Self> {
         if let Some(first) = members.first() {
             for m in &members[1..] {
-                if !std::sync::Arc::ptr_eq(&first.z0, &m.z0) {
+                if !std::sync::Arc::ptr_eq(&first.base.z0, &m.base.z0) {
                     return Err(SimError::Other(
                         "ensemble members must be clones of one model (sharing Z⁰)".into(),
                     ));
@@ -46,7 +46,7 @@ impl Ensemble {
         let Some(first) = self.members.first() else {
             return Ok(Vec::new());
         };
-        let z0 = std::sync::Arc::clone(&first.z0);
+        let z0 = std::sync::Arc::clone(&first.base.z0);
         let (nr, ns) = (first.nr, first.ns);
         for m in &self.members {
             m.check_events(steps as f64 * m.dt)?;

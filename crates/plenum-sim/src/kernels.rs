@@ -9,15 +9,20 @@
 //!   fixed chunks whose results combine in chunk order, so the numbers do
 //!   not depend on the number of threads.
 //!
-//! ARIO mode fuses the two passes into one sweep (`sweep.rs`, with its
-//! vector kernels in `kernels512.rs`); these are the reference kernels the
-//! sweep must equal bit for bit, and the ones the extended mode and
-//! ensembles use.
+//! The kernels themselves are written once here, each behind one entry
+//! point that every caller uses — [`region_sums`] (pass A, for a group of
+//! W columns) and [`order_rows`] (pass B) — and run under the one
+//! dispatcher (`dispatch.rs`): the two passes (extended mode, ensembles)
+//! and ARIO mode's fused sweep (`sweep.rs`) call the same kernels, so the
+//! sweep equals the two passes bit for bit by construction. Under
+//! AVX-512F the groups of four columns go to the register-blocked
+//! versions of `kernels512.rs` (tested equal to the generic bodies).
 
 use rayon::prelude::*;
 
 use crate::ario::PARALLEL_MIN;
 use crate::colmajor::ColMajor;
+use crate::dispatch::{dispatch, Kernel};
 
 /// Columns per task of the per-step loops over S × n arrays (inventories,
 /// deliveries, gaps, H): fixed, so that chunked sums and tests combine in
@@ -98,7 +103,8 @@ const COLS_PER_TASK: usize = 32;
 /// column j, sector s and model k,
 /// `add_k[s,j] = Σ_r Z⁰[(r,s),j] c_k(r,s)` and `zc_k[s,j] = Σ_r Z⁰[(r,s),j] ρ_k(r,s)`.
 /// Each model's sums run over r in the same order whatever K and the
-/// number of threads, so batched runs equal single runs bit for bit.
+/// number of threads, so batched runs equal single runs bit for bit (and
+/// the sweep's sums, made by the same [`region_sums`]).
 pub(crate) fn pass_weighted_sums(z0: &ColMajor, nr: usize, ns: usize, jobs: &mut [PassAJob]) {
     let n = nr * ns;
     let chunk = COLS_PER_TASK * ns;
@@ -120,19 +126,14 @@ pub(crate) fn pass_weighted_sums(z0: &ColMajor, nr: usize, ns: usize, jobs: &mut
     let work = |c: usize, outs: &mut Vec<TaskA>| {
         let j0 = c * COLS_PER_TASK;
         let j1 = (j0 + COLS_PER_TASK).min(n);
-        for j in j0..j1 {
-            let col = z0.col_as_slice(j);
-            let off = (j - j0) * ns;
-            for (coef, rho, add, zc) in outs.iter_mut() {
-                let (a, z) = (&mut add[off..off + ns], &mut zc[off..off + ns]);
-                match (coef, rho) {
-                    (Some(c), Some(r)) => weighted_region_sums2(col, c, r, nr, ns, a, z),
-                    (Some(c), None) => weighted_region_sums(col, c, nr, ns, a),
-                    (None, Some(r)) => weighted_region_sums(col, r, nr, ns, z),
-                    (None, None) => {}
-                }
-            }
-        }
+        dispatch(PassATask {
+            z0,
+            nr,
+            ns,
+            j0,
+            j1,
+            outs,
+        })
     };
     if n >= PARALLEL_MIN {
         tasks
@@ -146,84 +147,53 @@ pub(crate) fn pass_weighted_sums(z0: &ColMajor, nr: usize, ns: usize, jobs: &mut
     }
 }
 
-/// `out[s] = Σ_r col[(r,s)] w[(r,s)]`, r ascending from 0.0 (four regions
-/// per sweep with the partial sum in a register; same order of additions).
-fn weighted_region_sums(col: &[f64], w: &[f64], nr: usize, ns: usize, out: &mut [f64]) {
-    let out = &mut out[..ns];
-    out.fill(0.0);
-    let mut r = 0;
-    while r + 4 <= nr {
-        let b = r * ns;
-        let (z0, z1, z2, z3) = (
-            &col[b..b + ns],
-            &col[b + ns..b + 2 * ns],
-            &col[b + 2 * ns..b + 3 * ns],
-            &col[b + 3 * ns..b + 4 * ns],
-        );
-        let (w0, w1, w2, w3) = (
-            &w[b..b + ns],
-            &w[b + ns..b + 2 * ns],
-            &w[b + 2 * ns..b + 3 * ns],
-            &w[b + 3 * ns..b + 4 * ns],
-        );
-        for s in 0..ns {
-            let mut o = out[s];
-            o += z0[s] * w0[s];
-            o += z1[s] * w1[s];
-            o += z2[s] * w2[s];
-            o += z3[s] * w3[s];
-            out[s] = o;
-        }
-        r += 4;
-    }
-    while r < nr {
-        let b = r * ns;
-        for ((o, z), c) in out.iter_mut().zip(&col[b..b + ns]).zip(&w[b..b + ns]) {
-            *o += z * c;
-        }
-        r += 1;
-    }
-}
-
-/// [`weighted_region_sums`] for two weight vectors in one sweep of `col`.
-fn weighted_region_sums2(
-    col: &[f64],
-    w: &[f64],
-    v: &[f64],
+/// Pass A over the columns j0..j1 of one task, for every model: groups of
+/// four columns, then single ones (each column's sums are independent).
+struct PassATask<'a, 'b> {
+    z0: &'a ColMajor,
     nr: usize,
     ns: usize,
-    out_w: &mut [f64],
-    out_v: &mut [f64],
-) {
-    let (ow, ov) = (&mut out_w[..ns], &mut out_v[..ns]);
-    ow.fill(0.0);
-    ov.fill(0.0);
-    let mut r = 0;
-    while r + 2 <= nr {
-        let b = r * ns;
-        let (z0, z1) = (&col[b..b + ns], &col[b + ns..b + 2 * ns]);
-        let (w0, w1) = (&w[b..b + ns], &w[b + ns..b + 2 * ns]);
-        let (v0, v1) = (&v[b..b + ns], &v[b + ns..b + 2 * ns]);
-        for s in 0..ns {
-            let mut a = ow[s];
-            let mut c = ov[s];
-            a += z0[s] * w0[s];
-            c += z0[s] * v0[s];
-            a += z1[s] * w1[s];
-            c += z1[s] * v1[s];
-            ow[s] = a;
-            ov[s] = c;
+    j0: usize,
+    j1: usize,
+    outs: &'a mut Vec<TaskA<'b>>,
+}
+
+impl Kernel for PassATask<'_, '_> {
+    type Out = ();
+    #[inline(always)]
+    fn run<const WIDE: bool>(self) {
+        let Self {
+            z0,
+            nr,
+            ns,
+            j0,
+            j1,
+            outs,
+        } = self;
+        let mut j = j0;
+        while j < j1 {
+            let off = (j - j0) * ns;
+            if j + 4 <= j1 {
+                let cols = [
+                    z0.col_as_slice(j),
+                    z0.col_as_slice(j + 1),
+                    z0.col_as_slice(j + 2),
+                    z0.col_as_slice(j + 3),
+                ];
+                for (coef, rho, add, zc) in outs.iter_mut() {
+                    let (a, z) = (&mut add[off..off + 4 * ns], &mut zc[off..off + 4 * ns]);
+                    region_sums::<4, WIDE>(&cols, *coef, *rho, nr, ns, a, z);
+                }
+                j += 4;
+            } else {
+                let cols = [z0.col_as_slice(j)];
+                for (coef, rho, add, zc) in outs.iter_mut() {
+                    let (a, z) = (&mut add[off..off + ns], &mut zc[off..off + ns]);
+                    region_sums::<1, WIDE>(&cols, *coef, *rho, nr, ns, a, z);
+                }
+                j += 1;
+            }
         }
-        r += 2;
-    }
-    while r < nr {
-        let b = r * ns;
-        let (z0, w0, v0) = (&col[b..b + ns], &w[b..b + ns], &v[b..b + ns]);
-        for s in 0..ns {
-            ow[s] += z0[s] * w0[s];
-            ov[s] += z0[s] * v0[s];
-        }
-        r += 1;
     }
 }
 
@@ -245,22 +215,15 @@ pub(crate) fn pass_order_rowsums(z0: &ColMajor, nr: usize, ns: usize, jobs: &mut
         let mut outs = vec![vec![0.0; n]; k];
         let j0 = b * COLS_PER_BLOCK;
         let j1 = (j0 + COLS_PER_BLOCK).min(n);
-        // The sweep's kernels: four columns at a time, then one, in
-        // column order (the same additions as the fused sweep's).
-        let mut j = j0;
-        while j + 4 <= j1 {
-            for (h, out) in hs.iter().zip(outs.iter_mut()) {
-                crate::sweep::rows_group4(z0, j, ns, &h[j * ns..(j + 4) * ns], out);
-            }
-            j += 4;
-        }
-        while j < j1 {
-            let col = z0.col_as_slice(j);
-            for (h, out) in hs.iter().zip(outs.iter_mut()) {
-                crate::sweep::rows_single(col, ns, &h[j * ns..(j + 1) * ns], out);
-            }
-            j += 1;
-        }
+        dispatch(PassBBlock {
+            z0,
+            nr,
+            ns,
+            j0,
+            j1,
+            hs: &hs,
+            outs: &mut outs,
+        });
         outs
     };
     let partials: Vec<Vec<Vec<f64>>> = if n >= PARALLEL_MIN {
@@ -277,6 +240,215 @@ pub(crate) fn pass_order_rowsums(z0: &ColMajor, nr: usize, ns: usize, jobs: &mut
         }
         for (o, r) in job.out.iter_mut().zip(job.rho) {
             *o *= r;
+        }
+    }
+}
+
+/// Pass B over the block of columns j0..j1, for every model: four columns
+/// at a time, then one, in column order (the sweep's additions).
+struct PassBBlock<'a> {
+    z0: &'a ColMajor,
+    nr: usize,
+    ns: usize,
+    j0: usize,
+    j1: usize,
+    hs: &'a [&'a [f64]],
+    outs: &'a mut [Vec<f64>],
+}
+
+impl Kernel for PassBBlock<'_> {
+    type Out = ();
+    #[inline(always)]
+    fn run<const WIDE: bool>(self) {
+        let Self {
+            z0,
+            nr,
+            ns,
+            j0,
+            j1,
+            hs,
+            outs,
+        } = self;
+        let mut j = j0;
+        while j < j1 {
+            if j + 4 <= j1 {
+                let cols = [
+                    z0.col_as_slice(j),
+                    z0.col_as_slice(j + 1),
+                    z0.col_as_slice(j + 2),
+                    z0.col_as_slice(j + 3),
+                ];
+                for (h, out) in hs.iter().zip(outs.iter_mut()) {
+                    order_rows::<4, WIDE>(&cols, nr, ns, &h[j * ns..(j + 4) * ns], out);
+                }
+                j += 4;
+            } else {
+                let cols = [z0.col_as_slice(j)];
+                for (h, out) in hs.iter().zip(outs.iter_mut()) {
+                    order_rows::<1, WIDE>(&cols, nr, ns, &h[j * ns..(j + 1) * ns], out);
+                }
+                j += 1;
+            }
+        }
+    }
+}
+
+/// Pass A's kernel for a group of W columns, the one entry point of the
+/// passes and the sweep: `add[q·S + s] = Σ_r col_q[(r,s)] c(r,s)` and
+/// `zc[q·S + s] = Σ_r col_q[(r,s)] ρ(r,s)` for the weights given (a sum
+/// whose weights are None is left in place). Each sum starts at 0.0 and
+/// adds r = 0, 1, … in turn. `WIDE` (AVX-512F enabled by the dispatcher):
+/// four columns go to the register-blocked kernel when S suits it.
+#[inline(always)]
+pub(crate) fn region_sums<const W: usize, const WIDE: bool>(
+    cols: &[&[f64]; W],
+    c: Option<&[f64]>,
+    rho: Option<&[f64]>,
+    nr: usize,
+    ns: usize,
+    add: &mut [f64],
+    zc: &mut [f64],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if WIDE && W == 4 && crate::kernels512::applies(ns) {
+        if let Ok(c4) = <&[&[f64]; 4]>::try_from(&cols[..]) {
+            // SAFETY: WIDE holds only under the dispatcher's AVX-512F
+            // function, and `applies(ns)` was checked.
+            unsafe {
+                use crate::kernels512::group_sums as k;
+                match (c, rho) {
+                    (Some(c), Some(r)) => k(c4, c, Some(r), nr, ns, add, zc),
+                    (Some(c), None) => k(c4, c, None, nr, ns, add, &mut []),
+                    (None, Some(r)) => k(c4, r, None, nr, ns, zc, &mut []),
+                    (None, None) => {}
+                }
+            }
+            return;
+        }
+    }
+    match (c, rho) {
+        (Some(c), Some(r)) => sums2::<W>(cols, c, r, nr, ns, add, zc),
+        (Some(c), None) => sums1::<W>(cols, c, nr, ns, add),
+        (None, Some(r)) => sums1::<W>(cols, r, nr, ns, zc),
+        (None, None) => {}
+    }
+}
+
+/// Pass B's kernel for a group of W columns j.. (1 or 4), the one entry
+/// point of the passes and the sweep: `out[i] += Z⁰[i,j] h_j[s(i)] + … +
+/// Z⁰[i,j+W−1] h_(j+W−1)[s(i)]`, one addition at a time in column order;
+/// `h` holds the W columns' H (W·S values).
+#[inline(always)]
+pub(crate) fn order_rows<const W: usize, const WIDE: bool>(
+    cols: &[&[f64]; W],
+    nr: usize,
+    ns: usize,
+    h: &[f64],
+    out: &mut [f64],
+) {
+    if let Ok(c4) = <&[&[f64]; 4]>::try_from(&cols[..]) {
+        #[cfg(target_arch = "x86_64")]
+        if WIDE && crate::kernels512::applies(ns) {
+            // SAFETY: WIDE holds only under the dispatcher's AVX-512F
+            // function, and `applies(ns)` was checked.
+            unsafe { crate::kernels512::rows_group4(c4, nr, ns, h, out) };
+            return;
+        }
+        let _ = nr;
+        rows_group4(c4, ns, h, out);
+    } else {
+        for (q, col) in cols.iter().enumerate() {
+            rows_single(col, ns, &h[q * ns..(q + 1) * ns], out);
+        }
+    }
+}
+
+#[inline(always)]
+fn sums2<const W: usize>(
+    cols: &[&[f64]; W],
+    w: &[f64],
+    v: &[f64],
+    nr: usize,
+    ns: usize,
+    out_w: &mut [f64],
+    out_v: &mut [f64],
+) {
+    let (out_w, out_v) = (&mut out_w[..W * ns], &mut out_v[..W * ns]);
+    out_w.fill(0.0);
+    out_v.fill(0.0);
+    // Regions in order; within a region the columns' sectors are
+    // contiguous, so Z⁰ streams through and the partial sums (W · S of
+    // each) stay in the first-level cache.
+    for r in 0..nr {
+        let o = r * ns;
+        let (wr, vr) = (&w[o..o + ns], &v[o..o + ns]);
+        for q in 0..W {
+            let z = &cols[q][o..o + ns];
+            let (a, b) = (
+                &mut out_w[q * ns..(q + 1) * ns],
+                &mut out_v[q * ns..(q + 1) * ns],
+            );
+            for s in 0..ns {
+                a[s] += z[s] * wr[s];
+                b[s] += z[s] * vr[s];
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn sums1<const W: usize>(cols: &[&[f64]; W], w: &[f64], nr: usize, ns: usize, out: &mut [f64]) {
+    let out = &mut out[..W * ns];
+    out.fill(0.0);
+    for r in 0..nr {
+        let o = r * ns;
+        let wr = &w[o..o + ns];
+        for q in 0..W {
+            let z = &cols[q][o..o + ns];
+            let a = &mut out[q * ns..(q + 1) * ns];
+            for s in 0..ns {
+                a[s] += z[s] * wr[s];
+            }
+        }
+    }
+}
+
+/// `out[i] += Z⁰[i,j] h_j[s(i)] + … + Z⁰[i,j+3] h_(j+3)[s(i)]`, one addition
+/// at a time in column order (as the second pass).
+#[inline(always)]
+fn rows_group4(cols: &[&[f64]; 4], ns: usize, h: &[f64], out: &mut [f64]) {
+    let [c0, c1, c2, c3] = *cols;
+    let (h0, h1, h2, h3) = (
+        &h[..ns],
+        &h[ns..2 * ns],
+        &h[2 * ns..3 * ns],
+        &h[3 * ns..4 * ns],
+    );
+    for (r, orr) in out.chunks_exact_mut(ns).enumerate() {
+        let b = r * ns;
+        let (z0r, z1r, z2r, z3r) = (
+            &c0[b..b + ns],
+            &c1[b..b + ns],
+            &c2[b..b + ns],
+            &c3[b..b + ns],
+        );
+        for s in 0..ns {
+            let mut o = orr[s];
+            o += z0r[s] * h0[s];
+            o += z1r[s] * h1[s];
+            o += z2r[s] * h2[s];
+            o += z3r[s] * h3[s];
+            orr[s] = o;
+        }
+    }
+}
+
+/// `out[i] += Z⁰[i,j] h_j[s(i)]`.
+#[inline(always)]
+fn rows_single(col: &[f64], ns: usize, hj: &[f64], out: &mut [f64]) {
+    for (zr, orr) in col.chunks_exact(ns).zip(out.chunks_exact_mut(ns)) {
+        for ((o, z), h) in orr.iter_mut().zip(zr).zip(hj) {
+            *o += z * h;
         }
     }
 }

@@ -1,5 +1,7 @@
-//! Register-blocked AVX-512 kernels for the sweep's two per-group sums
-//! (see `sweep.rs`), for tables with 8 ≤ S ≤ [`MAX_S`] sectors.
+//! Register-blocked AVX-512 versions of the two per-group kernels of
+//! `kernels.rs` (region sums and order row sums, for the passes and the
+//! sweep alike), for tables with 8 ≤ S ≤ [`MAX_S`] sectors; the kernels'
+//! entry points take them under the dispatcher's AVX-512F function.
 //!
 //! A group is four buyer columns j..j+4 of Z⁰. Z⁰ is column-major with the
 //! S sectors of a region contiguous, so a region's slice of a column is S
@@ -261,7 +263,7 @@ mod tests {
                 ] {
                     let (mut a0, mut b0) = (vec![7.0; 4 * ns], vec![7.0; 4 * ns]);
                     let (mut a1, mut b1) = (a0.clone(), b0.clone());
-                    crate::sweep::group_sums::<4>(
+                    crate::kernels::region_sums::<4, false>(
                         &cols, weights.0, weights.1, nr, ns, &mut a0, &mut b0,
                     );
                     // SAFETY: AVX-512F was detected above; 8 ≤ ns ≤ MAX_S.
@@ -293,7 +295,7 @@ mod tests {
                 let h: Vec<f64> = (0..4 * ns).map(|_| value(&mut rng)).collect();
                 let start: Vec<f64> = (0..n).map(|_| value(&mut rng)).collect();
                 let (mut o0, mut o1) = (start.clone(), start);
-                crate::sweep::rows_group4(&z, 0, ns, &h, &mut o0);
+                crate::kernels::order_rows::<4, false>(&cols, nr, ns, &h, &mut o0);
                 // SAFETY: as above.
                 unsafe { super::rows_group4(&cols, nr, ns, &h, &mut o1) };
                 assert_eq!(bits(&o0), bits(&o1), "pass B, S = {ns}, R = {nr}");

@@ -32,6 +32,7 @@
 pub mod ario;
 mod build;
 mod colmajor;
+mod dispatch;
 pub mod ensemble;
 pub mod error;
 pub mod event;

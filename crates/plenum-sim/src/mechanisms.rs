@@ -7,19 +7,36 @@
 //!
 //! | hook | stage | what it may change |
 //! |---|---|---|
+//! | [`Mechanisms::set_controls`] | between steps | the hook's controls for the next step |
 //! | [`Mechanisms::restrict_orders`] | 1, before total demand d = O·1 + Y·1 + R·1 | the orders O·1 placed last step, final demand Y |
 //! | [`Mechanisms::scale_capacity`] | 3, capacity x^Cap | x^Cap ∘ m |
-//! | [`Mechanisms::constrain_production`] | 3, production under inventories | x from x^Opt and N |
+//! | [`Mechanisms::inventory_floor`] | 3, production under inventories | f_sj: the share of the need of input s that industry j does not draw from its stock |
+//! | [`Mechanisms::constrain_production`] | 3, production under inventories | x from x^Opt, N and the floor f |
 //! | [`Mechanisms::adjust_deliveries`] | 4, distribution | the inflow to inventories |
-//! | [`Mechanisms::inventory_floor`] | 4, inventory update | whether N is clamped at 0 |
+//! | [`Mechanisms::clamp_inventories`] | 4, inventory update | whether N is clamped at 0 |
 //! | [`Mechanisms::serve_final_demand`] | 4, distribution | what final buyers get and miss |
+//! | [`Mechanisms::unmet_final_demand`] | 4, distribution | final demand a mechanism blocked, added to the unmet |
 //! | [`Mechanisms::end_step`] | 5, after the next orders | what the next step's hooks need |
 //!
-//! ARIO mode is [`Boario`], the implementation whose hooks do nothing and
-//! whose production rule is BoARIO's; only with it may the step fuse its
-//! two passes over Z⁰ (`sweep.rs`), since every other implementation may
-//! change the orders between them. The extended mode is
-//! [`crate::extended::Extended`].
+//! Each mechanism is its own implementation, overriding only its hooks:
+//!
+//! - ARIO mode is [`Boario`], whose hooks do nothing and whose production
+//!   rule is BoARIO's; only with it may the step fuse its two passes over
+//!   Z⁰ (`sweep.rs`), since every other implementation may change the
+//!   orders between them;
+//! - `extended::Paths`: capacity and final-demand paths and the hook's
+//!   scales (restrict orders: forms Y of the step; scale capacity);
+//! - `extended::Restrictions`: trade restrictions and the redirection of
+//!   orders (restrict orders, inventory floor, adjust deliveries, unmet
+//!   final demand, end of step);
+//! - `extended::Criticality`: critical and non-critical inputs (constrain
+//!   production, clamp inventories).
+//!
+//! The extended mode, [`crate::extended::Extended`], is their composition
+//! in a fixed order held by its type (paths before restrictions, the
+//! restrictions' floor into the criticality rule), not by run-time flags.
+//! The mechanisms read the immutable baseline (Z⁰, Y⁰, A^S, thresholds)
+//! through the model by shared reference and keep only their own state.
 
 use crate::ario::{ArioModel, Rationing};
 use crate::error::Result;
@@ -47,6 +64,9 @@ pub(crate) trait Mechanisms: std::fmt::Debug + Send + Sync {
         Rationing::Proportional
     }
 
+    /// Between steps: the controls a hook set for the next step.
+    fn set_controls(&mut self, _c: &crate::extended::Controls) {}
+
     /// Stage 1: before total demand is formed, change the orders O·1 placed
     /// at the end of the last step and the final demand Y of this step.
     fn restrict_orders(&mut self, _m: &mut ArioModel) -> Result<()> {
@@ -56,10 +76,24 @@ pub(crate) trait Mechanisms: std::fmt::Debug + Send + Sync {
     /// Stage 3: x^Cap ← x^Cap ∘ m.
     fn scale_capacity(&self, _cap: &mut [f64]) {}
 
-    /// Stage 3: production from x^Opt under the inventory constraint;
-    /// returns x and whether some input was short. BoARIO's rule:
-    /// x = min_s x^Opt N/C over the inputs that matter.
-    fn constrain_production(&self, m: &ArioModel, popt: &[f64]) -> (Vec<f64>, bool) {
+    /// Stage 3: the inventory floor f_sj ∈ [0, 1] per (industry j, input
+    /// s), index j·S + s: the share of j's need of s that it does not draw
+    /// from its stock (so that output follows a lasting cut from its first
+    /// step). None: no floor (BoARIO).
+    fn inventory_floor(&self) -> Option<&[f64]> {
+        None
+    }
+
+    /// Stage 3: production from x^Opt under the inventory constraint and
+    /// the floor f (from [`Mechanisms::inventory_floor`]); returns x and
+    /// whether some input was short. BoARIO's rule: x = min_s x^Opt N/C
+    /// over the inputs that matter (it has no floor).
+    fn constrain_production(
+        &self,
+        m: &ArioModel,
+        popt: &[f64],
+        _floor: Option<&[f64]>,
+    ) -> (Vec<f64>, bool) {
         crate::stage::production::boario_production(m, popt)
     }
 
@@ -72,7 +106,7 @@ pub(crate) trait Mechanisms: std::fmt::Debug + Send + Sync {
     /// zero (a non-critical input used beyond what was held); false for
     /// BoARIO's rule (a negative inventory is an error, and the update is
     /// skipped when np.allclose deems it negligible).
-    fn inventory_floor(&self) -> bool {
+    fn clamp_inventories(&self) -> bool {
         false
     }
 
@@ -80,8 +114,15 @@ pub(crate) trait Mechanisms: std::fmt::Debug + Send + Sync {
     /// unmet final demand by destination region and product (region·S +
     /// sector) and the total delivered.
     fn serve_final_demand(&self, m: &ArioModel, tot: &[f64], prod: &[f64]) -> (Vec<f64>, f64) {
-        m.y0_grouped.serve(tot, prod, m.layout.fd_categories.len())
+        m.base
+            .y0_grouped
+            .serve(tot, prod, m.layout.fd_categories.len())
     }
+
+    /// Stage 4: adds the final demand this mechanism blocked (and nothing
+    /// replaced) to the unmet final demand, by destination region and
+    /// product (region·S + sector).
+    fn unmet_final_demand(&self, _unmet: &mut [f64]) {}
 
     /// Stage 5, after the next orders are known.
     fn end_step(&mut self, _m: &mut ArioModel, _tot: &[f64], _cap: &[f64]) {}

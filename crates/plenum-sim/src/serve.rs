@@ -1,26 +1,28 @@
-//! Final demand served in ARIO mode from a copy of Y⁰ laid out for the
-//! vector unit.
+//! Final demand served from a copy of Y laid out for the vector unit: Y⁰
+//! in ARIO mode, the step's final demand (paths, hooks, restrictions) in
+//! the extended mode — the one final-demand kernel of the engine, run
+//! under the one dispatcher (`dispatch.rs`).
 //!
 //! Each step, supplier i = (r, s) delivers to final-demand column c the
 //! share `d = (Y⁰[i,c] / d_i) · x_i` of its production (d_i its total
 //! demand, x_i its production; 0 · x_i if d_i = 0), and the final demand
 //! unmet by region r' and product s is
 //! `u[r',s] = Σ_r Σ_f (Y⁰[(r,s), r'·F + f] − d)`, added with r ascending
-//! and, within r, the F categories in order (BoARIO's order, kept by
-//! `sweep::serve_final_demand`).
+//! and, within r, the F categories in order (BoARIO's order).
 //!
 //! The sums of different products never meet, so eight products make
 //! the eight lanes of a vector: [`GroupedY`] holds Y⁰ as blocks of
 //! [`LANES`] sectors (sector s0 + l in lane l, zeros past S), each block
 //! region by region and column by column, so that a block is one
 //! contiguous stream. Every lane adds its terms in the order above, so
-//! the unmet demand has the bits of `sweep::serve_final_demand`
-//! (tested). The delivered total, a diagnostic of the step's balance, is
-//! summed per lane (product) and then over lanes and blocks in order: the
-//! same for any number of threads, not the same bits as the row-wise
-//! kernel's.
+//! the unmet demand has the bits of the sums written row by row (tested
+//! against them). The delivered total, a diagnostic of the step's
+//! balance, is summed per lane (product) and then over lanes and blocks
+//! in order: the same for any number of threads.
 
 use rayon::prelude::*;
+
+use crate::dispatch::{dispatch, Kernel};
 
 /// Sectors per block (the lanes of an AVX-512 vector of f64).
 pub(crate) const LANES: usize = 8;
@@ -28,7 +30,7 @@ pub(crate) const LANES: usize = 8;
 /// Y⁰ in blocks of [`LANES`] sectors (see the module docs); value of
 /// industry (r, s0 + l) and column c at `((g·R + r)·C + c)·LANES + l`
 /// for block g = s0 / LANES.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct GroupedY {
     data: Vec<f64>,
     nr: usize,
@@ -59,6 +61,30 @@ impl GroupedY {
         Self { data, nr, ns, nfd }
     }
 
+    /// Rewrites the blocked copy from `y` (same shape), reusing the buffer.
+    pub(crate) fn refill(&mut self, y: &[f64], nr: usize, ns: usize, nfd: usize) {
+        if (self.nr, self.ns, self.nfd) != (nr, ns, nfd) {
+            *self = Self::new(y, nr, ns, nfd);
+            return;
+        }
+        let block = nr * nfd * LANES;
+        if block == 0 {
+            return;
+        }
+        for (g, out) in self.data.chunks_mut(block).enumerate() {
+            let s0 = g * LANES;
+            let w = LANES.min(ns - s0);
+            for r in 0..nr {
+                for l in 0..w {
+                    let row = &y[(r * ns + s0 + l) * nfd..(r * ns + s0 + l + 1) * nfd];
+                    for (c, &v) in row.iter().enumerate() {
+                        out[(r * nfd + c) * LANES + l] = v;
+                    }
+                }
+            }
+        }
+    }
+
     /// The final demand unmet by destination region and product (index
     /// r'·S + s) and the total delivered, for total demands `tot` and
     /// productions `prod` (model order); `nf` categories per region.
@@ -80,7 +106,13 @@ impl GroupedY {
                 t[r][..w].copy_from_slice(&tot[r * ns + s0..r * ns + s0 + w]);
                 p[r][..w].copy_from_slice(&prod[r * ns + s0..r * ns + s0 + w]);
             }
-            serve_block(&self.data[g * block..(g + 1) * block], &t, &p, nfd, nf)
+            dispatch(ServeBlock {
+                yb: &self.data[g * block..(g + 1) * block],
+                t: &t,
+                p: &p,
+                nfd,
+                nf,
+            })
         };
         let parts: Vec<(Vec<[f64; LANES]>, f64)> = if n * nfd >= 1 << 18 {
             (0..groups).into_par_iter().map(work).collect()
@@ -102,25 +134,27 @@ impl GroupedY {
 
 /// One block: unmet per destination region (lanes = sectors) and the
 /// block's delivered total.
-fn serve_block(
-    yb: &[f64],
-    t: &[[f64; LANES]],
-    p: &[[f64; LANES]],
+struct ServeBlock<'a> {
+    yb: &'a [f64],
+    t: &'a [[f64; LANES]],
+    p: &'a [[f64; LANES]],
     nfd: usize,
     nf: usize,
-) -> (Vec<[f64; LANES]>, f64) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the processor has AVX-512F (checked just above).
+}
+
+impl Kernel for ServeBlock<'_> {
+    type Out = (Vec<[f64; LANES]>, f64);
+    #[inline(always)]
+    fn run<const WIDE: bool>(self) -> Self::Out {
+        let Self { yb, t, p, nfd, nf } = self;
+        #[cfg(target_arch = "x86_64")]
+        if WIDE {
+            // SAFETY: WIDE holds only under the dispatcher's AVX-512F
+            // function.
             return unsafe { serve_block_avx512(yb, t, p, nfd, nf) };
         }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2 (checked just above).
-            return unsafe { serve_block_avx2(yb, t, p, nfd, nf) };
-        }
+        serve_block_impl(yb, t, p, nfd, nf)
     }
-    serve_block_impl(yb, t, p, nfd, nf)
 }
 
 /// [`serve_block_impl`] written with AVX-512 intrinsics, the same
@@ -172,18 +206,6 @@ fn serve_block_avx512(
     (unmet, l.iter().sum())
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn serve_block_avx2(
-    yb: &[f64],
-    t: &[[f64; LANES]],
-    p: &[[f64; LANES]],
-    nfd: usize,
-    nf: usize,
-) -> (Vec<[f64; LANES]>, f64) {
-    serve_block_impl(yb, t, p, nfd, nf)
-}
-
 /// The lane-wise arithmetic (see the module docs); only lane-wise
 /// divisions, multiplies, subtractions and additions in the written
 /// order, so every vector width gives the same bits.
@@ -232,9 +254,40 @@ mod tests {
         v.iter().map(|x| x.to_bits()).collect()
     }
 
+    /// The unmet demand and the delivered total written row by row, as the
+    /// maths reads: suppliers r ascending, then the F categories.
+    fn row_wise(
+        y: &[f64],
+        tot: &[f64],
+        prod: &[f64],
+        nr: usize,
+        ns: usize,
+        nf: usize,
+    ) -> (Vec<f64>, f64) {
+        let nfd = nr * nf;
+        let mut unmet = vec![0.0; nr * ns];
+        let mut delivered = 0.0;
+        for r in 0..nr {
+            for s in 0..ns {
+                let i = r * ns + s;
+                for c in 0..nfd {
+                    let yv = y[i * nfd + c];
+                    let d = if tot[i] != 0.0 {
+                        (yv / tot[i]) * prod[i]
+                    } else {
+                        0.0 * prod[i]
+                    };
+                    delivered += d;
+                    unmet[(c / nf) * ns + s] += yv - d;
+                }
+            }
+        }
+        (unmet, delivered)
+    }
+
     /// The blocked kernels (AVX-512, and the generic one every other
-    /// processor runs) give the row-wise kernel's unmet demand bit for bit
-    /// and its delivered total to rounding, with rationed suppliers,
+    /// processor runs) give the row-wise sums' unmet demand bit for bit
+    /// and their delivered total to rounding, with rationed suppliers,
     /// suppliers without demand, and sector counts that do and do not fill
     /// the lanes.
     #[test]
@@ -278,8 +331,10 @@ mod tests {
                     }
                 })
                 .collect();
-            let (want, want_d) = crate::sweep::serve_final_demand(&y, &tot, &prod, n, ns, nfd, nf);
-            let g = GroupedY::new(&y, nr, ns, nfd);
+            let (want, want_d) = row_wise(&y, &tot, &prod, nr, ns, nf);
+            let mut g = GroupedY::new(&vec![1.5; n * nfd], nr, ns, nfd);
+            g.refill(&y, nr, ns, nfd);
+            assert_eq!(g, GroupedY::new(&y, nr, ns, nfd));
             let (got, got_d) = g.serve(&tot, &prod, nf);
             assert_eq!(bits(&want), bits(&got), "R = {nr}, S = {ns}, F = {nf}");
             assert!(
@@ -299,7 +354,13 @@ mod tests {
                 }
                 let yb = &g.data[b * block..(b + 1) * block];
                 let (u0, d0) = serve_block_impl(yb, &t, &p, nfd, nf);
-                let (u1, d1) = serve_block(yb, &t, &p, nfd, nf);
+                let (u1, d1) = dispatch(ServeBlock {
+                    yb,
+                    t: &t,
+                    p: &p,
+                    nfd,
+                    nf,
+                });
                 assert_eq!(bits(u0.as_flattened()), bits(u1.as_flattened()));
                 assert_eq!(d0.to_bits(), d1.to_bits());
             }

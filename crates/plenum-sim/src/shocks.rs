@@ -611,12 +611,19 @@ impl ArioModel {
     /// on the same table and step length, sharing `self`'s Z⁰.
     pub fn variant(&self, table: &plenum_table::MrioTable, file: &ShocksFile) -> Result<ArioModel> {
         let mut m = build_extended(table, file)?;
-        if m.dt != self.dt || *m.z0 != *self.z0 {
+        if m.dt != self.dt || *m.base.z0 != *self.base.z0 {
             return Err(SimError::Other(
                 "an ensemble variant must use the same table and step length as its base".into(),
             ));
         }
-        m.z0 = std::sync::Arc::clone(&self.z0);
+        // Share the baseline: all of it when the variant's equals the
+        // base's, else Z⁰ only (the variant may change inventory targets
+        // or rates).
+        if *m.base == *self.base {
+            m.base = std::sync::Arc::clone(&self.base);
+        } else if let Some(b) = std::sync::Arc::get_mut(&mut m.base) {
+            b.z0 = std::sync::Arc::clone(&self.base.z0);
+        }
         Ok(m)
     }
 }

@@ -32,8 +32,10 @@
 //! formed exactly as the two passes form them.
 //!
 //! Bit-for-bit equality with the two passes (and so with ensembles, which
-//! keep two passes): pass A's sums run over r in ascending order from 0.0
-//! for every (s, j); pass B runs over fixed blocks of
+//! keep two passes): the sweep calls the passes' own kernels
+//! (`kernels::region_sums`, `kernels::order_rows`, under the one
+//! dispatcher of `dispatch.rs`); pass A's sums run over r in ascending
+//! order from 0.0 for every (s, j); pass B runs over fixed blocks of
 //! [`COLS_PER_BLOCK`] columns, within a block in groups of four columns
 //! then one by one, and adds the blocks' partial sums in block order. None
 //! of this depends on the number of threads.
@@ -44,7 +46,8 @@ use rayon::prelude::*;
 
 use crate::ario::isclose;
 use crate::colmajor::ColMajor;
-use crate::kernels::COLS_PER_BLOCK;
+use crate::dispatch::{dispatch, Kernel};
+use crate::kernels::{order_rows, region_sums, COLS_PER_BLOCK};
 
 /// The outcomes of BoARIO's two global tests (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,8 +236,18 @@ pub(crate) fn sweep(
     let kept: Vec<[bool; 3]> = {
         let [h0, h1, h2] = &mut scratch.h;
         let parts = &mut scratch.partials[..n_blocks];
-        let work =
-            |(b, (((((a, z), x), y), w), p)): Chunks| block(z0, inp, &ruled, b, a, z, [x, y, w], p);
+        let work = |(b, (((((add, zc), x), y), w), part)): Chunks| {
+            dispatch(Block {
+                z0,
+                inp,
+                ruled: &ruled,
+                b,
+                add,
+                zc,
+                h: [x, y, w],
+                part,
+            })
+        };
         if inp.parallel {
             add.par_chunks_mut(chunk)
                 .zip(zc.par_chunks_mut(chunk))
@@ -282,75 +295,36 @@ type Chunks<'a> = (
     ),
 );
 
-/// One block of columns j0.. (`add`, `zc` and `h` are the block's slices),
-/// compiled for the widest vector unit the processor has. The kernels only
-/// multiply and add, lane by lane, in the order written (Rust never fuses a
-/// multiply and an add), so every width gives the same bits.
-#[allow(clippy::too_many_arguments)]
-fn block(
-    z0: &ColMajor,
-    inp: &SweepIn,
-    ruled: &RuledOut,
+/// One block of columns j0.. (`add`, `zc` and `h` are the block's
+/// slices), run by the dispatcher under the widest vector unit the
+/// processor has (see `dispatch.rs`).
+struct Block<'a, 'b> {
+    z0: &'a ColMajor,
+    inp: &'a SweepIn<'b>,
+    ruled: &'a RuledOut,
     b: usize,
-    add: &mut [f64],
-    zc: &mut [f64],
-    h: [&mut [f64]; 3],
-    part: &mut [Vec<f64>; 3],
-) -> [bool; 3] {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the processor has AVX-512F (checked just above), the
-            // only requirement of `block_avx512`.
-            return unsafe { block_avx512(z0, inp, ruled, b, add, zc, h, part) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2 (checked just above).
-            return unsafe { block_avx2(z0, inp, ruled, b, add, zc, h, part) };
-        }
+    add: &'a mut [f64],
+    zc: &'a mut [f64],
+    h: [&'a mut [f64]; 3],
+    part: &'a mut [Vec<f64>; 3],
+}
+
+impl Kernel for Block<'_, '_> {
+    type Out = [bool; 3];
+    #[inline(always)]
+    fn run<const WIDE: bool>(self) -> [bool; 3] {
+        block_impl::<WIDE>(
+            self.z0, self.inp, self.ruled, self.b, self.add, self.zc, self.h, self.part,
+        )
     }
-    block_impl::<false>(z0, inp, ruled, b, add, zc, h, part)
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-#[allow(clippy::too_many_arguments)]
-fn block_avx512(
-    z0: &ColMajor,
-    inp: &SweepIn,
-    ruled: &RuledOut,
-    b: usize,
-    add: &mut [f64],
-    zc: &mut [f64],
-    h: [&mut [f64]; 3],
-    part: &mut [Vec<f64>; 3],
-) -> [bool; 3] {
-    block_impl::<true>(z0, inp, ruled, b, add, zc, h, part)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
-fn block_avx2(
-    z0: &ColMajor,
-    inp: &SweepIn,
-    ruled: &RuledOut,
-    b: usize,
-    add: &mut [f64],
-    zc: &mut [f64],
-    h: [&mut [f64]; 3],
-    part: &mut [Vec<f64>; 3],
-) -> [bool; 3] {
-    block_impl::<false>(z0, inp, ruled, b, add, zc, h, part)
-}
-
-/// [`block`]'s work; returns which outcomes' partial sums are complete.
-/// `AVX512`: the caller runs with AVX-512F enabled (only `block_avx512`),
-/// so groups of four columns may use the register-blocked kernels of
-/// `kernels512` (same bits) when the number of sectors suits them.
+/// [`Block`]'s work; returns which outcomes' partial sums are complete.
+/// `WIDE`: the dispatcher runs it with AVX-512F enabled, so the kernels
+/// may take their register-blocked versions (same bits).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn block_impl<const AVX512: bool>(
+fn block_impl<const WIDE: bool>(
     z0: &ColMajor,
     inp: &SweepIn,
     ruled: &RuledOut,
@@ -372,7 +346,6 @@ fn block_impl<const AVX512: bool>(
         }
     }
     let [h_new, h_old, h_none] = h;
-    let wide = AVX512 && cfg!(target_arch = "x86_64") && crate::kernels512::applies(ns);
     let mut j = j0;
     while j < j1 {
         // Groups of four columns, then single columns: the second pass's
@@ -380,20 +353,18 @@ fn block_impl<const AVX512: bool>(
         let w = if j + 4 <= j1 { 4 } else { 1 };
         let off = (j - j0) * ns;
         let (ga, gz) = (&mut add[off..off + w * ns], &mut zc[off..off + w * ns]);
-        if w == 4 {
-            let cols = [
+        let cols4 = (w == 4).then(|| {
+            [
                 z0.col_as_slice(j),
                 z0.col_as_slice(j + 1),
                 z0.col_as_slice(j + 2),
                 z0.col_as_slice(j + 3),
-            ];
-            if wide {
-                wide_group_sums(&cols, inp.coef, inp.rho, nr, ns, ga, gz);
-            } else {
-                group_sums::<4>(&cols, inp.coef, inp.rho, nr, ns, ga, gz);
-            }
-        } else {
-            group_sums::<1>(&[z0.col_as_slice(j)], inp.coef, inp.rho, nr, ns, ga, gz);
+            ]
+        });
+        let col1 = [z0.col_as_slice(j)];
+        match &cols4 {
+            Some(c) => region_sums::<4, WIDE>(c, inp.coef, inp.rho, nr, ns, ga, gz),
+            None => region_sums::<1, WIDE>(&col1, inp.coef, inp.rho, nr, ns, ga, gz),
         }
         for q in 0..w {
             let c = off + q * ns..off + (q + 1) * ns;
@@ -419,129 +390,14 @@ fn block_impl<const AVX512: bool>(
             if !kept[k] {
                 continue;
             }
-            if w == 4 && wide {
-                let cols = [
-                    z0.col_as_slice(j),
-                    z0.col_as_slice(j + 1),
-                    z0.col_as_slice(j + 2),
-                    z0.col_as_slice(j + 3),
-                ];
-                // SAFETY: `wide` holds only where AVX-512F is present and
-                // `kernels512::applies(ns)`.
-                #[cfg(target_arch = "x86_64")]
-                unsafe {
-                    crate::kernels512::rows_group4(&cols, nr, ns, hs[k], &mut part[k])
-                };
-            } else if w == 4 {
-                rows_group4(z0, j, ns, hs[k], &mut part[k]);
-            } else {
-                rows_single(z0.col_as_slice(j), ns, &hs[k][..ns], &mut part[k]);
+            match &cols4 {
+                Some(c) => order_rows::<4, WIDE>(c, nr, ns, hs[k], &mut part[k]),
+                None => order_rows::<1, WIDE>(&col1, nr, ns, &hs[k][..ns], &mut part[k]),
             }
         }
         j += w;
     }
     kept
-}
-
-/// Pass A for W columns: `add[q·S + s] = Σ_r col_q[(r,s)] c(r,s)` and
-/// `zc[q·S + s] = Σ_r col_q[(r,s)] ρ(r,s)` for the weights given (a sum
-/// whose weights are None is already in place). Each sum starts at 0.0
-/// and adds r = 0, 1, … in turn, as the two-pass kernels do; a weight is
-/// loaded once for W columns.
-#[inline(always)]
-pub(crate) fn group_sums<const W: usize>(
-    cols: &[&[f64]; W],
-    c: Option<&[f64]>,
-    rho: Option<&[f64]>,
-    nr: usize,
-    ns: usize,
-    add: &mut [f64],
-    zc: &mut [f64],
-) {
-    match (c, rho) {
-        (Some(c), Some(r)) => sums2::<W>(cols, c, r, nr, ns, add, zc),
-        (Some(c), None) => sums1::<W>(cols, c, nr, ns, add),
-        (None, Some(r)) => sums1::<W>(cols, r, nr, ns, zc),
-        (None, None) => {}
-    }
-}
-
-/// [`group_sums`] for four columns through `kernels512` (same bits).
-/// Only called with `wide` set (see [`block_impl`]).
-#[inline(always)]
-fn wide_group_sums(
-    cols: &[&[f64]; 4],
-    c: Option<&[f64]>,
-    rho: Option<&[f64]>,
-    nr: usize,
-    ns: usize,
-    add: &mut [f64],
-    zc: &mut [f64],
-) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: `wide` holds only in `block_avx512` (AVX-512F present) and
-    // where `kernels512::applies(ns)`.
-    unsafe {
-        use crate::kernels512::group_sums as k;
-        match (c, rho) {
-            (Some(c), Some(r)) => k(cols, c, Some(r), nr, ns, add, zc),
-            (Some(c), None) => k(cols, c, None, nr, ns, add, &mut []),
-            (None, Some(r)) => k(cols, r, None, nr, ns, zc, &mut []),
-            (None, None) => {}
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    group_sums::<4>(cols, c, rho, nr, ns, add, zc);
-}
-
-#[inline(always)]
-fn sums2<const W: usize>(
-    cols: &[&[f64]; W],
-    w: &[f64],
-    v: &[f64],
-    nr: usize,
-    ns: usize,
-    out_w: &mut [f64],
-    out_v: &mut [f64],
-) {
-    let (out_w, out_v) = (&mut out_w[..W * ns], &mut out_v[..W * ns]);
-    out_w.fill(0.0);
-    out_v.fill(0.0);
-    // Regions in order; within a region the columns' sectors are
-    // contiguous, so Z⁰ streams through and the partial sums (W · S of
-    // each) stay in the first-level cache.
-    for r in 0..nr {
-        let o = r * ns;
-        let (wr, vr) = (&w[o..o + ns], &v[o..o + ns]);
-        for q in 0..W {
-            let z = &cols[q][o..o + ns];
-            let (a, b) = (
-                &mut out_w[q * ns..(q + 1) * ns],
-                &mut out_v[q * ns..(q + 1) * ns],
-            );
-            for s in 0..ns {
-                a[s] += z[s] * wr[s];
-                b[s] += z[s] * vr[s];
-            }
-        }
-    }
-}
-
-#[inline(always)]
-fn sums1<const W: usize>(cols: &[&[f64]; W], w: &[f64], nr: usize, ns: usize, out: &mut [f64]) {
-    let out = &mut out[..W * ns];
-    out.fill(0.0);
-    for r in 0..nr {
-        let o = r * ns;
-        let wr = &w[o..o + ns];
-        for q in 0..W {
-            let z = &cols[q][o..o + ns];
-            let a = &mut out[q * ns..(q + 1) * ns];
-            for s in 0..ns {
-                a[s] += z[s] * wr[s];
-            }
-        }
-    }
 }
 
 /// Column j between the passes: BoARIO's global tests on this column
@@ -614,221 +470,6 @@ fn column_orders(
     if test_new && !ac_new {
         ruled.not_all_close_new.store(true, Ordering::Relaxed);
     }
-}
-
-/// `out[i] += Z⁰[i,j] h_j[s(i)] + … + Z⁰[i,j+3] h_(j+3)[s(i)]`, one addition
-/// at a time in column order (as the second pass).
-#[inline(always)]
-pub(crate) fn rows_group4(z0: &ColMajor, j: usize, ns: usize, h: &[f64], out: &mut [f64]) {
-    let (c0, c1, c2, c3) = (
-        z0.col_as_slice(j),
-        z0.col_as_slice(j + 1),
-        z0.col_as_slice(j + 2),
-        z0.col_as_slice(j + 3),
-    );
-    let (h0, h1, h2, h3) = (
-        &h[..ns],
-        &h[ns..2 * ns],
-        &h[2 * ns..3 * ns],
-        &h[3 * ns..4 * ns],
-    );
-    for (r, orr) in out.chunks_exact_mut(ns).enumerate() {
-        let b = r * ns;
-        let (z0r, z1r, z2r, z3r) = (
-            &c0[b..b + ns],
-            &c1[b..b + ns],
-            &c2[b..b + ns],
-            &c3[b..b + ns],
-        );
-        for s in 0..ns {
-            let mut o = orr[s];
-            o += z0r[s] * h0[s];
-            o += z1r[s] * h1[s];
-            o += z2r[s] * h2[s];
-            o += z3r[s] * h3[s];
-            orr[s] = o;
-        }
-    }
-}
-
-/// `out[i] += Z⁰[i,j] h_j[s(i)]`.
-#[inline(always)]
-pub(crate) fn rows_single(col: &[f64], ns: usize, hj: &[f64], out: &mut [f64]) {
-    for (zr, orr) in col.chunks_exact(ns).zip(out.chunks_exact_mut(ns)) {
-        for ((o, z), h) in orr.iter_mut().zip(zr).zip(hj) {
-            *o += z * h;
-        }
-    }
-}
-
-/// Sectors per task of [`serve_final_demand`] (fixed, so that the
-/// delivered total is added in the same order for any number of threads).
-const SECTORS_PER_TASK: usize = 8;
-
-/// Final demand served in proportion to demand, dist = Y⁰ x/d (part of
-/// `phase_middle`, here for the same vector dispatch as the sweep): returns
-/// the final demand unmet by destination region and product (index
-/// region·S + s) and the total delivered.
-///
-/// Column c of Y⁰ (n × R·F, row-major) is category c % F of region c / F:
-/// the regions' runs of F columns are walked with the unmet sum of
-/// (region, s) in a register, the additions in the same order as column
-/// by column (suppliers r ascending). Sectors are served in fixed groups
-/// of [`SECTORS_PER_TASK`], in parallel: the unmet sums of different
-/// sectors never meet. The delivered total (a diagnostic of the balance)
-/// is summed per group in eight lanes, and the groups' totals in group
-/// order.
-pub(crate) fn serve_final_demand(
-    y: &[f64],
-    tot: &[f64],
-    prod: &[f64],
-    n: usize,
-    ns: usize,
-    nfd: usize,
-    nf: usize,
-) -> (Vec<f64>, f64) {
-    let mut fd_unmet = vec![0.0; n];
-    if nf == 0 || ns == 0 {
-        return (fd_unmet, 0.0);
-    }
-    let nr = n / ns;
-    let groups = ns.div_ceil(SECTORS_PER_TASK);
-    let work = |g: usize| {
-        let s0 = g * SECTORS_PER_TASK;
-        let s1 = (s0 + SECTORS_PER_TASK).min(ns);
-        serve_group(y, tot, prod, nr, ns, nfd, nf, s0, s1)
-    };
-    let parts: Vec<(Vec<f64>, f64)> = if n * nfd >= 1 << 18 {
-        (0..groups).into_par_iter().map(work).collect()
-    } else {
-        (0..groups).map(work).collect()
-    };
-    let mut delivered = 0.0;
-    for (g, (unmet, d)) in parts.into_iter().enumerate() {
-        let s0 = g * SECTORS_PER_TASK;
-        let w = unmet.len() / nr.max(1);
-        for rr in 0..nr {
-            fd_unmet[rr * ns + s0..rr * ns + s0 + w].copy_from_slice(&unmet[rr * w..(rr + 1) * w]);
-        }
-        delivered += d;
-    }
-    (fd_unmet, delivered)
-}
-
-/// One group of sectors s0..s1 of [`serve_final_demand`]: the unmet sums
-/// (index region·w + s − s0, w = s1 − s0) and the delivered total.
-#[allow(clippy::too_many_arguments)]
-fn serve_group(
-    y: &[f64],
-    tot: &[f64],
-    prod: &[f64],
-    nr: usize,
-    ns: usize,
-    nfd: usize,
-    nf: usize,
-    s0: usize,
-    s1: usize,
-) -> (Vec<f64>, f64) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the processor has AVX-512F (checked just above).
-            return unsafe { serve_avx512(y, tot, prod, nr, ns, nfd, nf, s0, s1) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2 (checked just above).
-            return unsafe { serve_avx2(y, tot, prod, nr, ns, nfd, nf, s0, s1) };
-        }
-    }
-    serve_impl(y, tot, prod, nr, ns, nfd, nf, s0, s1)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-#[allow(clippy::too_many_arguments)]
-fn serve_avx512(
-    y: &[f64],
-    tot: &[f64],
-    prod: &[f64],
-    nr: usize,
-    ns: usize,
-    nfd: usize,
-    nf: usize,
-    s0: usize,
-    s1: usize,
-) -> (Vec<f64>, f64) {
-    serve_impl(y, tot, prod, nr, ns, nfd, nf, s0, s1)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
-fn serve_avx2(
-    y: &[f64],
-    tot: &[f64],
-    prod: &[f64],
-    nr: usize,
-    ns: usize,
-    nfd: usize,
-    nf: usize,
-    s0: usize,
-    s1: usize,
-) -> (Vec<f64>, f64) {
-    serve_impl(y, tot, prod, nr, ns, nfd, nf, s0, s1)
-}
-
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn serve_impl(
-    y: &[f64],
-    tot: &[f64],
-    prod: &[f64],
-    nr: usize,
-    ns: usize,
-    nfd: usize,
-    nf: usize,
-    s0: usize,
-    s1: usize,
-) -> (Vec<f64>, f64) {
-    let w = s1 - s0;
-    let mut unmet = vec![0.0; nr * w];
-    let mut dist = vec![0.0; nfd];
-    let mut lanes = [0.0f64; 8];
-    // Suppliers r ascending, i = r·S + s: the order of the column-by-column
-    // sums for every (region, s).
-    for r in 0..nr {
-        for s in s0..s1 {
-            let i = r * ns + s;
-            let (t, p) = (tot[i], prod[i]);
-            let yi = &y[i * nfd..(i + 1) * nfd];
-            if t != 0.0 {
-                for (d, &yv) in dist.iter_mut().zip(yi) {
-                    *d = (yv / t) * p;
-                }
-            } else {
-                for d in dist.iter_mut() {
-                    *d = 0.0 * p;
-                }
-            }
-            let mut chunks = dist.chunks_exact(8);
-            for c in &mut chunks {
-                for (l, d) in lanes.iter_mut().zip(c) {
-                    *l += d;
-                }
-            }
-            for (l, d) in lanes.iter_mut().zip(chunks.remainder()) {
-                *l += d;
-            }
-            for (rr, (ys, ds)) in yi.chunks_exact(nf).zip(dist.chunks_exact(nf)).enumerate() {
-                let mut u = unmet[rr * w + (s - s0)];
-                for (yv, d) in ys.iter().zip(ds) {
-                    u += yv - d;
-                }
-                unmet[rr * w + (s - s0)] = u;
-            }
-        }
-    }
-    (unmet, lanes.iter().sum())
 }
 
 #[cfg(test)]

@@ -44,6 +44,16 @@
 //! third economy's trade sector ([`reroute`]). The rerouted flow is the
 //! leakage of the control, reported per quarter.
 //!
+//! **Trade diversion.** A blocked exporter's goods find other buyers: of
+//! the flow B a measure blocks (after rerouting and the stock), a share δ
+//! is sold to third markets, reached at the speed λ a quarter,
+//! D ← D + λ (δ B − D) ([`divert`]), as those markets' final demand on the
+//! exporter's industry, spread over them by their base purchases of the
+//! product from it. So the exporter's loss is (1 − δ) of the blocked flow
+//! in the long run, not all of it. The price cut needed to place the goods
+//! is a terms-of-trade loss outside this quantity model (real output
+//! counts the volume).
+//!
 //! `[controls] critical` sets κ_s: κ_s ≥ 0.5 makes input s critical for
 //! every user, 0 < κ_s < 0.5 non-critical; other inputs follow the
 //! engine's default rule (critical when ≥ 5% of a user's inputs).
@@ -87,6 +97,22 @@ pub struct ControlsParams {
     /// entry into force (Jul-Sep 2023, Jan 2024): about two quarters of
     /// the flow; range [1, 4].
     pub storage_quarters: f64,
+    /// δ: share of a blocked exporter's flow sold to third markets in the
+    /// long run. Jiang, Lu, Song & Zhang (2023, JIE 140, 103687): the 2018
+    /// US tariffs cut China's exports to the US by 16.5% and diverted
+    /// exports to other (closer, larger) economies; Jiao, Liu, Tian & Wang
+    /// (2022, "The impacts of the U.S. trade war on Chinese exporters",
+    /// working paper): firms' lost US sales were partly offset by sales to
+    /// the EU, not elsewhere, product standards limiting the switch; Bown
+    /// & Crowley (2007, JIE 72(1)): US antidumping duties deflected
+    /// Japanese exports to third markets. None gives the offset share of
+    /// a lost flow; judgement 0.25 (partial offset), range [0, 0.5].
+    pub diversion_share: f64,
+    /// λ: share of the gap to δ B closed per quarter. Diversion shows
+    /// within months of the 2018 tariffs in the monthly data of Jiang et
+    /// al. (2023); judgement 0.25 (two thirds after a year), range
+    /// [0.1, 0.5].
+    pub diversion_speed: f64,
 }
 
 impl Default for ControlsParams {
@@ -96,6 +122,8 @@ impl Default for ControlsParams {
             shadow_cap: 2.0,
             demand_price_elasticity: 1.0,
             storage_quarters: 2.0,
+            diversion_share: 0.25,
+            diversion_speed: 0.25,
         }
     }
 }
@@ -228,9 +256,35 @@ pub fn reroute(blocked: f64, share: f64, limit: f64, via_flow: f64) -> f64 {
     (share * blocked).min(limit * via_flow).max(0.0)
 }
 
+/// Trade diversion: the flow `diverted` (D) moves towards δ × `blocked` at
+/// the speed λ a quarter, D ← D + λ (δ B − D), and stays ≥ 0; returns D.
+/// When the measure ends (B = 0) it winds down at the same speed.
+pub fn divert(diverted: &mut f64, blocked: f64, share: f64, speed: f64) -> f64 {
+    let target = share.clamp(0.0, 1.0) * blocked.max(0.0);
+    *diverted = (*diverted + speed.clamp(0.0, 1.0) * (target - *diverted)).max(0.0);
+    *diverted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diversion_approaches_its_share_at_its_speed_and_winds_down() {
+        let mut d = 0.0;
+        // δ 0.25 of 100 blocked, λ 0.5: 12.5, 18.75, … → 25.
+        assert!((divert(&mut d, 100.0, 0.25, 0.5) - 12.5).abs() < 1e-12);
+        assert!((divert(&mut d, 100.0, 0.25, 0.5) - 18.75).abs() < 1e-12);
+        for _ in 0..60 {
+            divert(&mut d, 100.0, 0.25, 0.5);
+        }
+        assert!((d - 25.0).abs() < 1e-9);
+        // Never more than δ B, and back to 0 when nothing is blocked.
+        assert!(d <= 25.0);
+        assert!((divert(&mut d, 0.0, 0.25, 0.5) - 12.5).abs() < 1e-9);
+        let mut z = 0.0;
+        assert_eq!(divert(&mut z, 100.0, 0.0, 0.5), 0.0);
+    }
 
     #[test]
     fn capacity_raises_substitutability_up_to_one() {

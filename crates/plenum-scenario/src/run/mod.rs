@@ -208,7 +208,8 @@ pub fn run_scenario(
     // One quarter past the end: its step closes the last quarter's
     // inventories.
     let sim: Vec<Quarter> = (BURN_IN.0..=end.0 + 1).map(Quarter).collect();
-    let pl = plan(econ, scn, &p, &b, kappa, &auto, &imports0, &sim);
+    let cparams = crate::blocks::controls::ControlsParams::default();
+    let pl = plan(econ, scn, &p, &cparams, &b, kappa, &auto, &imports0, &sim);
     // Intermediate buyers first: export controls are persistent supply
     // shocks, under which proportional rationing lets a critical input's
     // shortage feed on itself through rationed inputs (docs/engine.md).
@@ -326,7 +327,7 @@ pub fn run_scenario(
         prices,
         restr_keys,
         premium,
-        cparams: crate::blocks::controls::ControlsParams::default(),
+        cparams,
         price_level: Vec::new(),
         import_price: Vec::new(),
         price_block,

@@ -137,6 +137,9 @@ pub(super) struct TradeQuarter {
     pub(super) front_loaded_in: f64,
     pub(super) drawn_in: f64,
     pub(super) rerouted_out: f64,
+    /// The scenario's own region's blocked exports sold to third markets
+    /// (trade diversion).
+    pub(super) diverted_out: f64,
 }
 
 /// The flow of product s from g to buyers in d (users only, when given;
@@ -212,6 +215,7 @@ pub(super) fn plan(
     econ: &Economy,
     scn: &Scenario,
     p: &Params,
+    cp: &controls::ControlsParams,
     b: &Bound,
     kappa: f64,
     auto: &GrowthPath,
@@ -249,7 +253,14 @@ pub(super) fn plan(
     let mut stocks: std::collections::BTreeMap<(usize, usize, usize), f64> =
         std::collections::BTreeMap::new();
     let trade_sector = econ.sectors.iter().position(|s| s == "TRADE");
+    // Diverted flow D and this quarter's blocked flow B per (measure,
+    // origin, destination): trade diversion of a blocked exporter.
+    let mut diverted: std::collections::BTreeMap<(usize, usize, usize), (f64, f64)> =
+        std::collections::BTreeMap::new();
     for (k, &t) in quarters.iter().enumerate() {
+        for v in diverted.values_mut() {
+            v.1 = 0.0;
+        }
         let pt = price(p, t);
         let a_t = auto.index(t) * shift_decay(p, t);
         pl.price.push(pt);
@@ -422,6 +433,12 @@ pub(super) fn plan(
                         }
                     }
                     let phi = phi * keep;
+                    // What the engine blocks of the exporter's flow, for
+                    // trade diversion (below).
+                    if phi > 0.0 && cp.diversion_share > 0.0 {
+                        let blocked = phi * flow(econ, m.product, g, d, &None) * a_t;
+                        diverted.entry((mi, g, d)).or_insert((0.0, 0.0)).1 += blocked;
+                    }
                     if phi > 0.0 {
                         parts.entry((m.product, g, d)).or_default().push((phi, sub));
                         eparts
@@ -430,6 +447,35 @@ pub(super) fn plan(
                             .push((share * tshare * keep, sub));
                     }
                 }
+            }
+        }
+        // Trade diversion: each blocked exporter sells D to the regions the
+        // measure does not cover, by their base purchases of the product
+        // from it, as their investment demand.
+        for (&(mi, g, d), (dv, blocked)) in diverted.iter_mut() {
+            let amount = controls::divert(dv, *blocked, cp.diversion_share, cp.diversion_speed);
+            if amount <= 0.0 {
+                continue;
+            }
+            let m = &b.measures[mi];
+            let weights: Vec<(usize, f64)> = (0..nr)
+                .filter(|&o| o != g && !m.to[o])
+                .map(|o| (o, flow(econ, m.product, g, o, &None)))
+                .filter(|&(_, w)| w > 0.0)
+                .collect();
+            let tot: f64 = weights.iter().map(|w| w.1).sum();
+            if tot <= 0.0 {
+                continue;
+            }
+            for (o, w) in weights {
+                tq.fd_add.push((
+                    g * ns + m.product,
+                    o * econ.nf + b.investment,
+                    amount * w / tot,
+                ));
+            }
+            if g == ch && d != ch {
+                tq.diverted_out += amount;
             }
         }
         // Programme capacity beyond what replaces blocked flows displaces

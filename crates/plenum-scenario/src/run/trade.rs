@@ -39,15 +39,18 @@ type Pick = fn(&TradeQuarter) -> f64;
 /// region, per recorded quarter (table units per quarter, 2023 prices):
 /// `rerouted_flow` (restricted imports that reached it through third
 /// economies: the controls' leakage), `front_loaded_imports`,
-/// `stockpile_drawn`, and `rerouted_exports` (its own restricted exports
-/// that reached their buyers through third economies).
+/// `stockpile_drawn`, `rerouted_exports` (its own restricted exports
+/// that reached their buyers through third economies) and
+/// `diverted_exports` (its own blocked exports sold to third markets:
+/// trade diversion).
 pub(super) fn add_series(run: &mut ScenarioRun, pl: &Plan, unit: &str) {
     let nq = run.quarters.len();
-    let pick: [(&'static str, Pick); 4] = [
+    let pick: [(&'static str, Pick); 5] = [
         ("rerouted_flow", |q| q.rerouted_in),
         ("front_loaded_imports", |q| q.front_loaded_in),
         ("stockpile_drawn", |q| q.drawn_in),
         ("rerouted_exports", |q| q.rerouted_out),
+        ("diverted_exports", |q| q.diverted_out),
     ];
     for (variable, f) in pick {
         let mut values = vec![f64::NAN; nq];

@@ -118,7 +118,7 @@ impl ArioModel {
 
     /// Per restriction, its flows in the last step (empty in ARIO mode).
     pub fn restriction_flows(&self) -> &[RestrictionFlows] {
-        self.mech.extended().map_or(&[], |e| &e.flows)
+        self.mech.extended().map_or(&[], |e| &e.restrictions.flows)
     }
 
     /// Inventories N, S × n stored industry by industry (index
@@ -138,7 +138,7 @@ impl ArioModel {
             return out;
         };
         for k in 0..ns * n {
-            let usev = self.production[k / ns] * self.tech[k];
+            let usev = self.production[k / ns] * self.base.tech[k];
             let v = (start[k] - usev) + self.s_add[k];
             if v < 0.0 {
                 out[k / ns] -= v;
@@ -151,7 +151,7 @@ impl ArioModel {
         let (n, ns) = (self.n, self.ns);
         let mut va = vec![0.0; self.nr];
         for j in 0..n {
-            let a: f64 = (0..ns).map(|s| self.tech[j * ns + s]).sum();
+            let a: f64 = (0..ns).map(|s| self.base.tech[j * ns + s]).sum();
             va[j / ns] += self.production[j] * (1.0 - a);
         }
         StateView {

@@ -8,8 +8,11 @@
 //! being the first pass's region sums times H_prev (plus what the
 //! mechanisms adjust). BoARIO skips the update when np.allclose deems it
 //! negligible and stops on a negative inventory; a mechanism may instead
-//! clamp at zero ([`crate::mechanisms::Mechanisms::inventory_floor`]).
-//! Final demand gets Y⁰ ∘ (x/d) per supplier and the rest is unmet;
+//! clamp at zero ([`crate::mechanisms::Mechanisms::clamp_inventories`]).
+//! Final demand gets Y ∘ (x/d) per supplier (Y⁰ in ARIO mode, the
+//! mechanisms' Y of the step in the extended mode) and the rest is unmet,
+//! plus what a mechanism blocked
+//! ([`crate::mechanisms::Mechanisms::unmet_final_demand`]);
 //! rebuilding demand gets its share R/d of x and the rebuilding stocks
 //! fall by it.
 
@@ -42,11 +45,11 @@ impl ArioModel {
             let (ti, pi) = pend.int.as_ref().map_or((tot, prod), |(t, p)| (t, p));
             self.mech.adjust_deliveries(&mut self.s_add, ti, pi, ns);
         }
-        let floor = self.mech.inventory_floor();
+        let floor = self.mech.clamp_inventories();
         // BoARIO's `close` (a global AND, per chunk then combined) and
         // the intermediate deliveries' total (per chunk, chunks in order).
         let (close, delivered_intermediate) = {
-            let (s_add, tech) = (&self.s_add, &self.tech);
+            let (s_add, tech) = (&self.s_add, &self.base.tech);
             let parts = map_chunks(par, s_add.len(), chunk, |k0, k1| {
                 let mut close = true;
                 let mut sum = 0.0;
@@ -66,7 +69,7 @@ impl ArioModel {
         let mut delivered_total = 0.0;
         let mut clamped = 0.0;
         if !close || floor {
-            let (s_add, tech) = (&self.s_add, &self.tech);
+            let (s_add, tech) = (&self.s_add, &self.base.tech);
             // Per chunk: (used, delivered, clamped, first bad inventory).
             let parts = map_chunks_mut(par, &mut self.stock, chunk, |c, stock| {
                 let k0 = c * chunk;
@@ -120,7 +123,9 @@ impl ArioModel {
         };
         let (fd_unmet, fd_delivered) = {
             let (tf, pf) = pend.fin.as_ref().map_or((tot, prod), |(t, p)| (t, p));
-            self.mech.serve_final_demand(self, tf, pf)
+            let (mut unmet, delivered) = self.mech.serve_final_demand(self, tf, pf);
+            self.mech.unmet_final_demand(&mut unmet);
+            (unmet, delivered)
         };
         self.last_balance.delivered_final = fd_delivered;
         // Rebuilding production, per block, out of the current demand.

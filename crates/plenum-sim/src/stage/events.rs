@@ -104,7 +104,7 @@ impl ArioModel {
     /// The annual flow Z[i, j], recovered from Z⁰ (exact: only used for the
     /// shares of rebuilding demand, as a ratio).
     fn z0_annual(&self, i: usize, j: usize) -> f64 {
-        self.z0[(i, j)]
+        self.base.z0[(i, j)]
     }
 
     /// BoARIO's `event_compatibility`: every event must happen and end within
@@ -167,17 +167,17 @@ impl ArioModel {
         // Capacity lost: capital first (with the arbitrary loss of the
         // previous update, as BoARIO), then the arbitrary loss for next time.
         let lost = self.capital_lost();
-        if let Some(i) = (0..self.n).find(|&i| lost[i] > self.capital[i]) {
+        if let Some(i) = (0..self.n).find(|&i| lost[i] > self.base.capital[i]) {
             return Err(SimError::CapitalExceeded {
                 step: self.step_index,
                 industry: self.layout.industry_name(i),
                 lost: lost[i],
-                capital: self.capital[i],
+                capital: self.base.capital[i],
             });
         }
         for i in 0..self.n {
-            let dk = if self.capital[i] != 0.0 {
-                lost[i] / self.capital[i]
+            let dk = if self.base.capital[i] != 0.0 {
+                lost[i] / self.base.capital[i]
             } else {
                 0.0
             };

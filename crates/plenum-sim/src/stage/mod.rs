@@ -65,7 +65,7 @@ impl ArioModel {
         if self.mech.is_boario() && self.expected.is_none() {
             return self.step_fused(produced).map(|(rec, _)| rec);
         }
-        let z0 = Arc::clone(&self.z0);
+        let z0 = Arc::clone(&self.base.z0);
         let (nr, ns) = (self.nr, self.ns);
         if let Some(job) = self.pass_a_job(&produced) {
             pass_weighted_sums(&z0, nr, ns, &mut [job]);
@@ -83,7 +83,7 @@ impl ArioModel {
     /// the H formed, bit for bit; otherwise the second pass is made (the
     /// flag returned says whether the sweep's sums were used).
     pub(crate) fn step_fused(&mut self, produced: Produced) -> Result<(StepRecord, bool)> {
-        let z0 = Arc::clone(&self.z0);
+        let z0 = Arc::clone(&self.base.z0);
         let (need_add, need_zc) = self.pass_a_needs();
         let pend = &produced.0;
         // x^Opt of the next orders needs the demand after this step's
@@ -99,15 +99,15 @@ impl ArioModel {
                 coef: need_add.then_some(&self.a_coef[..]),
                 rho: need_zc.then_some(&self.a_ratio[..]),
                 h_prev: &self.ord_h,
-                tech: &self.tech,
+                tech: &self.base.tech,
                 stock: &self.stock,
                 prod: &pend.prod,
                 popt: &popt,
-                inv_duration: &self.inv_duration,
-                restoration_tau: &self.restoration_tau,
+                inv_duration: &self.base.inv_duration,
+                restoration_tau: &self.base.restoration_tau,
                 zc_fixed: match self.params.order_type {
                     OrderType::Alt => None,
-                    OrderType::Noalt => Some(&self.zc0[..]),
+                    OrderType::Noalt => Some(&self.base.zc0[..]),
                 },
                 parallel: self.n >= PARALLEL_MIN,
             };

@@ -34,7 +34,7 @@ impl ArioModel {
             Some(x) => (0..n).map(|j| x.update(j, tot2[j].min(cap[j]))).collect(),
             None => (0..n).map(|j| tot2[j].min(cap[j])).collect(),
         };
-        let (tech, stock, inv_duration) = (&self.tech, &self.stock, &self.inv_duration);
+        let (tech, stock, inv_duration) = (&self.base.tech, &self.stock, &self.base.inv_duration);
         let all_close = map_chunks(par, ns * n, chunk, |k0, k1| {
             let mut close = true;
             for j in k0 / ns.max(1)..k1 / ns.max(1) {
@@ -50,9 +50,9 @@ impl ArioModel {
         .all(|c| c);
         let zc: &[f64] = match self.params.order_type {
             OrderType::Alt => &self.s_zc,
-            OrderType::Noalt => &self.zc0,
+            OrderType::Noalt => &self.base.zc0,
         };
-        let restoration_tau = &self.restoration_tau;
+        let restoration_tau = &self.base.restoration_tau;
         let nan_at = map_chunks_mut(par, &mut self.ord_h, chunk, |c, h| {
             let j0 = c * LOOP_COLS_PER_TASK;
             for (dj, hj) in h.chunks_mut(ns.max(1)).enumerate() {

@@ -53,10 +53,10 @@ impl ArioModel {
                     sc = 0.0;
                 }
                 let op = self.overprod[i];
-                let chg = ((self.params.alpha_max - op) * sc * self.overprod_tau)
+                let chg = ((self.params.alpha_max - op) * sc * self.base.overprod_tau)
                     + ((self.params.alpha_base - op)
                         * (if sc == 0.0 { 1.0 } else { 0.0 })
-                        * self.overprod_tau);
+                        * self.base.overprod_tau);
                 let v = op + chg;
                 self.overprod[i] = if v < 1.0 { 1.0 } else { v };
             }
@@ -65,7 +65,7 @@ impl ArioModel {
 
         // 3. Production.
         let mut cap: Vec<f64> = (0..n)
-            .map(|i| (self.x0[i] * (1.0 - self.delta_tot[i])) * self.overprod[i])
+            .map(|i| (self.base.x0[i] * (1.0 - self.delta_tot[i])) * self.overprod[i])
             .collect();
         self.mech.scale_capacity(&mut cap);
         if let Some(i) = cap.iter().position(|c| *c < 0.0) {
@@ -77,7 +77,8 @@ impl ArioModel {
             });
         }
         let popt: Vec<f64> = (0..n).map(|i| tot[i].min(cap[i])).collect();
-        let (prod, shortage) = self.mech.constrain_production(self, &popt);
+        let floor = self.mech.inventory_floor();
+        let (prod, shortage) = self.mech.constrain_production(self, &popt, floor);
         if shortage {
             self.in_shortage = true;
             self.had_shortage = true;
@@ -108,8 +109,8 @@ impl ArioModel {
         let ratio_t: Vec<f64> = match self.params.order_type {
             OrderType::Alt => (0..n)
                 .map(|i| {
-                    if self.x0[i] != 0.0 {
-                        cap[i] / self.x0[i]
+                    if self.base.x0[i] != 0.0 {
+                        cap[i] / self.base.x0[i]
                     } else {
                         1.0
                     }
@@ -146,11 +147,11 @@ pub(crate) fn boario_production(m: &ArioModel, popt: &[f64]) -> (Vec<f64>, bool)
             let mut ratio_min = 1.0f64;
             for s in 0..ns {
                 let k = j * ns + s;
-                let c = ((popt[j] * m.tech[k]) * m.psi) * m.inv_duration_finite[s];
-                if m.thresh[k] && m.stock[k] < c {
+                let c = ((popt[j] * m.base.tech[k]) * m.base.psi) * m.base.inv_duration_finite[s];
+                if m.base.thresh[k] && m.stock[k] < c {
                     shortage = true;
                 }
-                if m.thresh[k] && c != 0.0 {
+                if m.base.thresh[k] && c != 0.0 {
                     let r = m.stock[k] / c;
                     if r < ratio_min {
                         ratio_min = r;
