@@ -246,6 +246,9 @@ pub enum SolverArg {
     Lu,
     /// Always block GMRES (falls back to LU if it does not converge).
     Iterative,
+    /// LU of I - A in single precision, each solve refined in double precision to --rtol
+    /// (falls back to the double-precision LU if the refinement stalls).
+    MixedLu,
 }
 
 #[derive(Debug, Args)]

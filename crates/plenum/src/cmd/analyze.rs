@@ -70,6 +70,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
             SolverArg::Auto => SolverChoice::Auto,
             SolverArg::Lu => SolverChoice::Lu,
             SolverArg::Iterative => SolverChoice::Iterative,
+            SolverArg::MixedLu => SolverChoice::MixedLu,
         },
         rtol: args.rtol,
     };
@@ -111,6 +112,7 @@ fn solver_json(l: &SolveLog) -> String {
         "sweeps": l.sweeps,
         "max_relative_residual": l.max_residual,
         "fallbacks_to_lu": l.fallbacks,
+        "refinement_steps": l.refinements,
         "lu_factored": l.factored,
         "block_jacobi_preconditioner": l.preconditioned,
     });
@@ -195,11 +197,22 @@ pub fn compute_with(
     let n = l.n_industries();
     let nr = l.n_regions();
     let ns = l.n_sectors();
+    // L needs the f64 LU; with it at hand every solve uses it.
+    let choice = if want_l && settings.choice == SolverChoice::Auto {
+        SolverChoice::Lu
+    } else {
+        settings.choice
+    };
+    let iterates = match choice {
+        SolverChoice::Iterative => true,
+        SolverChoice::Auto => plenum_iomath::solver::auto_iterates(n, report::expected_rhs(t)),
+        SolverChoice::Lu | SolverChoice::MixedLu => false,
+    };
     let m = Solver::new(
         t.z().as_ref(),
         t.x().as_ref(),
         t.zero_output(),
-        settings.choice,
+        choice,
         IterOptions {
             rtol: settings.rtol,
             // Block-Jacobi on each region's domestic block.
@@ -209,13 +222,11 @@ pub fn compute_with(
         },
     )
     .map_err(|e| name(t, e))
-    .context(
-        if settings.choice == SolverChoice::Lu || n < plenum_iomath::solver::ITERATIVE_MIN_N {
-            "factoring I - A"
-        } else {
-            "setting up the iterative solves with I - A"
-        },
-    )?;
+    .context(if !iterates {
+        "factoring I - A"
+    } else {
+        "setting up the iterative solves with I - A"
+    })?;
     ph.mark("solver set-up (LU or CSR)");
     let rep = report::report(t, &m).context("solving with I - A for the report")?;
     ph.mark("report (solves, accounts)");
@@ -612,7 +623,11 @@ mod tests {
         let (_, grows) = golden("G");
         let (_, xrows) = golden("x");
         assert_eq!(lcols.len(), n);
-        for choice in [SolverChoice::Lu, SolverChoice::Iterative] {
+        for choice in [
+            SolverChoice::Lu,
+            SolverChoice::Iterative,
+            SolverChoice::MixedLu,
+        ] {
             let settings = SolveSettings {
                 choice,
                 rtol: 1e-12,
