@@ -7,8 +7,9 @@
 //!
 //! * [`Leontief`]: the LU factors of I − A, (2/3) n³ flops once, then
 //!   2 n² per right-hand side; exact to rounding.
-//! * [`crate::mixed::MixedLu`]: the LU factors of I − A in f32, each block
-//!   solve refined in f64 to [`IterOptions::rtol`] (about half the
+//! * [`crate::mixed::MixedLu`] (opt-in, [`SolverChoice::MixedLu`]): the LU
+//!   factors of I − A in f32, each block
+//!   solve refined in f64 to [`IterOptions::rtol`] (about 0.6 of the
 //!   factoring time of f64 LU); a refinement that stalls falls back to
 //!   [`Leontief`].
 //! * [`Solver`]: chooses per table. Below [`ITERATIVE_MIN_N`] industries, or
@@ -60,27 +61,6 @@ pub fn auto_iterates(n: usize, rhs: usize) -> bool {
     n >= ITERATIVE_MIN_N && (rhs == 0 || n >= ITERATIVE_N_PER_RHS * rhs)
 }
 
-/// From this many industries [`SolverChoice::Auto`], when it factors, may
-/// factor in f32 and refine in f64 ([`crate::mixed`]); below it the f64 LU
-/// takes a few tenths of a second at most.
-pub const MIXED_MIN_N: usize = 1000;
-
-/// [`SolverChoice::Auto`] factors in f32 when n ≥ this many industries per
-/// expected right-hand side. The f32 factorisation saves about half of
-/// (2/3) n³ f64 flops; the refinement costs per right-hand side one f32
-/// solve beyond the first and two f64 residual products, 4 n² more than
-/// the f64 solve (one correction step reaches 1e-12 on productive
-/// tables), so it pays while n³/3 > 4 n² · rhs, i.e. n > 12 rhs. Measured
-/// at n = 5,000 with 202 right-hand sides (n / rhs = 25, BENCHMARKS.md,
-/// "mixed precision"): factoring 1.7 → 1.0 s CPU, solves 0.47 → 1.1 s.
-pub const MIXED_N_PER_RHS: usize = 12;
-
-/// Whether [`SolverChoice::Auto`], when it factors, factors in f32 and
-/// refines (0 right-hand sides: unknown, then n alone decides).
-pub fn auto_mixed(n: usize, rhs: usize) -> bool {
-    n >= MIXED_MIN_N && (rhs == 0 || n >= MIXED_N_PER_RHS * rhs)
-}
-
 /// Products with L and Lᵀ.
 pub trait LeontiefSolve {
     /// Order n of the system.
@@ -128,7 +108,14 @@ pub enum SolverChoice {
     /// Always iterate (with the LU fallback).
     Iterative,
     /// Factor I − A in f32 and refine every solve in f64 (with the f64 LU
-    /// fallback).
+    /// fallback). Opt-in, not chosen by [`SolverChoice::Auto`]: at
+    /// n = 5,000 with `plenum analyze`'s 202 right-hand sides the f32
+    /// factorisation saved ≈ 0.7 s CPU of 1.7–2.0 (faer's f32 LU ran 1.6×,
+    /// not 2×, the f64 rate) and the refinement cost as much (one
+    /// correction step per block, i.e. two f64 residual products and one
+    /// more f32 solve per right-hand side): 3.63 s against 3.73 s CPU over
+    /// seven alternating pairs at load ~7–9, within the noise, with 9 %
+    /// less peak memory (BENCHMARKS.md, "mixed precision").
     MixedLu,
 }
 
@@ -215,8 +202,8 @@ impl<'a> Solver<'a> {
             SolverChoice::Iterative => true,
         };
         let mixed = match choice {
-            SolverChoice::Auto => !iterative && auto_mixed(n, opts.expected_rhs),
             SolverChoice::MixedLu => true,
+            // Auto keeps the f64 LU: see [`SolverChoice::MixedLu`].
             _ => false,
         };
         let mut log = SolveLog {

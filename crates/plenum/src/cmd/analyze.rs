@@ -78,7 +78,18 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
         anyhow::bail!("--write-L needs --out DIR to write L.txt into");
     }
     let t = &loaded.table;
-    let (a, l) = compute_with(t, args.top, settings, args.write_l, &mut ph)?;
+    // The table's SHA-256 for the manifest is hashed on its own thread
+    // while the solves run (one core of SHA-256 against the solver's
+    // memory-bound phases), instead of after them.
+    let (computed, table_hash) = std::thread::scope(|sc| {
+        let hasher = args
+            .out
+            .as_ref()
+            .map(|_| sc.spawn(|| plenum_formats::native::table_hash(t)));
+        let computed = compute_with(t, args.top, settings, args.write_l, &mut ph);
+        (computed, hasher.map(|h| h.join()))
+    });
+    let (a, l) = computed?;
     crate::output::print(format_args!("{}", a.summary))?;
     if let Some(dir) = &args.out {
         let out = OutDir::create(dir, args.tidy)?;
@@ -93,7 +104,12 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
         }
         out.write_file("solver.json", solver_json(&a.solver).as_bytes())?;
         ph.mark("write frames");
-        out.manifest(t, "analyze", &[], None)?;
+        let hash = match table_hash {
+            Some(Ok(h)) => h,
+            // The hashing thread cannot fail short of a panic; hash again.
+            _ => plenum_formats::native::table_hash(t),
+        };
+        out.manifest_with_hash(t, hash, "analyze", &[], None)?;
         ph.mark("manifest (table hash)");
         eprintln!("wrote {}", dir.display());
     }
