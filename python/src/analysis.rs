@@ -39,11 +39,17 @@ fn compute(
 ) -> Result<Computed, plenum_iomath::IoMathError> {
     let zero = t.zero_output();
     let x = t.x();
+    // L and G need the f64 factors: then every solve uses them too.
+    let choice = if with_l || ghosh {
+        SolverChoice::Lu
+    } else {
+        SolverChoice::Auto
+    };
     let m = Solver::new(
         t.z().as_ref(),
         x.as_ref(),
         zero,
-        SolverChoice::Auto,
+        choice,
         IterOptions {
             block: t.labels().n_sectors(),
             expected_rhs: report::expected_rhs(t),

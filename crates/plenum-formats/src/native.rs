@@ -240,6 +240,13 @@ fn corrupt(file: &str, problem: impl Into<String>) -> FormatError {
 
 /// Checks preamble and hash, parses the header; returns it and the payload.
 fn split<'a>(file: &str, bytes: &'a [u8]) -> Result<(Header, &'a [u8])> {
+    preamble(file, bytes)?;
+    verify(file, bytes)?;
+    header(file, bytes)
+}
+
+/// Magic, length, version and flags: the checks before the hash.
+fn preamble(file: &str, bytes: &[u8]) -> Result<()> {
     if bytes.len() < 8 || bytes[..8] != MAGIC {
         return Err(FormatError::file(
             file,
@@ -268,6 +275,11 @@ fn split<'a>(file: &str, bytes: &'a [u8]) -> Result<(Header, &'a [u8])> {
     if flags != 0 {
         return Err(corrupt(file, format!("unknown flags {flags:#x}")));
     }
+    Ok(())
+}
+
+/// The SHA-256 of the content against the stored one (after [`preamble`]).
+fn verify(file: &str, bytes: &[u8]) -> Result<()> {
     let (content, stored) = bytes.split_at(bytes.len() - HASH_LEN);
     let digest = Sha256::digest(content);
     if digest.as_slice() != stored {
@@ -280,6 +292,12 @@ fn split<'a>(file: &str, bytes: &'a [u8]) -> Result<(Header, &'a [u8])> {
             ),
         ));
     }
+    Ok(())
+}
+
+/// The header and the payload (after [`preamble`]; unverified).
+fn header<'a>(file: &str, bytes: &'a [u8]) -> Result<(Header, &'a [u8])> {
+    let content = &bytes[..bytes.len() - HASH_LEN];
     let mut hl = [0u8; 8];
     hl.copy_from_slice(&bytes[16..24]);
     let h_len = u64::from_le_bytes(hl);
@@ -307,7 +325,24 @@ fn split<'a>(file: &str, bytes: &'a [u8]) -> Result<(Header, &'a [u8])> {
 }
 
 fn decode(file: &str, bytes: &[u8], policy: &ValidationPolicy) -> Result<MrioTable> {
-    let (h, body) = split(file, bytes)?;
+    preamble(file, bytes)?;
+    // The SHA-256 of the whole file (single-threaded, about a third of the
+    // read) runs on its own thread while the table is decoded and
+    // validated; a mismatch discards the table and takes precedence over
+    // any other error, as when it was checked first.
+    std::thread::scope(|sc| {
+        let check = sc.spawn(|| verify(file, bytes));
+        let decoded = decode_verified_later(file, bytes, policy);
+        match check.join() {
+            Ok(Ok(())) => decoded,
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(corrupt(file, "the content hash could not be checked")),
+        }
+    })
+}
+
+fn decode_verified_later(file: &str, bytes: &[u8], policy: &ValidationPolicy) -> Result<MrioTable> {
+    let (h, body) = header(file, bytes)?;
     // Labels::new re-checks what deserialisation bypassed.
     let labels = Labels::new(
         h.labels.regions().to_vec(),

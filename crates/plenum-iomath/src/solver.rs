@@ -7,6 +7,11 @@
 //!
 //! * [`Leontief`]: the LU factors of I − A, (2/3) n³ flops once, then
 //!   2 n² per right-hand side; exact to rounding.
+//! * [`crate::mixed::MixedLu`] (opt-in, [`SolverChoice::MixedLu`]): the LU
+//!   factors of I − A in f32, each block
+//!   solve refined in f64 to [`IterOptions::rtol`] (about 0.6 of the
+//!   factoring time of f64 LU); a refinement that stalls falls back to
+//!   [`Leontief`].
 //! * [`Solver`]: chooses per table. Below [`ITERATIVE_MIN_N`] industries, or
 //!   with more than n / [`ITERATIVE_N_PER_RHS`] right-hand sides, it
 //!   factors (LU is then cheaper than the sweeps of the iterative method);
@@ -29,6 +34,7 @@ use crate::coefficients::{reciprocal_output, technical_coefficients};
 use crate::error::IoMathError;
 use crate::iterative::{FlowStore, IterOptions, LeontiefOperator};
 use crate::leontief::Leontief;
+use crate::mixed::MixedLu;
 use crate::sparse::{Csr, SPARSE_MAX_DENSITY};
 
 /// Below this many industries [`SolverChoice::Auto`] always factors: LU
@@ -101,12 +107,22 @@ pub enum SolverChoice {
     Lu,
     /// Always iterate (with the LU fallback).
     Iterative,
+    /// Factor I − A in f32 and refine every solve in f64 (with the f64 LU
+    /// fallback). Opt-in, not chosen by [`SolverChoice::Auto`]: at
+    /// n = 5,000 with `plenum analyze`'s 202 right-hand sides the f32
+    /// factorisation saved ≈ 0.7 s CPU of 1.7–2.0 (faer's f32 LU ran 1.6×,
+    /// not 2×, the f64 rate) and the refinement cost as much (one
+    /// correction step per block, i.e. two f64 residual products and one
+    /// more f32 solve per right-hand side): 3.63 s against 3.73 s CPU over
+    /// seven alternating pairs at load ~7–9, within the noise, with 9 %
+    /// less peak memory (BENCHMARKS.md, "mixed precision").
+    MixedLu,
 }
 
 /// What the solves of a [`Solver`] did, for the manifest.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SolveLog {
-    /// `"lu"` or `"gmres"`.
+    /// `"lu"`, `"mixed-lu"` (f32 factors, f64 refinement) or `"gmres"`.
     pub method: &'static str,
     /// `"dense"` or `"csr"` (storage of Z for the sweeps; `"dense"` for LU).
     pub storage: &'static str,
@@ -124,6 +140,8 @@ pub struct SolveLog {
     pub max_residual: f64,
     /// Iterative solves that did not converge and were redone by LU.
     pub fallbacks: usize,
+    /// Refinement steps over all mixed-precision solves.
+    pub refinements: usize,
     /// Whether the LU factors were formed (for L, a fallback or small n).
     pub factored: bool,
     /// Whether the iterative solves used the block-Jacobi preconditioner
@@ -133,6 +151,7 @@ pub struct SolveLog {
 
 enum Path<'a> {
     Lu,
+    Mixed(MixedLu),
     Iterative(LeontiefOperator<'a>),
 }
 
@@ -179,11 +198,22 @@ impl<'a> Solver<'a> {
         }
         let iterative = match choice {
             SolverChoice::Auto => auto_iterates(n, opts.expected_rhs),
-            SolverChoice::Lu => false,
+            SolverChoice::Lu | SolverChoice::MixedLu => false,
             SolverChoice::Iterative => true,
         };
+        let mixed = match choice {
+            SolverChoice::MixedLu => true,
+            // Auto keeps the f64 LU: see [`SolverChoice::MixedLu`].
+            _ => false,
+        };
         let mut log = SolveLog {
-            method: if iterative { "gmres" } else { "lu" },
+            method: if iterative {
+                "gmres"
+            } else if mixed {
+                "mixed-lu"
+            } else {
+                "lu"
+            },
             storage: "dense",
             rtol: opts.rtol,
             ..SolveLog::default()
@@ -209,6 +239,20 @@ impl<'a> Solver<'a> {
             let op = LeontiefOperator::new(store, r)?.with_block_jacobi(opts.block)?;
             log.preconditioned = op.preconditioned();
             Path::Iterative(op)
+        } else if mixed {
+            let a = technical_coefficients(z, x, zero_output)?;
+            match MixedLu::factor(a) {
+                Ok(m) => {
+                    log.factored = true;
+                    Path::Mixed(m)
+                }
+                // The f32 factors broke down: the f64 LU does every solve.
+                Err(IoMathError::NotConverged { .. }) => {
+                    log.fallbacks += 1;
+                    Path::Lu
+                }
+                Err(e) => return Err(e),
+            }
         } else {
             Path::Lu
         };
@@ -273,7 +317,11 @@ impl<'a> Solver<'a> {
             if let Ok(mut l) = self.log.lock() {
                 l.solves += 1;
                 l.columns += cols;
-                l.sweeps += sweeps;
+                if matches!(self.path, Path::Mixed(_)) {
+                    l.refinements += sweeps;
+                } else {
+                    l.sweeps += sweeps;
+                }
                 if res.is_finite() {
                     l.max_residual = l.max_residual.max(res);
                 }
@@ -288,6 +336,18 @@ impl<'a> Solver<'a> {
                 note(rhs.ncols(), 0, 0.0, false);
                 Ok(x)
             }
+            Path::Mixed(mx) => match mx.solve(rhs, transpose, self.opts.rtol) {
+                Ok((x, st)) => {
+                    note(rhs.ncols(), st.steps, st.residual, false);
+                    Ok(x)
+                }
+                Err(IoMathError::NotConverged { sweeps, .. }) => {
+                    let x = lu_solve(self)?;
+                    note(rhs.ncols(), sweeps, f64::NAN, true);
+                    Ok(x)
+                }
+                Err(e) => Err(e),
+            },
             Path::Iterative(op) => match op.solve(rhs, transpose, &self.opts) {
                 Ok((x, st)) => {
                     note(rhs.ncols(), st.sweeps, st.residual, false);

@@ -365,7 +365,11 @@ fn report_matches_pymrio() {
     let l = golden("L");
     let n = l.nrows();
     let om = Col::<f64>::from_fn(n, |j| (0..n).map(|i| l[(i, j)]).sum());
-    for choice in [SolverChoice::Lu, SolverChoice::Iterative] {
+    for choice in [
+        SolverChoice::Lu,
+        SolverChoice::Iterative,
+        SolverChoice::MixedLu,
+    ] {
         let m = Solver::new(
             t.z().as_ref(),
             t.x().as_ref(),

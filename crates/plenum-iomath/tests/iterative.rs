@@ -1,7 +1,8 @@
-//! The iterative block solves against the LU factorisation on random
-//! productive tables: dense and sparse storage, well and badly conditioned
-//! (spectral radius up to 0.95, and a non-normal supply chain), plain and
-//! transposed, with zero-output industries.
+//! The iterative block solves, and the mixed-precision LU (f32 factors, f64
+//! refinement), against the f64 LU factorisation on random productive
+//! tables: dense and sparse storage, well and badly conditioned (spectral
+//! radius up to 0.95, and a non-normal supply chain), plain and transposed,
+//! with zero-output industries.
 
 use faer::{Col, Mat};
 use plenum_iomath::iterative::{FlowStore, IterOptions, LeontiefOperator};
@@ -104,20 +105,36 @@ fn check(z: &Mat<f64>, x: &Col<f64>, absent: usize, seed: u64) {
         IterOptions::default(),
     )
     .expect("solver");
+    let mixed = Solver::new(
+        z.as_ref(),
+        x.as_ref(),
+        &zero,
+        SolverChoice::MixedLu,
+        IterOptions::default(),
+    )
+    .expect("mixed solver");
     for transpose in [false, true] {
-        let (want, got) = if transpose {
-            (
-                lu.solve_transpose(b.as_ref()).unwrap(),
-                LeontiefSolve::solve_transpose(&it, b.as_ref()).unwrap(),
-            )
-        } else {
-            (
-                lu.solve(b.as_ref()).unwrap(),
-                LeontiefSolve::solve(&it, b.as_ref()).unwrap(),
-            )
-        };
-        compare(&got, &want, 1e-9, if transpose { "Lᵀ B" } else { "L B" });
+        for (m, what) in [(&it, "iterative"), (&mixed, "mixed")] {
+            let (want, got) = if transpose {
+                (
+                    lu.solve_transpose(b.as_ref()).unwrap(),
+                    LeontiefSolve::solve_transpose(m, b.as_ref()).unwrap(),
+                )
+            } else {
+                (
+                    lu.solve(b.as_ref()).unwrap(),
+                    LeontiefSolve::solve(m, b.as_ref()).unwrap(),
+                )
+            };
+            let op = if transpose { "Lᵀ B" } else { "L B" };
+            compare(&got, &want, 1e-9, &format!("{what} {op}"));
+        }
     }
+    let ml = mixed.log();
+    assert_eq!(ml.method, "mixed-lu");
+    assert_eq!(ml.fallbacks, 0, "{ml:?}");
+    assert!(ml.max_residual <= 1e-12, "{ml:?}");
+    assert!(ml.refinements >= 2 && ml.refinements <= 2 * 4, "{ml:?}");
     let log = it.log();
     assert_eq!(log.method, "gmres");
     assert_eq!(log.fallbacks, 0, "{log:?}");
@@ -214,6 +231,31 @@ fn non_convergence_falls_back_to_lu() {
     assert_eq!(log.fallbacks, 1, "{log:?}");
     assert!(log.factored);
     assert!(log.sweeps >= 60);
+}
+
+/// At ρ(A) = 1 − 10⁻⁹ (κ(I − A) ≈ 10⁹, beyond f32's 10⁻⁷) the f32
+/// factors cannot be refined: the solver falls back to the f64 LU and logs
+/// it, and the numbers are the f64 LU's.
+#[test]
+fn mixed_precision_falls_back_when_refinement_stalls() {
+    let (z, x) = table(80, 1.0 - 1e-9, 1.0, 0, 5);
+    let a = plenum_iomath::coefficients::technical_coefficients(z.as_ref(), x.as_ref(), &[])
+        .expect("A");
+    let lu = Leontief::factor(&a).expect("LU");
+    let m = Solver::new(
+        z.as_ref(),
+        x.as_ref(),
+        &[],
+        SolverChoice::MixedLu,
+        IterOptions::default(),
+    )
+    .unwrap();
+    let b = Mat::<f64>::from_fn(80, 2, |i, c| 1.0 + (i + c) as f64);
+    let got = LeontiefSolve::solve(&m, b.as_ref()).unwrap();
+    assert_eq!(got, lu.solve(b.as_ref()).unwrap());
+    let log = m.log();
+    assert_eq!(log.method, "mixed-lu");
+    assert!(log.fallbacks >= 1 && log.factored, "{log:?}");
 }
 
 /// The block-Jacobi preconditioner (domestic blocks of 12 and 10 sectors)

@@ -70,6 +70,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
             SolverArg::Auto => SolverChoice::Auto,
             SolverArg::Lu => SolverChoice::Lu,
             SolverArg::Iterative => SolverChoice::Iterative,
+            SolverArg::MixedLu => SolverChoice::MixedLu,
         },
         rtol: args.rtol,
     };
@@ -77,7 +78,18 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
         anyhow::bail!("--write-L needs --out DIR to write L.txt into");
     }
     let t = &loaded.table;
-    let (a, l) = compute_with(t, args.top, settings, args.write_l, &mut ph)?;
+    // The table's SHA-256 for the manifest is hashed on its own thread
+    // while the solves run (one core of SHA-256 against the solver's
+    // memory-bound phases), instead of after them.
+    let (computed, table_hash) = std::thread::scope(|sc| {
+        let hasher = args
+            .out
+            .as_ref()
+            .map(|_| sc.spawn(|| plenum_formats::native::table_hash(t)));
+        let computed = compute_with(t, args.top, settings, args.write_l, &mut ph);
+        (computed, hasher.map(|h| h.join()))
+    });
+    let (a, l) = computed?;
     crate::output::print(format_args!("{}", a.summary))?;
     if let Some(dir) = &args.out {
         let out = OutDir::create(dir, args.tidy)?;
@@ -92,7 +104,12 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
         }
         out.write_file("solver.json", solver_json(&a.solver).as_bytes())?;
         ph.mark("write frames");
-        out.manifest(t, "analyze", &[], None)?;
+        let hash = match table_hash {
+            Some(Ok(h)) => h,
+            // The hashing thread cannot fail short of a panic; hash again.
+            _ => plenum_formats::native::table_hash(t),
+        };
+        out.manifest_with_hash(t, hash, "analyze", &[], None)?;
         ph.mark("manifest (table hash)");
         eprintln!("wrote {}", dir.display());
     }
@@ -111,6 +128,7 @@ fn solver_json(l: &SolveLog) -> String {
         "sweeps": l.sweeps,
         "max_relative_residual": l.max_residual,
         "fallbacks_to_lu": l.fallbacks,
+        "refinement_steps": l.refinements,
         "lu_factored": l.factored,
         "block_jacobi_preconditioner": l.preconditioned,
     });
@@ -195,11 +213,22 @@ pub fn compute_with(
     let n = l.n_industries();
     let nr = l.n_regions();
     let ns = l.n_sectors();
+    // L needs the f64 LU; with it at hand every solve uses it.
+    let choice = if want_l && settings.choice == SolverChoice::Auto {
+        SolverChoice::Lu
+    } else {
+        settings.choice
+    };
+    let iterates = match choice {
+        SolverChoice::Iterative => true,
+        SolverChoice::Auto => plenum_iomath::solver::auto_iterates(n, report::expected_rhs(t)),
+        SolverChoice::Lu | SolverChoice::MixedLu => false,
+    };
     let m = Solver::new(
         t.z().as_ref(),
         t.x().as_ref(),
         t.zero_output(),
-        settings.choice,
+        choice,
         IterOptions {
             rtol: settings.rtol,
             // Block-Jacobi on each region's domestic block.
@@ -209,13 +238,11 @@ pub fn compute_with(
         },
     )
     .map_err(|e| name(t, e))
-    .context(
-        if settings.choice == SolverChoice::Lu || n < plenum_iomath::solver::ITERATIVE_MIN_N {
-            "factoring I - A"
-        } else {
-            "setting up the iterative solves with I - A"
-        },
-    )?;
+    .context(if !iterates {
+        "factoring I - A"
+    } else {
+        "setting up the iterative solves with I - A"
+    })?;
     ph.mark("solver set-up (LU or CSR)");
     let rep = report::report(t, &m).context("solving with I - A for the report")?;
     ph.mark("report (solves, accounts)");
@@ -612,7 +639,11 @@ mod tests {
         let (_, grows) = golden("G");
         let (_, xrows) = golden("x");
         assert_eq!(lcols.len(), n);
-        for choice in [SolverChoice::Lu, SolverChoice::Iterative] {
+        for choice in [
+            SolverChoice::Lu,
+            SolverChoice::Iterative,
+            SolverChoice::MixedLu,
+        ] {
             let settings = SolveSettings {
                 choice,
                 rtol: 1e-12,
