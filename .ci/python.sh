@@ -15,6 +15,9 @@ python3 -m venv "$venv"
 "$venv/bin/pip" install -q "maturin>=1.7,<2" pytest "pymrio==0.7.0" "boario==0.7.2" progressbar2 pandas numpy
 export CARGO_TARGET_DIR="$PWD/target"
 "$venv/bin/pip" install -q ./python
+# The package's crate is outside the workspace, so .ci/lint.sh does not see it.
+echo "== cargo clippy (python/) -- -D warnings"
+(cd python && PYO3_PYTHON="$venv/bin/python" cargo clippy --release --all-targets -- -D warnings)
 # From a folder of its own: `python -m pytest` puts the working folder on
 # sys.path, and in python/ that is the source package without its compiled
 # module, which would shadow the installed one.
