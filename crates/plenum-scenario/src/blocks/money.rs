@@ -10,8 +10,8 @@
 //! smoothing, quarter-size steps and a floor:
 //!
 //! ```text
-//!     i*_t = r̄ + π_{t−1} + φ_π (π_{t−1} − π*) + φ_y gap_{t−1}
-//!     Δ_t  = (1 − ρ) (i*_t − i^R_{t−1})
+//!     i*_t = rr̄ + π_{t−1} + φ_π (π_{t−1} − π*) + φ_y gap_{t−1}
+//!     Δ_t  = (1 − λ_i) (i*_t − i^R_{t−1})
 //!     i^R_t = max(i_floor, i^R_{t−1} + s · sign(Δ_t))   if |Δ_t| ≥ s/2,
 //!             i^R_{t−1}                                   otherwise
 //!     i_t  = max(i_floor, i^R_t − c_{year(t)})
@@ -19,16 +19,16 @@
 //!
 //! with π the GDP deflator's inflation y/y (the price block,
 //! [`crate::blocks::prices`]), π* the rule's target (`lpr_inflation_target`),
-//! gap the output gap (% of potential), r̄ the neutral real LPR
+//! gap the output gap (% of potential), rr̄ the neutral real LPR
 //! (`lpr_neutral_real`), φ_π and φ_y the responses (`lpr_inflation_response`,
-//! `lpr_gap_response`; Taylor's 0.5 and 0.5), ρ the smoothing
+//! `lpr_gap_response`; Taylor's 0.5 and 0.5), λ_i the smoothing
 //! (`lpr_smoothing`), s the step (`lpr_step`: the PBoC moved the 1-year LPR by
 //! 5-10 bp at a time, at most once a quarter, 2022-24) and i_floor the floor
 //! (`lpr_floor`). c is the scenario's policy lever `[money] lpr_cut_pp`
 //! (pp by year, positive = a cut below the rule's path; the rule does not
 //! undo it: a scenario's cut is a departure from the rule, as a user asks).
 //!
-//! **The real rate.** r_t = i_t − π^e_t, with expected inflation the last
+//! **The real rate.** rr_t = i_t − π^e_t, with expected inflation the last
 //! quarter's deflator inflation y/y (adaptive): deflation raises the real
 //! rate at an unchanged LPR.
 //!
@@ -39,7 +39,7 @@
 //! with house prices (collateral; a small financial accelerator):
 //!
 //! ```text
-//!     ℓ*_t = ℓ̄ − β_r (r_t − r̄) + β_h h_{t−1}
+//!     ℓ*_t = ℓ̄ − β_r (rr_t − rr̄) + β_h h_{t−1}
 //!     ℓ_t  = ℓ_{t−1} + κ (ℓ*_t − ℓ_{t−1})
 //! ```
 //!
@@ -55,8 +55,8 @@
 //! `contrib_block_manufacturing` (the credit term of g^M), not a block of
 //! its own.
 //!
-//! Long run: with the gap closed and inflation at π*, i* = r̄ + π*, the real
-//! rate is r̄, house prices flat, and credit returns to ℓ̄.
+//! Long run: with the gap closed and inflation at π*, i* = rr̄ + π*, the real
+//! rate is rr̄, house prices flat, and credit returns to ℓ̄.
 
 use crate::time::Quarter;
 
@@ -81,7 +81,7 @@ pub fn observed(t: Quarter) -> Option<f64> {
 /// Parameters (from the parameter table).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MoneyParams {
-    /// r̄, %.
+    /// rr̄, %.
     pub neutral_real: f64,
     /// π*, %.
     pub inflation_target: f64,
@@ -89,7 +89,7 @@ pub struct MoneyParams {
     pub inflation_response: f64,
     /// φ_y.
     pub gap_response: f64,
-    /// ρ.
+    /// λ_i.
     pub smoothing: f64,
     /// s, pp.
     pub step: f64,
