@@ -154,3 +154,45 @@ fn an_lpr_cut_and_firmer_house_prices_raise_credit_and_later_growth() {
     ));
     assert!(at(&firm, "credit_growth", 2025, 1) > at(b, "credit_growth", 2025, 1));
 }
+
+/// The money block against the path it replaced (loan growth assumed at
+/// 20% in 2024 and 12% after): 2024 is the same (its investment reads
+/// 2023's loans, data); from 2025 the growth gap is the manufacturing
+/// block's credit term plus what it induces elsewhere, and the
+/// manufacturing contribution carries the direct part.
+#[test]
+fn the_rule_against_the_assumed_credit_path() {
+    let text = baseline_text();
+    let from = "manufacturing_credit_growth = { 2022 = 29.6, 2023 = 40.3 }";
+    assert!(text.contains(from), "the baseline's credit moved");
+    let old = run(&text.replace(
+        from,
+        "manufacturing_credit_growth = { 2022 = 29.6, 2023 = 40.3, 2024 = 20.0, 2025 = 12.0 }",
+    ));
+    let b = base();
+    for n in 1..=4u8 {
+        let d = at(b, "gdp_growth_yoy", 2024, n) - at(&old, "gdp_growth_yoy", 2024, n);
+        assert!(d.abs() < 1e-9, "2024Q{n} moved by {d}");
+    }
+    for y in [2025, 2026] {
+        let line: Vec<String> = (1..=4u8)
+            .map(|n| {
+                format!(
+                    "Q{n} growth {:+.3} mfg {:+.3}",
+                    at(b, "gdp_growth_yoy", y, n) - at(&old, "gdp_growth_yoy", y, n),
+                    at(b, "contrib_block_manufacturing", y, n)
+                        - at(&old, "contrib_block_manufacturing", y, n)
+                )
+            })
+            .collect();
+        eprintln!("rule − assumed path {y}: {}", line.join(" | "));
+    }
+    let (g, m) = (
+        at(b, "gdp_growth_yoy", 2025, 4) - at(&old, "gdp_growth_yoy", 2025, 4),
+        at(b, "contrib_block_manufacturing", 2025, 4)
+            - at(&old, "contrib_block_manufacturing", 2025, 4),
+    );
+    // The rule's 2024 credit (24%) is above the assumed 20%: more
+    // manufacturing investment in 2025, and growth up with it.
+    assert!(m > 0.0 && g > 0.0, "2025Q4: growth {g}, manufacturing {m}");
+}
