@@ -18,6 +18,8 @@
 //! | `deflator_index` | 2022Q1 = 1 | level of the GDP deflator |
 //! | `import_prices` | % | world import prices in yuan, y/y (scenario path) |
 //! | `output_gap` | % of potential | the price block's output gap |
+//! | `lpr`, `real_rate` | % per year | 1-year loan prime rate (data to 2024Q2, then the rule) and it less last quarter's deflator inflation ([`crate::blocks::money`]) |
+//! | `credit_growth` | % y/y | manufacturing medium- and long-term loans: the scenario's figures, then the money block's rule |
 //! | `government_deficit`, `ultra_long_spending` | tn yuan per quarter | consolidated (central + local) deficit, and spending of ultra-long special treasury bonds ([`crate::blocks::budget`]) |
 //! | `government_debt`, `central_debt` | tn yuan | consolidated and central government debt, end of quarter (from 2024Q1) |
 //! | `government_debt_to_gdp` | % | consolidated debt / annualised nominal GDP |
@@ -184,6 +186,11 @@ pub(crate) struct PriceRecord {
     pub output_gap: f64,
     pub deflator_level: f64,
     pub nominal_growth: f64,
+    /// The money block ([`crate::blocks::money`]): 1-year LPR, real rate,
+    /// manufacturing loan growth.
+    pub lpr: f64,
+    pub real_rate: f64,
+    pub credit_growth: f64,
 }
 
 const REGION_VARS: [&str; 9] = [
@@ -198,7 +205,7 @@ const REGION_VARS: [&str; 9] = [
     "inventory_drawdown",
 ];
 
-const CHINA_VARS: [(&str, &str); 38] = [
+const CHINA_VARS: [(&str, &str); 41] = [
     ("consumption_share", "% of GDP"),
     ("labour_income", "table"),
     ("gdp_nominal", "tn yuan per quarter"),
@@ -237,6 +244,9 @@ const CHINA_VARS: [(&str, &str); 38] = [
     ("government_debt_to_gdp", "%"),
     ("central_debt", "tn yuan"),
     ("ultra_long_spending", "tn yuan per quarter"),
+    ("lpr", "% per year"),
+    ("real_rate", "% per year"),
+    ("credit_growth", "% y/y"),
 ];
 
 const INDUSTRY_VARS: [&str; 3] = ["output", "value_added", "capacity"];
@@ -425,7 +435,7 @@ impl Recorder {
         let gdp_ann = 4.0 * q.ngdp;
         let pr = q.prices;
         let bo = q.budget;
-        let cvals: [f64; 38] = [
+        let cvals: [f64; 41] = [
             100.0 * acc.fd[ch * nf + b.households] / acc.gdp[ch],
             q.labour_income,
             q.ngdp,
@@ -464,6 +474,9 @@ impl Recorder {
             tracked(100.0 * bo.debt / gdp_ann),
             tracked(bo.central_debt),
             bo.ul_infrastructure + bo.ul_equipment + bo.ul_consumer,
+            pr.lpr,
+            pr.real_rate,
+            pr.credit_growth,
         ];
         for (vi, v) in cvals.iter().enumerate() {
             s[self.china_at + vi].values[k] = *v;

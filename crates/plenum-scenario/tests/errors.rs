@@ -172,6 +172,7 @@ fn docs_document_every_scenario_key() {
         "[prices]\n",
         "[budget]\n",
         "[investment]\n",
+        "[money]\n",
     ];
     let mut checked = 0;
     for t in tables {

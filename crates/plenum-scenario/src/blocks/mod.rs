@@ -18,6 +18,7 @@ pub mod fdi;
 pub mod households;
 pub mod localgov;
 pub mod manufacturing;
+pub mod money;
 pub mod prices;
 pub mod property;
 pub mod prosperity;

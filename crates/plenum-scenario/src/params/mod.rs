@@ -218,6 +218,26 @@ params! {
         "derived: growth of manufacturing loans at which manufacturing investment keeps pace with potential output, taken as the growth of all yuan loans: 12.3% (end-June 2021, PBoC via SCIO) and 10.6% (end-2023, PBoC via SCIO)";
     manufacturing_profit_elasticity = 0.15, "pp of investment growth per pp of PPI inflation", [0.0, 0.4],
         "assumption: industrial profits move with output prices (PPI), and investment with profits; pp of annual growth of manufacturing investment over potential per pp of last quarter's PPI inflation y/y. Kept small: manufacturing investment rose 6.5% in 2023 and 9.5% in H1 2024 (NBS) while the PPI fell 3.0% and 2.1%, so credit, not margins, carried it; 0 is investment that ignores margins. The term amplifies output losses that lower prices through the gap (full decoupling costs China 0.1 pp more by 2030 at 0.15 than at 0, 0.7 pp more at 0.3)";
+    lpr_neutral_real = 2.0, "% per year", [1.0, 3.0],
+        "assumption: the real 1-year LPR (LPR less deflator inflation) at which the LPR rule is neutral and manufacturing credit grows at its reference (blocks/money.rs); estimates of China's neutral real policy rate before 2024 are about 1-2%, and the LPR lies above the policy rate (7-day reverse repo 1.8% against a 3.45% LPR in H1 2024, PBoC)";
+    lpr_inflation_target = 2.0, "% per year", [1.5, 3.0],
+        "assumption: deflator inflation the LPR rule aims at; the official CPI ceiling is higher (around 3%) and CPI ran at 2.0% (2022), 0.2% (2023) and 0.1% (H1 2024, NBS)";
+    lpr_inflation_response = 0.5, "pp of rate per pp of inflation gap", [0.0, 1.5],
+        "Taylor (1993): response of the target rate to inflation above its target, over and above one for one";
+    lpr_gap_response = 0.5, "pp of rate per pp of output gap", [0.0, 1.0],
+        "Taylor (1993): response of the target rate to the output gap";
+    lpr_smoothing = 0.8, "share per quarter", [0.5, 0.95],
+        "assumption: weight on last quarter's rate in the smoothed move (interest-rate smoothing in estimated rules is 0.7-0.9 a quarter); the PBoC moved the 1-year LPR four times in 2022-23 (PBoC)";
+    lpr_step = 0.1, "pp", [0.05, 0.25],
+        "PBoC: the 1-year LPR moved by 5 or 10 bp at a time in 2022-23 (3.70 to 3.65, 3.65 to 3.55, 3.55 to 3.45), at most once a quarter; the rule moves one step a quarter";
+    lpr_floor = 2.0, "% per year", [1.5, 3.0],
+        "assumption: lowest 1-year LPR (banks' margins: deposit rates near 1.5-2% cannot fall much further)";
+    credit_rate_semi_elasticity = 0.25, "pp of loan growth per pp of real rate", [0.0, 1.0],
+        "assumption: pp of desired growth of manufacturing medium- and long-term loans per pp of the real LPR above neutral (blocks/money.rs). Kept small: with the LPR at its floor (the baseline gets there by 2028), deflation raises the real rate with no offset, a debt-deflation spiral; at 1.0 full decoupling costs China 7.4% of 2030 GDP against 7.0% at 0.25 and 6.8% at 0 (tests/controls.rs)";
+    credit_collateral_elasticity = 0.3, "pp of loan growth per pp of house-price growth", [0.0, 0.6],
+        "assumption: collateral (financial accelerator): pp of desired loan growth per pp of house-price growth y/y; property is most of firms' and households' collateral";
+    credit_adjustment = 0.3, "share per quarter", [0.15, 0.5],
+        "assumption: share of the gap to desired loan growth closed each quarter; with the baseline's real rate and house prices it takes manufacturing loan growth from 40.3% (end-June 2023, PBoC; 31.9% end-2023) to 24% on average in 2024 (32% in Q1, 17% in Q4) and 13% in 2025";
     housing_wealth_elasticity = 0.1, "% consumption per % of house prices", [0.0, 0.2],
         "literature before 2024: elasticity of household consumption to house prices; 0.165 for China's urban households as a whole (Yan 2018, J. Applied Finance & Banking 8(6), household survey data: positive for owners, negative for renters), positive on CFPS panels 2010-18 (Wu and Chen 2020, AJIBM 10) but not significant on macro data 2013-18 (Li 2019, Ottawa MA paper), and negative (-0.9) on 2011-13 card data where rising prices made buyers save (Waxman et al. 2018, SSRN 3244054); housing is 64-70% of household assets in 2013-19 (as cited by Wu and Chen 2020 and Zheng et al.); 0.1 between the aggregate estimates, 0 to 0.2 their spread";
 }

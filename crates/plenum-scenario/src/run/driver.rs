@@ -10,7 +10,7 @@ use crate::bind::Bound;
 use crate::blocks::controls::{flow_wedge, ControlsParams, FlowPieces};
 use crate::blocks::controls_prices::{real_demand_scale, PriceChannel};
 use crate::blocks::prices::{PriceBlock, PriceLevels, PriceParams};
-use crate::blocks::{budget, households, localgov, manufacturing, property, prosperity};
+use crate::blocks::{budget, households, localgov, manufacturing, money, property, prosperity};
 use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
 use crate::params::Params;
@@ -98,6 +98,22 @@ pub(super) struct Driver<'a> {
     /// ([`manufacturing`]).
     pub(super) mfg: Vec<f64>,
     pub(super) mfg_params: manufacturing::ManufacturingParams,
+    /// Per step: the money block's quarter ([`money`]).
+    pub(super) money: Vec<MoneyQuarter>,
+    pub(super) money_params: money::MoneyParams,
+}
+
+/// One quarter of the money block.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct MoneyQuarter {
+    /// The rule's rate i^R (observed LPR up to 2024Q2), %.
+    pub(crate) rule: f64,
+    /// The 1-year LPR, %.
+    pub(crate) lpr: f64,
+    /// LPR less last quarter's deflator inflation y/y, %.
+    pub(crate) real: f64,
+    /// Manufacturing medium- and long-term loans, y/y %.
+    pub(crate) credit: f64,
 }
 
 impl Driver<'_> {
@@ -135,6 +151,89 @@ impl Driver<'_> {
         d
     }
 
+    /// Deflator inflation y/y of step j, %, if the run has a year of
+    /// prices by then.
+    fn deflator_yoy(&self, j: usize) -> Option<f64> {
+        let now = self.va_prices.get(j)?.2;
+        let then = self.va_prices.get(j.checked_sub(4)?)?.2;
+        (then > 0.0).then(|| 100.0 * (now / then - 1.0))
+    }
+
+    /// The money block of step k ([`money`]): the LPR, the real rate and
+    /// manufacturing credit growth. Needs the deflator of step k − 1.
+    fn money(&mut self, k: usize) -> MoneyQuarter {
+        if let Some(q) = self.money.get(k) {
+            return *q;
+        }
+        let t = self.pl.t[k];
+        let mp = self.money_params;
+        let infl = k
+            .checked_sub(1)
+            .and_then(|j| self.deflator_yoy(j))
+            .unwrap_or(self.p.gdp_deflator_growth);
+        let gap = k
+            .checked_sub(1)
+            .and_then(|j| self.gap.get(j).copied())
+            .unwrap_or(self.price_params.gap_2022);
+        let last = self.money.last().copied();
+        let rule = match (money::observed(t), last) {
+            (Some(i), _) => i,
+            (None, Some(q)) => money::rule_step(&mp, q.rule, infl, gap),
+            (None, None) => money::OBSERVED_LPR[money::OBSERVED_LPR.len() - 1],
+        };
+        let cuts = &self.scn.lpr_cut.by_year;
+        let cut = match cuts.keys().next() {
+            Some(first) if t > money::last_observed() && t.year() >= *first => {
+                self.scn.lpr_cut.rate(t.year())
+            }
+            _ => 0.0,
+        };
+        let lpr = money::lpr(&mp, rule, cut);
+        let real = money::real_rate(lpr, infl);
+        let credit_data = &self.scn.manufacturing_credit;
+        let last_year = credit_data.by_year.keys().next_back().copied();
+        let credit = match (last_year, last) {
+            (Some(y), Some(q)) if t.year() > y => {
+                let house = self.scn.property_prices.rate(Quarter(t.0 - 1).year());
+                money::credit_step(&mp, q.credit, real, house)
+            }
+            _ => credit_data.rate(t.year()),
+        };
+        let q = MoneyQuarter {
+            rule,
+            lpr,
+            real,
+            credit,
+        };
+        self.money.push(q);
+        q
+    }
+
+    /// Credit growth the manufacturing block reads for `year`: the
+    /// scenario's figure up to its last year, after it the mean of the
+    /// money block's quarters.
+    fn credit_for_year(&self, year: i32) -> f64 {
+        let data = &self.scn.manufacturing_credit;
+        match data.by_year.keys().next_back() {
+            Some(y) if year > *y => {
+                let qs: Vec<f64> = self
+                    .pl
+                    .t
+                    .iter()
+                    .zip(&self.money)
+                    .filter(|(t, _)| t.year() == year)
+                    .map(|(_, q)| q.credit)
+                    .collect();
+                if qs.is_empty() {
+                    data.rate(year)
+                } else {
+                    qs.iter().sum::<f64>() / qs.len() as f64
+                }
+            }
+            _ => data.rate(year),
+        }
+    }
+
     /// M_t of step k ([`manufacturing`]): credit a year earlier, last
     /// quarter's PPI inflation, the renewal programme.
     fn manufacturing(&mut self, k: usize) -> f64 {
@@ -142,10 +241,11 @@ impl Driver<'_> {
             return *m;
         }
         let t = self.pl.t[k];
+        self.money(k);
         let m = if k == 0 {
             1.0
         } else {
-            let credit = self.scn.manufacturing_credit.rate(Quarter(t.0 - 4).year());
+            let credit = self.credit_for_year(Quarter(t.0 - 4).year());
             let ppi = match (self.price_levels.get(k - 1), k.checked_sub(5)) {
                 (Some(now), Some(j)) if self.price_levels[j].ppi > 0.0 => {
                     100.0 * (now.ppi / self.price_levels[j].ppi - 1.0)

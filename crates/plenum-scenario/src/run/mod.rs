@@ -362,6 +362,20 @@ pub fn run_scenario(
             credit_reference: p.manufacturing_credit_reference,
             profit_elasticity: p.manufacturing_profit_elasticity,
         },
+        money: Vec::new(),
+        money_params: crate::blocks::money::MoneyParams {
+            neutral_real: p.lpr_neutral_real,
+            inflation_target: p.lpr_inflation_target,
+            inflation_response: p.lpr_inflation_response,
+            gap_response: p.lpr_gap_response,
+            smoothing: p.lpr_smoothing,
+            step: p.lpr_step,
+            floor: p.lpr_floor,
+            credit_reference: p.manufacturing_credit_reference,
+            rate_semi_elasticity: p.credit_rate_semi_elasticity,
+            collateral_elasticity: p.credit_collateral_elasticity,
+            adjustment: p.credit_adjustment,
+        },
     };
     driver.ngdp_lag = driver.gdp_ref(prev, 1.0);
     driver.ls_state.smoothed_revenue =

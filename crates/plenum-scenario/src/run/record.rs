@@ -103,6 +103,9 @@ pub(super) fn record(
                     output_gap: driver.gap.get(k).copied().unwrap_or(f64::NAN),
                     deflator_level: defl.get(k).copied().unwrap_or(f64::NAN),
                     nominal_growth: yoy(&ngdp_all, k),
+                    lpr: driver.money.get(k).map_or(f64::NAN, |q| q.lpr),
+                    real_rate: driver.money.get(k).map_or(f64::NAN, |q| q.real),
+                    credit_growth: driver.money.get(k).map_or(f64::NAN, |q| q.credit),
                 },
             },
         );

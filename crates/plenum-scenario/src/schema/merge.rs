@@ -120,6 +120,9 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
                 o.equipment_renewal_growth
             ),
         }),
+        money: merge_opt!(base.money, over.money, |b, o| RawMoney {
+            lpr_cut_pp: merge_map(b.lpr_cut_pp, o.lpr_cut_pp),
+        }),
         prices: merge_opt!(base.prices, over.prices, |b, o| RawPrices {
             import_price_growth: merge_map(b.import_price_growth, o.import_price_growth),
         }),

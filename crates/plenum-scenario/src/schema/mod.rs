@@ -31,8 +31,8 @@ pub use merge::merge;
 pub(crate) use raw::key_line;
 pub use raw::{
     parse_raw, RawBudget, RawCommonProsperity, RawControls, RawEconomy, RawFdi, RawHouseholds,
-    RawInvestment, RawLocal, RawMeasure, RawPrices, RawProgramme, RawProperty, RawRun, RawScenario,
-    RawSelfReliance, RawSwap, RawWorld,
+    RawInvestment, RawLocal, RawMeasure, RawMoney, RawPrices, RawProgramme, RawProperty, RawRun,
+    RawScenario, RawSelfReliance, RawSwap, RawWorld,
 };
 
 use crate::error::{At, Result, ScenarioError};
@@ -211,6 +211,9 @@ pub struct Scenario {
     /// equipment-renewal programme, pp a year by year
     /// (`[investment] equipment_renewal_growth`).
     pub equipment_renewal: GrowthPath,
+    /// Cut of the 1-year LPR below the rule's path, pp by year
+    /// (`[money] lpr_cut_pp`, [`crate::blocks::money`]).
+    pub lpr_cut: GrowthPath,
     /// Every file's text, to locate keys in error messages.
     pub(crate) texts: Vec<(String, String)>,
 }

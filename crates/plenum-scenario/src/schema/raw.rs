@@ -29,6 +29,7 @@ pub struct RawScenario {
     pub prices: Option<RawPrices>,
     pub budget: Option<RawBudget>,
     pub investment: Option<RawInvestment>,
+    pub money: Option<RawMoney>,
     /// Parameter distributions for draws, sensitivity and robust search
     /// (checked by [`crate::dists::parse_entry_at`]).
     pub distributions: Option<toml::Table>,
@@ -87,6 +88,12 @@ pub struct RawBudget {
 pub struct RawInvestment {
     pub manufacturing_credit_growth: Option<Map>,
     pub equipment_renewal_growth: Option<Map>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMoney {
+    pub lpr_cut_pp: Option<Map>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -376,6 +376,13 @@ pub(super) fn resolve(
         (-10.0, 10.0),
         "extra growth in pp a year",
     )?;
+    let lpr_cut = r.by_year(
+        "money.lpr_cut_pp",
+        raw.money.take().unwrap_or_default().lpr_cut_pp,
+        0.0,
+        (-3.0, 3.0),
+        "a cut of the 1-year LPR below the rule's path in pp (negative: a rise)",
+    )?;
     let files = texts.iter().map(|(f, _)| f.clone()).collect();
     Ok(Scenario {
         name,
@@ -406,6 +413,7 @@ pub(super) fn resolve(
         budget,
         manufacturing_credit,
         equipment_renewal,
+        lpr_cut,
         texts,
     })
 }
