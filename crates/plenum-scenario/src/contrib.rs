@@ -33,7 +33,9 @@
 //! times the manufacturing index ([`crate::blocks::manufacturing`]); the
 //! other final categories at potential (potential). The residual is one
 //! named term: the calibrated index r_t over those trends, its pieces
-//! (r_t − 1) times each trend. Net exports carry world demand and export controls
+//! (r_t − 1) times each trend. The exchange rate's switch of demand between
+//! origins ([`crate::blocks::fx`]) is its own piece of net exports (block
+//! `fx`); the rest of net exports carries world demand and export controls
 //! together (the engine rations restricted flows; their effect on the
 //! path is the difference to a run without the measure, see
 //! `plenum compare`).
@@ -94,6 +96,9 @@ pub enum Piece {
     ResidualInfra,
     ResidualManufacturing,
     ResidualOther,
+    /// Net exports the exchange rate moved ([`crate::blocks::fx`]): China's
+    /// exports gained and imports replaced by the switch between origins.
+    NetExportsFx,
 }
 
 /// Every piece, in a fixed order.
@@ -124,6 +129,7 @@ pub const PIECES: [Piece; NP] = [
     Piece::ResidualInfra,
     Piece::ResidualManufacturing,
     Piece::ResidualOther,
+    Piece::NetExportsFx,
 ];
 
 /// The final-demand column of a piece (`None`: not final demand).
@@ -153,7 +159,7 @@ impl Piece {
             | ResidualInfra
             | ResidualManufacturing => Some(Column::Investment),
             OtherFinal | ResidualOther => Some(Column::Other),
-            NetExports | Inventories => None,
+            NetExports | NetExportsFx | Inventories => None,
         }
     }
 
@@ -171,7 +177,7 @@ impl Piece {
             InvFdi => "inv_fdi",
             InvSelfReliance => "inv_self_reliance",
             OtherFinal | ResidualOther => "other_final",
-            NetExports => "net_exports",
+            NetExports | NetExportsFx => "net_exports",
             Inventories => "inventories",
         }
     }
@@ -195,6 +201,7 @@ impl Piece {
             InvFdi => "fdi",
             InvSelfReliance => "self_reliance",
             NetExports => "external",
+            NetExportsFx => "fx",
             Inventories => "inventories",
             InvInfraBonds | InvEquipmentRenewal | ConsTradeIn | GovBudget | GovTrend => "budget",
         }
@@ -217,7 +224,7 @@ pub const COMPONENTS: [&str; 11] = [
 ];
 
 /// The blocks, in the order of the outputs.
-pub const BLOCKS: [&str; 13] = [
+pub const BLOCKS: [&str; 14] = [
     "residual",
     "manufacturing",
     "potential",
@@ -230,6 +237,7 @@ pub const BLOCKS: [&str; 13] = [
     "fdi",
     "self_reliance",
     "external",
+    "fx",
     "inventories",
 ];
 
@@ -251,7 +259,7 @@ pub const COMPONENT_VARS: [&str; 11] = [
 
 /// Tidy variable names of the blocks' contributions (`contrib_block_` and
 /// the block), in the order of [`BLOCKS`].
-pub const BLOCK_VARS: [&str; 13] = [
+pub const BLOCK_VARS: [&str; 14] = [
     "contrib_block_residual",
     "contrib_block_manufacturing",
     "contrib_block_potential",
@@ -264,12 +272,13 @@ pub const BLOCK_VARS: [&str; 13] = [
     "contrib_block_fdi",
     "contrib_block_self_reliance",
     "contrib_block_external",
+    "contrib_block_fx",
     "contrib_block_inventories",
 ];
 
 /// Levels of the pieces in one quarter, in the order of [`PIECES`].
 /// Number of pieces.
-pub const NP: usize = 26;
+pub const NP: usize = 27;
 
 pub type Levels = [f64; NP];
 
@@ -298,7 +307,11 @@ pub fn delivered(asked: &Levels, delivered: [f64; 4], net_exports: f64, drawdown
             out[k] = delivered[ci];
         }
     }
-    out[Piece::NetExports as usize] = net_exports;
+    // The exchange rate's switch is asked of other origins and delivered
+    // with them; the rest of net exports is world demand and controls.
+    let fx = asked[Piece::NetExportsFx as usize];
+    out[Piece::NetExports as usize] = net_exports - fx;
+    out[Piece::NetExportsFx as usize] = fx;
     out[Piece::Inventories as usize] = -drawdown;
     out
 }

@@ -20,6 +20,7 @@
 //! | `output_gap` | % of potential | the price block's output gap |
 //! | `lpr`, `real_rate` | % per year | 1-year loan prime rate (data to 2024Q2, then the rule) and it less last quarter's deflator inflation ([`crate::blocks::money`]) |
 //! | `credit_growth` | % y/y | manufacturing medium- and long-term loans: the scenario's figures, then the money block's rule |
+//! | `exchange_rate` | yuan per USD | the managed rate: `yuan_per_usd` to 2024Q2, then the rule ([`crate::blocks::fx`]) |
 //! | `government_deficit`, `ultra_long_spending` | tn yuan per quarter | consolidated (central + local) deficit, and spending of ultra-long special treasury bonds ([`crate::blocks::budget`]) |
 //! | `government_debt`, `central_debt` | tn yuan | consolidated and central government debt, end of quarter (from 2024Q1) |
 //! | `government_debt_to_gdp` | % | consolidated debt / annualised nominal GDP |
@@ -191,6 +192,8 @@ pub(crate) struct PriceRecord {
     pub lpr: f64,
     pub real_rate: f64,
     pub credit_growth: f64,
+    /// Yuan per US dollar ([`crate::blocks::fx`]).
+    pub exchange_rate: f64,
 }
 
 const REGION_VARS: [&str; 9] = [
@@ -205,7 +208,7 @@ const REGION_VARS: [&str; 9] = [
     "inventory_drawdown",
 ];
 
-const CHINA_VARS: [(&str, &str); 41] = [
+const CHINA_VARS: [(&str, &str); 42] = [
     ("consumption_share", "% of GDP"),
     ("labour_income", "table"),
     ("gdp_nominal", "tn yuan per quarter"),
@@ -247,6 +250,7 @@ const CHINA_VARS: [(&str, &str); 41] = [
     ("lpr", "% per year"),
     ("real_rate", "% per year"),
     ("credit_growth", "% y/y"),
+    ("exchange_rate", "yuan per USD"),
 ];
 
 const INDUSTRY_VARS: [&str; 3] = ["output", "value_added", "capacity"];
@@ -435,7 +439,7 @@ impl Recorder {
         let gdp_ann = 4.0 * q.ngdp;
         let pr = q.prices;
         let bo = q.budget;
-        let cvals: [f64; 41] = [
+        let cvals: [f64; 42] = [
             100.0 * acc.fd[ch * nf + b.households] / acc.gdp[ch],
             q.labour_income,
             q.ngdp,
@@ -477,6 +481,7 @@ impl Recorder {
             pr.lpr,
             pr.real_rate,
             pr.credit_growth,
+            pr.exchange_rate,
         ];
         for (vi, v) in cvals.iter().enumerate() {
             s[self.china_at + vi].values[k] = *v;

@@ -130,9 +130,13 @@ fn an_lpr_cut_and_firmer_house_prices_raise_credit_and_later_growth() {
     assert!(at(&c, "real_rate", 2024, 3) < at(b, "real_rate", 2024, 3));
     assert!(at(&c, "credit_growth", 2024, 4) > at(b, "credit_growth", 2024, 4) + 0.05);
     // Manufacturing reads credit a year later: 2024 unchanged, 2025 up.
+    // The cut weakens the yuan from 2024Q3 (blocks/fx.rs): import prices
+    // move the deflator (and real fiscal flows) from 2024Q3 and trade
+    // from 2024Q4, a little.
     for n in 1..=4u8 {
         let d = at(&c, "gdp_growth_yoy", 2024, n) - at(b, "gdp_growth_yoy", 2024, n);
-        assert!(d.abs() < 1e-9, "2024Q{n} moved by {d}");
+        let tol = if n < 3 { 1e-9 } else { 0.1 };
+        assert!(d.abs() < tol, "2024Q{n} moved by {d}");
     }
     assert!(
         at(&c, "contrib_block_manufacturing", 2025, 4)

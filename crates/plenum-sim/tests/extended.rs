@@ -369,6 +369,44 @@ fn added_final_demand_lands_on_its_origin_and_keeps_the_balance() {
     let b = m.last_balance();
     let out = b.delivered_intermediate + b.delivered_final + b.delivered_rebuild;
     assert!((b.production - out).abs() <= 1e-12 * b.production);
+    // A negative entry takes demand away from its origin, never below
+    // zero: an exchange rate's switch between origins.
+    let y0: f64 = base.production_realised[0][i];
+    let mut m = build_extended(&t, &f).expect("build");
+    let tr = m
+        .run_with_hook(
+            60,
+            false,
+            &mut AddOne {
+                i,
+                amount: -0.05 * x0,
+            },
+        )
+        .expect("run");
+    let loss = tr.production_realised[59][i] / base.production_realised[59][i] - 1.0;
+    assert!(loss < -1e-5, "origin's output falls: {loss} (x0 {y0})");
+    let b = m.last_balance();
+    let out = b.delivered_intermediate + b.delivered_final + b.delivered_rebuild;
+    assert!((b.production - out).abs() <= 1e-12 * b.production);
+    let mut m = build_extended(&t, &f).expect("build");
+    let tr = m
+        .run_with_hook(
+            20,
+            false,
+            &mut AddOne {
+                i,
+                amount: -1e6 * x0,
+            },
+        )
+        .expect("run");
+    assert!(tr.production_realised[19]
+        .iter()
+        .all(|v| v.is_finite() && *v >= 0.0));
+    // The entry is emptied, not turned negative: output falls at least as
+    // much as with the small cut (which here already empties this small
+    // entry), and by no more than the entry.
+    let all = tr.production_realised[19][i] / base.production_realised[19][i] - 1.0;
+    assert!(all <= loss + 1e-12 && all > -0.5, "{all} vs {loss}");
     // A vector of the wrong length is an error, not a silent no-op.
     let mut m = build_extended(&t, &f).expect("build");
     if let Some(c) = m.controls_mut() {

@@ -15,6 +15,7 @@ pub mod controls;
 pub mod controls_prices;
 pub mod controls_trade;
 pub mod fdi;
+pub mod fx;
 pub mod households;
 pub mod localgov;
 pub mod manufacturing;

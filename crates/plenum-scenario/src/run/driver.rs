@@ -10,13 +10,14 @@ use crate::bind::Bound;
 use crate::blocks::controls::{flow_wedge, ControlsParams, FlowPieces};
 use crate::blocks::controls_prices::{real_demand_scale, PriceChannel};
 use crate::blocks::prices::{PriceBlock, PriceLevels, PriceParams};
-use crate::blocks::{budget, households, localgov, manufacturing, money, property, prosperity};
+use crate::blocks::{budget, fx, households, localgov, manufacturing, money, property, prosperity};
 use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
 use crate::params::Params;
 use crate::schema::Scenario;
 use crate::time::{GrowthPath, Quarter};
 
+use super::fx::FxFlows;
 use super::plan::{Plan, Split};
 use super::DEBT_FROM;
 
@@ -36,6 +37,9 @@ pub(super) struct Decided {
     pub(super) cap_scale: Vec<f64>,
     /// China's final demand asked, by named piece ([`crate::contrib`]).
     pub(super) pieces: Levels,
+    /// Final demand the exchange rate moves between origins (table
+    /// industry, table column, amount; [`super::fx`]).
+    pub(super) fx_add: Vec<(usize, usize, f64)>,
 }
 
 /// The macro blocks as the engine's hook.
@@ -101,6 +105,21 @@ pub(super) struct Driver<'a> {
     /// Per step: the money block's quarter ([`money`]).
     pub(super) money: Vec<MoneyQuarter>,
     pub(super) money_params: money::MoneyParams,
+    /// Per step: the log exchange rate z ([`fx`]; 0 to 2024Q2).
+    pub(super) fx_z: Vec<f64>,
+    pub(super) fx_params: fx::FxParams,
+    pub(super) fx_flows: FxFlows,
+    /// The rate's level at z = 0 (`yuan_per_usd`).
+    pub(super) yuan_per_usd: f64,
+}
+
+/// A scenario lever by year that acts from its first year and after the
+/// observed quarters (as `[money] lpr_cut_pp` does).
+fn lever(path: &GrowthPath, t: Quarter) -> f64 {
+    match path.by_year.keys().next() {
+        Some(first) if t > money::last_observed() && t.year() >= *first => path.rate(t.year()),
+        _ => 0.0,
+    }
 }
 
 /// One quarter of the money block.
@@ -137,6 +156,7 @@ impl Driver<'_> {
                 .copied()
                 .unwrap_or(self.price_params.gap_2022)
         };
+        let z = self.fx(k);
         let (g, s, d) = if k == 0 {
             (1.0, 1.0, 1.0)
         } else {
@@ -144,7 +164,7 @@ impl Driver<'_> {
                 &self.price_params,
                 last,
                 gap_lag,
-                self.scn.import_prices.index(t),
+                self.scn.import_prices.index(t) * fx::import_price_factor(&self.fx_params, z),
             )
         };
         self.va_prices.push((g, s, d));
@@ -207,6 +227,34 @@ impl Driver<'_> {
         };
         self.money.push(q);
         q
+    }
+
+    /// The log exchange rate z of step k ([`fx`]): 0 up to 2024Q2, then
+    /// the managed move towards the target the LPR of step k and the
+    /// scenario's levers set.
+    fn fx(&mut self, k: usize) -> f64 {
+        if let Some(z) = self.fx_z.get(k) {
+            return *z;
+        }
+        let t = self.pl.t[k];
+        let z = if t <= money::last_observed() {
+            0.0
+        } else {
+            let lpr = self.money(k).lpr;
+            let target = fx::target(
+                &self.fx_params,
+                lpr,
+                lever(&self.scn.foreign_rate, t),
+                lever(&self.scn.fx_managed, t),
+            );
+            fx::step(
+                &self.fx_params,
+                self.fx_z.last().copied().unwrap_or(0.0),
+                target,
+            )
+        };
+        self.fx_z.push(z);
+        z
     }
 
     /// Credit growth the manufacturing block reads for `year`: the
@@ -537,6 +585,7 @@ impl Driver<'_> {
             cp_transfer: transfer_nom,
             fd_mult,
             cap_scale,
+            fx_add: Vec::new(),
         }
     }
 
@@ -651,10 +700,12 @@ impl Hook for Driver<'_> {
         self.ngdp_lag = ngdp;
         let level = self.controls_prices(view);
         let (pg, ps) = self.va_prices.get(k).map_or((1.0, 1.0), |v| (v.0, v.1));
+        let z = self.fx(k);
+        let fx_factor = fx::import_price_factor(&self.fx_params, z);
         let lv = self.price_block.levels(
             pg,
             ps,
-            self.scn.import_prices.index(t),
+            self.scn.import_prices.index(t) * fx_factor,
             self.controls_p.as_deref(),
         );
         self.price_levels.push(lv);
@@ -668,8 +719,29 @@ impl Hook for Driver<'_> {
                     *v *= m;
                 }
             }
+            // The exchange rate of this quarter switches next quarter's
+            // demand between origins.
+            let t1 = self.pl.t[k + 1];
+            let a1 = self.pot.index(t1) * self.pl.auto[k + 1];
+            let (adds, gain) = super::fx::switch(
+                self.econ,
+                &self.fx_flows,
+                &self.fx_params,
+                ch,
+                self.fx_z[k],
+                &d.fd_mult,
+                |r| {
+                    if r == ch {
+                        a1
+                    } else {
+                        self.trends[r].index(t1)
+                    }
+                },
+            );
+            d.pieces[crate::contrib::Piece::NetExportsFx as usize] = gain;
+            d.fx_add = adds;
             self.apply(&d, controls);
-            super::trade::apply_final_demand(self.econ, self.pl, k + 1, controls);
+            super::trade::apply_final_demand(self.econ, self.pl, k + 1, &d.fx_add, controls);
             self.decided.push(d);
         }
     }

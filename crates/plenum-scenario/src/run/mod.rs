@@ -64,6 +64,7 @@
 //! between runs that would repeat it ([`warm`]).
 
 mod driver;
+mod fx;
 mod plan;
 mod record;
 mod trade;
@@ -376,6 +377,15 @@ pub fn run_scenario(
             collateral_elasticity: p.credit_collateral_elasticity,
             adjustment: p.credit_adjustment,
         },
+        fx_z: Vec::new(),
+        fx_params: crate::blocks::fx::FxParams {
+            rate_pressure: p.fx_rate_pressure,
+            management: p.fx_management,
+            import_passthrough: p.fx_import_passthrough,
+            trade_elasticity: p.fx_trade_elasticity,
+        },
+        fx_flows: fx::FxFlows::new(econ, ch),
+        yuan_per_usd: p.yuan_per_usd,
     };
     driver.ngdp_lag = driver.gdp_ref(prev, 1.0);
     driver.ls_state.smoothed_revenue =

@@ -55,6 +55,16 @@ pub(super) fn record(
             .map(|q| um[map.region[q / ns] * ns + map.sector[q % ns]])
             .collect();
         let d = &driver.decided[k];
+        // Final demand placed on one origin: the plan's (anticipation,
+        // rerouting, diversion) and the exchange rate's switch.
+        let fd_add: Vec<(usize, usize, f64)> = pl
+            .trade
+            .get(k)
+            .map_or(&[][..], |q| &q.fd_add[..])
+            .iter()
+            .chain(&d.fx_add)
+            .copied()
+            .collect();
         let acc = engine::accounts(
             econ,
             &Quarterly {
@@ -65,7 +75,7 @@ pub(super) fn record(
                 fd_mult: &d.fd_mult,
                 unmet: &unmet,
                 restrictions: &pl.restrictions[k],
-                fd_add: pl.trade.get(k).map_or(&[], |q| &q.fd_add[..]),
+                fd_add: &fd_add,
             },
         );
         if t < START {
@@ -106,6 +116,10 @@ pub(super) fn record(
                     lpr: driver.money.get(k).map_or(f64::NAN, |q| q.lpr),
                     real_rate: driver.money.get(k).map_or(f64::NAN, |q| q.real),
                     credit_growth: driver.money.get(k).map_or(f64::NAN, |q| q.credit),
+                    exchange_rate: driver
+                        .fx_z
+                        .get(k)
+                        .map_or(f64::NAN, |z| driver.yuan_per_usd * z.exp()),
                 },
             },
         );

@@ -1,5 +1,6 @@
 //! Anticipation and rerouting in a run: the plan's front-loaded imports
-//! and mark-ups become the engine's added final demand each quarter, and
+//! and mark-ups (and the exchange rate's switch between origins,
+//! [`super::fx`]) become the engine's added final demand each quarter, and
 //! the quarter's leakage becomes tidy series
 //! ([`crate::blocks::controls_trade`]).
 
@@ -15,16 +16,26 @@ use super::plan::{Plan, TradeQuarter};
 /// empty when no quarter of the run adds any (so runs without
 /// anticipation or rerouting are unchanged), else set in full every
 /// quarter (the controls persist until changed).
-pub(super) fn apply_final_demand(econ: &Economy, pl: &Plan, k: usize, controls: &mut Controls) {
-    if pl.trade.iter().all(|q| q.fd_add.is_empty()) {
+pub(super) fn apply_final_demand(
+    econ: &Economy,
+    pl: &Plan,
+    k: usize,
+    extra: &[(usize, usize, f64)],
+    controls: &mut Controls,
+) {
+    if pl.trade.iter().all(|q| q.fd_add.is_empty()) && extra.is_empty() {
+        // Nothing added (an empty vector adds nothing; it also clears
+        // what an earlier quarter's exchange-rate switch set).
+        controls.final_demand_add = Vec::new();
         return;
     }
     let map = &econ.map;
     let (nr, nf) = (econ.nr, econ.nf);
     let width = nr * nf;
     let mut add = vec![0.0; econ.n * width];
-    if let Some(tq) = pl.trade.get(k) {
-        for &(i, c, v) in &tq.fd_add {
+    let planned = pl.trade.get(k).map_or(&[][..], |q| &q.fd_add[..]);
+    {
+        for &(i, c, v) in planned.iter().chain(extra) {
             let (r, f) = (c / nf, c % nf);
             add[map.industry[i] * width + map.region[r] * nf + map.category[f]] += v;
         }

@@ -122,6 +122,11 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
         }),
         money: merge_opt!(base.money, over.money, |b, o| RawMoney {
             lpr_cut_pp: merge_map(b.lpr_cut_pp, o.lpr_cut_pp),
+            fx_managed_depreciation: merge_map(
+                b.fx_managed_depreciation,
+                o.fx_managed_depreciation
+            ),
+            foreign_rate_change_pp: merge_map(b.foreign_rate_change_pp, o.foreign_rate_change_pp),
         }),
         prices: merge_opt!(base.prices, over.prices, |b, o| RawPrices {
             import_price_growth: merge_map(b.import_price_growth, o.import_price_growth),

@@ -214,6 +214,12 @@ pub struct Scenario {
     /// Cut of the 1-year LPR below the rule's path, pp by year
     /// (`[money] lpr_cut_pp`, [`crate::blocks::money`]).
     pub lpr_cut: GrowthPath,
+    /// Managed move of the yuan per dollar, % by year, and the change of
+    /// foreign policy rates since 2024Q2, pp by year (`[money]
+    /// fx_managed_depreciation`, `foreign_rate_change_pp`;
+    /// [`crate::blocks::fx`]).
+    pub fx_managed: GrowthPath,
+    pub foreign_rate: GrowthPath,
     /// Every file's text, to locate keys in error messages.
     pub(crate) texts: Vec<(String, String)>,
 }

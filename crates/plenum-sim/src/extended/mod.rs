@@ -180,11 +180,13 @@ pub struct Controls {
     pub restriction_override: Vec<Option<f64>>,
     /// Final demand added to the scaled Y⁰, per (origin industry, final
     /// demand column): index industry · (R · F) + region · F + category,
-    /// in table units per step, ≥ 0 (negative entries count as 0). Empty
+    /// in table units per step; a negative entry removes demand from its
+    /// origin, never below zero (non-finite entries count as 0). Empty
     /// (the default) adds nothing. It lets a hook place demand on one
     /// origin, which the scales (one per destination × category × product,
     /// every origin alike) cannot: front-loaded imports before an
-    /// announced control, a third economy's mark-up on rerouted trade.
+    /// announced control, a third economy's mark-up on rerouted trade, an
+    /// exchange rate's switch of demand between origins.
     pub final_demand_add: Vec<f64>,
 }
 

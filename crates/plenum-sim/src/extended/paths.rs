@@ -109,9 +109,15 @@ impl Mechanisms for Paths {
                     n * nfd
                 )));
             }
+            // A negative entry takes demand away from its origin (an
+            // exchange rate's switch between origins), never below zero
+            // (or below the entry itself where it is negative, as changes
+            // in inventories can be).
             for (y, &a) in m.y_eff.iter_mut().zip(add) {
-                if a > 0.0 {
+                if a > 0.0 && a.is_finite() {
                     *y += a;
+                } else if a < 0.0 && a.is_finite() {
+                    *y = (*y + a).max(y.min(0.0));
                 }
             }
         }

@@ -376,12 +376,27 @@ pub(super) fn resolve(
         (-10.0, 10.0),
         "extra growth in pp a year",
     )?;
+    let money = raw.money.take().unwrap_or_default();
     let lpr_cut = r.by_year(
         "money.lpr_cut_pp",
-        raw.money.take().unwrap_or_default().lpr_cut_pp,
+        money.lpr_cut_pp,
         0.0,
         (-3.0, 3.0),
         "a cut of the 1-year LPR below the rule's path in pp (negative: a rise)",
+    )?;
+    let fx_managed = r.by_year(
+        "money.fx_managed_depreciation",
+        money.fx_managed_depreciation,
+        0.0,
+        (-30.0, 30.0),
+        "a managed move of the yuan per dollar in % (positive: a weaker yuan)",
+    )?;
+    let foreign_rate = r.by_year(
+        "money.foreign_rate_change_pp",
+        money.foreign_rate_change_pp,
+        0.0,
+        (-10.0, 10.0),
+        "the change of foreign (US) policy rates since 2024Q2 in pp",
     )?;
     let files = texts.iter().map(|(f, _)| f.clone()).collect();
     Ok(Scenario {
@@ -414,6 +429,8 @@ pub(super) fn resolve(
         manufacturing_credit,
         equipment_renewal,
         lpr_cut,
+        fx_managed,
+        foreign_rate,
         texts,
     })
 }
