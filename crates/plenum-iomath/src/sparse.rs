@@ -1,19 +1,25 @@
 //! Compressed sparse rows (CSR) for the intermediate flows Z, and the two
 //! products the iterative solves need, Z V and Zᵀ V, for a block V.
 //!
-//! Storage: `row_ptr` (n + 1 offsets), `col_idx` (u32, nnz) and `values`
-//! (nnz), 12 bytes per stored entry against 8 per cell dense, so CSR saves
-//! memory below a density of 2/3. It saves time only further down: a dense
-//! product runs as a cache-blocked GEMM near the machine's peak, while the
-//! sparse one gathers rows of V at random. [`SPARSE_MAX_DENSITY`] is a
-//! conservative choice, not yet a measurement: at 10 % density the CSR
-//! product does a tenth of the dense flops, and it runs at more than a
-//! fifth of the GEMM rate as long as a panel of V stays in cache. The
-//! synthetic benchmark tables (30–70 % nonzero) stay dense.
+//! Storage: Z by rows and Zᵀ by rows (Z by columns), each as `ptr` (n + 1
+//! offsets), `idx` (u32, nnz) and `val` (nnz): 24 bytes per stored entry
+//! against 8 per cell dense, so the pair saves memory below a density of
+//! 1/3. Keeping the transpose lets Zᵀ V run the same gather kernel as Z V
+//! instead of a scatter.
 //!
-//! The products work on panels of [`PANEL`] right-hand sides, copied to a
-//! row-major buffer so that each stored entry updates PANEL contiguous
-//! doubles; rows of the output are split between threads.
+//! Both products take the right-hand sides a panel of W columns at a time
+//! (W = 8, 16, 32 or 64; [`PANEL`] by default), copied to a row-major
+//! buffer, so that each stored entry z_ij adds z_ij · V[j, panel] into a
+//! W-wide accumulator of row i that stays in vector registers; the kernel
+//! is compiled for AVX-512 and AVX2 and chosen at run time, with the same
+//! arithmetic in each (no fused multiply-add: bit-identical results).
+//!
+//! When to use it: a dense product runs as a cache-blocked GEMM near the
+//! machine's peak, while the sparse one streams a panel row per stored
+//! entry from cache. [`SPARSE_MAX_DENSITY`] is the density below which the
+//! sparse products were measured faster than faer's GEMM (example
+//! `sparse_bench`, BENCHMARKS.md "Sparse storage: the measured density
+//! threshold").
 
 use faer::{Mat, MatMut, MatRef};
 use rayon::prelude::*;
@@ -21,19 +27,28 @@ use rayon::prelude::*;
 use crate::error::IoMathError;
 
 /// Right-hand sides per panel of the sparse products.
-pub const PANEL: usize = 16;
+pub const PANEL: usize = 32;
 
 /// Below this share of nonzero cells, Z is kept in CSR for the iterative
-/// solves (see the module docs: chosen, not measured).
-pub const SPARSE_MAX_DENSITY: f64 = 0.10;
+/// solves (measured: see the module docs).
+pub const SPARSE_MAX_DENSITY: f64 = 0.15;
 
-/// An n × n matrix in compressed sparse rows.
+/// One matrix in compressed rows.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Compressed {
+    ptr: Vec<usize>,
+    idx: Vec<u32>,
+    val: Vec<f64>,
+}
+
+/// An n × n matrix in compressed sparse rows, with its transpose.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Csr {
     n: usize,
-    row_ptr: Vec<usize>,
-    col_idx: Vec<u32>,
-    values: Vec<f64>,
+    /// Z by rows.
+    rows: Compressed,
+    /// Zᵀ by rows.
+    cols: Compressed,
 }
 
 impl Csr {
@@ -50,10 +65,11 @@ impl Csr {
                 message: format!("{n} industries exceed the u32 column index"),
             });
         }
-        let mut row_ptr = Vec::with_capacity(n + 1);
-        row_ptr.push(0);
-        let mut col_idx = Vec::new();
-        let mut values = Vec::new();
+        let mut m = Compressed {
+            ptr: Vec::with_capacity(n + 1),
+            ..Compressed::default()
+        };
+        m.ptr.push(0);
         for (i, row) in rows.into_iter().enumerate() {
             let mut last = None;
             for (j, v) in row {
@@ -67,24 +83,20 @@ impl Csr {
                 }
                 last = Some(j);
                 if v != 0.0 {
-                    col_idx.push(j as u32);
-                    values.push(v);
+                    m.idx.push(j as u32);
+                    m.val.push(v);
                 }
             }
-            row_ptr.push(col_idx.len());
+            m.ptr.push(m.idx.len());
         }
-        if row_ptr.len() != n + 1 {
+        if m.ptr.len() != n + 1 {
             return Err(IoMathError::Invalid {
                 what: "sparse Z".into(),
-                message: format!("{} rows for n = {n}", row_ptr.len() - 1),
+                message: format!("{} rows for n = {n}", m.ptr.len() - 1),
             });
         }
-        Ok(Self {
-            n,
-            row_ptr,
-            col_idx,
-            values,
-        })
+        let cols = transpose(&m, n);
+        Ok(Self { n, rows: m, cols })
     }
 
     /// The nonzeros of a dense square matrix.
@@ -100,7 +112,7 @@ impl Csr {
 
     /// Stored entries.
     pub fn nnz(&self) -> usize {
-        self.values.len()
+        self.rows.val.len()
     }
 
     /// nnz / n².
@@ -116,8 +128,8 @@ impl Csr {
     pub fn to_dense(&self) -> Mat<f64> {
         let mut m = Mat::<f64>::zeros(self.n, self.n);
         for i in 0..self.n {
-            for k in self.row_ptr[i]..self.row_ptr[i + 1] {
-                m[(i, self.col_idx[k] as usize)] = self.values[k];
+            for k in self.rows.ptr[i]..self.rows.ptr[i + 1] {
+                m[(i, self.rows.idx[k] as usize)] = self.rows.val[k];
             }
         }
         m
@@ -128,10 +140,10 @@ impl Csr {
         let mut m = Mat::<f64>::zeros(len, len);
         for i in 0..len {
             let row = r0 + i;
-            for k in self.row_ptr[row]..self.row_ptr[row + 1] {
-                let j = self.col_idx[k] as usize;
+            for k in self.rows.ptr[row]..self.rows.ptr[row + 1] {
+                let j = self.rows.idx[k] as usize;
                 if j >= r0 && j < r0 + len {
-                    m[(i, j - r0)] = self.values[k];
+                    m[(i, j - r0)] = self.rows.val[k];
                 }
             }
         }
@@ -140,82 +152,165 @@ impl Csr {
 
     /// out = Z v.
     pub fn mul(&self, v: MatRef<'_, f64>, out: MatMut<'_, f64>) {
-        let mut out = out;
-        let n = self.n;
-        for start in (0..v.ncols()).step_by(PANEL) {
-            let w = PANEL.min(v.ncols() - start);
-            let panel = row_major(v, start, w);
-            let mut res = vec![0.0; n * w];
-            res.par_chunks_mut(w).enumerate().for_each(|(i, acc)| {
-                for k in self.row_ptr[i]..self.row_ptr[i + 1] {
-                    let z = self.values[k];
-                    let src = &panel[self.col_idx[k] as usize * w..][..w];
-                    for (a, s) in acc.iter_mut().zip(src) {
-                        *a += z * s;
-                    }
-                }
-            });
-            store(&res, out.as_mut(), start, w);
-        }
+        self.mul_panel(v, out, PANEL);
     }
 
-    /// out = Zᵀ v, by scattering each row of Z into the output: the rows of
-    /// the output are split into bands, one per thread, each band visiting
-    /// every row of Z but only its own columns (found by binary search).
+    /// out = Z v, `panel` right-hand sides at a time (8, 16, 32 or 64;
+    /// the benchmark `sparse_bench` measures the width, [`Csr::mul`] uses
+    /// [`PANEL`]).
+    pub fn mul_panel(&self, v: MatRef<'_, f64>, out: MatMut<'_, f64>, panel: usize) {
+        product(&self.rows, v, out, panel);
+    }
+
+    /// out = Zᵀ v, with the stored transpose (the same kernel as
+    /// [`Csr::mul`]).
     pub fn mul_transpose(&self, v: MatRef<'_, f64>, out: MatMut<'_, f64>) {
-        let mut out = out;
-        let n = self.n;
-        let threads = rayon::current_num_threads().max(1);
-        let band = n.div_ceil(threads * 4).max(1);
-        for start in (0..v.ncols()).step_by(PANEL) {
-            let w = PANEL.min(v.ncols() - start);
-            let panel = row_major(v, start, w);
-            let mut res = vec![0.0; n * w];
-            res.par_chunks_mut(band * w)
-                .enumerate()
-                .for_each(|(b, acc)| {
-                    let lo = (b * band) as u32;
-                    let hi = (lo as usize + acc.len() / w) as u32;
-                    for i in 0..n {
-                        let cols = &self.col_idx[self.row_ptr[i]..self.row_ptr[i + 1]];
-                        let vals = &self.values[self.row_ptr[i]..self.row_ptr[i + 1]];
-                        let first = cols.partition_point(|&c| c < lo);
-                        let src = &panel[i * w..][..w];
-                        for (c, z) in cols[first..].iter().zip(&vals[first..]) {
-                            if *c >= hi {
-                                break;
-                            }
-                            let dst = &mut acc[(*c - lo) as usize * w..][..w];
-                            for (d, s) in dst.iter_mut().zip(src) {
-                                *d += z * s;
-                            }
-                        }
-                    }
-                });
-            store(&res, out.as_mut(), start, w);
-        }
+        self.mul_transpose_panel(v, out, PANEL);
+    }
+
+    /// out = Zᵀ v, `panel` right-hand sides at a time.
+    pub fn mul_transpose_panel(&self, v: MatRef<'_, f64>, out: MatMut<'_, f64>, panel: usize) {
+        product(&self.cols, v, out, panel);
     }
 }
 
-/// Columns start..start + w of v as a row-major n × w buffer.
-fn row_major(v: MatRef<'_, f64>, start: usize, w: usize) -> Vec<f64> {
+/// out = M v for M in compressed rows, a panel of right-hand sides at a
+/// time: the panel is copied row-major (padded with zero columns to a
+/// supported width), each row of M accumulates its products in a W-wide
+/// array the compiler keeps in vector registers, and rows are split
+/// between threads.
+fn product(m: &Compressed, v: MatRef<'_, f64>, mut out: MatMut<'_, f64>, panel: usize) {
     let n = v.nrows();
-    let mut p = vec![0.0; n * w];
+    let panel = width_for(panel);
+    let mut start = 0;
+    while start < v.ncols() {
+        let w = panel.min(v.ncols() - start);
+        let wk = width_for(w);
+        let buf = row_major(v, start, w, wk);
+        let mut res = vec![0.0; n * wk];
+        res.par_chunks_mut(ROWS_PER_TASK * wk)
+            .enumerate()
+            .for_each(|(c, acc)| {
+                let r0 = c * ROWS_PER_TASK;
+                match wk {
+                    8 => rows_dispatch::<8>(m, &buf, acc, r0),
+                    16 => rows_dispatch::<16>(m, &buf, acc, r0),
+                    32 => rows_dispatch::<32>(m, &buf, acc, r0),
+                    _ => rows_dispatch::<64>(m, &buf, acc, r0),
+                }
+            });
+        store(&res, out.as_mut(), start, w, wk);
+        start += w;
+    }
+}
+
+/// The transpose of an n × n matrix in compressed rows (a counting sort
+/// by column; within each row of the transpose, columns ascend).
+fn transpose(m: &Compressed, n: usize) -> Compressed {
+    let mut ptr = vec![0usize; n + 1];
+    for &j in &m.idx {
+        ptr[j as usize + 1] += 1;
+    }
+    for j in 0..n {
+        ptr[j + 1] += ptr[j];
+    }
+    let mut next = ptr.clone();
+    let mut idx = vec![0u32; m.idx.len()];
+    let mut val = vec![0.0; m.val.len()];
+    for i in 0..n {
+        for k in m.ptr[i]..m.ptr[i + 1] {
+            let j = m.idx[k] as usize;
+            idx[next[j]] = i as u32;
+            val[next[j]] = m.val[k];
+            next[j] += 1;
+        }
+    }
+    Compressed { ptr, idx, val }
+}
+
+/// Rows of the output per parallel task.
+const ROWS_PER_TASK: usize = 64;
+
+/// The smallest supported panel width ≥ `w` (8, 16, 32 or 64).
+fn width_for(w: usize) -> usize {
+    match w {
+        0..=8 => 8,
+        9..=16 => 16,
+        17..=32 => 32,
+        _ => 64,
+    }
+}
+
+/// Runs [`rows`] compiled for the widest vector unit the processor has.
+/// The arithmetic is the same in every version (a multiply, then an add,
+/// lane by lane, in the stored order: no fused multiply-add), so the
+/// results are bit-identical whichever runs.
+fn rows_dispatch<const W: usize>(m: &Compressed, buf: &[f64], acc: &mut [f64], r0: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the processor has AVX-512F (checked just above).
+            unsafe { rows_avx512::<W>(m, buf, acc, r0) };
+            return;
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 (checked just above).
+            unsafe { rows_avx2::<W>(m, buf, acc, r0) };
+            return;
+        }
+    }
+    rows::<W>(m, buf, acc, r0);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn rows_avx512<const W: usize>(m: &Compressed, buf: &[f64], acc: &mut [f64], r0: usize) {
+    rows::<W>(m, buf, acc, r0);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn rows_avx2<const W: usize>(m: &Compressed, buf: &[f64], acc: &mut [f64], r0: usize) {
+    rows::<W>(m, buf, acc, r0);
+}
+
+/// Output rows r0.. of M · buf into `acc` (row-major, W wide).
+#[inline(always)]
+fn rows<const W: usize>(m: &Compressed, buf: &[f64], acc: &mut [f64], r0: usize) {
+    for (k, out) in acc.chunks_exact_mut(W).enumerate() {
+        let i = r0 + k;
+        let (lo, hi) = (m.ptr[i], m.ptr[i + 1]);
+        let mut a = [0.0f64; W];
+        for (c, z) in m.idx[lo..hi].iter().zip(&m.val[lo..hi]) {
+            let src = &buf[*c as usize * W..][..W];
+            for l in 0..W {
+                a[l] += z * src[l];
+            }
+        }
+        out.copy_from_slice(&a);
+    }
+}
+
+/// Columns start..start + w of v as a row-major n × wk buffer (columns
+/// w..wk zero).
+fn row_major(v: MatRef<'_, f64>, start: usize, w: usize, wk: usize) -> Vec<f64> {
+    let n = v.nrows();
+    let mut p = vec![0.0; n * wk];
     for c in 0..w {
         let col = v.col(start + c);
         for i in 0..n {
-            p[i * w + c] = col[i];
+            p[i * wk + c] = col[i];
         }
     }
     p
 }
 
-fn store(res: &[f64], mut out: MatMut<'_, f64>, start: usize, w: usize) {
+fn store(res: &[f64], mut out: MatMut<'_, f64>, start: usize, w: usize, wk: usize) {
     let n = out.nrows();
     for c in 0..w {
         let mut col = out.as_mut().col_mut(start + c);
         for i in 0..n {
-            col[i] = res[i * w + c];
+            col[i] = res[i * wk + c];
         }
     }
 }
@@ -252,6 +347,68 @@ mod tests {
         csr.mul_transpose(v.as_ref(), got.as_mut());
         let want = z.transpose() * &v;
         assert!((&got - &want).norm_max() < 1e-12);
+    }
+
+    /// Every panel width, partial panels (1, 7, 33, 70 columns), both
+    /// products, against the dense products; and the vector kernels give
+    /// the portable kernel's bits.
+    #[test]
+    fn every_width_and_partial_panel_matches_dense_and_the_portable_kernel() {
+        let n = 53;
+        let mut s = 11u64;
+        let mut u = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let z = Mat::<f64>::from_fn(n, n, |_, _| {
+            let a = u();
+            if a < 0.6 {
+                0.0
+            } else {
+                a - 0.3
+            }
+        });
+        let csr = Csr::from_dense(z.as_ref()).expect("csr");
+        for cols in [1, 7, 33, 70] {
+            let v = Mat::<f64>::from_fn(n, cols, |_, _| u() - 0.5);
+            for panel in [8, 16, 32, 64, 5] {
+                let mut got = Mat::<f64>::zeros(n, cols);
+                csr.mul_panel(v.as_ref(), got.as_mut(), panel);
+                assert!(
+                    (&got - &z * &v).norm_max() < 1e-12,
+                    "Z V, {cols} cols, panel {panel}"
+                );
+                csr.mul_transpose_panel(v.as_ref(), got.as_mut(), panel);
+                assert!(
+                    (&got - z.transpose() * &v).norm_max() < 1e-12,
+                    "Zᵀ V, {cols} cols, panel {panel}"
+                );
+            }
+        }
+        let buf: Vec<f64> = (0..n * 16).map(|_| u() - 0.5).collect();
+        let mut portable = vec![0.0; n * 16];
+        let mut dispatched = vec![0.0; n * 16];
+        rows::<16>(&csr.rows, &buf, &mut portable, 0);
+        rows_dispatch::<16>(&csr.rows, &buf, &mut dispatched, 0);
+        let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&portable), bits(&dispatched));
+    }
+
+    #[test]
+    fn the_stored_transpose_is_the_transpose() {
+        let z = Mat::<f64>::from_fn(6, 6, |i, j| {
+            if (i * 7 + j * 3) % 4 == 0 {
+                (i + 2 * j) as f64
+            } else {
+                0.0
+            }
+        });
+        let csr = Csr::from_dense(z.as_ref()).expect("csr");
+        let t = Csr::from_dense(z.transpose()).expect("csr of Zᵀ");
+        assert_eq!(csr.cols, t.rows);
+        assert_eq!(csr.rows, t.cols);
     }
 
     #[test]
