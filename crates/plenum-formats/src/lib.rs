@@ -29,6 +29,7 @@ pub mod icio;
 pub mod identity;
 mod industry_labels;
 pub mod native;
+mod native_stream;
 pub mod nbs;
 pub mod oecd_national;
 pub mod pymrio;

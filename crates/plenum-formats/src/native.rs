@@ -15,9 +15,11 @@
 //! | P | 8 · Σ rows·cols | the blocks, f64 little-endian, each column-major, in the header's order: Z, Y, x, V, (Z_imported, Y_imported), then per extension F, (F_Y) |
 //! | end − 32 | 32 | SHA-256 of every byte before it |
 //!
-//! The reader checks the magic bytes, the version, the hash, the header and
-//! every block's shape against the labels before it allocates, then
-//! validates the table under the caller's policy. Writing is deterministic:
+//! The reader checks the magic bytes, the version, the header and every
+//! block's shape against the labels and the file's length before it
+//! allocates, streams the blocks into the matrices while hashing them
+//! (module `native_stream`), checks the hash, then validates the table
+//! under the caller's policy. Writing is deterministic:
 //! the same table gives the same bytes.
 //!
 //! [`table_hash`] is a SHA-256 over a canonical encoding of what gives the
@@ -30,9 +32,7 @@
 use std::path::Path;
 
 use plenum_table::table::ImportTreatment;
-use plenum_table::{
-    Col, Extension, ImportedUse, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy,
-};
+use plenum_table::{Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -47,35 +47,39 @@ pub const FORMAT_VERSION: u32 = 1;
 /// The conventional file extension.
 pub const EXTENSION: &str = "plenum";
 
-const PREAMBLE: usize = 24;
-const HASH_LEN: usize = 32;
+pub(crate) const PREAMBLE: usize = 24;
+pub(crate) const HASH_LEN: usize = 32;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct BlockInfo {
-    name: String,
-    rows: usize,
-    cols: usize,
+pub(crate) struct BlockInfo {
+    pub(crate) name: String,
+    pub(crate) rows: usize,
+    pub(crate) cols: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct ExtensionInfo {
-    name: String,
-    stressors: Vec<String>,
-    units: Vec<String>,
-    has_f_y: bool,
+pub(crate) struct ExtensionInfo {
+    pub(crate) name: String,
+    pub(crate) stressors: Vec<String>,
+    pub(crate) units: Vec<String>,
+    pub(crate) has_f_y: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Header {
-    meta: Metadata,
-    labels: Labels,
-    imported_use: bool,
-    extensions: Vec<ExtensionInfo>,
-    blocks: Vec<BlockInfo>,
+pub(crate) struct Header {
+    pub(crate) meta: Metadata,
+    pub(crate) labels: Labels,
+    pub(crate) imported_use: bool,
+    pub(crate) extensions: Vec<ExtensionInfo>,
+    pub(crate) blocks: Vec<BlockInfo>,
 }
 
 /// The blocks a table with these labels holds, in file order.
-fn expected_blocks(labels: &Labels, imported: bool, ext: &[ExtensionInfo]) -> Vec<BlockInfo> {
+pub(crate) fn expected_blocks(
+    labels: &Labels,
+    imported: bool,
+    ext: &[ExtensionInfo],
+) -> Vec<BlockInfo> {
     let n = labels.n_industries();
     let nfd = labels.n_fd_columns();
     let b = |name: &str, rows, cols| BlockInfo {
@@ -215,13 +219,18 @@ pub fn write_native(table: &MrioTable, path: &Path) -> Result<()> {
 /// Reads a native file and validates the table under `policy`.
 pub fn read_native(path: &Path, policy: &ValidationPolicy) -> Result<MrioTable> {
     let file = name(path);
-    let bytes = std::fs::read(path).map_err(|e| FormatError::io(&file, "read", e))?;
-    decode(&file, &bytes, policy)
+    let f = std::fs::File::open(path).map_err(|e| FormatError::io(&file, "read", e))?;
+    let len = f
+        .metadata()
+        .map_err(|e| FormatError::io(&file, "read", e))?
+        .len();
+    let len = usize::try_from(len).map_err(|_| corrupt(&file, format!("{len} bytes")))?;
+    crate::native_stream::decode(&file, f, len, policy)
 }
 
 /// Reads a table from native bytes (e.g. embedded with `include_bytes!`).
 pub fn read_native_bytes(bytes: &[u8], policy: &ValidationPolicy) -> Result<MrioTable> {
-    decode("(native bytes)", bytes, policy)
+    crate::native_stream::decode("(native bytes)", bytes, bytes.len(), policy)
 }
 
 /// Reads only the header of a native file: metadata and labels, cheaply.
@@ -230,7 +239,7 @@ pub fn read_native_header(bytes: &[u8]) -> Result<(Metadata, Labels)> {
     Ok((h.meta, h.labels))
 }
 
-fn corrupt(file: &str, problem: impl Into<String>) -> FormatError {
+pub(crate) fn corrupt(file: &str, problem: impl Into<String>) -> FormatError {
     FormatError::file(
         file,
         problem,
@@ -246,7 +255,7 @@ fn split<'a>(file: &str, bytes: &'a [u8]) -> Result<(Header, &'a [u8])> {
 }
 
 /// Magic, length, version and flags: the checks before the hash.
-fn preamble(file: &str, bytes: &[u8]) -> Result<()> {
+pub(crate) fn preamble(file: &str, bytes: &[u8]) -> Result<()> {
     if bytes.len() < 8 || bytes[..8] != MAGIC {
         return Err(FormatError::file(
             file,
@@ -322,105 +331,6 @@ fn header<'a>(file: &str, bytes: &'a [u8]) -> Result<(Header, &'a [u8])> {
         return Err(corrupt(file, "bad padding after the header"));
     }
     Ok((header, &content[p_start..]))
-}
-
-fn decode(file: &str, bytes: &[u8], policy: &ValidationPolicy) -> Result<MrioTable> {
-    preamble(file, bytes)?;
-    // The SHA-256 of the whole file (single-threaded, about a third of the
-    // read) runs on its own thread while the table is decoded and
-    // validated; a mismatch discards the table and takes precedence over
-    // any other error, as when it was checked first.
-    std::thread::scope(|sc| {
-        let check = sc.spawn(|| verify(file, bytes));
-        let decoded = decode_verified_later(file, bytes, policy);
-        match check.join() {
-            Ok(Ok(())) => decoded,
-            Ok(Err(e)) => Err(e),
-            Err(_) => Err(corrupt(file, "the content hash could not be checked")),
-        }
-    })
-}
-
-fn decode_verified_later(file: &str, bytes: &[u8], policy: &ValidationPolicy) -> Result<MrioTable> {
-    let (h, body) = header(file, bytes)?;
-    // Labels::new re-checks what deserialisation bypassed.
-    let labels = Labels::new(
-        h.labels.regions().to_vec(),
-        h.labels.sectors().to_vec(),
-        h.labels.fd_categories().to_vec(),
-        h.labels.va_components().to_vec(),
-    )
-    .map_err(|e| FormatError::table(file, e))?;
-    let want = expected_blocks(&labels, h.imported_use, &h.extensions);
-    if want != h.blocks {
-        return Err(corrupt(
-            file,
-            "the header's block list does not match its labels",
-        ));
-    }
-    let mut total: usize = 0;
-    for b in &want {
-        total = b
-            .rows
-            .checked_mul(b.cols)
-            .and_then(|c| c.checked_mul(8))
-            .and_then(|c| c.checked_add(total))
-            .ok_or_else(|| corrupt(file, "block sizes overflow"))?;
-    }
-    if total != body.len() {
-        return Err(corrupt(
-            file,
-            format!("the blocks need {total} bytes but {} are there", body.len()),
-        ));
-    }
-    let mut off = 0usize;
-    let mut next = |rows: usize, cols: usize| -> Mat<f64> {
-        let m = Mat::<f64>::from_fn(rows, cols, |i, j| {
-            let o = off + 8 * (j * rows + i);
-            let mut b = [0u8; 8];
-            b.copy_from_slice(&body[o..o + 8]);
-            f64::from_le_bytes(b)
-        });
-        off += 8 * rows * cols;
-        m
-    };
-    let n = labels.n_industries();
-    let nfd = labels.n_fd_columns();
-    let z = next(n, n);
-    let y = next(n, nfd);
-    let xm = next(n, 1);
-    let x = Col::<f64>::from_fn(n, |i| xm[(i, 0)]);
-    let v = next(labels.va_components().len(), n);
-    let imported_use = if h.imported_use {
-        let zm = next(n, n);
-        let ym = next(n, nfd);
-        Some(ImportedUse { z: zm, y: ym })
-    } else {
-        None
-    };
-    let mut extensions = Vec::with_capacity(h.extensions.len());
-    for e in &h.extensions {
-        let f = next(e.stressors.len(), n);
-        let f_y = e.has_f_y.then(|| next(e.stressors.len(), nfd));
-        extensions.push(Extension {
-            name: e.name.clone(),
-            stressors: e.stressors.clone(),
-            units: e.units.clone(),
-            f,
-            f_y,
-        });
-    }
-    let parts = TableParts {
-        meta: h.meta,
-        labels,
-        z,
-        y,
-        x,
-        v,
-        imported_use,
-        extensions,
-    };
-    MrioTable::new(parts, policy).map_err(|e| FormatError::table(file, e))
 }
 
 /// Lower-case hexadecimal.
