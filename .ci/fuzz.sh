@@ -55,15 +55,15 @@ else
   for t in "${targets[@]}"; do cargo +nightly fuzz build -O "$t"; done
 fi
 
+# shellcheck source=../fuzz/limits.sh
+. fuzz/limits.sh
 for t in "${targets[@]}"; do
   seed "$t"
   echo "== fuzzing $t for ${secs} s"
-  # -max_len: above the seeds' size (a packed pymrio folder is ~150 kB).
   log="fuzz/artifacts/$t.log"
   mkdir -p fuzz/artifacts
   if ! cargo +nightly fuzz run -O "$t" "fuzz/corpus/$t" -- \
-    -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
-    -max_len=262144 -print_final_stats=1 > "$log" 2>&1; then
+    -max_total_time="$secs" "${FUZZ_LIMITS[@]}" > "$log" 2>&1; then
     tail -n 60 "$log"
     echo "fuzz target $t failed: the input is in fuzz/artifacts/$t/"
     exit 1

@@ -4,8 +4,8 @@
 # has used LIMIT CPU-seconds (default 1800), then interrupts it with SIGINT
 # (libFuzzer prints its final statistics on interrupt). CPU time, not wall
 # time, because the machine is shared: a target at nice 19 gets what the
-# others leave. Same limits as .ci/fuzz.sh (-timeout=10, 2 GB RSS and
-# allocation). Run .ci/fuzz.sh first (it builds the targets and seeds the
+# others leave. Same limits as .ci/fuzz.sh (fuzz/limits.sh: -timeout=10,
+# 2 GB RSS and allocation). Run .ci/fuzz.sh first (it builds the targets and seeds the
 # corpora); findings land in $OUT/art-<target>/.
 #
 #   bash fuzz/long.sh pymrio_txt native icio        # one lane, in order
@@ -22,6 +22,8 @@ OUT="${OUT:-fuzz/long}"
 bin=fuzz/target/x86_64-unknown-linux-gnu/release
 tck=$(getconf CLK_TCK)
 mkdir -p "$OUT"
+# shellcheck source=limits.sh
+. fuzz/limits.sh
 for t in "$@"; do
   [ -e "$OUT/$t.done" ] && continue
   if [ ! -x "$bin/$t" ]; then
@@ -29,8 +31,8 @@ for t in "$@"; do
     exit 2
   fi
   mkdir -p "$OUT/art-$t"
-  nice -n 19 "$bin/$t" "fuzz/corpus/$t" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
-    -max_len=262144 -print_final_stats=1 -artifact_prefix="$OUT/art-$t/" > "$OUT/$t.log" 2>&1 &
+  nice -n 19 "$bin/$t" "fuzz/corpus/$t" "${FUZZ_LIMITS[@]}" \
+    -artifact_prefix="$OUT/art-$t/" > "$OUT/$t.log" 2>&1 &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
     read -r -a s < "/proc/$pid/stat" 2>/dev/null || break
