@@ -41,8 +41,9 @@
 //! - e_j ∈ [0, 1] the producer-goods exposure of industry j: the share of
 //!   its output that does *not* end, directly or through China's supply
 //!   chains, in China's household consumption,
-//!   e_j = 1 − (L_EE y^H_E)_j / x_j (the table's Leontief inverse; food
-//!   about a third, metals and machinery near one). Consumer-goods makers
+//!   e_j = 1 − (L_EE y^H_E)_j / x_j (the table's Leontief inverse; on the
+//!   default table food 0.24, textiles 0.63, metals 0.93, machinery 0.95,
+//!   0.76 on average over industry's value added). Consumer-goods makers
 //!   price to the domestic consumer; producer-goods makers face the
 //!   excess supply of industry and world markets;
 //! - ω (`goods_price_passthrough`) the elasticity of producer-goods value
@@ -57,18 +58,25 @@
 //! normal, output against capacity:
 //!
 //! ```text
-//!     u_t = gap₂₀₂₂ + 100 ln(U_t / (U⁰ Y*_t)) − k_t
-//!     k_t = (1 − q/4) k_{t−1} + (q/4) · 100 ln M_t
+//!     u_t = gap₂₀₂₂ + 100 ln(U_t / (U⁰ Y*_t)) − o_t
+//!     o_t = (1 − ν/4) o_{t−1} + (q/4) · 100 ln(M_t / M_{t−4})
 //! ```
 //!
 //! with U_t = Σ_{j∈G} e_j v_j x_j,t the exposure-weighted value added of
 //! industry (it falls with the property slump's demand for materials and
-//! rises with machinery orders), U⁰ its base, and k_t the manufacturing
-//! capital stock above its trend path, % (M_t the manufacturing block's
-//! investment index relative to potential; q = δ + g the investment rate
-//! of capital on the trend path, `manufacturing_capital_turnover`). Both
+//! rises with machinery orders), U⁰ its base, and o_t the capacity
+//! overhang, % of capital: the capital that the rise of manufacturing
+//! investment over the last year added beyond trend (M_t the manufacturing
+//! block's investment index relative to potential; q = δ + g the
+//! investment rate of capital on its trend path,
+//! `manufacturing_capital_turnover`), absorbed at ν a year
+//! (`overcapacity_absorption`: scrapping and demand growing into it). The
+//! overhang is built by investment *growth*, so a lasting rise of
+//! investment adds capacity once, not a deflation that never ends. Both
 //! gaps enter with a lag of a quarter, so the run needs no simultaneous
-//! solve.
+//! solve. The gap is measured on output: a supply shock (inputs blocked by
+//! export controls) reads as slack, which is why κ_G is kept at κ
+//! (docs/calibration.md).
 //!
 //! **Output prices (cost push).** With E China's industries and X the rest
 //! of the world, the Leontief price model (`plenum_iomath::price`) gives
@@ -131,7 +139,7 @@ pub struct PriceParams {
     /// q = δ + g, the trend investment rate of manufacturing capital, per
     /// year.
     pub turnover: f64,
-    /// a, the share of the capacity overhang absorbed per year.
+    /// ν, the share of the capacity overhang absorbed per year.
     pub absorption: f64,
 }
 
@@ -221,7 +229,7 @@ pub struct PriceLevels {
 }
 
 /// o_t from o_{t−1} and M_t / M_{t−4}: the capacity overhang, %
-/// ((1 − a/4) o_{t−1} + (q/4) · 100 ln(M_t / M_{t−4})).
+/// ((1 − ν/4) o_{t−1} + (q/4) · 100 ln(M_t / M_{t−4})).
 pub fn overhang_step(turnover: f64, absorption: f64, last: f64, m_ratio: f64) -> f64 {
     let a = (absorption / 4.0).clamp(0.0, 1.0);
     (1.0 - a) * last + turnover / 4.0 * 100.0 * m_ratio.max(1e-9).ln()

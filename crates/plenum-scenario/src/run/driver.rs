@@ -84,8 +84,8 @@ pub(super) struct Driver<'a> {
     pub(super) va_prices: Vec<ValueAdded>,
     /// Per step: China's output gap, % of potential.
     pub(super) gap: Vec<f64>,
-    /// Per step: the goods gap u (industrial utilisation) and the
-    /// manufacturing capital stock above trend k, %.
+    /// Per step: the goods gap u (industrial utilisation) and the capacity
+    /// overhang o, %.
     pub(super) goods_gap: Vec<f64>,
     pub(super) capacity: Vec<f64>,
     /// 100 ln(U/(U⁰Y*)) at 2022Q4 (the goods gap's reference).
