@@ -159,6 +159,60 @@ fn consumer_prices_rise_above_the_deflator_through_the_split() {
     assert!((lv.goods_va - lv.other_va).abs() < 2e-3, "{lv:?}");
 }
 
+/// b moves relative prices, not the deflator's trend: with both gaps
+/// closed and world prices flat the deflator grows at π̄ exactly over a
+/// year, services faster and goods slower by the shares of b.
+#[test]
+fn the_services_trend_leaves_the_deflator_at_the_anchor() {
+    let e = econ();
+    let ch = e.regions.iter().position(|r| r == "CHN").unwrap();
+    let hh = e.fd_categories.iter().position(|f| f == "HFCE").unwrap();
+    let pb = PriceBlock::new(e, ch, hh).unwrap();
+    let p = plenum_scenario::Params::defaults();
+    let pp = plenum_scenario::blocks::prices::PriceParams {
+        anchor: 1.0,
+        slope: p.phillips_slope,
+        passthrough: p.goods_price_passthrough,
+        gap_2022: 0.0,
+        relative: 4.0,
+        inertia: p.services_price_inertia,
+        goods_slope: p.goods_gap_slope,
+        turnover: p.manufacturing_capital_turnover,
+        absorption: p.overcapacity_absorption,
+    };
+    let mut va = pb.start(&pp);
+    for _ in 0..4 {
+        va = pb.step(&pp, &va, 0.0, 0.0, 1.0);
+    }
+    assert!((va.deflator - 1.01).abs() < 1e-12, "{}", va.deflator);
+    let lv = pb.levels(&va, 1.0, None);
+    let sg = pb.goods_va_share();
+    assert!((lv.other_va - (1.01 + sg * 0.04)).abs() < 1e-12, "{lv:?}");
+    assert!(
+        (lv.goods_va - (1.01 - (1.0 - sg) * 0.04)).abs() < 1e-12,
+        "{lv:?}"
+    );
+    // The overhang: a lasting rise of investment adds capacity once and is
+    // absorbed; no rise, no overhang.
+    use plenum_scenario::blocks::prices::overhang_step;
+    let mut o = 0.0;
+    let mut m = vec![1.0; 4];
+    for k in 0..40 {
+        m.push(if k < 8 {
+            m[m.len() - 1] * 1.02
+        } else {
+            m[m.len() - 1]
+        });
+        let n = m.len();
+        o = overhang_step(0.15, 0.5, o, m[n - 1] / m[n - 5]);
+        if k == 7 {
+            assert!(o > 1.0, "{o}");
+        }
+    }
+    assert!(o.abs() < 0.05, "{o}");
+    assert_eq!(overhang_step(0.15, 0.5, 0.0, 1.0), 0.0);
+}
+
 #[test]
 fn deflation_raises_the_local_debt_ratio() {
     let b = plenum_scenario::baseline().unwrap();
