@@ -10,7 +10,7 @@
 //! | `exports`, `imports` | table unit per quarter | intermediate and final, delivered; exports − imports is exact, the gross flows are estimated (see [`crate::engine`]) |
 //! | `consumption`, `government`, `investment`, `other_final` | table unit per quarter | delivered final demand of the region's households, government, investment and other categories |
 //! | `inventory_drawdown` | table unit per quarter | inputs used beyond those delivered: −ΔN, the fall of the engine's inventories |
-//! | `consumption_share` | % of GDP | household consumption / GDP |
+//! | `consumption_share` | % of GDP | household consumption / GDP on the national accounts' concept: purchasers' prices, national concept, GDP at market prices ([`crate::blocks::households::consumption_share`]) |
 //! | `labour_income` | table unit per quarter | Σ λ_j v_j x_j |
 //! | `gdp_nominal` | tn yuan per quarter | GDP at current prices: real GDP times the deflator ([`crate::blocks::prices`]) |
 //! | `gdp_nominal_growth` | % | nominal GDP growth y/y |
@@ -271,6 +271,10 @@ pub(crate) struct Recorder {
     /// first recorded one (for growth y/y from the first quarter).
     pre_gdp: Vec<Vec<f64>>,
     pre_levels: Vec<Levels>,
+    /// The consumption share's measure ([`crate::blocks::households::consumption_share`]):
+    /// China's direct purchases abroad column, if the table has one, and
+    /// the two product-tax rates.
+    share: crate::blocks::households::ShareMeasure,
 }
 
 fn describe(scn: &Scenario) -> Vec<String> {
@@ -404,6 +408,7 @@ impl Recorder {
             levels: vec![[f64::NAN; contrib::NP]; nq],
             pre_gdp: vec![vec![f64::NAN; econ.nr]; 4],
             pre_levels: vec![[f64::NAN; contrib::NP]; 4],
+            share: crate::blocks::households::ShareMeasure::new(econ, p),
         }
     }
 
@@ -440,7 +445,11 @@ impl Recorder {
         let pr = q.prices;
         let bo = q.budget;
         let cvals: [f64; 42] = [
-            100.0 * acc.fd[ch * nf + b.households] / acc.gdp[ch],
+            self.share.share(
+                acc.fd[ch * nf + b.households],
+                self.share.abroad.map_or(0.0, |f| acc.fd[ch * nf + f]),
+                acc.gdp[ch],
+            ),
             q.labour_income,
             q.ngdp,
             q.confidence,

@@ -32,23 +32,24 @@ fn cost_push_is_homogeneous_of_degree_one() {
     let hh = e.fd_categories.iter().position(|f| f == "HFCE").unwrap();
     let pb = PriceBlock::new(e, ch, 0).unwrap();
     let _ = hh;
-    let one = pb.levels(1.0, 1.0, 1.0, None);
+    let lv = |g: f64, o: f64, m: f64| pb.levels(&pb.uniform(g, o, 0.0), m, None);
+    let one = lv(1.0, 1.0, 1.0);
     for v in [one.cpi, one.ppi, one.deflator] {
         assert!((v - 1.0).abs() < 1e-9, "{one:?}");
     }
     // All value-added and import prices up 3%: every index up 3%.
-    let up = pb.levels(1.03, 1.03, 1.03, None);
+    let up = lv(1.03, 1.03, 1.03);
     for v in [up.cpi, up.ppi, up.deflator] {
         assert!((v - 1.03).abs() < 1e-9, "{up:?}");
     }
     // Import prices alone move the PPI more than the deflator (which is
     // value added only) and less than one for one.
-    let imp = pb.levels(1.0, 1.0, 0.9, None);
+    let imp = lv(1.0, 1.0, 0.9);
     assert_eq!(imp.deflator, 1.0);
     assert!(imp.ppi < 1.0 && imp.ppi > 0.9, "{imp:?}");
     assert!(imp.ppi < imp.cpi, "{imp:?}");
     // Goods value added weighs more in the PPI than in the CPI.
-    let g = pb.levels(1.1, 1.0, 1.0, None);
+    let g = lv(1.1, 1.0, 1.0);
     assert!(g.ppi - 1.0 > g.cpi - 1.0, "{g:?}");
     assert!(pb.goods_va_share() > 0.2 && pb.goods_va_share() < 0.6);
 }
@@ -90,17 +91,126 @@ fn the_baseline_gives_the_price_facts() {
         let d = run.at("deflator", r, Quarter(k));
         assert!(d < 0.0, "deflator {} = {d}", Quarter(k));
     }
-    for row in fit
-        .iter()
-        .filter(|f| f.target.starts_with("PPI") || f.target.contains("deflator"))
-    {
+    for row in fit.iter().filter(|f| {
+        f.target.starts_with("PPI") || f.target.starts_with("CPI") || f.target.contains("deflator")
+    }) {
         assert!(row.met(), "{row:?}");
     }
-    // The CPI is too low by about a point (docs/calibration.md): checked
-    // within 1.5 pp, so that a worse fit fails.
-    for row in fit.iter().filter(|f| f.target.starts_with("CPI")) {
-        assert!((row.model - row.fact).abs() < 1.5, "{row:?}");
+}
+
+/// The goods/services split is what lets the CPI rise while the deflator
+/// falls (docs/calibration.md): with one value-added price for all goods
+/// and one for the rest the CPI ran below the deflator (−0.8% against
+/// −0.4% in 2023). Fails if the split is removed.
+#[test]
+fn consumer_prices_rise_above_the_deflator_through_the_split() {
+    let (_, run) = baseline();
+    for k in 5..=9 {
+        let q = Quarter(k);
+        let (cpi, defl) = (run.at("cpi", "CHN", q), run.at("deflator", "CHN", q));
+        assert!(
+            cpi - defl > 0.25,
+            "{q}: CPI {cpi:.2} against deflator {defl:.2}"
+        );
     }
+    // The block itself: at the baseline's parameters and 2023's gaps,
+    // services' value-added prices outgrow goods' by over 3 pp a
+    // year, and a consumer-goods maker's prices fall less than a metal
+    // maker's.
+    let e = econ();
+    let ch = e.regions.iter().position(|r| r == "CHN").unwrap();
+    let hh = e.fd_categories.iter().position(|f| f == "HFCE").unwrap();
+    let pb = PriceBlock::new(e, ch, hh).unwrap();
+    let p = plenum_scenario::Params::defaults();
+    let pp = plenum_scenario::blocks::prices::PriceParams {
+        anchor: p.gdp_deflator_growth,
+        slope: p.phillips_slope,
+        passthrough: p.goods_price_passthrough,
+        gap_2022: p.output_gap_2022,
+        relative: p.services_relative_price_growth,
+        inertia: p.services_price_inertia,
+        goods_slope: p.goods_gap_slope,
+        turnover: p.manufacturing_capital_turnover,
+        absorption: p.overcapacity_absorption,
+    };
+    let mut va = pb.start(&pp);
+    for _ in 0..4 {
+        va = pb.step(&pp, &va, -1.6, -2.5, 1.0);
+    }
+    let lv = pb.levels(&va, 1.0, None);
+    let (g, s) = (100.0 * (lv.goods_va - 1.0), 100.0 * (lv.other_va - 1.0));
+    assert!(s - g > 3.0, "services {s:.2}% against goods {g:.2}%");
+    let at = |name: &str| e.sectors.iter().position(|s| s == name).unwrap();
+    let (food, metal) = (at("FOOD"), at("METAL_MIN"));
+    assert!(pb.exposure(food) < 0.6 && pb.exposure(metal) > 0.8);
+    assert!(va.p[food] > va.p[metal], "{} {}", va.p[food], va.p[metal]);
+    // Without the trend and the goods gap (b = 0, κ_G = κ, a closed goods
+    // gap) services and goods value added move together.
+    let flat = plenum_scenario::blocks::prices::PriceParams {
+        relative: 0.0,
+        goods_slope: pp.slope,
+        ..pp
+    };
+    let mut va = pb.start(&flat);
+    for _ in 0..4 {
+        va = pb.step(&flat, &va, -1.6, -1.6, 1.0);
+    }
+    let lv = pb.levels(&va, 1.0, None);
+    assert!((lv.goods_va - lv.other_va).abs() < 2e-3, "{lv:?}");
+}
+
+/// b moves relative prices, not the deflator's trend: with both gaps
+/// closed and world prices flat the deflator grows at π̄ exactly over a
+/// year, services faster and goods slower by the shares of b.
+#[test]
+fn the_services_trend_leaves_the_deflator_at_the_anchor() {
+    let e = econ();
+    let ch = e.regions.iter().position(|r| r == "CHN").unwrap();
+    let hh = e.fd_categories.iter().position(|f| f == "HFCE").unwrap();
+    let pb = PriceBlock::new(e, ch, hh).unwrap();
+    let p = plenum_scenario::Params::defaults();
+    let pp = plenum_scenario::blocks::prices::PriceParams {
+        anchor: 1.0,
+        slope: p.phillips_slope,
+        passthrough: p.goods_price_passthrough,
+        gap_2022: 0.0,
+        relative: 4.0,
+        inertia: p.services_price_inertia,
+        goods_slope: p.goods_gap_slope,
+        turnover: p.manufacturing_capital_turnover,
+        absorption: p.overcapacity_absorption,
+    };
+    let mut va = pb.start(&pp);
+    for _ in 0..4 {
+        va = pb.step(&pp, &va, 0.0, 0.0, 1.0);
+    }
+    assert!((va.deflator - 1.01).abs() < 1e-12, "{}", va.deflator);
+    let lv = pb.levels(&va, 1.0, None);
+    let sg = pb.goods_va_share();
+    assert!((lv.other_va - (1.01 + sg * 0.04)).abs() < 1e-12, "{lv:?}");
+    assert!(
+        (lv.goods_va - (1.01 - (1.0 - sg) * 0.04)).abs() < 1e-12,
+        "{lv:?}"
+    );
+    // The overhang: a lasting rise of investment adds capacity once and is
+    // absorbed; no rise, no overhang.
+    use plenum_scenario::blocks::prices::overhang_step;
+    let mut o = 0.0;
+    let mut m = vec![1.0; 4];
+    for k in 0..40 {
+        m.push(if k < 8 {
+            m[m.len() - 1] * 1.02
+        } else {
+            m[m.len() - 1]
+        });
+        let n = m.len();
+        o = overhang_step(0.15, 0.5, o, m[n - 1] / m[n - 5]);
+        if k == 7 {
+            assert!(o > 1.0, "{o}");
+        }
+    }
+    assert!(o.abs() < 0.05, "{o}");
+    assert_eq!(overhang_step(0.15, 0.5, 0.0, 1.0), 0.0);
 }
 
 #[test]
@@ -126,48 +236,52 @@ fn deflation_raises_the_local_debt_ratio() {
     assert!(lo.at("land_revenue", "CHN", q) < hi.at("land_revenue", "CHN", q));
 }
 
-/// Exploration: `PLENUM_TRY="anchor omega slope gap i22 i23 i24"` prints the
-/// fit of the baseline with those values (no assertion).
+/// Exploration: `PLENUM_TRY="i22 i23 i24 name=value ..."` prints the fit
+/// of the baseline with that import-price path and those parameter
+/// overrides (no assertion).
 #[test]
 fn explore_prices() {
     let Ok(v) = std::env::var("PLENUM_TRY") else {
         return;
     };
-    let x: Vec<f64> = v.split_whitespace().map(|s| s.parse().unwrap()).collect();
+    let words: Vec<&str> = v.split_whitespace().collect();
+    let x: Vec<f64> = words[..3].iter().map(|s| s.parse().unwrap()).collect();
     let (_, text) = plenum_scenario::shipped::lookup("baseline-2024").unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("import_price_growth"))
+        .unwrap();
     let text = text.replace(
-        "import_price_growth = { 2022 = 0.0, 2023 = -10.0, 2024 = -2.0, 2025 = 0.0 }",
+        line,
         &format!(
             "import_price_growth = {{ 2022 = {}, 2023 = {}, 2024 = {}, 2025 = 0.0 }}",
-            x[4], x[5], x[6]
+            x[0], x[1], x[2]
         ),
     );
     let b = plenum_scenario::parse_scenario(&text, "try.toml", &plenum_scenario::shipped::lookup)
         .unwrap();
-    let o: Overrides = [
-        ("gdp_deflator_growth", x[0]),
-        ("goods_price_passthrough", x[1]),
-        ("phillips_slope", x[2]),
-        ("output_gap_2022", x[3]),
-        ("demand_shift_persistence", x[7]),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+    let o: Overrides = words[3..]
+        .iter()
+        .map(|w| {
+            let (k, v) = w.split_once('=').unwrap();
+            (k.to_string(), v.parse().unwrap())
+        })
+        .collect();
     let b = b.with_overrides(&o).unwrap();
     let cal = plenum_scenario::calibrate(econ(), &b).unwrap();
     let (_, run) = plenum_scenario::run_calibrated(econ(), &b, cal.growth).unwrap();
     let r = "CHN";
-    for k in 0..10 {
+    for k in 0..12 {
         let q = run.quarters[k];
         eprintln!(
-            "{q}: real {:6.2} defl {:6.2} cpi {:6.2} ppi {:6.2} gap {:6.2} nominal {:6.2}",
+            "{q}: real {:6.2} defl {:6.2} cpi {:6.2} ppi {:6.2} gap {:6.2} nominal {:6.2} share {:5.2}",
             run.at("gdp_growth_yoy", r, q),
             run.at("deflator", r, q),
             run.at("cpi", r, q),
             run.at("ppi", r, q),
             run.at("output_gap", r, q),
             run.at("gdp_nominal_growth", r, q),
+            run.at("consumption_share", r, q),
         );
     }
     let fit = plenum_scenario::calibrate::fit(&run);

@@ -26,6 +26,26 @@
 //! - T_t: the common-prosperity transfer from operating surplus to
 //!   households ([`super::prosperity`]); owners consume c_K (`mpc_owners`)
 //!   of it, households c_L, so demand rises by (c_L − c_K) T.
+//!
+//! **The consumption share** ([`consumption_share`]) is measured as the
+//! national accounts measure it (NBS expenditure approach; the calibration
+//! file's 39-40% and 37%): household consumption at purchasers' prices,
+//! national concept, over GDP at market prices,
+//!
+//! ```text
+//!     s^C = (C (1 + τ_H) + C^A) / (Y (1 + τ_F))
+//! ```
+//!
+//! with C the households' column as delivered (basic prices: the table's
+//! Y carries no product taxes), C^A residents' direct purchases abroad
+//! (the table's `DPABR` column, when it has one), Y the run's GDP (value
+//! added plus net product taxes on intermediate use, the table's V), τ_H
+//! the net product taxes on households' purchases as a share of them at
+//! basic prices (`household_product_tax_rate`) and τ_F the net product
+//! taxes on all final uses as a share of Y (`final_product_tax_share`);
+//! both are dropped from the default table's final-use columns by its
+//! builder, so they come from the OECD national table (2022) it is built
+//! from.
 
 /// Inputs of one quarter.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -61,6 +81,43 @@ pub fn consumption(i: &HouseholdInputs) -> f64 {
         + i.mpc_labour * i.income_gap
         + (i.mpc_labour - i.mpc_owners) * i.transfer;
     c.max(0.0)
+}
+
+/// s^C in % (see the module docs): `c` households' delivered demand,
+/// `abroad` their direct purchases abroad, `gdp` the run's GDP, the rates
+/// in %.
+pub fn consumption_share(c: f64, abroad: f64, gdp: f64, tau_h: f64, tau_f: f64) -> f64 {
+    let den = gdp * (1.0 + tau_f / 100.0);
+    if den > 0.0 {
+        100.0 * (c * (1.0 + tau_h / 100.0) + abroad) / den
+    } else {
+        f64::NAN
+    }
+}
+
+/// The share's measure for one run: the `DPABR` column (China's direct
+/// purchases abroad, if the table has it) and τ_H, τ_F.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShareMeasure {
+    /// Final-demand category of residents' purchases abroad.
+    pub abroad: Option<usize>,
+    pub tau_h: f64,
+    pub tau_f: f64,
+}
+
+impl ShareMeasure {
+    pub fn new(econ: &crate::economy::Economy, p: &crate::params::Params) -> Self {
+        Self {
+            abroad: econ.fd_categories.iter().position(|f| f == "DPABR"),
+            tau_h: p.household_product_tax_rate,
+            tau_f: p.final_product_tax_share,
+        }
+    }
+
+    /// s^C in %.
+    pub fn share(&self, c: f64, abroad: f64, gdp: f64) -> f64 {
+        consumption_share(c, abroad, gdp, self.tau_h, self.tau_f)
+    }
 }
 
 /// Labour income W = Σ_j λ_j v_j x_j over the industries of one region.
@@ -104,6 +161,22 @@ mod tests {
         let mut i = base();
         i.transfer = 10.0;
         assert!((consumption(&i) - 114.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_share_is_at_purchasers_prices_over_gdp_at_market_prices() {
+        // The default table's 2022 figures (OECD national table, China,
+        // USD bn): HFCE 6,064.6 at basic prices, taxes on it 423.8,
+        // purchases abroad 120.3, GDP at basic prices plus taxes on
+        // intermediate use 17,182.8, taxes on final uses 780.4: 36.79%.
+        let tau_h = 100.0 * 423.848 / 6064.610;
+        let tau_f = 100.0 * 780.381 / 17182.790;
+        let s = consumption_share(6064.610, 120.321, 17182.790, tau_h, tau_f);
+        assert!((s - 36.787).abs() < 0.01, "{s}");
+        // Without the taxes and purchases abroad: basic over basic, 35.29%.
+        let b = consumption_share(6064.610, 0.0, 17182.790, 0.0, 0.0);
+        assert!((b - 35.295).abs() < 0.01, "{b}");
+        assert!(consumption_share(1.0, 0.0, 0.0, 7.0, 4.5).is_nan());
     }
 
     #[test]

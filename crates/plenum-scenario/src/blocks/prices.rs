@@ -1,64 +1,119 @@
-//! Prices: China's GDP deflator, CPI and PPI, from an output gap
-//! (Phillips-type term), world import prices and the export controls'
-//! shadow prices, passed through the table by the Leontief price model.
+//! Prices: China's GDP deflator, CPI and PPI, from an output gap, a
+//! goods-specific gap (industrial capacity utilisation), a trend rise of
+//! services prices relative to goods, world import prices and the export
+//! controls' shadow prices, passed through the table by the Leontief price
+//! model.
 //!
-//! **Value-added prices.** Two value-added price levels, one for goods
-//! (mining, manufacturing, utilities: the sectors of the NBS industrial
-//! PPI) and one for the rest (farming, construction, services), move each
-//! quarter at the annual rates
+//! **Why goods and services apart.** In 2023 the CPI rose 0.2% while the
+//! PPI fell 3.0% and the GDP deflator turned negative (NBS). With one
+//! value-added price for all goods and one for the rest, the table's
+//! weights cannot give the three at once: the CPI then moves almost like
+//! the deflator. What separates them is that the fall was in producer
+//! goods (materials, machinery, exports: industries facing the capacity
+//! built by the 2023-24 manufacturing-investment boom and the property
+//! slump's lost demand), while services prices kept rising with wages.
+//!
+//! **Value-added prices.** Services and the other non-industrial sectors
+//! (farming, construction, trade, ...) share one level P^S; each
+//! industrial sector j (mining, manufacturing, utilities: the NBS PPI's
+//! coverage) has its own level P_j:
 //!
 //! ```text
-//!     π^S_t = π̄ + κ gap_{t−1},   P^S_t = P^S_{t−1} (1 + π^S_t/100)^(1/4)
-//!     P^G_t = P^S_t (P^M_t)^ω
+//!     π^S*_t = π̄ + s_G b + κ gap_{t−1}
+//!     π^S_t  = λ_S π^S_{t−1} + (1 − λ_S) π^S*_t,      P^S_t = P^S_{t−1} (1 + π^S_t/100)^(1/4)
+//!     π_j,t  = π̄ − (1 − s_G) b + (1 − e_j) κ gap_{t−1} + e_j κ_G u_{t−1}
+//!     P̃_j,t  = P̃_j,t−1 (1 + π_j,t/100)^(1/4),          P_j,t = P̃_j,t (P^M_t)^(ω e_j)
 //! ```
 //!
-//! with π̄ the underlying (anchor) inflation (`gdp_deflator_growth`), κ the
-//! Phillips slope (`phillips_slope`, pp of inflation per pp of gap), ω the
-//! elasticity of goods producers' value added per unit to world prices
-//! (`goods_price_passthrough`: coal, metals and chemicals are priced off
-//! world markets, so their margins move with import prices), and P^M_t the
-//! index of world import prices in yuan (2022 average = 1; scenario
-//! `[prices] import_price_growth`, y/y by year). Goods value-added
-//! inflation y/y is thus π^S + ω π^M y/y. The gap enters with a lag of one
-//! quarter, as income does in the household block, so the run needs no
-//! simultaneous solve.
+//! - π̄ the underlying inflation of value added (`gdp_deflator_growth`): s_G
+//!   (the industrial share of base-year value added) times the goods trend
+//!   plus 1 − s_G times the services trend is π̄, so b moves relative
+//!   prices, not the deflator's trend;
+//! - b the trend rise of services prices over goods prices
+//!   (`services_relative_price_growth`): Baumol's (1967) cost disease,
+//!   wages rise with the productivity of goods makers, services'
+//!   productivity grows slower, so their prices rise faster;
+//! - λ_S (`services_price_inertia`): services prices are mostly wages,
+//!   set once a year, so their inflation moves slowly;
+//! - κ (`phillips_slope`) the slope on the output gap, for services and
+//!   for consumer goods; κ_G (`goods_gap_slope`) the slope on the goods
+//!   gap u, for producer goods;
+//! - e_j ∈ [0, 1] the producer-goods exposure of industry j: the share of
+//!   its output that does *not* end, directly or through China's supply
+//!   chains, in China's household consumption,
+//!   e_j = 1 − (L_EE y^H_E)_j / x_j (the table's Leontief inverse; on the
+//!   default table food 0.24, textiles 0.63, metals 0.93, machinery 0.95,
+//!   0.76 on average over industry's value added). Consumer-goods makers
+//!   price to the domestic consumer; producer-goods makers face the
+//!   excess supply of industry and world markets;
+//! - ω (`goods_price_passthrough`) the elasticity of producer-goods value
+//!   added per unit to world prices P^M (coal, metals and chemicals are
+//!   priced off world markets), scaled by e_j; P^M the index of world
+//!   import prices in yuan (2022 = 1; scenario `[prices]
+//!   import_price_growth`, times the exchange rate's factor).
 //!
-//! **Output gap.** gap_t = gap₂₀₂₂ + 100 ln(Y_t / Y*_t), Y_t China's real
-//! GDP and Y*_t its potential path (the engine's growth path at potential
-//! growth, on which the run starts in 2022Q1); gap₂₀₂₂ (`output_gap_2022`)
-//! is the gap the economy carried into 2022 (derived from the growth of
-//! 2020-2022 against potential, see docs/calibration.md).
+//! **Gaps.** gap_t = gap₂₀₂₂ + 100 ln(Y_t / Y*_t), Y_t China's real GDP and
+//! Y*_t its potential path; gap₂₀₂₂ (`output_gap_2022`) the gap carried
+//! into 2022. The goods gap is industrial capacity utilisation against
+//! normal, output against capacity:
+//!
+//! ```text
+//!     u_t = gap₂₀₂₂ + 100 ln(U_t / (U⁰ Y*_t)) − o_t
+//!     o_t = (1 − ν/4) o_{t−1} + (q/4) · 100 ln(M_t / M_{t−4})
+//! ```
+//!
+//! with U_t = Σ_{j∈G} e_j v_j x_j,t the exposure-weighted value added of
+//! industry (it falls with the property slump's demand for materials and
+//! rises with machinery orders), U⁰ its base, and o_t the capacity
+//! overhang, % of capital: the capital that the rise of manufacturing
+//! investment over the last year added beyond trend (M_t the manufacturing
+//! block's investment index relative to potential; q = δ + g the
+//! investment rate of capital on its trend path,
+//! `manufacturing_capital_turnover`), absorbed at ν a year
+//! (`overcapacity_absorption`: scrapping and demand growing into it). The
+//! overhang is built by investment *growth*, so a lasting rise of
+//! investment adds capacity once, not a deflation that never ends. Both
+//! gaps enter with a lag of a quarter, so the run needs no simultaneous
+//! solve. The gap is measured on output: a supply shock (inputs blocked by
+//! export controls) reads as slack, which is why κ_G is kept at κ
+//! (docs/calibration.md).
 //!
 //! **Output prices (cost push).** With E China's industries and X the rest
 //! of the world, the Leontief price model (`plenum_iomath::price`) gives
 //! p_E' = p_X' A_XE L_EE + (v_E ∘ P^V)' L_EE; it is linear, so it is solved
-//! once per run for three unit shocks — goods value added, other value
-//! added, import prices — and each quarter's prices are their combination
+//! once per run for a unit shock to each sector's value-added price and to
+//! import prices, and each quarter's prices are their combination
 //!
 //! ```text
-//!     p_E,t = P^G_t r_G + P^S_t r_S + P^M_t r_M + (p^c_t − 1)
+//!     p_s,t = Σ_j P_j,t r_js + P^M_t r_M,s + (p^c_s,t − 1)
 //! ```
 //!
-//! with r_G + r_S + r_M = 1 in a balanced table, P^M_t the import-price
-//! index (2022 = 1), and p^c_t − 1 the cost push of the export controls'
-//! wedges (shadow prices of blocked inputs, substitutes' premia; see
-//! [`super::controls_prices`]).
+//! with Σ_j r_js + r_M,s = 1 in a balanced table, and p^c_t − 1 the cost
+//! push of the export controls' wedges (shadow prices of blocked inputs,
+//! substitutes' premia; see [`super::controls_prices`]).
 //!
 //! **Indices** (levels, 2022Q1 = 1; reported y/y):
-//! - GDP deflator D_t = s_G P^G_t + (1 − s_G) P^S_t, s_G the goods share
-//!   of China's base-year value added. With double deflation nominal value
-//!   added is v_j x_j P^V_j exactly (the price model's identity), so D is
-//!   nominal over real GDP at base-year weights (Laspeyres);
+//! - GDP deflator D_t = Σ_j va⁰_j P_j,t / Σ_j va⁰_j (base-year value-added
+//!   weights). With double deflation nominal value added is v_j x_j P_j
+//!   exactly (the price model's identity), so D is nominal over real GDP
+//!   at base-year weights (Laspeyres);
 //! - PPI_t = Σ_{j∈G} x⁰_j p_j,t / Σ_{j∈G} x⁰_j (industrial producer prices,
 //!   base-year output weights);
 //! - CPI_t = Σ_i h_i p_i,t / Σ_i h_i over the household column of Y⁰ (all
-//!   origins; imported goods at P^M_t).
+//!   origins; imported goods at P^M_t). The column is at basic prices with
+//!   trade and transport margins booked to the trade and transport rows,
+//!   so the basket carries retail margins at the price of distribution
+//!   (a service); net product taxes (7.0% of the column, OECD national
+//!   table 2022) are not in the default table and, levied ad valorem, are
+//!   left out of the weights (docs/calibration.md).
 //!
 //! **Nominal accounts.** Nominal GDP is real GDP times D (in tn yuan,
 //! [`crate::run`]); land revenue, taxes, the reference GDP of the debt
 //! limit and local debt/GDP are nominal, so deflation lowers revenue and
 //! raises debt relative to GDP.
 
+use faer::Mat;
+use plenum_iomath::leontief::Leontief;
 use plenum_iomath::price::{PriceModel, PriceShock};
 
 use crate::economy::Economy;
@@ -71,10 +126,21 @@ pub struct PriceParams {
     pub anchor: f64,
     /// κ, pp of inflation per pp of output gap.
     pub slope: f64,
-    /// ω, share of import-price inflation in goods value-added inflation.
+    /// ω, elasticity of producer goods' value-added prices to world prices.
     pub passthrough: f64,
     /// gap₂₀₂₂, % of potential.
     pub gap_2022: f64,
+    /// b, pp per year by which services prices outgrow goods prices.
+    pub relative: f64,
+    /// λ_S, share of last quarter's services inflation carried.
+    pub inertia: f64,
+    /// κ_G, pp of producer-goods inflation per pp of goods gap.
+    pub goods_slope: f64,
+    /// q = δ + g, the trend investment rate of manufacturing capital, per
+    /// year.
+    pub turnover: f64,
+    /// ν, the share of the capacity overhang absorbed per year.
+    pub absorption: f64,
 }
 
 /// True for the industrial sectors of the PPI (mining, manufacturing,
@@ -108,18 +174,26 @@ pub fn industrial(code: &str) -> bool {
     }
 }
 
-/// The block's fixed part for one run: unit responses of China's prices
-/// and the index weights.
+/// The block's fixed part for one run: unit responses of China's prices,
+/// exposures and the index weights.
 #[derive(Debug, Clone)]
 pub struct PriceBlock {
-    /// r_G, r_S, r_M per sector of China.
-    r_goods: Vec<f64>,
-    r_serv: Vec<f64>,
+    /// r_js: response of p_s to a unit value-added price of sector j,
+    /// index j·S + s.
+    r_va: Vec<f64>,
+    /// r_M,s.
     r_imp: Vec<f64>,
     /// Whether sector s is industrial (goods).
     goods: Vec<bool>,
+    /// e_j (0 for non-industrial sectors).
+    exposure: Vec<f64>,
+    /// Base-year value added va⁰_j (quarterly).
+    va0: Vec<f64>,
     /// s_G.
     goods_va_share: f64,
+    /// e_j v_j, and U⁰ = Σ e_j v_j x⁰_j.
+    upstream_w: Vec<f64>,
+    upstream0: f64,
     /// PPI weights (x⁰ of industrial sectors), per sector.
     w_ppi: Vec<f64>,
     /// CPI weights: households' demand for China's products per sector,
@@ -128,10 +202,25 @@ pub struct PriceBlock {
     w_cpi_imp: f64,
 }
 
+/// Value-added prices of one quarter (levels, 2022Q1 = 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueAdded {
+    /// P_j per sector of China (world prices included).
+    pub p: Vec<f64>,
+    /// P̃_j: the domestic part, before world prices (P^S for services).
+    pub domestic: Vec<f64>,
+    /// π^S_t, % per year.
+    pub services_inflation: f64,
+    /// D_t.
+    pub deflator: f64,
+}
+
 /// The block's levels in one quarter (2022Q1 = 1).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PriceLevels {
+    /// Value-added price of industry (base-year value-added weights).
     pub goods_va: f64,
+    /// Value-added price of the other sectors (P^S).
     pub other_va: f64,
     pub deflator: f64,
     pub import: f64,
@@ -139,12 +228,19 @@ pub struct PriceLevels {
     pub ppi: f64,
 }
 
+/// o_t from o_{t−1} and M_t / M_{t−4}: the capacity overhang, %
+/// ((1 − ν/4) o_{t−1} + (q/4) · 100 ln(M_t / M_{t−4})).
+pub fn overhang_step(turnover: f64, absorption: f64, last: f64, m_ratio: f64) -> f64 {
+    let a = (absorption / 4.0).clamp(0.0, 1.0);
+    (1.0 - a) * last + turnover / 4.0 * 100.0 * m_ratio.max(1e-9).ln()
+}
+
 impl PriceBlock {
-    /// Solves the three unit shocks on China's block of the table.
+    /// Solves the unit shocks on China's block of the table.
     /// `households` is the household category of final demand.
     pub fn new(econ: &Economy, china: usize, households: usize) -> Result<Self> {
         let (n, ns) = (econ.n, econ.ns);
-        let a = faer::Mat::from_fn(n, n, |i, j| econ.a[i * n + j]);
+        let a = Mat::from_fn(n, n, |i, j| econ.a[i * n + j]);
         let v = faer::Col::from_fn(n, |j| econ.v[j]);
         let ind: Vec<usize> = (china * ns..(china + 1) * ns).collect();
         let err = |e: plenum_iomath::error::IoMathError| ScenarioError::Table {
@@ -164,38 +260,24 @@ impl PriceBlock {
                 .map_err(err)?;
             Ok(ind.iter().map(|&i| sol.p[i]).collect())
         };
-        let masked = |want: bool| -> Vec<f64> {
-            (0..ns)
-                .map(|s| {
-                    if goods[s] == want {
-                        econ.v[china * ns + s]
-                    } else {
-                        0.0
-                    }
-                })
-                .collect()
-        };
-        let r_goods = solve(Some(masked(true)), 0.0)?;
-        let r_serv = solve(Some(masked(false)), 0.0)?;
+        let mut r_va = Vec::with_capacity(ns * ns);
+        for j in 0..ns {
+            let unit: Vec<f64> = (0..ns)
+                .map(|s| if s == j { econ.v[china * ns + s] } else { 0.0 })
+                .collect();
+            r_va.extend(solve(Some(unit), 0.0)?);
+        }
         let r_imp = solve(Some(vec![0.0; ns]), 1.0)?;
-        let va: Vec<f64> = (0..ns)
-            .map(|s| econ.v[china * ns + s] * econ.x0[china * ns + s])
+        let base = |s: usize| china * ns + s;
+        let va0: Vec<f64> = (0..ns)
+            .map(|s| econ.v[base(s)] * econ.x0[base(s)])
             .collect();
-        let va_tot: f64 = va.iter().sum();
+        let va_tot: f64 = va0.iter().sum();
         let goods_va_share = if va_tot > 0.0 {
-            (0..ns).filter(|&s| goods[s]).map(|s| va[s]).sum::<f64>() / va_tot
+            (0..ns).filter(|&s| goods[s]).map(|s| va0[s]).sum::<f64>() / va_tot
         } else {
             0.0
         };
-        let w_ppi: Vec<f64> = (0..ns)
-            .map(|s| {
-                if goods[s] {
-                    econ.x0[china * ns + s]
-                } else {
-                    0.0
-                }
-            })
-            .collect();
         let c = china * econ.nf + households;
         let col = &econ.y0[c * n..(c + 1) * n];
         let mut w_cpi_home = vec![0.0; ns];
@@ -207,12 +289,36 @@ impl PriceBlock {
                 w_cpi_imp += y;
             }
         }
+        // e_j = 1 − (L_EE y^H_E)_j / x_j: output not bound for China's
+        // households, through China's own supply chains.
+        let a_ee = Mat::from_fn(ns, ns, |i, j| econ.a[base(i) * n + base(j)]);
+        let lu = Leontief::factor(&a_ee).map_err(err)?;
+        let yh = faer::Col::from_fn(ns, |s| w_cpi_home[s]);
+        let xh = plenum_iomath::output::output(&lu, yh.as_ref()).map_err(err)?;
+        let exposure: Vec<f64> = (0..ns)
+            .map(|s| {
+                let x = econ.x0[base(s)];
+                if goods[s] && x > 0.0 {
+                    (1.0 - xh[s] / x).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let upstream_w: Vec<f64> = (0..ns).map(|s| exposure[s] * econ.v[base(s)]).collect();
+        let upstream0 = (0..ns).map(|s| upstream_w[s] * econ.x0[base(s)]).sum();
+        let w_ppi: Vec<f64> = (0..ns)
+            .map(|s| if goods[s] { econ.x0[base(s)] } else { 0.0 })
+            .collect();
         Ok(Self {
-            r_goods,
-            r_serv,
+            r_va,
             r_imp,
             goods,
+            exposure,
+            va0,
             goods_va_share,
+            upstream_w,
+            upstream0,
             w_ppi,
             w_cpi_home,
             w_cpi_imp,
@@ -224,42 +330,123 @@ impl PriceBlock {
         self.goods_va_share
     }
 
-    /// The value-added price levels of quarter t from P^S_{t−1}, the lagged
-    /// gap and the import-price index P^M_t (see the module docs); returns
-    /// (P^G_t, P^S_t, D_t).
-    pub fn value_added(
-        &self,
-        p: &PriceParams,
-        last_other: f64,
-        gap_lag: f64,
-        import: f64,
-    ) -> (f64, f64, f64) {
-        let pi_s = p.anchor + p.slope * gap_lag;
-        let s = last_other * (1.0 + pi_s / 100.0).max(0.0).powf(0.25);
-        let g = s * import.max(0.0).powf(p.passthrough);
-        (g, s, self.deflator(g, s))
+    /// e_j of sector j (0 for non-industrial sectors).
+    pub fn exposure(&self, s: usize) -> f64 {
+        self.exposure.get(s).copied().unwrap_or(0.0)
     }
 
-    /// D = s_G P^G + (1 − s_G) P^S.
-    pub fn deflator(&self, goods: f64, other: f64) -> f64 {
-        self.goods_va_share * goods + (1.0 - self.goods_va_share) * other
+    /// 100 ln(U_t / U⁰) from China's output by sector (table order,
+    /// quarterly, the base's units); the run subtracts potential.
+    pub fn upstream_log(&self, x_china: &[f64]) -> f64 {
+        let u: f64 = self
+            .upstream_w
+            .iter()
+            .zip(x_china)
+            .map(|(w, x)| w * x)
+            .sum();
+        if u > 0.0 && self.upstream0 > 0.0 {
+            100.0 * (u / self.upstream0).ln()
+        } else {
+            0.0
+        }
+    }
+
+    /// Uniform value-added prices: `goods` in every industrial sector,
+    /// `other` elsewhere (the base quarter is `uniform(1, 1, π)`).
+    pub fn uniform(&self, goods: f64, other: f64, services_inflation: f64) -> ValueAdded {
+        let p: Vec<f64> = self
+            .goods
+            .iter()
+            .map(|&g| if g { goods } else { other })
+            .collect();
+        ValueAdded {
+            deflator: self.deflator(&p),
+            domestic: p.clone(),
+            p,
+            services_inflation,
+        }
+    }
+
+    /// The quarter before the run's first: every level 1, services
+    /// inflation at its target with the gap of 2022.
+    pub fn start(&self, p: &PriceParams) -> ValueAdded {
+        let pi_s = p.anchor + self.goods_va_share * p.relative + p.slope * p.gap_2022;
+        self.uniform(1.0, 1.0, pi_s)
+    }
+
+    /// The value-added prices of quarter t from those of t − 1, the lagged
+    /// output and goods gaps and the import-price index P^M_t (see the
+    /// module docs).
+    pub fn step(
+        &self,
+        p: &PriceParams,
+        last: &ValueAdded,
+        gap_lag: f64,
+        goods_gap_lag: f64,
+        import: f64,
+    ) -> ValueAdded {
+        let sg = self.goods_va_share;
+        let target = p.anchor + sg * p.relative + p.slope * gap_lag;
+        let pi_s = p.inertia * last.services_inflation + (1.0 - p.inertia) * target;
+        let grow = |level: f64, pi: f64| level * (1.0 + pi / 100.0).max(0.0).powf(0.25);
+        let mut domestic = Vec::with_capacity(self.goods.len());
+        let mut prices = Vec::with_capacity(self.goods.len());
+        for (s, &g) in self.goods.iter().enumerate() {
+            let prev = last.domestic.get(s).copied().unwrap_or(1.0);
+            if g {
+                let e = self.exposure[s];
+                let pi = p.anchor - (1.0 - sg) * p.relative
+                    + (1.0 - e) * p.slope * gap_lag
+                    + e * p.goods_slope * goods_gap_lag;
+                let d = grow(prev, pi);
+                domestic.push(d);
+                prices.push(d * import.max(0.0).powf(p.passthrough * e));
+            } else {
+                let d = grow(prev, pi_s);
+                domestic.push(d);
+                prices.push(d);
+            }
+        }
+        ValueAdded {
+            deflator: self.deflator(&prices),
+            p: prices,
+            domestic,
+            services_inflation: pi_s,
+        }
+    }
+
+    /// D = Σ va⁰_j P_j / Σ va⁰_j.
+    pub fn deflator(&self, p: &[f64]) -> f64 {
+        self.weighted(p, |_| true)
+    }
+
+    fn weighted(&self, p: &[f64], keep: impl Fn(bool) -> bool) -> f64 {
+        let (mut num, mut den) = (0.0, 0.0);
+        for ((&w, &pj), &g) in self.va0.iter().zip(p).zip(&self.goods) {
+            if keep(g) {
+                num += w * pj;
+                den += w;
+            }
+        }
+        if den > 0.0 {
+            num / den
+        } else {
+            1.0
+        }
     }
 
     /// China's output prices and the indices of a quarter; `controls` is
     /// p^c (the controls' prices of China's sectors at unit import and
     /// value-added prices; `None`: no control bites).
-    pub fn levels(
-        &self,
-        goods_va: f64,
-        other_va: f64,
-        import: f64,
-        controls: Option<&[f64]>,
-    ) -> PriceLevels {
-        let ns = self.r_goods.len();
+    pub fn levels(&self, va: &ValueAdded, import: f64, controls: Option<&[f64]>) -> PriceLevels {
+        let ns = self.r_imp.len();
         let p: Vec<f64> = (0..ns)
             .map(|s| {
                 let c = controls.and_then(|c| c.get(s)).map_or(0.0, |c| c - 1.0);
-                goods_va * self.r_goods[s] + other_va * self.r_serv[s] + import * self.r_imp[s] + c
+                let v: f64 = (0..ns)
+                    .map(|j| va.p.get(j).copied().unwrap_or(1.0) * self.r_va[j * ns + s])
+                    .sum();
+                v + import * self.r_imp[s] + c
             })
             .collect();
         let wavg = |w: &[f64], extra: (f64, f64)| {
@@ -272,9 +459,9 @@ impl PriceBlock {
             }
         };
         PriceLevels {
-            goods_va,
-            other_va,
-            deflator: self.deflator(goods_va, other_va),
+            goods_va: self.weighted(&va.p, |g| g),
+            other_va: self.weighted(&va.p, |g| !g),
+            deflator: va.deflator,
             import,
             cpi: wavg(&self.w_cpi_home, (self.w_cpi_imp, import)),
             ppi: wavg(&self.w_ppi, (0.0, 0.0)),

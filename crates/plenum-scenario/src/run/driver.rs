@@ -9,7 +9,7 @@ use plenum_sim::{Controls, Hook, StateView};
 use crate::bind::Bound;
 use crate::blocks::controls::{flow_wedge, ControlsParams, FlowPieces};
 use crate::blocks::controls_prices::{real_demand_scale, PriceChannel};
-use crate::blocks::prices::{PriceBlock, PriceLevels, PriceParams};
+use crate::blocks::prices::{overhang_step, PriceBlock, PriceLevels, PriceParams, ValueAdded};
 use crate::blocks::{budget, fx, households, localgov, manufacturing, money, property, prosperity};
 use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
@@ -80,10 +80,16 @@ pub(super) struct Driver<'a> {
     /// The price block ([`crate::blocks::prices`]).
     pub(super) price_block: PriceBlock,
     pub(super) price_params: PriceParams,
-    /// Per step: value-added price levels (goods, other) and the deflator.
-    pub(super) va_prices: Vec<(f64, f64, f64)>,
+    /// Per step: value-added price levels and the deflator.
+    pub(super) va_prices: Vec<ValueAdded>,
     /// Per step: China's output gap, % of potential.
     pub(super) gap: Vec<f64>,
+    /// Per step: the goods gap u (industrial utilisation) and the capacity
+    /// overhang o, %.
+    pub(super) goods_gap: Vec<f64>,
+    pub(super) capacity: Vec<f64>,
+    /// 100 ln(U/(U⁰Y*)) at 2022Q4 (the goods gap's reference).
+    pub(super) upstream_offset: f64,
     /// Per step: the price block's levels.
     pub(super) price_levels: Vec<PriceLevels>,
     /// The special-bond quota's share of GDP in its last year, %.
@@ -141,41 +147,39 @@ impl Driver<'_> {
         self.gdp0_china * self.pot.index(t) / self.kappa * d
     }
 
-    /// The deflator of step k (value-added prices from the gap of k − 1).
+    /// The deflator of step k (value-added prices from the gaps of k − 1).
     fn deflate(&mut self, k: usize) -> f64 {
         if let Some(v) = self.va_prices.get(k) {
-            return v.2;
+            return v.deflator;
         }
         let t = self.pl.t[k];
-        let last = self.va_prices.last().map_or(1.0, |v| v.1);
-        let gap_lag = if k == 0 {
-            self.price_params.gap_2022
-        } else {
-            self.gap
-                .get(k - 1)
-                .copied()
+        let lagged = |v: &[f64]| {
+            k.checked_sub(1)
+                .and_then(|j| v.get(j).copied())
                 .unwrap_or(self.price_params.gap_2022)
         };
+        let (gap_lag, goods_lag) = (lagged(&self.gap), lagged(&self.goods_gap));
         let z = self.fx(k);
-        let (g, s, d) = if k == 0 {
-            (1.0, 1.0, 1.0)
-        } else {
-            self.price_block.value_added(
+        let va = match self.va_prices.last() {
+            Some(last) if k > 0 => self.price_block.step(
                 &self.price_params,
                 last,
                 gap_lag,
+                goods_lag,
                 self.scn.import_prices.index(t) * fx::import_price_factor(&self.fx_params, z),
-            )
+            ),
+            _ => self.price_block.start(&self.price_params),
         };
-        self.va_prices.push((g, s, d));
+        let d = va.deflator;
+        self.va_prices.push(va);
         d
     }
 
     /// Deflator inflation y/y of step j, %, if the run has a year of
     /// prices by then.
     fn deflator_yoy(&self, j: usize) -> Option<f64> {
-        let now = self.va_prices.get(j)?.2;
-        let then = self.va_prices.get(j.checked_sub(4)?)?.2;
+        let now = self.va_prices.get(j)?.deflator;
+        let then = self.va_prices.get(j.checked_sub(4)?)?.deflator;
         (then > 0.0).then(|| 100.0 * (now / then - 1.0))
     }
 
@@ -683,28 +687,47 @@ impl Hook for Driver<'_> {
             .map(|j| self.econ.v[j] * x[j])
             .sum();
         let w_t = self.china_labour_income(&x);
-        let d = self.va_prices.get(k).map_or(1.0, |v| v.2);
+        let d = self.va_prices.get(k).map_or(1.0, |v| v.deflator);
         let ngdp = gdp / self.kappa * d;
         let t = self.pl.t[k];
         // The gap moves with growth against potential from 2022Q4 on, from
         // `output_gap_2022` then (the burn-in year's growth is not fitted).
         let rel = 100.0 * (gdp / (self.gdp0_china * self.pot.index(t))).ln();
+        // The goods gap: industry's exposure-weighted output against
+        // potential, less the capital built above trend (blocks/prices.rs).
+        let rel_u = self.price_block.upstream_log(&x[ch * ns..(ch + 1) * ns])
+            - 100.0 * self.pot.index(t).ln();
         if t <= GAP_FROM {
             self.gap_offset = rel;
+            self.upstream_offset = rel_u;
         }
-        self.gap
-            .push(self.price_params.gap_2022 + rel - self.gap_offset);
+        let gap_2022 = self.price_params.gap_2022;
+        self.gap.push(gap_2022 + rel - self.gap_offset);
+        let m_at = |j: Option<usize>| j.and_then(|j| self.mfg.get(j).copied()).unwrap_or(1.0);
+        let cap = overhang_step(
+            self.price_params.turnover,
+            self.price_params.absorption,
+            self.capacity.last().copied().unwrap_or(0.0),
+            m_at(Some(k)) / m_at(k.checked_sub(4)),
+        );
+        self.capacity.push(cap);
+        self.goods_gap
+            .push(gap_2022 + rel_u - self.upstream_offset - cap);
         self.income.push((w_t, ngdp));
         self.clamped.push(view.balance.inventory_clamped);
         self.w_lag = w_t;
         self.ngdp_lag = ngdp;
         let level = self.controls_prices(view);
-        let (pg, ps) = self.va_prices.get(k).map_or((1.0, 1.0), |v| (v.0, v.1));
         let z = self.fx(k);
         let fx_factor = fx::import_price_factor(&self.fx_params, z);
+        let va = match self.va_prices.get(k) {
+            Some(v) => v.clone(),
+            None => self
+                .price_block
+                .uniform(1.0, 1.0, self.p.gdp_deflator_growth),
+        };
         let lv = self.price_block.levels(
-            pg,
-            ps,
+            &va,
             self.scn.import_prices.index(t) * fx_factor,
             self.controls_p.as_deref(),
         );

@@ -238,6 +238,11 @@ pub fn run_scenario(
         slope: p.phillips_slope,
         passthrough: p.goods_price_passthrough,
         gap_2022: p.output_gap_2022,
+        relative: p.services_relative_price_growth,
+        inertia: p.services_price_inertia,
+        goods_slope: p.goods_gap_slope,
+        turnover: p.manufacturing_capital_turnover,
+        absorption: p.overcapacity_absorption,
     };
     let mut spec = ExtendedSpec {
         restrictions,
@@ -335,6 +340,9 @@ pub fn run_scenario(
         price_params,
         va_prices: Vec::new(),
         gap: Vec::new(),
+        goods_gap: Vec::new(),
+        capacity: Vec::new(),
+        upstream_offset: 0.0,
         price_levels: Vec::new(),
         gap_offset: 0.0,
         bond_stock: 0.0,
