@@ -39,13 +39,19 @@ use crate::ario::{ArioModel, StepBalance};
 use crate::error::Result;
 use crate::mechanisms::Mechanisms;
 
+mod anticipation;
 mod critical;
 mod model;
 mod paths;
+mod reroute;
 mod restrict;
 
+pub(crate) use anticipation::Anticipation;
+pub use anticipation::{AnticipationFlows, AnticipationSpec};
 pub(crate) use critical::Criticality;
 pub(crate) use paths::Paths;
+pub(crate) use reroute::Reroute;
+pub use reroute::{RerouteFlows, RerouteSpec};
 pub(crate) use restrict::Restrictions;
 
 /// A time path: (temporal unit, value) points, linear in between, constant
@@ -147,6 +153,12 @@ pub struct ExtendedSpec {
     /// its stock down first. 0 is ARIO's rule: the stock is a buffer until
     /// it runs out.
     pub restriction_precaution: f64,
+    /// Reroutings of restricted flows through third economies
+    /// (`reroute.rs`).
+    pub reroutes: Vec<RerouteSpec>,
+    /// Anticipated controls: front-loading over the announcement lead,
+    /// then the stock drawn (`anticipation.rs`).
+    pub anticipations: Vec<AnticipationSpec>,
 }
 
 impl Default for ExtendedSpec {
@@ -159,6 +171,8 @@ impl Default for ExtendedSpec {
             final_demand_paths: Vec::new(),
             rationing: crate::ario::Rationing::Proportional,
             restriction_precaution: 0.0,
+            reroutes: Vec::new(),
+            anticipations: Vec::new(),
         }
     }
 }
@@ -228,6 +242,10 @@ pub struct StateView<'a> {
     pub inventory_clamped: Vec<f64>,
     /// Per restriction (spec order), its flows this step.
     pub restrictions: &'a [RestrictionFlows],
+    /// Per rerouting (spec order), its flows this step.
+    pub reroutes: &'a [RerouteFlows],
+    /// Per anticipation (spec order), its flows this step.
+    pub anticipations: &'a [AnticipationFlows],
 }
 
 /// A macro block run between steps: reads the state, sets the next step's
@@ -246,8 +264,12 @@ pub(crate) struct Extended {
     /// Inventories at the start of the step (kept only for hooks).
     pub(crate) stock_start: Option<Vec<f64>>,
     paths: Paths,
+    pub(crate) reroute: Reroute,
     pub(crate) restrictions: Restrictions,
+    pub(crate) anticipation: Anticipation,
     criticality: Criticality,
+    /// The factor (1 − V/B) on each restriction's φ this step (scratch).
+    through: Vec<f64>,
     /// The step's final demand blocked for the serving kernel.
     y_grouped: crate::serve::GroupedY,
 }
@@ -288,6 +310,8 @@ impl Extended {
             final_demand_paths,
             rationing,
             restriction_precaution,
+            reroutes,
+            anticipations,
             ..
         } = spec;
         Self {
@@ -295,8 +319,11 @@ impl Extended {
             exponential,
             rationing,
             paths: Paths::new(model, capacity_paths, final_demand_paths, &controls),
+            reroute: Reroute::new(reroutes),
             restrictions: Restrictions::new(model, restrictions, restriction_precaution),
+            anticipation: Anticipation::new(model.dt, anticipations),
             criticality,
+            through: Vec::new(),
             controls,
             stock_start: None,
             y_grouped: model.base.y0_grouped.clone(),
@@ -337,7 +364,31 @@ impl Mechanisms for Extended {
         self.paths.set_controls(&self.controls);
         self.restrictions.set_controls(&self.controls);
         self.paths.restrict_orders(m)?;
-        self.restrictions.restrict_orders(m)?;
+        if self.reroute.is_empty() && self.anticipation.is_empty() {
+            self.restrictions.restrict_orders(m)?;
+        } else {
+            // Rerouting lets V of the blocked flow through (φ' = φ (1 −
+            // V/B)), the restrictions cut what is left and draw what
+            // substitutes miss from the front-loaded stocks; then the
+            // mark-ups and the front-loaded orders join the step's Y.
+            self.anticipation.begin_step(m);
+            let mut phi = self.restrictions.shares(m);
+            let orders = self.restrictions.orders_restricted();
+            self.reroute.let_through(
+                m,
+                self.restrictions.specs(),
+                &phi,
+                orders,
+                &mut self.through,
+            );
+            for (p, f) in phi.iter_mut().zip(&self.through) {
+                *p *= f;
+            }
+            let stock = (!self.anticipation.is_empty()).then_some(&mut self.anticipation);
+            self.restrictions.restrict_with(m, &phi, stock);
+            self.reroute.restrict_orders(m)?;
+            self.anticipation.restrict_orders(m)?;
+        }
         let nfd = m.nfd;
         m.y_rowsum = (0..m.n)
             .map(|i| m.y_eff[i * nfd..(i + 1) * nfd].iter().sum())
@@ -365,6 +416,7 @@ impl Mechanisms for Extended {
 
     fn adjust_deliveries(&self, s_add: &mut [f64], tot: &[f64], prod: &[f64], ns: usize) {
         self.restrictions.adjust_deliveries(s_add, tot, prod, ns);
+        self.anticipation.adjust_deliveries(s_add, tot, prod, ns);
     }
 
     fn clamp_inventories(&self) -> bool {
