@@ -89,7 +89,7 @@ fn reroute(share: f64, limit: f64, markup: f64) -> RerouteSpec {
     RerouteSpec {
         restriction: 0,
         via: 2,
-        share,
+        share: Path::constant(share),
         limit,
         markup,
         markup_industry: Some(2 * 3 + 1),

@@ -13,7 +13,8 @@
 //! - F_via = R_w Σ_{o∈𝒪_k} R_o / Σ_{o∈𝒫} R_o, w's own live deliveries of
 //!   s to the same buyers, shared among the measure's origins 𝒫 (`peers`;
 //!   𝒪_k when empty) by their live flows;
-//! - **V = min(ν B, λ F_via)**: the rerouted flow (the control's leakage);
+//! - **V = min(ν B, λ F_via)**: the rerouted flow (the control's leakage;
+//!   ν may follow a path ν(t));
 //! - the restriction then blocks φ'_k = φ_k (1 − V/B) of the buyers'
 //!   orders: V stays with the origins (they produce it; it is delivered,
 //!   not blocked), and the restriction's redirection, deficit and
@@ -48,8 +49,10 @@ pub struct RerouteSpec {
     pub restriction: usize,
     /// w: the third economy (region index).
     pub via: usize,
-    /// ν ∈ [0, 1]: the share of the blocked flow rerouted.
-    pub share: f64,
+    /// ν(t) ∈ [0, 1]: the share of the blocked flow rerouted, at the
+    /// middle of the step (a path, so that a scenario can give the part
+    /// of a compounded restriction that its rerouting measure covers).
+    pub share: super::Path,
     /// λ ≥ 0: the limit, a multiple of w's own deliveries.
     pub limit: f64,
     /// μ ≥ 0: the mark-up per unit rerouted.
@@ -148,6 +151,7 @@ impl Reroute {
     ) {
         through.clear();
         through.resize(restrictions.len(), 1.0);
+        let t = m.t + 0.5 * m.dt;
         for (spec, fl) in self.specs.iter().zip(self.flows.iter_mut()) {
             let Some(r) = restrictions.get(spec.restriction) else {
                 *fl = RerouteFlows::default();
@@ -158,7 +162,8 @@ impl Reroute {
                 ..Default::default()
             };
             let p = phi.get(spec.restriction).copied().unwrap_or(0.0);
-            if !positive(p) || !positive(spec.share) {
+            let nu = spec.share.at(t).clamp(0.0, 1.0);
+            if !positive(p) || !positive(nu) {
                 continue;
             }
             let (s, d) = (r.product, r.destination);
@@ -179,9 +184,7 @@ impl Reroute {
             } else {
                 0.0
             };
-            let v = (spec.share * blocked)
-                .min(spec.limit.max(0.0) * via)
-                .max(0.0);
+            let v = (nu * blocked).min(spec.limit.max(0.0) * via).max(0.0);
             fl.blocked = blocked;
             fl.via_flow = via;
             fl.rerouted = v;
