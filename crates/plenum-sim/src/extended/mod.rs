@@ -6,6 +6,14 @@
 //!   to buyers in a destination region, with the redirection of orders to
 //!   other origins over time and an inventory floor for a lasting cut
 //!   (`Restrictions`, rules in `restrict.rs`);
+//! - **rerouting**: a share of a restricted flow reaches its buyers through
+//!   a third economy, V = min(ν B, λ F_via) on the live flows, at a
+//!   mark-up μ V on that economy's trade industry (`Reroute`, in
+//!   `reroute.rs`);
+//! - **anticipation**: a control announced L ahead makes buyers order
+//!   F = B̄ q̄ / L a step on top over the lead, into a stock S ≤ B̄ q̄/dt held
+//!   apart from N and drawn into N from the start for what is blocked and
+//!   not replaced (`Anticipation`, in `anticipation.rs`);
 //! - **critical and non-critical inputs** (Pichler et al. 2022; the
 //!   production rule in `critical.rs`, `Criticality`);
 //! - **capacity paths**: x^Cap = x⁰ (1 − Δ) α · m(t),
@@ -28,8 +36,11 @@
 //! Each mechanism is its own implementation of the stage hooks
 //! ([`crate::mechanisms`]); [`Extended`] composes them in a fixed order:
 //! between steps the hook's controls go to each; in stage 1 the paths form
-//! the step's final demand and capacity scale, then the restrictions cut
-//! and redirect orders and final demand; in stage 3 the restrictions'
+//! the step's final demand and capacity scale, rerouting lets V of each
+//! restricted flow through (φ' = φ (1 − V/B)), then the restrictions cut
+//! and redirect orders and final demand and draw what is still missing
+//! from the front-loaded stocks, and the mark-ups and front-loaded orders
+//! join the step's final demand; in stage 3 the restrictions'
 //! inventory floor goes into the criticality production rule; in stage 4
 //! the restrictions deliver the moved orders and report the final demand
 //! they blocked, and the criticality rule clamps inventories at zero; in
@@ -198,9 +209,10 @@ pub struct Controls {
     /// origin, never below zero (non-finite entries count as 0). Empty
     /// (the default) adds nothing. It lets a hook place demand on one
     /// origin, which the scales (one per destination × category × product,
-    /// every origin alike) cannot: front-loaded imports before an
-    /// announced control, a third economy's mark-up on rerouted trade, an
-    /// exchange rate's switch of demand between origins.
+    /// every origin alike) cannot: a blocked exporter's sales to third
+    /// markets, an exchange rate's switch of demand between origins.
+    /// (Front-loaded imports and rerouting mark-ups are the engine's own:
+    /// [`AnticipationSpec`], [`RerouteSpec`].)
     pub final_demand_add: Vec<f64>,
 }
 

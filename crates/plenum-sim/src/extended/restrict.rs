@@ -53,6 +53,16 @@
 //! final demand unmet. Orders are adjusted at the start of the step that
 //! receives them, after the hook, so a hook's change of φ acts on the
 //! next step's intermediate and final deliveries alike.
+//!
+//! *Rerouting and front-loaded stocks* (`reroute.rs`, `anticipation.rs`).
+//! In the extended mode's composition the restrictions act with
+//! φ'_k = φ_k (1 − V_k/B_k), what rerouting leaves blocked; and what is
+//! still missing after substitutes, (E − Q) E_o/E per restricted origin
+//! o, is drawn from the front-loaded stocks that cover the flow, D. D
+//! goes into the buyer's inventory (stage 4) and out of what the
+//! restrictions count: K ← max(0, min(K, gap) + (1 − p)(E − Q − D)) and
+//! the floor is p (E − Q − D)/R (for final buyers, E − Q − D is unmet).
+//! Without stocks D = 0 exactly.
 
 use crate::ario::ArioModel;
 use crate::error::Result;
