@@ -9,7 +9,8 @@
 //!
 //! - **over the lead** (t_a ≤ t < t_s): B̄ = φ̄ R_g, R_g the live flow
 //!   (the buyers' orders placed at the end of the last step and the
-//!   step's final demand, as in `reroute.rs`), is what the control will
+//!   step's final demand before any restriction cuts it, as in
+//!   `reroute.rs`), is what the control will
 //!   block at full effect, per step. The buyers order on top of their
 //!   orders **F = B̄ q̄ / L** per step (dt-independent: over the lead they
 //!   buy B̄ q̄/dt, q̄/dt steps of the blocked flow), up to the bound
@@ -115,13 +116,26 @@ impl Anticipation {
     }
 
     /// Stage 1, before the restrictions: the step's time; resets the
-    /// step's flows (the stock carries over).
+    /// step's flows (the stock carries over); over the lead, B̄ from the
+    /// live flow as the buyers placed it (before any restriction cuts the
+    /// step's final demand, as the orders are).
     pub(crate) fn begin_step(&mut self, m: &ArioModel) {
         self.now = m.t + 0.5 * self.dt;
-        for f in self.flows.iter_mut() {
+        for (a, f) in self.specs.iter().zip(self.flows.iter_mut()) {
             f.front_loaded = 0.0;
             f.drawn = 0.0;
             f.full_blocked = 0.0;
+            if a.announced <= self.now && self.now < a.start {
+                let live = live_flow(
+                    m,
+                    a.product,
+                    a.origin,
+                    a.destination,
+                    a.buyer_sectors.as_deref(),
+                    true,
+                );
+                f.full_blocked = a.full_reduction.clamp(0.0, 1.0) * live;
+            }
         }
         self.inflow.clear();
     }
@@ -175,7 +189,9 @@ impl Mechanisms for Anticipation {
     }
 
     /// After the restrictions: the front-loaded orders of the step, as
-    /// final demand of d on g's industry.
+    /// final demand of d on g's industry (B̄ from `begin_step`; not cut by
+    /// a restriction already on the flow: it is bought before the new
+    /// control).
     fn restrict_orders(&mut self, m: &mut ArioModel) -> Result<()> {
         let nf = m.layout.fd_categories.len();
         for (a, f) in self.specs.iter().zip(self.flows.iter_mut()) {
@@ -184,16 +200,7 @@ impl Mechanisms for Anticipation {
             if !(in_lead && positive(lead) && positive(a.storage)) {
                 continue;
             }
-            let live = live_flow(
-                m,
-                a.product,
-                a.origin,
-                a.destination,
-                a.buyer_sectors.as_deref(),
-                true,
-            );
-            let full = a.full_reduction.clamp(0.0, 1.0) * live;
-            f.full_blocked = full;
+            let full = f.full_blocked;
             let bound = full * a.storage / self.dt;
             let buy = (full * a.storage / lead).min(bound - f.stock).max(0.0);
             if !positive(buy) {
