@@ -602,3 +602,25 @@ pub(super) fn shift_decay(p: &Params, t: Quarter) -> f64 {
 pub(super) fn price(p: &Params, t: Quarter) -> f64 {
     (1.0 + p.gdp_deflator_growth / 100.0).powf((f64::from(t.0) - 5.5) / 4.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two measures of 0.5 on one flow, the second rerouting ν = 0.1: the
+    /// restriction is 0.75 and the rerouting measure's part of it 0.25,
+    /// so ν of the compounded restriction is 0.1 × 0.25/0.75 = 1/30 (V is
+    /// ν of the measure's own blocked part).
+    #[test]
+    fn rerouting_share_of_a_compounded_restriction() {
+        let v = [(0.5, None), (0.5, Some((3, 0.1)))];
+        assert_eq!(compound(&[(0.5, 0.0), (0.5, 0.0)]).0, 0.75);
+        let (mi, nu) = compound_reroute(&v).expect("rerouting");
+        assert_eq!(mi, 3);
+        assert!((nu - 0.1 / 3.0).abs() < 1e-15, "{nu}");
+        assert_eq!(compound_reroute(&[(0.5, None)]), None);
+        // Alone on its flow, ν is the measure's.
+        let (_, alone) = compound_reroute(&[(0.6, Some((0, 0.1)))]).expect("rerouting");
+        assert!((alone - 0.1).abs() < 1e-15);
+    }
+}
