@@ -266,6 +266,8 @@ pub fn dynamic_bottleneck(
             rationing: plenum_sim::Rationing::Proportional,
             // ARIO's rule: inventories are a buffer until they run out.
             restriction_precaution: 0.0,
+            reroutes: Vec::new(),
+            anticipations: Vec::new(),
         })
     };
 

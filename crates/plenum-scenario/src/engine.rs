@@ -171,8 +171,9 @@ pub struct Quarterly<'a> {
     pub unmet: &'a [f64],
     pub restrictions: &'a [ActiveRestriction],
     /// Final demand added on one origin (table industry, final-demand
-    /// column, amount): front-loaded imports and rerouting mark-ups
-    /// (`blocks/controls_trade.rs`), delivered with the rest.
+    /// column, amount): front-loaded imports (+) and draws from the
+    /// stock (−), rerouting mark-ups (the engine's, `run/trade.rs`), trade
+    /// diversion and the exchange rate's switch, delivered with the rest.
     pub fd_add: &'a [(usize, usize, f64)],
 }
 

@@ -77,6 +77,15 @@ fn front_loading_then_drain_and_rerouting_are_reported_per_quarter() {
         drawn <= bought * (1.0 + 1e-12),
         "drawn {drawn} > bought {bought}"
     );
+    // The engine draws the stock until it is empty, within the run: all
+    // that was bought is drawn (to rounding), and nothing is drawn once
+    // it is.
+    assert!(
+        (drawn - bought).abs() <= 1e-9 * bought,
+        "drawn {drawn} vs bought {bought}"
+    );
+    let last = dr.iter().rposition(|x| x.1 > 0.0).expect("drawn");
+    assert!(dr[last + 1..].iter().all(|x| x.1 == 0.0));
     // Rerouting from the US measure's start, none before; leakage grows as
     // the measure phases in.
     assert!(rr.iter().filter(|x| x.0 < q(2025, 1)).all(|x| x.1 == 0.0));
@@ -224,4 +233,76 @@ fn a_blocked_exporter_diverts_part_of_its_flow_to_third_markets() {
         100.0 * loss(q(2026, 1)),
         100.0 * loss(q(2030, 4))
     );
+}
+
+/// Rerouting is bounded: with the limit λ = 0 nothing leaks (and the run
+/// is the one without rerouting); with a limit that does not bind the
+/// leakage is ν of the blocked flow, so doubling ν doubles it; with a
+/// limit that binds it is λ F_via, below ν B, and doubling λ doubles it
+/// (both to 5%: the live flows move with the run). The scenario's λ = 0.5
+/// does not bind on the default table (ν = 0.1 does).
+#[test]
+fn rerouting_is_bounded_by_its_limit_and_its_share() {
+    let e = default_economy();
+    let base = scenario("controls-escalate");
+    let with = |limit: f64, share: f64| {
+        let mut s = base.clone();
+        for m in &mut s.measures {
+            if let Some(r) = m.reroute.as_mut() {
+                r.limit = limit;
+                r.share = share;
+            }
+        }
+        s
+    };
+    let mut none = base.clone();
+    for m in &mut none.measures {
+        m.reroute = None;
+    }
+    let set = run_all(
+        &e,
+        &[
+            with(0.0, 0.1),
+            none,
+            with(10.0, 0.1),
+            with(10.0, 0.2),
+            base.clone(),
+            with(0.001, 0.1),
+            with(0.002, 0.1),
+        ],
+    )
+    .expect("runs");
+    let r = &set.runs;
+    assert!(series(&r[0], "rerouted_flow").iter().all(|x| x.1 == 0.0));
+    let gdp = |k: usize| series(&r[k], "gdp_real");
+    assert_eq!(gdp(0), gdp(1), "λ = 0 is the run without rerouting");
+    let total = |k: usize, y: i32| -> f64 {
+        series(&r[k], "rerouted_flow")
+            .iter()
+            .filter(|x| x.0 >= q(y, 1) && x.0 <= q(y, 4))
+            .map(|x| x.1)
+            .sum()
+    };
+    for y in [2025, 2026, 2030] {
+        let (free, double, dflt) = (total(2, y), total(3, y), total(4, y));
+        let (tight, tight2) = (total(5, y), total(6, y));
+        eprintln!(
+            "{y}: rerouted λ 10 ν 0.1 {free:.1}, ν 0.2 {double:.1}, default (λ 0.5) {dflt:.1}, λ 0.001 {tight:.1}, λ 0.002 {tight2:.1}"
+        );
+        assert!(free > 0.0);
+        assert!(
+            (double / free - 2.0).abs() < 0.1,
+            "{y}: {double} vs 2 × {free}"
+        );
+        assert!((dflt / free - 1.0).abs() < 1e-9, "{y}: {dflt} vs {free}");
+        assert!(tight > 0.0 && tight2 < free, "{y}: the limit binds");
+        // (In 2025 the measure phases in and ν B is below λ F_via at
+        // first, so the limit binds only in part of the year.)
+        if y > 2025 {
+            assert!(
+                (tight2 / tight - 2.0).abs() < 0.1,
+                "{y}: {tight2} vs 2 × {tight}"
+            );
+        }
+    }
 }

@@ -56,8 +56,9 @@ pub use ensemble::Ensemble;
 pub use error::{Location, Result, SimError};
 pub use event::{Event, EventKind, EventSpec, RecoveryFunction};
 pub use extended::{
-    CapacityKind, CapacityPath, Controls, ExtendedSpec, FinalDemandPath, Hook, Path,
-    RestrictionFlows, StateView, TradeRestriction,
+    AnticipationFlows, AnticipationSpec, CapacityKind, CapacityPath, Controls, ExtendedSpec,
+    FinalDemandPath, Hook, Path, RerouteFlows, RerouteSpec, RestrictionFlows, StateView,
+    TradeRestriction,
 };
 pub use params::{ArioParams, OrderType};
 pub use shocks::{build_extended, parse_shocks_file, ShocksFile};

@@ -26,15 +26,23 @@
 //!   orders between them;
 //! - `extended::Paths`: capacity and final-demand paths and the hook's
 //!   scales (restrict orders: forms Y of the step; scale capacity);
+//! - `extended::Reroute`: a share of a restricted flow through a third
+//!   economy, V = min(ν B, λ F_via) on the live flows (restrict orders:
+//!   lets V through the restriction, places the mark-up μ V);
 //! - `extended::Restrictions`: trade restrictions and the redirection of
 //!   orders (restrict orders, inventory floor, adjust deliveries, unmet
 //!   final demand, end of step);
+//! - `extended::Anticipation`: front-loading over an announcement lead
+//!   into a stock held apart from N, drawn by the restrictions from the
+//!   start (restrict orders: the front-loaded orders; adjust deliveries:
+//!   the draws into inventories);
 //! - `extended::Criticality`: critical and non-critical inputs (constrain
 //!   production, clamp inventories).
 //!
 //! The extended mode, [`crate::extended::Extended`], is their composition
-//! in a fixed order held by its type (paths before restrictions, the
-//! restrictions' floor into the criticality rule), not by run-time flags.
+//! in a fixed order held by its type (paths, rerouting, restrictions,
+//! anticipation; the restrictions' floor into the criticality rule), not
+//! by run-time flags.
 //! The mechanisms read the immutable baseline (Z⁰, Y⁰, A^S, thresholds)
 //! through the model by shared reference and keep only their own state.
 

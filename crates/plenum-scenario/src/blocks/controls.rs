@@ -32,20 +32,19 @@
 //! real final demand falls with its price level P as P^(−ε). Losses
 //! therefore begin when a control bites and fade as substitutes arrive.
 //!
-//! **Anticipation.** A measure announced `lead` quarters before it takes
-//! effect makes buyers front-load: over the lead they import, on top of
-//! their orders, a stock of up to `storage_quarters` quarters of the flow
-//! the measure will block, spread evenly ([`front_load`]); from the start,
-//! the stock covers blocked deliveries until it is drained ([`drain`]).
-//!
-//! **Rerouting.** A share ν of a restricted flow reaches the buyer through
-//! a third economy (`reroute_via`), up to a limit λ times that economy's
-//! own deliveries of the product to the buyer, at a mark-up μ paid to the
-//! third economy's trade sector ([`reroute`]). The rerouted flow is the
+//! **Anticipation and rerouting** are mechanisms of the engine, on its
+//! live flows (plenum-sim's `extended/anticipation.rs` and
+//! `extended/reroute.rs`, given the measures' settings by the run:
+//! `run/trade.rs`). A measure announced `lead` quarters before it takes
+//! effect makes buyers front-load up to `storage_quarters` quarters of the
+//! flow it will block, evenly over the lead, and draw the stock from the
+//! start until it is empty; a share ν of a restricted flow reaches the
+//! buyer through a third economy (`reroute_via`), V = min(ν B, λ F_via),
+//! at a mark-up μ paid to its trade sector. The rerouted flow is the
 //! leakage of the control, reported per quarter.
 //!
 //! **Trade diversion.** A blocked exporter's goods find other buyers: of
-//! the flow B a measure blocks (after rerouting and the stock), a share δ
+//! the flow B a measure blocks (before rerouting and the stock), a share δ
 //! is sold to third markets, reached at the speed λ a quarter,
 //! D ← D + λ (δ B − D) ([`divert`]), as those markets' final demand on the
 //! exporter's industry, spread over them by their base purchases of the
@@ -232,30 +231,6 @@ pub fn product_premia(sectors: &[String]) -> Vec<f64> {
         .collect()
 }
 
-/// Extra imports per quarter of the lead before a measure: a stock of
-/// `storage_quarters` × the quarterly flow it will block, bought evenly over
-/// the `lead` quarters (none without a lead).
-pub fn front_load(blocked_per_quarter: f64, lead_quarters: u32, storage_quarters: f64) -> f64 {
-    if lead_quarters == 0 || blocked_per_quarter <= 0.0 {
-        return 0.0;
-    }
-    blocked_per_quarter * storage_quarters.max(0.0) / f64::from(lead_quarters)
-}
-
-/// Covers `need` (blocked and not redirected) from `stock`: returns what is
-/// drawn and leaves the rest in the stock.
-pub fn drain(stock: &mut f64, need: f64) -> f64 {
-    let d = need.max(0.0).min(*stock);
-    *stock -= d;
-    d
-}
-
-/// Rerouted flow: min(ν B, λ F_via), B blocked, F_via the third economy's
-/// own deliveries of the product to the buyers.
-pub fn reroute(blocked: f64, share: f64, limit: f64, via_flow: f64) -> f64 {
-    (share * blocked).min(limit * via_flow).max(0.0)
-}
-
 /// Trade diversion: the flow `diverted` (D) moves towards δ × `blocked` at
 /// the speed λ a quarter, D ← D + λ (δ B − D), and stays ≥ 0; returns D.
 /// When the measure ends (B = 0) it winds down at the same speed.
@@ -338,23 +313,5 @@ mod tests {
             tech_split(&[litho, tools], "NLD", "CHN", 5.0).substitutability > s.substitutability
         );
         assert_eq!(tech_split(&[litho], "USA", "CHN", 1.0).share, 0.0);
-    }
-
-    #[test]
-    fn front_loading_is_bounded_and_drains() {
-        assert_eq!(front_load(10.0, 0, 2.0), 0.0);
-        assert!((front_load(10.0, 2, 2.0) - 10.0).abs() < 1e-12);
-        let mut stock = 20.0;
-        assert_eq!(drain(&mut stock, 8.0), 8.0);
-        assert_eq!(drain(&mut stock, 15.0), 12.0);
-        assert_eq!(stock, 0.0);
-        assert_eq!(drain(&mut stock, 5.0), 0.0);
-    }
-
-    #[test]
-    fn rerouting_is_limited_by_the_third_economys_trade() {
-        assert_eq!(reroute(100.0, 0.2, 0.5, 100.0), 20.0);
-        assert_eq!(reroute(100.0, 0.2, 0.1, 100.0), 10.0);
-        assert_eq!(reroute(0.0, 0.2, 0.5, 100.0), 0.0);
     }
 }

@@ -13,7 +13,6 @@
 pub mod budget;
 pub mod controls;
 pub mod controls_prices;
-pub mod controls_trade;
 pub mod fdi;
 pub mod fx;
 pub mod households;

@@ -7,7 +7,7 @@
 use plenum_sim::{Controls, Hook, StateView};
 
 use crate::bind::Bound;
-use crate::blocks::controls::{flow_wedge, ControlsParams, FlowPieces};
+use crate::blocks::controls::ControlsParams;
 use crate::blocks::controls_prices::{real_demand_scale, PriceChannel};
 use crate::blocks::prices::{overhang_step, PriceBlock, PriceLevels, PriceParams, ValueAdded};
 use crate::blocks::{budget, fx, households, localgov, manufacturing, money, property, prosperity};
@@ -70,6 +70,10 @@ pub(super) struct Driver<'a> {
     pub(super) prices: Option<PriceChannel>,
     /// Table (product, origin, destination) of each engine restriction.
     pub(super) restr_keys: Vec<(usize, usize, usize)>,
+    /// The engine's reroutings and anticipations, and per step what they
+    /// did ([`super::trade`]).
+    pub(super) trade_keys: super::trade::TradeKeys,
+    pub(super) trade: Vec<super::trade::StepTrade>,
     /// Substitutes' premium π per product (technology layer).
     pub(super) premium: Vec<f64>,
     pub(super) cparams: ControlsParams,
@@ -610,73 +614,6 @@ impl Driver<'_> {
     }
 }
 
-impl Driver<'_> {
-    /// The cost wedges of this step's restricted flows into China
-    /// ([`flow_wedge`]) through the Leontief price model; returns China's
-    /// final buyers' price level and records it with the import-price index.
-    fn controls_prices(&mut self, view: &StateView<'_>) -> f64 {
-        let ch = self.b.china;
-        let Some(pc) = &self.prices else {
-            self.price_level.push(1.0);
-            self.import_price.push(1.0);
-            return 1.0;
-        };
-        // Per (product, origin): summed pieces of the restrictions on it.
-        let mut pieces: std::collections::BTreeMap<(usize, usize), FlowPieces> =
-            std::collections::BTreeMap::new();
-        for (f, &(s, o, d)) in view.restrictions.iter().zip(&self.restr_keys) {
-            if d != ch {
-                continue;
-            }
-            let e = pieces.entry((s, o)).or_default();
-            e.reference += f.reference;
-            e.blocked += f.blocked;
-            e.redirected += f.redirected;
-        }
-        // Rerouted flows left the engine's restriction; they were blocked
-        // and pay the third economy's mark-up (V-weighted per flow).
-        let mut markup: std::collections::BTreeMap<(usize, usize), f64> = Default::default();
-        if let Some(tq) = self.pl.trade.get(view.step) {
-            for &(s, o, d, v, mu) in &tq.rerouted {
-                if d == ch {
-                    if let Some(e) = pieces.get_mut(&(s, o)) {
-                        e.blocked += v;
-                        e.rerouted += v;
-                        *markup.entry((s, o)).or_default() += mu * v;
-                    }
-                }
-            }
-        }
-        let wedges: Vec<(usize, usize, f64)> = pieces
-            .iter()
-            .map(|(&(s, o), fp)| {
-                let mu = if fp.rerouted > 0.0 {
-                    markup.get(&(s, o)).copied().unwrap_or(0.0) / fp.rerouted
-                } else {
-                    0.0
-                };
-                (s, o, flow_wedge(fp, self.premium[s], mu, &self.cparams))
-            })
-            .collect();
-        match pc.prices(self.econ, &wedges) {
-            Ok(cp) => {
-                self.controls_p = Some(cp.p.clone());
-                self.price_level.push(cp.level);
-                self.import_price.push(cp.import_index);
-                cp.level
-            }
-            Err(_) => {
-                // A price shock that does not converge leaves prices as
-                // they were (recorded as 1); it cannot happen with wedges
-                // on flows from outside China only (no iteration).
-                self.price_level.push(1.0);
-                self.import_price.push(1.0);
-                1.0
-            }
-        }
-    }
-}
-
 impl Hook for Driver<'_> {
     fn after_step(&mut self, view: &StateView<'_>, controls: &mut Controls) {
         let k = view.step;
@@ -717,7 +654,9 @@ impl Hook for Driver<'_> {
         self.clamped.push(view.balance.inventory_clamped);
         self.w_lag = w_t;
         self.ngdp_lag = ngdp;
-        let level = self.controls_prices(view);
+        let st = super::trade::record(&self.trade_keys, view, &self.restr_keys, ch);
+        let level = self.controls_prices(view, &st);
+        self.trade.push(st);
         let z = self.fx(k);
         let fx_factor = fx::import_price_factor(&self.fx_params, z);
         let va = match self.va_prices.get(k) {

@@ -83,7 +83,7 @@ use crate::schema::{Scenario, START};
 use crate::time::{GrowthPath, Quarter};
 
 use driver::Driver;
-use plan::{engine_restrictions, plan, split};
+use plan::{plan, split};
 
 /// The first quarter of tracked local debt.
 pub const DEBT_FROM: Quarter = Quarter(8);
@@ -214,7 +214,8 @@ pub fn run_scenario(
     // Intermediate buyers first: export controls are persistent supply
     // shocks, under which proportional rationing lets a critical input's
     // shortage feed on itself through rationed inputs (docs/engine.md).
-    let restrictions = engine_restrictions(econ, &pl);
+    let (restrictions, reroutes, anticipations, trade_keys) =
+        trade::engine_specs(econ, scn, &b, &pl);
     let restr_keys: Vec<(usize, usize, usize)> = restrictions
         .iter()
         .map(|r| {
@@ -246,6 +247,8 @@ pub fn run_scenario(
     };
     let mut spec = ExtendedSpec {
         restrictions,
+        reroutes,
+        anticipations,
         rationing: Rationing::IntermediateFirst,
         restriction_precaution: p.controls_precaution,
         ..Default::default()
@@ -332,6 +335,8 @@ pub fn run_scenario(
         clamped: Vec::new(),
         prices,
         restr_keys,
+        trade_keys,
+        trade: Vec::new(),
         premium,
         cparams,
         price_level: Vec::new(),

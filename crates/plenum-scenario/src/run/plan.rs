@@ -6,7 +6,7 @@
 use plenum_sim::{Path, TradeRestriction};
 
 use crate::bind::Bound;
-use crate::blocks::{controls, controls_trade, fdi, selfreliance};
+use crate::blocks::{controls, fdi, selfreliance};
 use crate::economy::Economy;
 use crate::engine::{ActiveRestriction, DT};
 use crate::params::Params;
@@ -117,26 +117,18 @@ pub(super) struct Plan {
     /// …and as the engine applies them (a measure limited to some users
     /// restricts those users' orders only).
     pub(super) engine: Vec<Vec<EngineRestriction>>,
-    /// Per quarter: how trade answered the measures
-    /// ([`controls_trade`]).
+    /// Per quarter: the trade diversion of blocked exporters. (The
+    /// answers of trade that act on the engine's live flows, rerouting
+    /// and anticipation, are the engine's mechanisms: [`super::trade`].)
     pub(super) trade: Vec<TradeQuarter>,
 }
 
-/// Anticipation and rerouting in one quarter (table units per quarter).
+/// Trade diversion in one quarter (table units per quarter).
 #[derive(Debug, Clone, Default)]
 pub(super) struct TradeQuarter {
     /// Final demand added: (table industry, table final-demand column,
-    /// amount): front-loaded imports on the origins, mark-ups on the third
-    /// economies' trade sectors.
+    /// amount): a blocked exporter's sales to third markets.
     pub(super) fd_add: Vec<(usize, usize, f64)>,
-    /// Rerouted flows: (product, origin, destination, V, mark-up μ).
-    pub(super) rerouted: Vec<(usize, usize, usize, f64, f64)>,
-    /// Totals into the scenario's own region: rerouted (leakage),
-    /// front-loaded, drawn from the stock; and out of it (countermeasures).
-    pub(super) rerouted_in: f64,
-    pub(super) front_loaded_in: f64,
-    pub(super) drawn_in: f64,
-    pub(super) rerouted_out: f64,
     /// The scenario's own region's blocked exports sold to third markets
     /// (trade diversion).
     pub(super) diverted_out: f64,
@@ -172,7 +164,14 @@ pub(super) struct EngineRestriction {
     pub(super) key: EngineKey,
     pub(super) share: f64,
     pub(super) substitutability: f64,
+    /// The rerouting on it: (the first rerouting measure, index in
+    /// `Bound::measures`; ν of the compounded restriction, the measures'
+    /// ν weighted by the parts of φ they remove).
+    pub(super) reroute: RerouteOn,
 }
+
+/// A rerouting on a flow: (measure index in `Bound::measures`, ν).
+type RerouteOn = Option<(usize, f64)>;
 
 /// Measures on one flow compound: φ = 1 − Π(1 − φ_m), σ the
 /// blocked-weighted mean.
@@ -185,6 +184,24 @@ fn compound(v: &[(f64, f64)]) -> (f64, f64) {
     }
     let share = 1.0 - left;
     (share, if share > 0.0 { sig / share } else { 0.0 })
+}
+
+/// ν of a compounded restriction: Σ_m ν_m φ_m Π_{m'<m}(1 − φ_m') / φ over
+/// the parts (φ_m, rerouting (measure, ν_m)), and the first rerouting
+/// measure (its third economy, limit and mark-up stand for all).
+fn compound_reroute(v: &[(f64, RerouteOn)]) -> RerouteOn {
+    let mut left = 1.0;
+    let mut nu = 0.0;
+    let mut first = None;
+    for (phi, r) in v {
+        if let Some((mi, n)) = r {
+            nu += n * phi * left;
+            first.get_or_insert(*mi);
+        }
+        left *= 1.0 - phi;
+    }
+    let share = 1.0 - left;
+    first.map(|mi| (mi, if share > 0.0 { nu / share } else { 0.0 }))
 }
 
 /// Share of the flow of product s from origin g to destination d that a
@@ -249,10 +266,6 @@ pub(super) fn plan(
         .filter(|&s| targeted[s])
         .map(|s| imports0.get(s).copied().unwrap_or(0.0))
         .sum();
-    // Front-loaded stock per (measure, origin, destination).
-    let mut stocks: std::collections::BTreeMap<(usize, usize, usize), f64> =
-        std::collections::BTreeMap::new();
-    let trade_sector = econ.sectors.iter().position(|s| s == "TRADE");
     // Diverted flow D and this quarter's blocked flow B per (measure,
     // origin, destination): trade diversion of a blocked exporter.
     let mut diverted: std::collections::BTreeMap<(usize, usize, usize), (f64, f64)> =
@@ -298,6 +311,8 @@ pub(super) fn plan(
             std::collections::BTreeMap::new();
         let mut eparts: std::collections::BTreeMap<EngineKey, Vec<(f64, f64)>> =
             std::collections::BTreeMap::new();
+        let mut rparts: std::collections::BTreeMap<EngineKey, Vec<(f64, RerouteOn)>> =
+            std::collections::BTreeMap::new();
         let mut tq = TradeQuarter::default();
         // Flow into China blocked by measures newer than FDI's anchor year
         // (base-table units), for the FDI block's control intensity.
@@ -305,41 +320,8 @@ pub(super) fn plan(
         for (mi, (m, &share)) in b.measures.iter().zip(&shares).enumerate() {
             let meas = &scn.measures[m.measure];
             if share <= 0.0 {
-                // Anticipation: front-loading over the announcement lead.
-                let Some(an) = meas.anticipation.as_ref() else {
-                    continue;
-                };
-                if !(an.announced <= t && t < meas.start) {
-                    continue;
-                }
-                let lead = (meas.start.0 - an.announced.0).max(0) as u32;
-                let techs: Vec<&plenum_gvc::Technology> = m.techs.iter().collect();
-                for d in (0..nr).filter(|&d| m.to[d]) {
-                    for g in (0..nr).filter(|&g| m.from[g] && g != d) {
-                        let tshare = if techs.is_empty() {
-                            1.0
-                        } else {
-                            controls::tech_split(&techs, &econ.regions[g], &econ.regions[ch], 0.0)
-                                .share
-                        };
-                        let full = meas.restricted_share
-                            * tshare
-                            * flow(econ, m.product, g, d, &m.users)
-                            * a_t;
-                        let st = stocks.entry((mi, g, d)).or_insert(0.0);
-                        let r = controls_trade::before_start(full, lead, an.storage_quarters, st);
-                        if r.front_loaded > 0.0 {
-                            tq.fd_add.push((
-                                g * ns + m.product,
-                                d * econ.nf + b.investment,
-                                r.front_loaded,
-                            ));
-                            if d == ch {
-                                tq.front_loaded_in += r.front_loaded;
-                            }
-                        }
-                    }
-                }
+                // Anticipation before the start is the engine's
+                // (`super::trade::engine_specs`).
                 continue;
             }
             let sigma = meas.substitutability;
@@ -387,52 +369,6 @@ pub(super) fn plan(
                     if d == ch && meas.start > fdi::ANCHOR_END {
                         new_blocked += share * tshare * flow(econ, m.product, g, d, &m.users);
                     }
-                    // Rerouting and the front-loaded stock let part of
-                    // the restricted flow through.
-                    let mut keep = 1.0;
-                    if phi > 0.0 && (meas.reroute.is_some() || stocks.contains_key(&(mi, g, d))) {
-                        let reference = flow(econ, m.product, g, d, &m.users) * a_t;
-                        let rr = meas.reroute.as_ref().zip(m.via).map(|(r, via)| {
-                            let own: f64 = (0..nr)
-                                .filter(|&o| m.from[o] && o != d)
-                                .map(|o| flow(econ, m.product, o, d, &m.users))
-                                .sum();
-                            let f_g = flow(econ, m.product, g, d, &m.users);
-                            let via_flow = flow(econ, m.product, via, d, &m.users)
-                                * a_t
-                                * if own > 0.0 { f_g / own } else { 0.0 };
-                            controls_trade::RerouteParams {
-                                share: r.share,
-                                limit: r.limit,
-                                via_flow,
-                            }
-                        });
-                        let st = stocks.entry((mi, g, d)).or_insert(0.0);
-                        let fr =
-                            controls_trade::while_active(share * tshare, reference, sub, rr, st);
-                        if share * tshare > 0.0 {
-                            keep = fr.share / (share * tshare);
-                        }
-                        if let (Some(r), Some(via)) = (meas.reroute.as_ref(), m.via) {
-                            if fr.rerouted > 0.0 {
-                                tq.rerouted.push((m.product, g, d, fr.rerouted, r.markup));
-                                if let Some(ts) = trade_sector {
-                                    tq.fd_add.push((
-                                        via * ns + ts,
-                                        d * econ.nf + b.investment,
-                                        r.markup * fr.rerouted,
-                                    ));
-                                }
-                            }
-                        }
-                        if d == ch {
-                            tq.rerouted_in += fr.rerouted;
-                            tq.drawn_in += fr.drawn;
-                        } else if g == ch {
-                            tq.rerouted_out += fr.rerouted;
-                        }
-                    }
-                    let phi = phi * keep;
                     // What the engine blocks of the exporter's flow, for
                     // trade diversion (below).
                     if phi > 0.0 && cp.diversion_share > 0.0 {
@@ -441,10 +377,13 @@ pub(super) fn plan(
                     }
                     if phi > 0.0 {
                         parts.entry((m.product, g, d)).or_default().push((phi, sub));
-                        eparts
-                            .entry((m.product, g, d, users.clone()))
+                        let key = (m.product, g, d, users.clone());
+                        let rr = meas.reroute.as_ref().zip(m.via).map(|(r, _)| (mi, r.share));
+                        rparts
+                            .entry(key.clone())
                             .or_default()
-                            .push((share * tshare * keep, sub));
+                            .push((share * tshare, rr));
+                        eparts.entry(key).or_default().push((share * tshare, sub));
                     }
                 }
             }
@@ -491,6 +430,10 @@ pub(super) fn plan(
                         .entry((sec, g, ch, Vec::new()))
                         .or_default()
                         .push((phi, 1.0));
+                    rparts
+                        .entry((sec, g, ch, Vec::new()))
+                        .or_default()
+                        .push((phi, None));
                 }
             }
         }
@@ -513,10 +456,12 @@ pub(super) fn plan(
                 .into_iter()
                 .map(|(key, v)| {
                     let (share, substitutability) = compound(&v);
+                    let reroute = rparts.get(&key).and_then(|r| compound_reroute(r));
                     EngineRestriction {
                         key,
                         share,
                         substitutability,
+                        reroute,
                     }
                 })
                 .collect(),
@@ -562,8 +507,13 @@ pub(super) fn plan(
 /// middle of each step (where the engine evaluates paths) and 0 outside
 /// the run. A restriction limited to some user sectors restricts those
 /// sectors' orders only (the engine's `buyer_sectors`; final buyers are
-/// then not restricted).
-pub(super) fn engine_restrictions(econ: &Economy, pl: &Plan) -> Vec<TradeRestriction> {
+/// then not restricted). Each comes with its rerouting, if any: the
+/// rerouting measure (index in `Bound::measures`) and the path of ν over
+/// the run (0 outside it).
+pub(super) fn engine_restrictions(
+    econ: &Economy,
+    pl: &Plan,
+) -> Vec<(TradeRestriction, Option<(usize, Path)>)> {
     let map = &econ.map;
     let nq = pl.t.len();
     let mut keys: Vec<EngineKey> = pl.engine.iter().flatten().map(|a| a.key.clone()).collect();
@@ -571,13 +521,15 @@ pub(super) fn engine_restrictions(econ: &Economy, pl: &Plan) -> Vec<TradeRestric
     keys.dedup();
     let mut out = Vec::new();
     for key in keys {
-        let per: Vec<(f64, f64)> = pl
+        let per: Vec<(f64, f64, RerouteOn)> = pl
             .engine
             .iter()
             .map(|v| {
                 v.iter()
                     .find(|a| a.key == key)
-                    .map_or((0.0, 0.0), |a| (a.share, a.substitutability))
+                    .map_or((0.0, 0.0, None), |a| {
+                        (a.share, a.substitutability, a.reroute)
+                    })
             })
             .collect();
         let buyer_sectors = (!key.3.is_empty())
@@ -599,15 +551,30 @@ pub(super) fn engine_restrictions(econ: &Economy, pl: &Plan) -> Vec<TradeRestric
                     ((q as f64 + 0.5) * DT, v)
                 })
                 .collect();
-            out.push(TradeRestriction {
-                product: map.sector[key.0],
-                origins: vec![map.region[key.1]],
-                destination: map.region[key.2],
-                buyer_sectors: buyer_sectors.clone(),
-                reduction: Path(points),
-                substitutability: sigma,
-                adjustment_speed: 1.0,
+            let reroute = per[k..=e].iter().find_map(|p| p.2).map(|(mi, _)| {
+                let nu = (0..nq)
+                    .map(|q| {
+                        let v = match per[q].2 {
+                            Some(r) if (k..=e).contains(&q) => r.1,
+                            _ => 0.0,
+                        };
+                        ((q as f64 + 0.5) * DT, v)
+                    })
+                    .collect();
+                (mi, Path(nu))
             });
+            out.push((
+                TradeRestriction {
+                    product: map.sector[key.0],
+                    origins: vec![map.region[key.1]],
+                    destination: map.region[key.2],
+                    buyer_sectors: buyer_sectors.clone(),
+                    reduction: Path(points),
+                    substitutability: sigma,
+                    adjustment_speed: 1.0,
+                },
+                reroute,
+            ));
             k = e + 1;
         }
     }
@@ -634,4 +601,26 @@ pub(super) fn shift_decay(p: &Params, t: Quarter) -> f64 {
 
 pub(super) fn price(p: &Params, t: Quarter) -> f64 {
     (1.0 + p.gdp_deflator_growth / 100.0).powf((f64::from(t.0) - 5.5) / 4.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two measures of 0.5 on one flow, the second rerouting ν = 0.1: the
+    /// restriction is 0.75 and the rerouting measure's part of it 0.25,
+    /// so ν of the compounded restriction is 0.1 × 0.25/0.75 = 1/30 (V is
+    /// ν of the measure's own blocked part).
+    #[test]
+    fn rerouting_share_of_a_compounded_restriction() {
+        let v = [(0.5, None), (0.5, Some((3, 0.1)))];
+        assert_eq!(compound(&[(0.5, 0.0), (0.5, 0.0)]).0, 0.75);
+        let (mi, nu) = compound_reroute(&v).expect("rerouting");
+        assert_eq!(mi, 3);
+        assert!((nu - 0.1 / 3.0).abs() < 1e-15, "{nu}");
+        assert_eq!(compound_reroute(&[(0.5, None)]), None);
+        // Alone on its flow, ν is the measure's.
+        let (_, alone) = compound_reroute(&[(0.6, Some((0, 0.1)))]).expect("rerouting");
+        assert!((alone - 0.1).abs() < 1e-15);
+    }
 }

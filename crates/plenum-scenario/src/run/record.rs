@@ -55,15 +55,33 @@ pub(super) fn record(
             .map(|q| um[map.region[q / ns] * ns + map.sector[q % ns]])
             .collect();
         let d = &driver.decided[k];
-        // Final demand placed on one origin: the plan's (anticipation,
-        // rerouting, diversion) and the exchange rate's switch.
+        // Final demand placed on one origin: the plan's (diversion), the
+        // engine's (anticipation, rerouting) and the exchange rate's
+        // switch.
+        let st = driver.trade.get(k);
         let fd_add: Vec<(usize, usize, f64)> = pl
             .trade
             .get(k)
             .map_or(&[][..], |q| &q.fd_add[..])
             .iter()
+            .chain(st.map_or(&[][..], |q| &q.fd_add[..]))
             .chain(&d.fx_add)
             .copied()
+            .collect();
+        // The restrictions as the accounts see them, less what rerouting
+        // and the front-loaded stock let through.
+        let restrictions: Vec<engine::ActiveRestriction> = pl.restrictions[k]
+            .iter()
+            .map(|a| {
+                let f = st
+                    .and_then(|q| q.through.get(&(a.product, a.origin, a.destination)))
+                    .copied()
+                    .unwrap_or(1.0);
+                engine::ActiveRestriction {
+                    share: a.share * f,
+                    ..a.clone()
+                }
+            })
             .collect();
         let acc = engine::accounts(
             econ,
@@ -74,7 +92,7 @@ pub(super) fn record(
                 n_end: (&stocks[k + 1].0, &stocks[k + 1].1),
                 fd_mult: &d.fd_mult,
                 unmet: &unmet,
-                restrictions: &pl.restrictions[k],
+                restrictions: &restrictions,
                 fd_add: &fd_add,
             },
         );
@@ -126,6 +144,6 @@ pub(super) fn record(
     }
     let mut run = rec.finish();
     let unit = format!("{} per quarter (2023 prices)", run.table_unit);
-    super::trade::add_series(&mut run, pl, &unit);
+    super::trade::add_series(&mut run, pl, &driver.trade, &unit);
     run
 }

@@ -109,7 +109,8 @@ pub struct Measure {
     pub phase_in: u32,
     pub end: Option<Quarter>,
     /// Announcement (anticipation): buyers front-load imports between it
-    /// and `start` (see [`crate::blocks::controls_trade`]).
+    /// and `start` (the engine's anticipation mechanism, given it by
+    /// `run/trade.rs`).
     pub anticipation: Option<Anticipation>,
     /// Rerouting of a share of the restricted flow through a third economy.
     pub reroute: Option<Reroute>,

@@ -6,6 +6,14 @@
 //!   to buyers in a destination region, with the redirection of orders to
 //!   other origins over time and an inventory floor for a lasting cut
 //!   (`Restrictions`, rules in `restrict.rs`);
+//! - **rerouting**: a share of a restricted flow reaches its buyers through
+//!   a third economy, V = min(ν B, λ F_via) on the live flows, at a
+//!   mark-up μ V on that economy's trade industry (`Reroute`, in
+//!   `reroute.rs`);
+//! - **anticipation**: a control announced L ahead makes buyers order
+//!   F = B̄ q̄ / L a step on top over the lead, into a stock S ≤ B̄ q̄/dt held
+//!   apart from N and drawn into N from the start for what is blocked and
+//!   not replaced (`Anticipation`, in `anticipation.rs`);
 //! - **critical and non-critical inputs** (Pichler et al. 2022; the
 //!   production rule in `critical.rs`, `Criticality`);
 //! - **capacity paths**: x^Cap = x⁰ (1 − Δ) α · m(t),
@@ -28,8 +36,11 @@
 //! Each mechanism is its own implementation of the stage hooks
 //! ([`crate::mechanisms`]); [`Extended`] composes them in a fixed order:
 //! between steps the hook's controls go to each; in stage 1 the paths form
-//! the step's final demand and capacity scale, then the restrictions cut
-//! and redirect orders and final demand; in stage 3 the restrictions'
+//! the step's final demand and capacity scale, rerouting lets V of each
+//! restricted flow through (φ' = φ (1 − V/B)), then the restrictions cut
+//! and redirect orders and final demand and draw what is still missing
+//! from the front-loaded stocks, and the mark-ups and front-loaded orders
+//! join the step's final demand; in stage 3 the restrictions'
 //! inventory floor goes into the criticality production rule; in stage 4
 //! the restrictions deliver the moved orders and report the final demand
 //! they blocked, and the criticality rule clamps inventories at zero; in
@@ -39,13 +50,19 @@ use crate::ario::{ArioModel, StepBalance};
 use crate::error::Result;
 use crate::mechanisms::Mechanisms;
 
+mod anticipation;
 mod critical;
 mod model;
 mod paths;
+mod reroute;
 mod restrict;
 
+pub(crate) use anticipation::Anticipation;
+pub use anticipation::{AnticipationFlows, AnticipationSpec};
 pub(crate) use critical::Criticality;
 pub(crate) use paths::Paths;
+pub(crate) use reroute::Reroute;
+pub use reroute::{RerouteFlows, RerouteSpec};
 pub(crate) use restrict::Restrictions;
 
 /// A time path: (temporal unit, value) points, linear in between, constant
@@ -147,6 +164,12 @@ pub struct ExtendedSpec {
     /// its stock down first. 0 is ARIO's rule: the stock is a buffer until
     /// it runs out.
     pub restriction_precaution: f64,
+    /// Reroutings of restricted flows through third economies
+    /// (`reroute.rs`).
+    pub reroutes: Vec<RerouteSpec>,
+    /// Anticipated controls: front-loading over the announcement lead,
+    /// then the stock drawn (`anticipation.rs`).
+    pub anticipations: Vec<AnticipationSpec>,
 }
 
 impl Default for ExtendedSpec {
@@ -159,6 +182,8 @@ impl Default for ExtendedSpec {
             final_demand_paths: Vec::new(),
             rationing: crate::ario::Rationing::Proportional,
             restriction_precaution: 0.0,
+            reroutes: Vec::new(),
+            anticipations: Vec::new(),
         }
     }
 }
@@ -184,9 +209,10 @@ pub struct Controls {
     /// origin, never below zero (non-finite entries count as 0). Empty
     /// (the default) adds nothing. It lets a hook place demand on one
     /// origin, which the scales (one per destination × category × product,
-    /// every origin alike) cannot: front-loaded imports before an
-    /// announced control, a third economy's mark-up on rerouted trade, an
-    /// exchange rate's switch of demand between origins.
+    /// every origin alike) cannot: a blocked exporter's sales to third
+    /// markets, an exchange rate's switch of demand between origins.
+    /// (Front-loaded imports and rerouting mark-ups are the engine's own:
+    /// [`AnticipationSpec`], [`RerouteSpec`].)
     pub final_demand_add: Vec<f64>,
 }
 
@@ -228,6 +254,10 @@ pub struct StateView<'a> {
     pub inventory_clamped: Vec<f64>,
     /// Per restriction (spec order), its flows this step.
     pub restrictions: &'a [RestrictionFlows],
+    /// Per rerouting (spec order), its flows this step.
+    pub reroutes: &'a [RerouteFlows],
+    /// Per anticipation (spec order), its flows this step.
+    pub anticipations: &'a [AnticipationFlows],
 }
 
 /// A macro block run between steps: reads the state, sets the next step's
@@ -246,8 +276,12 @@ pub(crate) struct Extended {
     /// Inventories at the start of the step (kept only for hooks).
     pub(crate) stock_start: Option<Vec<f64>>,
     paths: Paths,
+    pub(crate) reroute: Reroute,
     pub(crate) restrictions: Restrictions,
+    pub(crate) anticipation: Anticipation,
     criticality: Criticality,
+    /// The factor (1 − V/B) on each restriction's φ this step (scratch).
+    through: Vec<f64>,
     /// The step's final demand blocked for the serving kernel.
     y_grouped: crate::serve::GroupedY,
 }
@@ -288,6 +322,8 @@ impl Extended {
             final_demand_paths,
             rationing,
             restriction_precaution,
+            reroutes,
+            anticipations,
             ..
         } = spec;
         Self {
@@ -295,8 +331,11 @@ impl Extended {
             exponential,
             rationing,
             paths: Paths::new(model, capacity_paths, final_demand_paths, &controls),
+            reroute: Reroute::new(reroutes),
             restrictions: Restrictions::new(model, restrictions, restriction_precaution),
+            anticipation: Anticipation::new(model.dt, anticipations),
             criticality,
+            through: Vec::new(),
             controls,
             stock_start: None,
             y_grouped: model.base.y0_grouped.clone(),
@@ -337,7 +376,31 @@ impl Mechanisms for Extended {
         self.paths.set_controls(&self.controls);
         self.restrictions.set_controls(&self.controls);
         self.paths.restrict_orders(m)?;
-        self.restrictions.restrict_orders(m)?;
+        if self.reroute.is_empty() && self.anticipation.is_empty() {
+            self.restrictions.restrict_orders(m)?;
+        } else {
+            // Rerouting lets V of the blocked flow through (φ' = φ (1 −
+            // V/B)), the restrictions cut what is left and draw what
+            // substitutes miss from the front-loaded stocks; then the
+            // mark-ups and the front-loaded orders join the step's Y.
+            self.anticipation.begin_step(m);
+            let mut phi = self.restrictions.shares(m);
+            let orders = self.restrictions.orders_restricted();
+            self.reroute.let_through(
+                m,
+                self.restrictions.specs(),
+                &phi,
+                orders,
+                &mut self.through,
+            );
+            for (p, f) in phi.iter_mut().zip(&self.through) {
+                *p *= f;
+            }
+            let stock = (!self.anticipation.is_empty()).then_some(&mut self.anticipation);
+            self.restrictions.restrict_with(m, &phi, stock);
+            self.reroute.restrict_orders(m)?;
+            self.anticipation.restrict_orders(m)?;
+        }
         let nfd = m.nfd;
         m.y_rowsum = (0..m.n)
             .map(|i| m.y_eff[i * nfd..(i + 1) * nfd].iter().sum())
@@ -365,6 +428,7 @@ impl Mechanisms for Extended {
 
     fn adjust_deliveries(&self, s_add: &mut [f64], tot: &[f64], prod: &[f64], ns: usize) {
         self.restrictions.adjust_deliveries(s_add, tot, prod, ns);
+        self.anticipation.adjust_deliveries(s_add, tot, prod, ns);
     }
 
     fn clamp_inventories(&self) -> bool {

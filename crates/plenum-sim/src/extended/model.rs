@@ -2,7 +2,10 @@
 //! turning a model into it, the hook controls, the restrictions' flows,
 //! what a hook sees and the run with a hook.
 
-use super::{Controls, Extended, ExtendedSpec, Hook, RestrictionFlows, StateView};
+use super::{
+    AnticipationFlows, Controls, Extended, ExtendedSpec, Hook, RerouteFlows, RestrictionFlows,
+    StateView,
+};
 use crate::ario::{ArioModel, StepBalance, TimeBase};
 use crate::error::{Result, SimError};
 use crate::params::ArioParams;
@@ -121,6 +124,16 @@ impl ArioModel {
         self.mech.extended().map_or(&[], |e| &e.restrictions.flows)
     }
 
+    /// Per rerouting, its flows in the last step (empty in ARIO mode).
+    pub fn reroute_flows(&self) -> &[RerouteFlows] {
+        self.mech.extended().map_or(&[], |e| &e.reroute.flows)
+    }
+
+    /// Per anticipation, its flows in the last step (empty in ARIO mode).
+    pub fn anticipation_flows(&self) -> &[AnticipationFlows] {
+        self.mech.extended().map_or(&[], |e| &e.anticipation.flows)
+    }
+
     /// Inventories N, S × n stored industry by industry (index
     /// industry · S + input).
     pub fn inventories(&self) -> &[f64] {
@@ -166,6 +179,8 @@ impl ArioModel {
             inventories: &self.stock,
             inventory_clamped: self.clamped_by_industry(),
             restrictions: self.restriction_flows(),
+            reroutes: self.reroute_flows(),
+            anticipations: self.anticipation_flows(),
         }
     }
 

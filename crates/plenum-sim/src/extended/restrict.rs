@@ -53,12 +53,23 @@
 //! final demand unmet. Orders are adjusted at the start of the step that
 //! receives them, after the hook, so a hook's change of φ acts on the
 //! next step's intermediate and final deliveries alike.
+//!
+//! *Rerouting and front-loaded stocks* (`reroute.rs`, `anticipation.rs`).
+//! In the extended mode's composition the restrictions act with
+//! φ'_k = φ_k (1 − V_k/B_k), what rerouting leaves blocked; and what is
+//! still missing after substitutes, (E − Q) E_o/E per restricted origin
+//! o, is drawn from the front-loaded stocks that cover the flow, D. D
+//! goes into the buyer's inventory (stage 4) and out of what the
+//! restrictions count: K ← max(0, min(K, gap) + (1 − p)(E − Q − D)) and
+//! the floor is p (E − Q − D)/R (for final buyers, E − Q − D is unmet).
+//! Without stocks D = 0 exactly.
 
 use crate::ario::ArioModel;
 use crate::error::Result;
 use crate::mechanisms::Mechanisms;
 use crate::params::OrderType;
 
+use super::anticipation::Anticipation;
 use super::{positive, unit, Controls, RestrictionFlows, TradeRestriction};
 
 /// The restrictions on one intermediate buyer's purchases of one product.
@@ -220,22 +231,8 @@ impl Mechanisms for Restrictions {
     /// at the middle of the step; a hook's change of φ acts on the next
     /// step's intermediate and final deliveries alike.
     fn restrict_orders(&mut self, m: &mut ArioModel) -> Result<()> {
-        let t = m.t + 0.5 * self.dt;
-        let phi: Vec<f64> = (0..self.restrictions.len())
-            .map(|k| self.reduction(k, t))
-            .collect();
-        for (f, p) in self.flows.iter_mut().zip(&phi) {
-            *f = RestrictionFlows {
-                reduction: *p,
-                ..Default::default()
-            };
-        }
-        let mut spare = match &self.prev {
-            Some(p) => p.spare.clone(),
-            None => vec![0.0; m.n],
-        };
-        self.restrict_intermediate(m, &phi, &mut spare);
-        self.restrict_final(m, &phi, &mut spare);
+        let phi = self.shares(m);
+        self.restrict_with(m, &phi, None);
         Ok(())
     }
 
@@ -284,9 +281,56 @@ impl Mechanisms for Restrictions {
 }
 
 impl Restrictions {
+    /// The restrictions, in spec order.
+    pub(crate) fn specs(&self) -> &[TradeRestriction] {
+        &self.restrictions
+    }
+
+    /// Whether this step's orders are restricted (not in the first step,
+    /// which has no previous step's x^Opt).
+    pub(crate) fn orders_restricted(&self) -> bool {
+        self.prev.is_some()
+    }
+
+    /// φ_k of each restriction in this step, at the middle of the step.
+    pub(crate) fn shares(&self, m: &ArioModel) -> Vec<f64> {
+        let t = m.t + 0.5 * self.dt;
+        (0..self.restrictions.len())
+            .map(|k| self.reduction(k, t))
+            .collect()
+    }
+
+    /// Stage 1 with the shares `phi` in effect (after rerouting) and the
+    /// front-loaded stocks to draw from, if any.
+    pub(crate) fn restrict_with(
+        &mut self,
+        m: &mut ArioModel,
+        phi: &[f64],
+        mut stock: Option<&mut Anticipation>,
+    ) {
+        for (f, p) in self.flows.iter_mut().zip(phi) {
+            *f = RestrictionFlows {
+                reduction: *p,
+                ..Default::default()
+            };
+        }
+        let mut spare = match &self.prev {
+            Some(p) => p.spare.clone(),
+            None => vec![0.0; m.n],
+        };
+        self.restrict_intermediate(m, phi, &mut spare, stock.as_deref_mut());
+        self.restrict_final(m, phi, &mut spare, stock);
+    }
+
     /// Restrictions on the orders placed at the end of the last step (see
     /// the module docs): records ΔO in `adjust` and adds it to O·1.
-    fn restrict_intermediate(&mut self, m: &mut ArioModel, phi: &[f64], spare: &mut [f64]) {
+    fn restrict_intermediate(
+        &mut self,
+        m: &mut ArioModel,
+        phi: &[f64],
+        spare: &mut [f64],
+        mut stock: Option<&mut Anticipation>,
+    ) {
         let (ns, nr) = (m.ns, m.nr);
         self.adjust.clear();
         let Some(prev) = self.prev.as_ref() else {
@@ -396,6 +440,20 @@ impl Restrictions {
                     }
                 }
             }
+            // What is still missing is drawn from front-loaded stocks
+            // (anticipation.rs), origin by origin: (E − Q) E_o / E.
+            let mut drawn = 0.0;
+            if let Some(st) = stock.as_deref_mut() {
+                let short = blocked - red;
+                if positive(short) && positive(blocked) {
+                    for o in (0..nr).filter(|&o| restricted[o] && left[o] < 1.0) {
+                        let i = o * ns + s;
+                        let w = m.base.z0[(i, j)] * m.ord_ratio[i] / zcv;
+                        let need = (1.0 - left[o]) * w * reference * short / blocked;
+                        drawn += st.draw(s, o, j / ns, Some((j, j % ns)), need, ns);
+                    }
+                }
+            }
             let sig_e: f64 = active
                 .iter()
                 .zip(&removed)
@@ -416,10 +474,10 @@ impl Restrictions {
             // never refilled: the stock drained at the growth rate until
             // it bound, years after the cut.)
             let p = unit(self.precaution);
-            g.deficit = (deficit + (1.0 - p) * (blocked - red)).max(0.0);
+            g.deficit = (deficit + (1.0 - p) * (blocked - red - drawn)).max(0.0);
             g.lag = (lag + sig * blocked - red).max(0.0).min(g.deficit);
             self.held[kk] = if positive(reference) {
-                unit(self.precaution) * unit((blocked - red) / reference)
+                unit(self.precaution) * unit((blocked - red - drawn) / reference)
             } else {
                 0.0
             };
@@ -433,8 +491,15 @@ impl Restrictions {
 
     /// Restrictions on final buyers: the current final demand from the
     /// restricted origins is cut, a share redirected.
-    fn restrict_final(&mut self, m: &mut ArioModel, phi: &[f64], spare: &mut [f64]) {
+    fn restrict_final(
+        &mut self,
+        m: &mut ArioModel,
+        phi: &[f64],
+        spare: &mut [f64],
+        mut stock: Option<&mut Anticipation>,
+    ) {
         let (ns, nr) = (m.ns, m.nr);
+        let mut by_origin = vec![0.0; nr];
         let nf = m.layout.fd_categories.len();
         let nfd = m.nfd;
         self.fd_blocked.iter_mut().for_each(|v| *v = 0.0);
@@ -458,12 +523,14 @@ impl Restrictions {
                 left.iter_mut().for_each(|v| *v = 1.0);
                 restricted.iter_mut().for_each(|v| *v = false);
                 removed.clear();
+                by_origin.iter_mut().for_each(|v| *v = 0.0);
                 for &k in &active {
                     let mut e = 0.0;
                     for &o in &self.restrictions[k].origins {
                         let y = m.y_eff[(o * ns + s) * nfd + c];
                         let r = phi[k] * left[o];
                         e += r * y;
+                        by_origin[o] += r * y;
                         left[o] -= r;
                         restricted[o] = true;
                         self.flows[k].reference += y;
@@ -512,7 +579,16 @@ impl Restrictions {
                             red * self.restrictions[k].substitutability * e / sig_e;
                     }
                 }
-                self.fd_blocked[d * ns + s] += blocked - red;
+                let mut drawn = 0.0;
+                if let Some(st) = stock.as_deref_mut() {
+                    let short = blocked - red;
+                    if positive(short) && positive(blocked) {
+                        for o in (0..nr).filter(|&o| positive(by_origin[o])) {
+                            drawn += st.draw(s, o, d, None, by_origin[o] * short / blocked, ns);
+                        }
+                    }
+                }
+                self.fd_blocked[d * ns + s] += blocked - red - drawn;
             }
         }
     }
