@@ -5,54 +5,9 @@
 //! lever) and firmer house prices (collateral) raise credit and, a year
 //! later, manufacturing investment and growth.
 
-use std::sync::OnceLock;
+mod common;
 
-use plenum_scenario::{shipped, Economy, Quarter, ScenarioRun};
-
-fn econ() -> &'static Economy {
-    static E: OnceLock<Economy> = OnceLock::new();
-    E.get_or_init(|| {
-        let t = plenum_testdata::default_table().unwrap();
-        Economy::from_table(&t).unwrap()
-    })
-}
-
-fn baseline_text() -> String {
-    shipped::lookup("baseline-2024").unwrap().1.to_string()
-}
-
-fn parse(doc: &str) -> plenum_scenario::Scenario {
-    plenum_scenario::parse_scenario(doc, "try.toml", &shipped::lookup).unwrap()
-}
-
-/// The baseline's calibration (the money block moves nothing before
-/// 2024Q3, so every run here shares it).
-fn calibration() -> [f64; 2] {
-    static C: OnceLock<[f64; 2]> = OnceLock::new();
-    *C.get_or_init(|| {
-        plenum_scenario::calibrate(econ(), &parse(&baseline_text()))
-            .unwrap()
-            .growth
-    })
-}
-
-fn run(doc: &str) -> ScenarioRun {
-    plenum_scenario::run_scenario(econ(), &parse(doc), calibration(), None).unwrap()
-}
-
-fn at(r: &ScenarioRun, v: &str, y: i32, n: u8) -> f64 {
-    let k = r
-        .quarters
-        .iter()
-        .position(|&t| t == Quarter::new(y, n))
-        .unwrap();
-    r.series(v, &r.region).unwrap().values[k]
-}
-
-fn base() -> &'static ScenarioRun {
-    static B: OnceLock<ScenarioRun> = OnceLock::new();
-    B.get_or_init(|| run(&baseline_text()))
-}
+use common::baseline::{at, base, baseline_text, run};
 
 #[test]
 fn the_lpr_is_data_to_2024q2_then_the_rule_in_single_steps() {

@@ -3,6 +3,8 @@
 //! (when ../shared/data is present).
 #![allow(dead_code, clippy::needless_range_loop)]
 
+pub mod baseline;
+
 use plenum_table::{Col, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
