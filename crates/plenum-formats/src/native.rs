@@ -307,15 +307,43 @@ fn verify(file: &str, bytes: &[u8]) -> Result<()> {
 /// The header and the payload (after [`preamble`]; unverified).
 fn header<'a>(file: &str, bytes: &'a [u8]) -> Result<(Header, &'a [u8])> {
     let content = &bytes[..bytes.len() - HASH_LEN];
+    let h_end = header_end(file, bytes, content.len())?;
+    let p_start = (h_end + padding(h_end)).min(content.len());
+    let header = parse_header(file, &content[PREAMBLE..p_start], h_end, content.len())?;
+    Ok((header, &content[p_start..]))
+}
+
+/// Where the header ends: the preamble's length plus the header length
+/// stored in the preamble's last 8 bytes, within the `content_len` bytes
+/// before the hash.
+pub(crate) fn header_end(file: &str, preamble: &[u8], content_len: usize) -> Result<usize> {
     let mut hl = [0u8; 8];
-    hl.copy_from_slice(&bytes[16..24]);
+    hl.copy_from_slice(&preamble[16..24]);
     let h_len = u64::from_le_bytes(hl);
-    let h_end = usize::try_from(h_len)
+    usize::try_from(h_len)
         .ok()
         .and_then(|l| l.checked_add(PREAMBLE))
-        .filter(|&e| e <= content.len())
-        .ok_or_else(|| corrupt(file, format!("header length {h_len} exceeds the file")))?;
-    let header: Header = serde_json::from_slice(&content[PREAMBLE..h_end]).map_err(|e| {
+        .filter(|&e| e <= content_len)
+        .ok_or_else(|| corrupt(file, format!("header length {h_len} exceeds the file")))
+}
+
+/// Zero bytes after a header ending at `h_end`, so that the blocks start
+/// at a multiple of 8.
+pub(crate) fn padding(h_end: usize) -> usize {
+    (8 - h_end % 8) % 8
+}
+
+/// The header's JSON and the zero padding after it: `text` is the file
+/// from the end of the preamble to the start of the blocks (or to the
+/// content's end, if the padding would run past it).
+pub(crate) fn parse_header(
+    file: &str,
+    text: &[u8],
+    h_end: usize,
+    content_len: usize,
+) -> Result<Header> {
+    let json = h_end - PREAMBLE;
+    let header: Header = serde_json::from_slice(&text[..json]).map_err(|e| {
         corrupt(
             file,
             format!(
@@ -325,12 +353,10 @@ fn header<'a>(file: &str, bytes: &'a [u8]) -> Result<(Header, &'a [u8])> {
             ),
         )
     })?;
-    let pad = (8 - h_end % 8) % 8;
-    let p_start = h_end + pad;
-    if p_start > content.len() || content[h_end..p_start].iter().any(|b| *b != 0) {
+    if h_end + padding(h_end) > content_len || text[json..].iter().any(|b| *b != 0) {
         return Err(corrupt(file, "bad padding after the header"));
     }
-    Ok((header, &content[p_start..]))
+    Ok(header)
 }
 
 /// Lower-case hexadecimal.

@@ -26,7 +26,10 @@ use plenum_table::{
 use sha2::{Digest, Sha256};
 
 use crate::error::{FormatError, Result};
-use crate::native::{corrupt, expected_blocks, hex, preamble, Header, HASH_LEN, PREAMBLE};
+use crate::native::{
+    corrupt, expected_blocks, header_end, hex, padding, parse_header, preamble, Header, HASH_LEN,
+    PREAMBLE,
+};
 
 /// Bytes per piece of the payload (a multiple of 8: pieces hold whole
 /// numbers).
@@ -125,42 +128,15 @@ fn read_structure<R: Read>(
     content_len: usize,
     hasher: &mut Sha256,
 ) -> std::result::Result<Parts, Structure> {
-    let mut hl = [0u8; 8];
-    hl.copy_from_slice(&head[16..24]);
-    let h_len = u64::from_le_bytes(hl);
-    let h_end = usize::try_from(h_len)
-        .ok()
-        .and_then(|l| l.checked_add(PREAMBLE))
-        .filter(|&e| e <= content_len)
-        .ok_or_else(|| {
-            Structure::Bad(
-                Box::new(corrupt(
-                    file,
-                    format!("header length {h_len} exceeds the file"),
-                )),
-                PREAMBLE,
-            )
-        })?;
-    let pad = (8 - h_end % 8) % 8;
-    let p_start = (h_end + pad).min(content_len);
+    let h_end =
+        header_end(file, head, content_len).map_err(|e| Structure::Bad(Box::new(e), PREAMBLE))?;
+    let p_start = (h_end + padding(h_end)).min(content_len);
     let mut text = vec![0u8; p_start - PREAMBLE];
     r.read_exact(&mut text).map_err(Structure::Io)?;
     hasher.update(&text);
     let read = p_start;
     let bad = |e: FormatError| Structure::Bad(Box::new(e), read);
-    let h: Header = serde_json::from_slice(&text[..h_end - PREAMBLE]).map_err(|e| {
-        bad(corrupt(
-            file,
-            format!(
-                "the header is not valid (JSON line {}, column {}: {e})",
-                e.line(),
-                e.column()
-            ),
-        ))
-    })?;
-    if h_end + pad > content_len || text[h_end - PREAMBLE..].iter().any(|b| *b != 0) {
-        return Err(bad(corrupt(file, "bad padding after the header")));
-    }
+    let h = parse_header(file, &text, h_end, content_len).map_err(bad)?;
     // Labels::new re-checks what deserialisation bypassed.
     let labels = Labels::new(
         h.labels.regions().to_vec(),

@@ -319,16 +319,21 @@ fn store(res: &[f64], mut out: MatMut<'_, f64>, start: usize, w: usize, wk: usiz
 mod tests {
     use super::*;
 
-    #[test]
-    fn products_match_dense() {
-        let n = 37;
-        let mut s = 7u64;
-        let mut u = || {
+    /// Seeded uniform numbers in [0, 1) (a 64-bit LCG's top 53 bits).
+    fn uniform(seed: u64) -> impl FnMut() -> f64 {
+        let mut s = seed;
+        move || {
             s = s
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        }
+    }
+
+    #[test]
+    fn products_match_dense() {
+        let n = 37;
+        let mut u = uniform(7);
         let z = Mat::<f64>::from_fn(n, n, |_, _| {
             let a = u();
             if a < 0.7 {
@@ -355,13 +360,7 @@ mod tests {
     #[test]
     fn every_width_and_partial_panel_matches_dense_and_the_portable_kernel() {
         let n = 53;
-        let mut s = 11u64;
-        let mut u = || {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut u = uniform(11);
         let z = Mat::<f64>::from_fn(n, n, |_, _| {
             let a = u();
             if a < 0.6 {

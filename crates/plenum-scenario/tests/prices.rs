@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use plenum_scenario::blocks::prices::PriceBlock;
+use plenum_scenario::blocks::prices::{PriceBlock, PriceParams};
 use plenum_scenario::{Economy, Overrides, Quarter, ScenarioRun};
 
 fn econ() -> &'static Economy {
@@ -14,6 +14,14 @@ fn econ() -> &'static Economy {
         let t = plenum_testdata::default_table().unwrap();
         Economy::from_table(&t).unwrap()
     })
+}
+
+/// The price block on China's block of the default table.
+fn china_price_block() -> PriceBlock {
+    let e = econ();
+    let ch = e.regions.iter().position(|r| r == "CHN").unwrap();
+    let hh = e.fd_categories.iter().position(|f| f == "HFCE").unwrap();
+    PriceBlock::new(e, ch, hh).unwrap()
 }
 
 fn baseline() -> &'static (plenum_scenario::Calibration, ScenarioRun) {
@@ -118,21 +126,8 @@ fn consumer_prices_rise_above_the_deflator_through_the_split() {
     // year, and a consumer-goods maker's prices fall less than a metal
     // maker's.
     let e = econ();
-    let ch = e.regions.iter().position(|r| r == "CHN").unwrap();
-    let hh = e.fd_categories.iter().position(|f| f == "HFCE").unwrap();
-    let pb = PriceBlock::new(e, ch, hh).unwrap();
-    let p = plenum_scenario::Params::defaults();
-    let pp = plenum_scenario::blocks::prices::PriceParams {
-        anchor: p.gdp_deflator_growth,
-        slope: p.phillips_slope,
-        passthrough: p.goods_price_passthrough,
-        gap_2022: p.output_gap_2022,
-        relative: p.services_relative_price_growth,
-        inertia: p.services_price_inertia,
-        goods_slope: p.goods_gap_slope,
-        turnover: p.manufacturing_capital_turnover,
-        absorption: p.overcapacity_absorption,
-    };
+    let pb = china_price_block();
+    let pp = PriceParams::from_params(&plenum_scenario::Params::defaults());
     let mut va = pb.start(&pp);
     for _ in 0..4 {
         va = pb.step(&pp, &va, -1.6, -2.5, 1.0);
@@ -146,7 +141,7 @@ fn consumer_prices_rise_above_the_deflator_through_the_split() {
     assert!(va.p[food] > va.p[metal], "{} {}", va.p[food], va.p[metal]);
     // Without the trend and the goods gap (b = 0, κ_G = κ, a closed goods
     // gap) services and goods value added move together.
-    let flat = plenum_scenario::blocks::prices::PriceParams {
+    let flat = PriceParams {
         relative: 0.0,
         goods_slope: pp.slope,
         ..pp
@@ -164,21 +159,12 @@ fn consumer_prices_rise_above_the_deflator_through_the_split() {
 /// year, services faster and goods slower by the shares of b.
 #[test]
 fn the_services_trend_leaves_the_deflator_at_the_anchor() {
-    let e = econ();
-    let ch = e.regions.iter().position(|r| r == "CHN").unwrap();
-    let hh = e.fd_categories.iter().position(|f| f == "HFCE").unwrap();
-    let pb = PriceBlock::new(e, ch, hh).unwrap();
-    let p = plenum_scenario::Params::defaults();
-    let pp = plenum_scenario::blocks::prices::PriceParams {
+    let pb = china_price_block();
+    let pp = PriceParams {
         anchor: 1.0,
-        slope: p.phillips_slope,
-        passthrough: p.goods_price_passthrough,
         gap_2022: 0.0,
         relative: 4.0,
-        inertia: p.services_price_inertia,
-        goods_slope: p.goods_gap_slope,
-        turnover: p.manufacturing_capital_turnover,
-        absorption: p.overcapacity_absorption,
+        ..PriceParams::from_params(&plenum_scenario::Params::defaults())
     };
     let mut va = pb.start(&pp);
     for _ in 0..4 {

@@ -143,6 +143,23 @@ pub struct PriceParams {
     pub absorption: f64,
 }
 
+impl PriceParams {
+    /// The block's parameters from the parameter table.
+    pub fn from_params(p: &crate::params::Params) -> Self {
+        Self {
+            anchor: p.gdp_deflator_growth,
+            slope: p.phillips_slope,
+            passthrough: p.goods_price_passthrough,
+            gap_2022: p.output_gap_2022,
+            relative: p.services_relative_price_growth,
+            inertia: p.services_price_inertia,
+            goods_slope: p.goods_gap_slope,
+            turnover: p.manufacturing_capital_turnover,
+            absorption: p.overcapacity_absorption,
+        }
+    }
+}
+
 /// True for the industrial sectors of the PPI (mining, manufacturing,
 /// utilities) under the labels plenum's tables use: ISIC sections B, C
 /// (C10-C33), D and E, the default table's aggregates, WIOD's c2-c17.

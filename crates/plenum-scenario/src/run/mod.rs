@@ -234,17 +234,7 @@ pub fn run_scenario(
     };
     let premium = crate::blocks::controls::product_premia(&econ.sectors);
     let price_block = crate::blocks::prices::PriceBlock::new(econ, ch, b.households)?;
-    let price_params = crate::blocks::prices::PriceParams {
-        anchor: p.gdp_deflator_growth,
-        slope: p.phillips_slope,
-        passthrough: p.goods_price_passthrough,
-        gap_2022: p.output_gap_2022,
-        relative: p.services_relative_price_growth,
-        inertia: p.services_price_inertia,
-        goods_slope: p.goods_gap_slope,
-        turnover: p.manufacturing_capital_turnover,
-        absorption: p.overcapacity_absorption,
-    };
+    let price_params = crate::blocks::prices::PriceParams::from_params(&p);
     let mut spec = ExtendedSpec {
         restrictions,
         reroutes,
