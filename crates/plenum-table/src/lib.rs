@@ -15,6 +15,7 @@
 
 pub mod aggregate;
 pub mod error;
+pub mod folds;
 pub mod labels;
 pub mod message;
 pub mod position;
@@ -23,6 +24,7 @@ pub mod validate;
 
 pub use aggregate::{aggregate, Concordance};
 pub use error::{TableError, WorstEntry};
+pub use folds::ColumnFolds;
 pub use labels::{Industry, Labels};
 pub use position::line_col;
 pub use table::{Extension, ImportedUse, Metadata, MrioTable, TableParts};

@@ -107,6 +107,18 @@ impl MrioTable {
         Ok(Self { parts, report })
     }
 
+    /// [`MrioTable::new`] with Z's sums and scans gathered while Z was read
+    /// (see [`crate::folds`]): the same table, report and errors, without
+    /// validation's own passes over Z.
+    pub fn new_with_folds(
+        parts: TableParts,
+        policy: &ValidationPolicy,
+        z_folds: &crate::folds::ColumnFolds,
+    ) -> Result<Self, TableError> {
+        let report = crate::validate::validate_with_folds(&parts, policy, Some(z_folds))?;
+        Ok(Self { parts, report })
+    }
+
     pub fn meta(&self) -> &Metadata {
         &self.parts.meta
     }

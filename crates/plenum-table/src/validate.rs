@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{TableError, WorstEntry};
+pub use crate::folds::ColumnFolds;
 use crate::labels::Labels;
 use crate::table::{ImportTreatment, TableParts};
 
@@ -169,7 +170,7 @@ fn col_sums(m: &Mat<f64>) -> Vec<f64> {
 /// Σ_j m_ij per row, each accumulated over j in order from 0.0; blocks of
 /// rows in parallel (each row's order of additions is the serial one, so
 /// the bits do not depend on the threads).
-fn row_sums(m: &Mat<f64>) -> Vec<f64> {
+pub(crate) fn row_sums(m: &Mat<f64>) -> Vec<f64> {
     let mut out = vec![0.0; m.nrows()];
     out.par_chunks_mut(ROWS_PER_TASK)
         .enumerate()
@@ -228,6 +229,26 @@ fn negative_flows(labels: &Labels, z: &Mat<f64>) -> String {
 
 /// Validates `p` under `policy`. See the module docs for the checks.
 pub fn validate(p: &TableParts, policy: &ValidationPolicy) -> Result<ValidationReport, TableError> {
+    validate_with_folds(p, policy, None)
+}
+
+/// [`validate`], with Z's sums and scans already gathered (by a reader, as
+/// Z streamed in: [`ColumnFolds`]); folds that are not complete for Z's
+/// shape are ignored. The report and the errors are the same bit for bit.
+pub fn validate_with_folds(
+    p: &TableParts,
+    policy: &ValidationPolicy,
+    z_folds: Option<&ColumnFolds>,
+) -> Result<ValidationReport, TableError> {
+    // Z's passes, gathered by the reader or here in two passes.
+    let own;
+    let z_folds = match z_folds.filter(|f| f.is_complete_for(p.z.nrows(), p.z.ncols())) {
+        Some(f) => f,
+        None => {
+            own = ColumnFolds::of_matrix(&p.z);
+            &own
+        }
+    };
     let l = &p.labels;
     let n = l.n_industries();
     let nfd = l.n_fd_columns();
@@ -300,7 +321,16 @@ pub fn validate(p: &TableParts, policy: &ValidationPolicy) -> Result<ValidationR
 
     let ind = |i: usize| l.industry_name(i);
     let fdc = |j: usize| l.fd_column_name(j);
-    finite("Z", &p.z, ind, ind)?;
+    if let Some((i, j, v)) = z_folds.first_nonfinite {
+        return Err(TableError::NonFinite {
+            matrix: "Z".into(),
+            row: i,
+            col: j,
+            row_label: ind(i),
+            col_label: ind(j),
+            value: v,
+        });
+    }
     finite("Y", &p.y, ind, fdc)?;
     for i in 0..n {
         let v = p.x[i];
@@ -398,8 +428,7 @@ pub fn validate(p: &TableParts, policy: &ValidationPolicy) -> Result<ValidationR
         });
     }
 
-    let zc = col_sums(&p.z);
-    let zr = row_sums(&p.z);
+    let (zc, zr) = (&z_folds.col_sums, &z_folds.row_sums);
     let yr = row_sums(&p.y);
     let vc = col_sums(&p.v);
     let mc = p.imported_use.as_ref().map(|m| col_sums(&m.z));
@@ -441,9 +470,7 @@ pub fn validate(p: &TableParts, policy: &ValidationPolicy) -> Result<ValidationR
         return Err(TableError::NonProductiveColumns { industries: bad });
     }
     let max_a_colsum = a_col.iter().cloned().fold(0.0, f64::max);
-    let has_negative = (0..n)
-        .into_par_iter()
-        .any(|j| p.z.col(j).iter().any(|v| *v < 0.0));
+    let has_negative = z_folds.any_negative;
     let spectral_bound = if has_negative || !bad.is_empty() {
         let abs_col: Vec<f64> = (0..n)
             .map(|j| {
@@ -565,5 +592,54 @@ mod tests {
             }
             other => panic!("expected NonFinite, got {other:?}"),
         }
+    }
+
+    fn folds_of(m: &Mat<f64>) -> ColumnFolds {
+        let mut f = ColumnFolds::new(m.nrows(), m.ncols());
+        for j in 0..m.ncols() {
+            let col: Vec<f64> = m.col(j).iter().copied().collect();
+            f.push_column(&col);
+        }
+        f
+    }
+
+    /// Folds gathered column by column are validation's passes bit for bit:
+    /// sums, the first non-finite entry and the negative scan.
+    #[test]
+    fn column_folds_equal_the_passes_bit_for_bit() {
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for (nr, nc, seed) in [(1100, 130, 1), (513, 65, 2), (1, 1, 3), (0, 5, 4)] {
+            let m = matrix(nr, nc, seed);
+            let f = folds_of(&m);
+            assert!(f.is_complete_for(nr, nc));
+            assert!(!f.is_complete_for(nr, nc + 1));
+            assert_eq!(bits(&f.col_sums), bits(&col_sums(&m)));
+            assert_eq!(bits(&f.row_sums), bits(&row_sums(&m)));
+            let neg = (0..nc).any(|j| m.col(j).iter().any(|v| *v < 0.0));
+            assert_eq!(f.any_negative, neg);
+            assert_eq!(f.first_nonfinite, None);
+            assert_eq!(ColumnFolds::of_matrix(&m), f, "whole-matrix folds");
+        }
+        let mut m = matrix(300, 200, 9).map(|v| v.abs());
+        assert!(!folds_of(&m).any_negative);
+        m[(250, 190)] = f64::NAN;
+        m[(299, 70)] = f64::NEG_INFINITY;
+        m[(0, 71)] = -1.0;
+        let f = folds_of(&m);
+        assert_eq!(f.first_nonfinite, Some((299, 70, f64::NEG_INFINITY)));
+        assert!(f.any_negative);
+        let g = ColumnFolds::of_matrix(&m);
+        assert_eq!(g.first_nonfinite, f.first_nonfinite);
+        assert_eq!(g.any_negative, f.any_negative);
+        assert_eq!(bits(&g.col_sums), bits(&f.col_sums));
+        assert_eq!(bits(&g.row_sums), bits(&f.row_sums));
+        // A column of the wrong length or one too many: never complete.
+        let mut f = ColumnFolds::new(2, 1);
+        f.push_column(&[1.0]);
+        assert!(!f.is_complete_for(2, 1));
+        let mut f = ColumnFolds::new(1, 1);
+        f.push_column(&[1.0]);
+        f.push_column(&[1.0]);
+        assert!(!f.is_complete_for(1, 1));
     }
 }

@@ -47,7 +47,7 @@ use std::path::{Path, PathBuf};
 
 use plenum_table::table::ImportTreatment;
 use plenum_table::{
-    Col, Extension, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy,
+    Col, ColumnFolds, Extension, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy,
     ZeroOutputPolicy,
 };
 use serde::{Deserialize, Serialize};
@@ -553,17 +553,16 @@ pub fn read_pymrio_with(
         ));
     }
 
+    // Validation's passes over Z, made once here: two passes instead of
+    // four, and the column sums serve derived value added too.
+    let z_folds = ColumnFolds::of_matrix(&zf.values);
     let (v, va_components) = match &opts.value_added {
         ValueAdded::Derived => {
-            // One pass over Z: the columns on every core, each summed in
-            // row order as before.
-            use rayon::prelude::*;
-            let va: Vec<f64> = (0..n)
-                .into_par_iter()
-                .map(|j| x[j] - zf.values.col(j).iter().sum::<f64>())
-                .collect();
+            // The column sums of Z from the folds validation uses (each in
+            // row order, as before): no pass over Z of its own.
+            let zc = z_folds.col_sums();
             (
-                Mat::<f64>::from_fn(1, n, |_, j| va[j]),
+                Mat::<f64>::from_fn(1, n, |_, j| x[j] - zc[j]),
                 vec!["VA".to_string()],
             )
         }
@@ -637,7 +636,7 @@ pub fn read_pymrio_with(
         imported_use: None,
         extensions: extensions.into_iter().map(|(_, e)| e).collect(),
     };
-    MrioTable::new(parts, policy).map_err(|e| FormatError::table(dname, e))
+    MrioTable::new_with_folds(parts, policy, &z_folds).map_err(|e| FormatError::table(dname, e))
 }
 
 mod write;

@@ -1,0 +1,121 @@
+//! What validation needs of Z, gathered in one pass as its columns arrive.
+//!
+//! Validating a table reads Z four times: a scan for NaN and infinities,
+//! the column sums 1'Z (column balance and the column sums of A), the row
+//! sums Z·1 (row balance) and a scan for negative flows (which decides
+//! whether ρ(A) needs more than the column-sum bound). At GLORIA size Z is
+//! 3.1 GB, so these passes are memory-bound seconds. A reader that streams
+//! Z column by column (the native reader) has each column in cache just
+//! after decoding it; [`ColumnFolds::push_column`] folds it there, and
+//! [`crate::MrioTable::new_with_folds`] hands the result to validation,
+//! which then skips its own passes over Z.
+//!
+//! Validation itself builds the folds of a table read by other means with
+//! [`ColumnFolds::of_matrix`]: one pass over the columns (each column's
+//! sum, NaN scan and negative scan run while the column is in cache) and
+//! one over blocks of rows (the row sums), instead of four passes.
+//! The pymrio readers build them the same way and use the column sums
+//! again for derived value added.
+//!
+//! The folds are bit-identical to validation's own: a column sum is
+//! `Iterator::sum` over the column in row order, exactly as validation's
+//! `col_sums`; a row sum adds column j's entry to the running sum in the
+//! order j = 0, 1, …, starting from 0.0, exactly as validation's
+//! `row_sums`; the first non-finite entry is the first in column-major
+//! order, which is the order the columns arrive in. A unit test checks all
+//! four against validation's passes bit for bit.
+
+use faer::Mat;
+use rayon::prelude::*;
+
+use crate::validate::row_sums;
+
+/// Column sums, row sums, the first non-finite entry and whether any entry
+/// is negative, of a matrix pushed column by column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnFolds {
+    rows: usize,
+    cols: usize,
+    pub(crate) col_sums: Vec<f64>,
+    pub(crate) row_sums: Vec<f64>,
+    /// (row, column, value) of the first NaN or infinity, column-major.
+    pub(crate) first_nonfinite: Option<(usize, usize, f64)>,
+    pub(crate) any_negative: bool,
+}
+
+impl ColumnFolds {
+    /// Empty folds of a `rows` × `cols` matrix.
+    pub fn new(rows: usize, cols: usize) -> Self {
+        Self {
+            rows,
+            cols,
+            col_sums: Vec::with_capacity(cols),
+            row_sums: vec![0.0; rows],
+            first_nonfinite: None,
+            any_negative: false,
+        }
+    }
+
+    /// The folds of a whole matrix: columns on the thread pool (each its
+    /// sum, NaN scan and negative scan while it is in cache), then the row
+    /// sums over blocks of rows. Bit-identical to pushing the columns in
+    /// order, whatever the number of threads.
+    pub fn of_matrix(m: &Mat<f64>) -> Self {
+        let (nr, nc) = (m.nrows(), m.ncols());
+        let per_col: Vec<(f64, Option<usize>, bool)> = (0..nc)
+            .into_par_iter()
+            .map(|j| {
+                let col = m.col(j);
+                let sum: f64 = col.iter().sum();
+                let bad = col.iter().position(|v| !v.is_finite());
+                let neg = col.iter().any(|v| *v < 0.0);
+                (sum, bad, neg)
+            })
+            .collect();
+        let first_nonfinite = per_col
+            .iter()
+            .enumerate()
+            .find_map(|(j, (_, bad, _))| bad.map(|i| (i, j, m[(i, j)])));
+        Self {
+            rows: nr,
+            cols: nc,
+            any_negative: per_col.iter().any(|c| c.2),
+            col_sums: per_col.into_iter().map(|c| c.0).collect(),
+            row_sums: row_sums(m),
+            first_nonfinite,
+        }
+    }
+
+    /// Σ_i m_ij per column j, in row order.
+    pub fn col_sums(&self) -> &[f64] {
+        &self.col_sums
+    }
+
+    /// Folds the next column (columns must come in order 0, 1, …). A column
+    /// of the wrong length, or one past the last, is ignored and leaves the
+    /// folds incomplete, so that validation computes its own.
+    pub fn push_column(&mut self, col: &[f64]) {
+        if col.len() != self.rows || self.col_sums.len() >= self.cols {
+            self.cols = usize::MAX; // never complete
+            return;
+        }
+        let j = self.col_sums.len();
+        self.col_sums.push(col.iter().sum());
+        for (s, v) in self.row_sums.iter_mut().zip(col) {
+            *s += *v;
+        }
+        if self.first_nonfinite.is_none() {
+            if let Some(i) = col.iter().position(|v| !v.is_finite()) {
+                self.first_nonfinite = Some((i, j, col[i]));
+            }
+        }
+        if !self.any_negative {
+            self.any_negative = col.iter().any(|v| *v < 0.0);
+        }
+    }
+
+    /// True once every column of a `rows` × `cols` matrix was pushed.
+    pub fn is_complete_for(&self, rows: usize, cols: usize) -> bool {
+        self.rows == rows && self.cols == cols && self.col_sums.len() == cols
+    }
+}
