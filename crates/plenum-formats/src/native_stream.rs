@@ -8,7 +8,8 @@
 //! (checked against the labels and against the file's length before any
 //! allocation); then the payload is read in pieces of [`PIECE`] bytes. For
 //! each piece, three things run at once on rayon's threads: the next piece
-//! is read, this piece is hashed (SHA-256, in file order), and this piece
+//! is read, this piece is hashed (BLAKE3, or SHA-256 in format version 1;
+//! in file order), and this piece
 //! is decoded (little-endian f64, column by column, into the blocks in the
 //! header's order). The 32 stored bytes at the end are compared with the
 //! digest before the table is validated.
@@ -21,14 +22,13 @@
 use std::io::Read;
 
 use plenum_table::{
-    Col, Extension, ImportedUse, Labels, Mat, MrioTable, TableParts, ValidationPolicy,
+    Col, ColumnFolds, Extension, ImportedUse, Labels, Mat, MrioTable, TableParts, ValidationPolicy,
 };
-use sha2::{Digest, Sha256};
 
 use crate::error::{FormatError, Result};
 use crate::native::{
-    corrupt, expected_blocks, header_end, hex, padding, parse_header, preamble, Header, HASH_LEN,
-    PREAMBLE,
+    corrupt, expected_blocks, header_end, hex, padding, parse_header, preamble, ContentHasher,
+    Header, HASH_LEN, PREAMBLE,
 };
 
 /// Bytes per piece of the payload (a multiple of 8: pieces hold whole
@@ -52,8 +52,8 @@ pub(crate) fn decode<R: Read + Send>(
     // Preamble: the same checks, in the same order, as on the whole file.
     let mut head = vec![0u8; PREAMBLE.min(len)];
     r.read_exact(&mut head).map_err(io)?;
-    preamble_of_length(file, &head, len)?;
-    let mut hasher = Sha256::new();
+    let version = preamble_of_length(file, &head, len)?;
+    let mut hasher = ContentHasher::for_version(version);
     hasher.update(&head);
     let content_len = len - HASH_LEN;
     // Header, padding and block sizes; on an error, the hash decides.
@@ -68,7 +68,7 @@ pub(crate) fn decode<R: Read + Send>(
             }
         };
     // The payload: read the next piece while this one is hashed and decoded.
-    let mut sink = Sink::default();
+    let mut sink = Sink::new(&blocks);
     let mut cur = vec![0u8; PIECE.min(content_len - read)];
     r.read_exact(&mut cur).map_err(io)?;
     read += cur.len();
@@ -90,11 +90,12 @@ pub(crate) fn decode<R: Read + Send>(
         std::mem::swap(&mut cur, &mut next);
     }
     check_hash(file, &mut r, hasher, io)?;
-    assemble(file, h, labels, blocks, policy)
+    assemble(file, h, labels, blocks, &sink.z_folds, policy)
 }
 
-/// Length checks of [`preamble`] given the first bytes and the length.
-fn preamble_of_length(file: &str, head: &[u8], len: usize) -> Result<()> {
+/// Length checks of [`preamble`] given the first bytes and the length;
+/// returns the format version.
+fn preamble_of_length(file: &str, head: &[u8], len: usize) -> Result<u32> {
     if len < PREAMBLE + HASH_LEN {
         // `preamble` names the magic bytes first, then the length.
         let mut short = head.to_vec();
@@ -126,7 +127,7 @@ fn read_structure<R: Read>(
     head: &[u8],
     r: &mut R,
     content_len: usize,
-    hasher: &mut Sha256,
+    hasher: &mut ContentHasher,
 ) -> std::result::Result<Parts, Structure> {
     let h_end =
         header_end(file, head, content_len).map_err(|e| Structure::Bad(Box::new(e), PREAMBLE))?;
@@ -178,7 +179,7 @@ fn read_structure<R: Read>(
 }
 
 /// Reads and hashes `n` more bytes, keeping none.
-fn drain<R: Read>(r: &mut R, n: usize, hasher: &mut Sha256) -> std::io::Result<()> {
+fn drain<R: Read>(r: &mut R, n: usize, hasher: &mut ContentHasher) -> std::io::Result<()> {
     let mut buf = vec![0u8; PIECE.min(n)];
     let mut left = n;
     while left > 0 {
@@ -194,7 +195,7 @@ fn drain<R: Read>(r: &mut R, n: usize, hasher: &mut Sha256) -> std::io::Result<(
 fn check_hash<R: Read>(
     file: &str,
     r: &mut R,
-    hasher: Sha256,
+    hasher: ContentHasher,
     io: impl Fn(std::io::Error) -> FormatError,
 ) -> Result<()> {
     let mut stored = [0u8; HASH_LEN];
@@ -214,14 +215,26 @@ fn check_hash<R: Read>(
 }
 
 /// Where the next number of the payload goes: block `b`, element `e` of
-/// it in column-major order.
-#[derive(Debug, Default)]
+/// it in column-major order; and Z's folds for validation
+/// ([`plenum_table::folds`]), gathered as each column of Z (block 0) is
+/// complete, while it is still in cache.
+#[derive(Debug)]
 struct Sink {
     b: usize,
     e: usize,
+    z_folds: ColumnFolds,
 }
 
 impl Sink {
+    fn new(blocks: &[Mat<f64>]) -> Self {
+        let (r, c) = blocks.first().map_or((0, 0), |z| (z.nrows(), z.ncols()));
+        Self {
+            b: 0,
+            e: 0,
+            z_folds: ColumnFolds::new(r, c),
+        }
+    }
+
     /// Decodes a piece of whole little-endian f64 into the blocks, a
     /// column's run at a time. The caller checked that the payload's length
     /// is the blocks' total, so the piece never runs past the last block.
@@ -247,6 +260,9 @@ impl Sink {
                 w.copy_from_slice(b);
                 *d = f64::from_le_bytes(w);
             }
+            if self.b == 0 && i + run == rows {
+                self.z_folds.push_column(m.col_as_slice(j));
+            }
             self.e += run;
             left -= run;
         }
@@ -259,6 +275,7 @@ fn assemble(
     h: Header,
     labels: Labels,
     blocks: Vec<Mat<f64>>,
+    z_folds: &ColumnFolds,
     policy: &ValidationPolicy,
 ) -> Result<MrioTable> {
     let mut it = blocks.into_iter();
@@ -301,5 +318,5 @@ fn assemble(
         imported_use,
         extensions,
     };
-    MrioTable::new(parts, policy).map_err(|e| FormatError::table(file, e))
+    MrioTable::new_with_folds(parts, policy, z_folds).map_err(|e| FormatError::table(file, e))
 }

@@ -1,11 +1,13 @@
 //! Native format: bit-exact round trips (seeded random tables), determinism,
-//! corruption and version errors, the table hash, and load time.
+//! corruption and version errors, version 1 files (SHA-256 trailer) still
+//! read, the validation folds gathered while reading, the table hash, and
+//! load time.
 
 mod common;
 
 use plenum_formats::native::{
     read_native, read_native_bytes, read_native_header, table_hash, write_native,
-    write_native_bytes, FORMAT_VERSION, MAGIC,
+    write_native_bytes, FORMAT_VERSION, MAGIC, OLDEST_FORMAT_VERSION,
 };
 use plenum_formats::wiod::read_wiod_dir;
 use plenum_table::{MrioTable, ValidationPolicy};
@@ -68,8 +70,12 @@ fn corruption_and_versions_are_reported() {
 
     let mut bad = b.clone();
     bad[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
-    assert!(msg(&bad).contains("format version 2"), "{}", msg(&bad));
+    assert!(msg(&bad).contains("format version 3"), "{}", msg(&bad));
+    assert!(msg(&bad).contains("reads versions 1 to 2"), "{}", msg(&bad));
     assert!(msg(&bad).contains("newer plenum"));
+    let mut bad = b.clone();
+    bad[8..12].copy_from_slice(&(OLDEST_FORMAT_VERSION - 1).to_le_bytes());
+    assert!(msg(&bad).contains("format version 0"), "{}", msg(&bad));
 
     assert!(msg(&b[..b.len() - 1]).contains("hash mismatch"));
     assert!(msg(&b[..20]).contains("only 20 bytes"));
@@ -85,9 +91,7 @@ fn corruption_and_versions_are_reported() {
         bad[p + 1] = b'0';
         bad[p + 2] = b'1'; // duplicate region label R01
     }
-    use sha2::Digest;
-    let h = sha2::Sha256::digest(&bad);
-    bad.extend_from_slice(&h);
+    bad.extend_from_slice(blake3::hash(&bad).as_bytes());
     let m = msg(&bad);
     assert!(m.contains("R01") && m.contains("twice"), "{m}");
 }
@@ -125,11 +129,110 @@ fn tables_larger_than_a_piece_stream_bit_exactly() {
     assert!(m.contains("content hash mismatch"), "{m}");
     // The same break under a recomputed hash is a header error.
     let mut bad = bad[..bad.len() - 32].to_vec();
-    use sha2::Digest;
-    let h = sha2::Sha256::digest(&bad);
-    bad.extend_from_slice(&h);
+    bad.extend_from_slice(blake3::hash(&bad).as_bytes());
     let m = read_native_bytes(&bad, &policy()).unwrap_err().to_string();
     assert!(m.contains("the header is not valid"), "{m}");
+}
+
+/// `b` (a version-2 file) rewritten as version 1: the version field and a
+/// SHA-256 trailer, the only differences between the two.
+fn as_version_1(b: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    let mut v = b[..b.len() - 32].to_vec();
+    v[8..12].copy_from_slice(&1u32.to_le_bytes());
+    let h = sha2::Sha256::digest(&v);
+    v.extend_from_slice(&h);
+    v
+}
+
+/// Version 2's trailer is BLAKE3 of every byte before it; version 1 files
+/// (SHA-256) still read, through the bytes and the streamed file reader,
+/// also when larger than a piece; each version's trailer under the other's
+/// hash is a mismatch.
+#[test]
+fn version_1_files_still_read_and_each_version_has_its_hash() {
+    for (seed, ns) in [(5u64, 3usize), (6, 700)] {
+        let t = common::random_table(seed, 2, ns, 2, true);
+        let b = write_native_bytes(&t).unwrap();
+        assert_eq!(u32::from_le_bytes([b[8], b[9], b[10], b[11]]), 2);
+        let (content, trailer) = b.split_at(b.len() - 32);
+        assert_eq!(trailer, blake3::hash(content).as_bytes());
+        let v1 = as_version_1(&b);
+        common::assert_bit_identical(&t, &read_native_bytes(&v1, &policy()).unwrap());
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("v1.plenum");
+        std::fs::write(&p, &v1).unwrap();
+        common::assert_bit_identical(&t, &read_native(&p, &policy()).unwrap());
+        // A version-1 trailer on a version-2 file, and the reverse.
+        let mut mixed = v1.clone();
+        mixed[8..12].copy_from_slice(&2u32.to_le_bytes());
+        let m = read_native_bytes(&mixed, &policy())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("content hash mismatch"), "{m}");
+        let mut mixed = b.clone();
+        mixed[8..12].copy_from_slice(&1u32.to_le_bytes());
+        let m = read_native_bytes(&mixed, &policy())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("content hash mismatch"), "{m}");
+    }
+}
+
+/// Where entry (i, j) of Z sits in a native file's bytes.
+fn z_offset(b: &[u8], n: usize, i: usize, j: usize) -> usize {
+    let h = u64::from_le_bytes(b[16..24].try_into().unwrap()) as usize;
+    let p = (24 + h).div_ceil(8) * 8;
+    p + 8 * (j * n + i)
+}
+
+/// The reader validates with Z's folds gathered while Z streamed in: the
+/// report equals a validation from scratch bit for bit (with negative
+/// flows, which take the power-iteration path, and without), and a NaN or a
+/// negative flow in Z gives the error a validation from scratch gives.
+#[test]
+fn validation_while_reading_equals_validation_from_scratch() {
+    let no_balance = ValidationPolicy {
+        balance_rtol: None,
+        ..policy()
+    };
+    for (seed, ns, negative) in [(1u64, 4usize, false), (2, 4, true), (3, 700, true)] {
+        let t = common::random_table(seed, 2, ns, 2, true);
+        let n = t.n_industries();
+        let mut b = write_native_bytes(&t).unwrap();
+        b.truncate(b.len() - 32);
+        if negative {
+            let k = z_offset(&b, n, n - 1, n / 2);
+            b[k..k + 8].copy_from_slice(&(-0.5f64).to_le_bytes());
+        }
+        b.extend_from_slice(blake3::hash(&b.clone()).as_bytes());
+        let read = read_native_bytes(&b, &no_balance).unwrap();
+        let fresh = MrioTable::new(read.clone().into_parts(), &no_balance).unwrap();
+        assert_eq!(read.report(), fresh.report(), "seed {seed}");
+        if negative {
+            // Under the balance check the same file fails alike both ways.
+            let e = read_native_bytes(&b, &policy()).unwrap_err().to_string();
+            let f = MrioTable::new(read.into_parts(), &policy())
+                .unwrap_err()
+                .to_string();
+            assert!(e.ends_with(&f), "{e}\n{f}");
+        }
+    }
+    let t = common::random_table(4, 2, 5, 2, false);
+    let n = t.n_industries();
+    let mut b = write_native_bytes(&t).unwrap();
+    b.truncate(b.len() - 32);
+    let mut p = t.clone().into_parts();
+    for (i, j, v) in [(7, 3, f64::NAN), (2, 8, f64::INFINITY)] {
+        let k = z_offset(&b, n, i, j);
+        b[k..k + 8].copy_from_slice(&v.to_le_bytes());
+        p.z[(i, j)] = v;
+    }
+    b.extend_from_slice(blake3::hash(&b.clone()).as_bytes());
+    let e = read_native_bytes(&b, &policy()).unwrap_err().to_string();
+    let f = MrioTable::new(p, &policy()).unwrap_err().to_string();
+    assert!(e.ends_with(&f), "{e}\n{f}");
+    assert!(f.contains("R00") || f.contains("R01"), "{f}");
 }
 
 #[test]
