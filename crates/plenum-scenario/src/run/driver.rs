@@ -10,7 +10,9 @@ use crate::bind::Bound;
 use crate::blocks::controls::ControlsParams;
 use crate::blocks::controls_prices::{real_demand_scale, PriceChannel};
 use crate::blocks::prices::{overhang_step, PriceBlock, PriceLevels, PriceParams, ValueAdded};
-use crate::blocks::{budget, fx, households, localgov, manufacturing, money, property, prosperity};
+use crate::blocks::{
+    budget, fx, households, localgov, manufacturing, money, propcredit, property, prosperity,
+};
 use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
 use crate::params::Params;
@@ -27,7 +29,10 @@ const GAP_FROM: Quarter = Quarter(3);
 /// What the blocks decided for one quarter.
 pub(super) struct Decided {
     pub(super) confidence: f64,
+    /// The property indices with the credit channel (S_t, I^P_t).
     pub(super) property: property::PropertyIndices,
+    /// The credit channel's quarter ([`propcredit`]).
+    pub(super) credit: PropCreditQuarter,
     pub(super) local: localgov::LocalOutputs,
     pub(super) budget: budget::BudgetOutputs,
     pub(super) cp_transfer: f64,
@@ -115,6 +120,11 @@ pub(super) struct Driver<'a> {
     /// Per step: the money block's quarter ([`money`]).
     pub(super) money: Vec<MoneyQuarter>,
     pub(super) money_params: money::MoneyParams,
+    /// Per step: the credit channel to property ([`propcredit`]), and its
+    /// reference drivers (2024Q2).
+    pub(super) pc: Vec<PropCreditQuarter>,
+    pub(super) pc_params: propcredit::PropCreditParams,
+    pub(super) pc_ref: Option<propcredit::Drivers>,
     /// Per step: the log exchange rate z ([`fx`]; 0 to 2024Q2).
     pub(super) fx_z: Vec<f64>,
     pub(super) fx_params: fx::FxParams,
@@ -143,6 +153,20 @@ pub(crate) struct MoneyQuarter {
     pub(crate) real: f64,
     /// Manufacturing medium- and long-term loans, y/y %.
     pub(crate) credit: f64,
+}
+
+/// One quarter of the credit channel to property.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PropCreditQuarter {
+    /// The 5-year LPR and its spread over the 1-year, %, pp.
+    pub(crate) lpr5: f64,
+    pub(crate) spread: f64,
+    /// The average new mortgage's rate, %.
+    pub(crate) mortgage: f64,
+    /// The departures x, d, y, %.
+    pub(crate) state: propcredit::State,
+    /// Developers' loan growth ℓ^D_0 + d, % y/y.
+    pub(crate) developer_credit: f64,
 }
 
 impl Driver<'_> {
@@ -234,6 +258,66 @@ impl Driver<'_> {
             credit,
         };
         self.money.push(q);
+        q
+    }
+
+    /// The credit channel of step k ([`propcredit`]): the 5-year LPR, the
+    /// mortgage rate and the departures of sales, developers' loans and
+    /// property investment. Needs the money block of step k.
+    fn prop_credit(&mut self, k: usize) -> PropCreditQuarter {
+        if let Some(q) = self.pc.get(k) {
+            return *q;
+        }
+        let t = self.pl.t[k];
+        let mq = self.money(k);
+        let pp = self.pc_params;
+        let last = self.pc.last().copied();
+        let (lpr5, spread) = match (propcredit::observed(t), last) {
+            (Some(i), _) => (i, i - mq.lpr),
+            (None, last) => {
+                let s0 = last.map_or(
+                    propcredit::OBSERVED_LPR5[propcredit::OBSERVED_LPR5.len() - 1]
+                        - money::OBSERVED_LPR[money::OBSERVED_LPR.len() - 1],
+                    |q| q.spread,
+                );
+                let s = propcredit::spread_step(&pp, s0);
+                let cut = lever(&self.scn.lpr5_cut, t);
+                (propcredit::lpr5(&pp, mq.lpr, s, cut), s)
+            }
+        };
+        let mortgage = lpr5 + propcredit::mortgage_spread(&pp, t);
+        // Expected inflation is the money block's: its real rate is the LPR
+        // less it.
+        let expected_inflation = mq.lpr - mq.real;
+        let house = self.scn.property_prices.rate(Quarter(t.0 - 1).year());
+        let drivers = propcredit::Drivers {
+            real_mortgage: mortgage - expected_inflation,
+            price_expectation: house,
+            real_rate: mq.real,
+            house_growth: house,
+        };
+        let state = if t <= money::last_observed() {
+            if t == money::last_observed() {
+                self.pc_ref = Some(drivers);
+            }
+            propcredit::State::default()
+        } else {
+            let reference = *self.pc_ref.get_or_insert(drivers);
+            propcredit::step(
+                &pp,
+                last.map(|q| q.state).unwrap_or_default(),
+                &drivers,
+                &reference,
+            )
+        };
+        let q = PropCreditQuarter {
+            lpr5,
+            spread,
+            mortgage,
+            state,
+            developer_credit: pp.dev_loan_growth + state.d,
+        };
+        self.pc.push(q);
         q
     }
 
@@ -366,8 +450,19 @@ impl Driver<'_> {
             house_prices,
         });
         // Property.
-        let pi = property::indices(&scn.property_investment, &scn.property_sales, t);
-        let sales_rel = property::land_sales_relative_to_2023(&scn.property_sales, t);
+        // The scenario's paths are the exogenous part; the credit channel
+        // moves sales and investment from them (and land sales with sales).
+        let pi_exo = property::indices(&scn.property_investment, &scn.property_sales, t);
+        let credit = self.prop_credit(k);
+        let (fx_s, fx_i) = (
+            propcredit::factor(credit.state.x),
+            propcredit::factor(credit.state.y),
+        );
+        let pi = property::PropertyIndices {
+            investment: pi_exo.investment * fx_i,
+            sales: pi_exo.sales * fx_s,
+        };
+        let sales_rel = property::land_sales_relative_to_2023(&scn.property_sales, t) * fx_s;
         // Local government.
         let mut swap_amt = 0.0;
         let mut swap_rate_w = 0.0;
@@ -552,12 +647,19 @@ impl Driver<'_> {
             sp.c0 * a_t * households::housing_wealth(p.housing_wealth_elasticity, house_prices);
         pieces[Piece::ConsIncome as usize] = p.mpc_labour * income_gap;
         pieces[Piece::ConsTransfer as usize] = (p.mpc_labour - p.mpc_owners) * transfer_real;
-        pieces[Piece::ConsProperty as usize] = sp.sales_h.iter().sum::<f64>() * pi.sales;
+        let (sales_h, sales_k, prop): (f64, f64, f64) = (
+            sp.sales_h.iter().sum(),
+            sp.sales_k.iter().sum(),
+            sp.prop.iter().sum(),
+        );
+        pieces[Piece::ConsProperty as usize] = sales_h * pi_exo.sales;
+        pieces[Piece::ConsPropertyCredit as usize] = sales_h * (pi.sales - pi_exo.sales);
         pieces[Piece::GovTrend as usize] = sp.g0 * pot_t;
         pieces[Piece::ResidualGovernment as usize] = sp.g0 * pot_t * (r_t - 1.0);
         pieces[Piece::GovLocal as usize] = gamma * de_real;
-        pieces[Piece::InvProperty as usize] =
-            sp.prop.iter().sum::<f64>() * pi.investment + sp.sales_k.iter().sum::<f64>() * pi.sales;
+        pieces[Piece::InvProperty as usize] = prop * pi_exo.investment + sales_k * pi_exo.sales;
+        pieces[Piece::InvPropertyCredit as usize] =
+            prop * (pi.investment - pi_exo.investment) + sales_k * (pi.sales - pi_exo.sales);
         pieces[Piece::InvInfraTrend as usize] = sp.infra0 * pot_t;
         pieces[Piece::ResidualInfra as usize] = sp.infra0 * pot_t * (r_t - 1.0);
         pieces[Piece::InvInfraLocal as usize] = (1.0 - gamma) * de_real;
@@ -588,6 +690,7 @@ impl Driver<'_> {
             pieces,
             confidence: conf,
             property: pi,
+            credit,
             local: lo,
             budget: bo,
             cp_transfer: transfer_nom,
