@@ -26,7 +26,8 @@
 //! | `government_debt_to_gdp` | % | consolidated debt / annualised nominal GDP |
 //! | `confidence` | index | consumer confidence path |
 //! | `property_investment_index`, `property_sales_index` | 2022 = 1 | real-estate development investment and sales: the scenario's paths moved by the credit channel ([`crate::blocks::propcredit`]) |
-//! | `property_investment_growth`, `property_sales_growth` | % y/y | the same, growth on the quarter a year before |
+//! | `property_investment_growth` | % y/y | growth of `property_investment_index` on the quarter a year before |
+//! | `property_sales_growth`, `property_sales_value_growth` | % y/y | sales (floor area) and sales value (times house prices) on the land market's calendar, each quarter's y/y its year's rate (as NBS reports them and land revenue reads them), with the credit channel; demand reads the smooth `property_sales_index` |
 //! | `property_investment_credit`, `property_sales_credit` | % | the credit channel's departures y and x from the scenario's paths (0 to 2024Q2) |
 //! | `lpr5`, `mortgage_rate` | % per year | 5-year LPR (data to 2024Q2, then the 1-year LPR plus the term spread) and the average new mortgage's rate ([`crate::blocks::propcredit`]) |
 //! | `developer_credit_growth` | % y/y | developers' loans: the 2023 figure (NBS) plus the channel's departure d |
@@ -193,8 +194,10 @@ pub(crate) struct CreditRecord {
     /// scenario's paths, %.
     pub sales_credit: f64,
     pub investment_credit: f64,
-    /// Sales and property investment, % y/y.
+    /// Sales (volume and value on the land market's calendar) and property
+    /// investment, % y/y.
     pub sales_growth: f64,
+    pub sales_value_growth: f64,
     pub investment_growth: f64,
 }
 
@@ -229,7 +232,7 @@ const REGION_VARS: [&str; 9] = [
     "inventory_drawdown",
 ];
 
-const CHINA_VARS: [(&str, &str); 49] = [
+const CHINA_VARS: [(&str, &str); 50] = [
     ("consumption_share", "% of GDP"),
     ("labour_income", "table"),
     ("gdp_nominal", "tn yuan per quarter"),
@@ -281,6 +284,7 @@ const CHINA_VARS: [(&str, &str); 49] = [
         "% of the scenario's investment path",
     ),
     ("property_sales_growth", "% y/y"),
+    ("property_sales_value_growth", "% y/y"),
     ("property_investment_growth", "% y/y"),
 ];
 
@@ -476,7 +480,7 @@ impl Recorder {
         let pr = q.prices;
         let bo = q.budget;
         let cr = q.credit;
-        let cvals: [f64; 49] = [
+        let cvals: [f64; 50] = [
             self.share.share(
                 acc.fd[ch * nf + b.households],
                 self.share.abroad.map_or(0.0, |f| acc.fd[ch * nf + f]),
@@ -529,6 +533,7 @@ impl Recorder {
             cr.sales_credit,
             cr.investment_credit,
             cr.sales_growth,
+            cr.sales_value_growth,
             cr.investment_growth,
         ];
         for (vi, v) in cvals.iter().enumerate() {

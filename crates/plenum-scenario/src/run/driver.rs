@@ -33,6 +33,7 @@ pub(super) struct Decided {
     pub(super) property: property::PropertyIndices,
     /// The credit channel's quarter ([`propcredit`]).
     pub(super) credit: PropCreditQuarter,
+    pub(super) sales_reported: SalesReported,
     pub(super) local: localgov::LocalOutputs,
     pub(super) budget: budget::BudgetOutputs,
     pub(super) cp_transfer: f64,
@@ -167,6 +168,15 @@ pub(crate) struct PropCreditQuarter {
     pub(crate) state: propcredit::State,
     /// Developers' loan growth ℓ^D_0 + d, % y/y.
     pub(crate) developer_credit: f64,
+}
+
+/// Sales volume and value on the land market's calendar (each quarter's
+/// y/y is its year's rate, as NBS reports floor area sold and sales
+/// value; [`property::sales_yoy_index`]), with the credit channel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct SalesReported {
+    pub(super) volume: f64,
+    pub(super) value: f64,
 }
 
 impl Driver<'_> {
@@ -463,6 +473,11 @@ impl Driver<'_> {
             sales: pi_exo.sales * fx_s,
         };
         let sales_rel = property::land_sales_relative_to_2023(&scn.property_sales, t) * fx_s;
+        let volume = property::sales_yoy_index(&scn.property_sales, t) * fx_s;
+        let sales_reported = SalesReported {
+            volume,
+            value: volume * property::sales_yoy_index(&scn.property_prices, t),
+        };
         // Local government.
         let mut swap_amt = 0.0;
         let mut swap_rate_w = 0.0;
@@ -691,6 +706,7 @@ impl Driver<'_> {
             confidence: conf,
             property: pi,
             credit,
+            sales_reported,
             local: lo,
             budget: bo,
             cp_transfer: transfer_nom,

@@ -43,11 +43,14 @@ pub(super) fn record(
         series(|l| l.import),
     );
     let ngdp_all: Vec<f64> = driver.income.iter().map(|x| x.1).collect();
-    let (sales, inv): (Vec<f64>, Vec<f64>) = driver
-        .decided
-        .iter()
-        .map(|d| (d.property.sales, d.property.investment))
-        .unzip();
+    let on = |f: fn(&super::driver::Decided) -> f64| -> Vec<f64> {
+        driver.decided.iter().map(f).collect()
+    };
+    let (volume, value, inv) = (
+        on(|d| d.sales_reported.volume),
+        on(|d| d.sales_reported.value),
+        on(|d| d.property.investment),
+    );
     for (k, &t) in sim.iter().enumerate().take(sim.len() - 1) {
         // The four quarters before START are only kept for growth y/y.
         if t.0 < START.0 - 4 {
@@ -134,7 +137,8 @@ pub(super) fn record(
                     developer_credit_growth: d.credit.developer_credit,
                     sales_credit: d.credit.state.x,
                     investment_credit: d.credit.state.y,
-                    sales_growth: yoy(&sales, k),
+                    sales_growth: yoy(&volume, k),
+                    sales_value_growth: yoy(&value, k),
                     investment_growth: yoy(&inv, k),
                 },
                 prices: PriceRecord {
