@@ -43,6 +43,24 @@ fn the_5_year_lpr_is_data_then_the_1_year_plus_the_spread() {
         let mu = at(b, "mortgage_rate", y, n) - at(b, "lpr5", y, n);
         assert!((mu + 0.45).abs() < 1e-9, "{y}Q{n} {mu}");
     }
+    for y in 2024..=2030 {
+        eprintln!(
+            "baseline {y}: growth {:.2}, LPR {:.2}, 5-year LPR {:.2}, mortgage {:.2} (Q4 {:.2}/{:.2}/{:.2}), sales {:+.2}%, developers' loans {:.2}% y/y, investment {:+.2}% (channel), sales {:+.2}% y/y, investment {:+.2}% y/y, contrib_block_property_credit {:+.3} pp",
+            b.annual_growth(&b.region, y),
+            annual(b, "lpr", y),
+            annual(b, "lpr5", y),
+            annual(b, "mortgage_rate", y),
+            at(b, "lpr", y, 4),
+            at(b, "lpr5", y, 4),
+            at(b, "mortgage_rate", y, 4),
+            annual(b, "property_sales_credit", y),
+            annual(b, "developer_credit_growth", y),
+            annual(b, "property_investment_credit", y),
+            annual(b, "property_sales_growth", y),
+            annual(b, "property_investment_growth", y),
+            annual(b, "contrib_block_property_credit", y),
+        );
+    }
     // Nothing departs from the scenario's paths up to 2024Q2.
     for v in [
         "property_sales_credit",
@@ -151,11 +169,8 @@ fn falling_house_prices_tighten_developer_credit_without_a_spiral() {
             .map(|(y, n)| (at(&r, "real_rate", y, n) - rr0).abs())
             .fold(0.0, f64::max);
         let d_bound = 1.0 * drr + 1.5 * (14.0 - 7.4);
-        // Bound of x: ε_m |Δrm| + ε_h |Δh^e|, rm the mortgage rate less the
-        // money block's expected inflation (LPR less real rate).
-        let rm = |y: i32, n: u8| {
-            at(&r, "mortgage_rate", y, n) - (at(&r, "lpr", y, n) - at(&r, "real_rate", y, n))
-        };
+        // Bound of x: ε_m |Δi^M| + ε_h |Δh^e|.
+        let rm = |y: i32, n: u8| at(&r, "mortgage_rate", y, n);
         let rm0 = rm(2024, 2);
         let drm = quarters(&r)
             .map(|(y, n)| (rm(y, n) - rm0).abs())

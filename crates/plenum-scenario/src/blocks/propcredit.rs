@@ -5,11 +5,11 @@
 //!
 //! The scenario's property paths ([`super::property`]: `[property]
 //! investment_growth`, `sales_growth`) are the exogenous part S^exo, I^exo;
-//! the channel multiplies them by its departures x (sales) and y
+//! the channel multiplies them by its departures ξ^S (sales) and ξ^I
 //! (investment), in % (log points × 100):
 //!
 //! ```text
-//!     S_t = S^exo_t exp(x_t/100),    I^P_t = I^exo_t exp(y_t/100)
+//!     S_t = S^exo_t exp(ξ^S_t/100),    I^P_t = I^exo_t exp(ξ^I_t/100)
 //! ```
 //!
 //! Every departure is measured from 2024Q2, the last quarter of data (the
@@ -32,60 +32,73 @@
 //!     i⁵_t = max(i_floor, i_t + σ_t − c⁵_{year(t)})
 //! ```
 //!
-//! **The mortgage rate.** m_t = i⁵_t + μ_t, with μ the average new
+//! **The mortgage rate.** i^M_t = i⁵_t + μ_t, with μ the average new
 //! mortgage's spread over the 5-year LPR (`mortgage_spread`: PBoC, new
 //! individual housing loans 3.97% in Dec 2023 and 3.71% in Mar 2024
 //! against a 5-year LPR of 4.20% and 3.95%) and, from the 17 May 2024
 //! package (national floor on mortgage rates removed; minimum down payment
-//! 15%), δ_M (`mortgage_floor_removal`): half of it in 2024Q2 (the package
-//! was in force half the quarter), all of it after. The real mortgage rate
-//! is rm_t = m_t − π^e_t, with π^e the money block's expected inflation
-//! (last quarter's deflator inflation y/y).
+//! 15%), Δμ (`mortgage_floor_removal`): half of it in 2024Q2 (the package
+//! was in force half the quarter), all of it after.
 //!
-//! **Sales (the mortgage channel).** Buyers respond to the real mortgage
-//! rate and to expected house-price growth h^e (adaptive: last quarter's
-//! year's growth of `[property] price_growth`), with partial adjustment:
+//! **Sales (the mortgage channel).** Buyers respond to the mortgage rate
+//! in terms of the house they buy: the user cost of housing (Poterba 1984)
+//! is the mortgage rate less expected house-price growth h^e (adaptive:
+//! last quarter's year's growth of `[property] price_growth`), so the real
+//! mortgage rate that moves sales is i^M − h^e, its two parts weighted
+//! apart (one year's price change is a weak forecast of the next, ε_h <
+//! ε_m), with partial adjustment:
 //!
 //! ```text
-//!     x*_t = −ε_m (rm_t − rm_0) + ε_h (h^e_t − h^e_0)
-//!     x_t  = x_{t−1} + κ_S (x*_t − x_{t−1})
+//!     ξ^S*_t = −ε_m (i^M_t − i^M_0) + ε_h (h^e_t − h^e_0)
+//!     ξ^S_t  = ξ^S_{t−1} + κ_S (ξ^S*_t − ξ^S_{t−1})
 //! ```
 //!
 //! (`mortgage_rate_semi_elasticity` ε_m, `sales_price_expectation_elasticity`
-//! ε_h, `sales_adjustment` κ_S).
+//! ε_h, `sales_adjustment` κ_S). The mortgage rate is not deflated by the
+//! GDP deflator: with the LPR at its floor, deflation would raise such a
+//! real rate with no offset and the channel would amplify the money block's
+//! debt deflation (measured: full decoupling would cost China 7.3% of 2030
+//! GDP instead of about 5.4%, docs/calibration.md); house prices are what a
+//! buyer deflates a mortgage by.
 //!
 //! **Developers' credit (the accelerator).** Developers' loan growth
-//! departs from its exogenous part by d, which falls with the real 1-year
+//! departs from its exogenous part by d^D, which falls with the real 1-year
 //! LPR rr (the money block's) and rises with last quarter's house-price
 //! growth h (the collateral: loans are secured on land and unsold homes):
 //!
 //! ```text
-//!     d*_t = −β^D_r (rr_t − rr_0) + β^D_h (h_{t−1} − h_0)
-//!     d_t  = d_{t−1} + κ_D (d*_t − d_{t−1})
+//!     d^D*_t = −β^D_r (rr_t − rr_0) + β^D_h (h_{t−1} − h_0)
+//!     d^D_t  = d^D_{t−1} + κ_D (d^D*_t − d^D_{t−1})
 //! ```
 //!
 //! (`developer_credit_rate_semi_elasticity`, `developer_credit_collateral_elasticity`,
 //! `developer_credit_adjustment`); developers' loan growth is
-//! ℓ^D_t = ℓ^D_0 + d_t with ℓ^D_0 the last figure (`developer_loan_growth_2023`).
+//! ℓ^D_t = ℓ^D_0 + d^D_t with ℓ^D_0 the last figure (`developer_loan_growth_2023`).
 //!
 //! **Investment from funds.** Developers' funds are pre-sales (deposits,
 //! advance payments and buyers' mortgages: a share ω_S of funds, moving
-//! with sales value, so with x at given prices), loans (a share ω_L, moving
-//! by d % a year) and own funds; investment follows funds with elasticity
+//! with sales value, so with ξ^S at given prices), loans (a share ω_L, moving
+//! by d^D % a year) and own funds; investment follows funds with elasticity
 //! θ_F and partial adjustment κ_I:
 //!
 //! ```text
-//!     y*_t = θ_F (ω_S x_t + ω_L d_t)
-//!     y_t  = y_{t−1} + κ_I (y*_t − y_{t−1})
+//!     ξ^I*_t = θ_F (ω_S ξ^S_t + ω_L d^D_t)
+//!     ξ^I_t  = ξ^I_{t−1} + κ_I (ξ^I*_t − ξ^I_{t−1})
 //! ```
 //!
 //! (`presale_share_of_developer_funds`, `loan_share_of_developer_funds`,
 //! `property_funds_elasticity`, `property_investment_adjustment`).
 //!
 //! **Bounded.** House prices are a scenario input and the LPR has a floor,
-//! so x*, d* and y* are linear in bounded inputs and each state moves a
-//! share (≤ 1) of the way to its target: no spiral, at any end of the
-//! parameters' ranges (tests/propcredit.rs). With ε_m = ε_h = β^D_r = β^D_h
+//! so ξ^S*, d^D* and ξ^I* are linear in inputs the channel does not feed
+//! back on directly (sales do not move house prices here), and each state
+//! moves a share (≤ 1) of the way to its target: each departure stays
+//! within the bound its target's inputs set, at every end of the
+//! parameters' ranges (tests/propcredit.rs). The one loop through the
+//! economy is the money block's: less investment, a wider gap, lower
+//! inflation, a higher real rate once the LPR sits at its floor (the
+//! debt-deflation drift of `credit_rate_semi_elasticity`'s source); the
+//! channel makes it a little steeper but not explosive. With ε_m = ε_h = β^D_r = β^D_h
 //! = 0 every departure is zero and the run is the one without the channel.
 //!
 //! **Contributions.** The channel's part of the property pieces,
@@ -123,9 +136,9 @@ pub struct PropCreditParams {
     pub spread_adjustment: f64,
     /// μ, pp.
     pub mortgage_spread: f64,
-    /// δ_M, pp.
+    /// Δμ, pp.
     pub floor_removal: f64,
-    /// ε_m, % of sales per pp of real mortgage rate.
+    /// ε_m, % of sales per pp of mortgage rate.
     pub rate_elasticity: f64,
     /// ε_h, % of sales per pp of expected house-price growth.
     pub price_expectation_elasticity: f64,
@@ -200,8 +213,8 @@ pub fn mortgage_spread(p: &PropCreditParams, t: Quarter) -> f64 {
 /// The channel's inputs of one quarter.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Drivers {
-    /// Real mortgage rate rm, %.
-    pub real_mortgage: f64,
+    /// Mortgage rate i^M, %.
+    pub mortgage: f64,
     /// Expected house-price growth h^e, %.
     pub price_expectation: f64,
     /// Real 1-year LPR rr, %.
@@ -210,8 +223,8 @@ pub struct Drivers {
     pub house_growth: f64,
 }
 
-/// The channel's state: departures of sales x, of developers' loan growth
-/// d and of investment y.
+/// The channel's state: departures of sales ξ^S, of developers' loan growth
+/// d^D and of investment ξ^I.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct State {
     pub x: f64,
@@ -222,7 +235,7 @@ pub struct State {
 /// One quarter of the channel from the last state, the quarter's drivers
 /// and the reference drivers (2024Q2).
 pub fn step(p: &PropCreditParams, last: State, now: &Drivers, reference: &Drivers) -> State {
-    let x_star = -p.rate_elasticity * (now.real_mortgage - reference.real_mortgage)
+    let x_star = -p.rate_elasticity * (now.mortgage - reference.mortgage)
         + p.price_expectation_elasticity * (now.price_expectation - reference.price_expectation);
     let x = last.x + p.sales_adjustment * (x_star - last.x);
     let d_star = -p.dev_rate_elasticity * (now.real_rate - reference.real_rate)
@@ -263,7 +276,7 @@ mod tests {
     };
 
     const REF: Drivers = Drivers {
-        real_mortgage: 4.4,
+        mortgage: 3.6,
         price_expectation: -7.4,
         real_rate: 4.2,
         house_growth: -7.4,
@@ -302,7 +315,7 @@ mod tests {
         let s = step(&P, State::default(), &REF, &REF);
         assert_eq!(s, State::default());
         let cut = Drivers {
-            real_mortgage: REF.real_mortgage - 0.5,
+            mortgage: REF.mortgage - 0.5,
             ..REF
         };
         let mut st = State::default();

@@ -296,12 +296,9 @@ impl Driver<'_> {
             }
         };
         let mortgage = lpr5 + propcredit::mortgage_spread(&pp, t);
-        // Expected inflation is the money block's: its real rate is the LPR
-        // less it.
-        let expected_inflation = mq.lpr - mq.real;
         let house = self.scn.property_prices.rate(Quarter(t.0 - 1).year());
         let drivers = propcredit::Drivers {
-            real_mortgage: mortgage - expected_inflation,
+            mortgage,
             price_expectation: house,
             real_rate: mq.real,
             house_growth: house,
