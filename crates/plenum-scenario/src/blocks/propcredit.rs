@@ -223,8 +223,9 @@ pub struct Drivers {
     pub house_growth: f64,
 }
 
-/// The channel's state: departures of sales ξ^S, of developers' loan growth
-/// d^D and of investment ξ^I.
+/// The channel's state, % (log points × 100 for x and y): x = ξ^S the
+/// departure of sales, d = d^D that of developers' loan growth (pp), y = ξ^I
+/// that of property investment.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct State {
     pub x: f64,

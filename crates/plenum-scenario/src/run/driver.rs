@@ -32,8 +32,8 @@ pub(super) struct Decided {
     /// The property indices with the credit channel (S_t, I^P_t).
     pub(super) property: property::PropertyIndices,
     /// The credit channel's quarter ([`propcredit`]).
-    pub(super) credit: PropCreditQuarter,
-    pub(super) sales_reported: SalesReported,
+    pub(super) credit: super::propcredit::PropCreditQuarter,
+    pub(super) sales_reported: super::propcredit::SalesReported,
     pub(super) local: localgov::LocalOutputs,
     pub(super) budget: budget::BudgetOutputs,
     pub(super) cp_transfer: f64,
@@ -123,7 +123,7 @@ pub(super) struct Driver<'a> {
     pub(super) money_params: money::MoneyParams,
     /// Per step: the credit channel to property ([`propcredit`]), and its
     /// reference drivers (2024Q2).
-    pub(super) pc: Vec<PropCreditQuarter>,
+    pub(super) pc: Vec<super::propcredit::PropCreditQuarter>,
     pub(super) pc_params: propcredit::PropCreditParams,
     pub(super) pc_ref: Option<propcredit::Drivers>,
     /// Per step: the log exchange rate z ([`fx`]; 0 to 2024Q2).
@@ -136,7 +136,7 @@ pub(super) struct Driver<'a> {
 
 /// A scenario lever by year that acts from its first year and after the
 /// observed quarters (as `[money] lpr_cut_pp` does).
-fn lever(path: &GrowthPath, t: Quarter) -> f64 {
+pub(super) fn lever(path: &GrowthPath, t: Quarter) -> f64 {
     match path.by_year.keys().next() {
         Some(first) if t > money::last_observed() && t.year() >= *first => path.rate(t.year()),
         _ => 0.0,
@@ -154,29 +154,6 @@ pub(crate) struct MoneyQuarter {
     pub(crate) real: f64,
     /// Manufacturing medium- and long-term loans, y/y %.
     pub(crate) credit: f64,
-}
-
-/// One quarter of the credit channel to property.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct PropCreditQuarter {
-    /// The 5-year LPR and its spread over the 1-year, %, pp.
-    pub(crate) lpr5: f64,
-    pub(crate) spread: f64,
-    /// The average new mortgage's rate, %.
-    pub(crate) mortgage: f64,
-    /// The departures x, d, y, %.
-    pub(crate) state: propcredit::State,
-    /// Developers' loan growth ℓ^D_0 + d, % y/y.
-    pub(crate) developer_credit: f64,
-}
-
-/// Sales volume and value on the land market's calendar (each quarter's
-/// y/y is its year's rate, as NBS reports floor area sold and sales
-/// value; [`property::sales_yoy_index`]), with the credit channel.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct SalesReported {
-    pub(super) volume: f64,
-    pub(super) value: f64,
 }
 
 impl Driver<'_> {
@@ -223,7 +200,7 @@ impl Driver<'_> {
 
     /// The money block of step k ([`money`]): the LPR, the real rate and
     /// manufacturing credit growth. Needs the deflator of step k − 1.
-    fn money(&mut self, k: usize) -> MoneyQuarter {
+    pub(super) fn money(&mut self, k: usize) -> MoneyQuarter {
         if let Some(q) = self.money.get(k) {
             return *q;
         }
@@ -268,63 +245,6 @@ impl Driver<'_> {
             credit,
         };
         self.money.push(q);
-        q
-    }
-
-    /// The credit channel of step k ([`propcredit`]): the 5-year LPR, the
-    /// mortgage rate and the departures of sales, developers' loans and
-    /// property investment. Needs the money block of step k.
-    fn prop_credit(&mut self, k: usize) -> PropCreditQuarter {
-        if let Some(q) = self.pc.get(k) {
-            return *q;
-        }
-        let t = self.pl.t[k];
-        let mq = self.money(k);
-        let pp = self.pc_params;
-        let last = self.pc.last().copied();
-        let (lpr5, spread) = match (propcredit::observed(t), last) {
-            (Some(i), _) => (i, i - mq.lpr),
-            (None, last) => {
-                let s0 = last.map_or(
-                    propcredit::OBSERVED_LPR5[propcredit::OBSERVED_LPR5.len() - 1]
-                        - money::OBSERVED_LPR[money::OBSERVED_LPR.len() - 1],
-                    |q| q.spread,
-                );
-                let s = propcredit::spread_step(&pp, s0);
-                let cut = lever(&self.scn.lpr5_cut, t);
-                (propcredit::lpr5(&pp, mq.lpr, s, cut), s)
-            }
-        };
-        let mortgage = lpr5 + propcredit::mortgage_spread(&pp, t);
-        let house = self.scn.property_prices.rate(Quarter(t.0 - 1).year());
-        let drivers = propcredit::Drivers {
-            mortgage,
-            price_expectation: house,
-            real_rate: mq.real,
-            house_growth: house,
-        };
-        let state = if t <= money::last_observed() {
-            if t == money::last_observed() {
-                self.pc_ref = Some(drivers);
-            }
-            propcredit::State::default()
-        } else {
-            let reference = *self.pc_ref.get_or_insert(drivers);
-            propcredit::step(
-                &pp,
-                last.map(|q| q.state).unwrap_or_default(),
-                &drivers,
-                &reference,
-            )
-        };
-        let q = PropCreditQuarter {
-            lpr5,
-            spread,
-            mortgage,
-            state,
-            developer_credit: pp.dev_loan_growth + state.d,
-        };
-        self.pc.push(q);
         q
     }
 
@@ -471,7 +391,7 @@ impl Driver<'_> {
         };
         let sales_rel = property::land_sales_relative_to_2023(&scn.property_sales, t) * fx_s;
         let volume = property::sales_yoy_index(&scn.property_sales, t) * fx_s;
-        let sales_reported = SalesReported {
+        let sales_reported = super::propcredit::SalesReported {
             volume,
             value: volume * property::sales_yoy_index(&scn.property_prices, t),
         };

@@ -66,6 +66,7 @@
 mod driver;
 mod fx;
 mod plan;
+mod propcredit;
 mod record;
 mod trade;
 pub mod warm;
