@@ -126,6 +126,22 @@ fn a_50_bp_cut_of_the_5_year_lpr_raises_sales_then_investment() {
         );
     }
     assert!(c.annual_growth(&c.region, 2025) > b.annual_growth(&b.region, 2025));
+    // The blocks, the credit channel's among them, add up to growth, and
+    // their gaps to the growth gap, to 1e-9 pp.
+    for (y, n) in quarters(&c).filter(|(y, _)| *y >= 2023) {
+        let sum = |r: &ScenarioRun| -> f64 {
+            plenum_scenario::contrib::BLOCK_VARS
+                .iter()
+                .map(|v| at(r, v, y, n))
+                .sum()
+        };
+        assert!(
+            (sum(&c) - at(&c, "gdp_growth_yoy", y, n)).abs() < 1e-9,
+            "{y}Q{n}"
+        );
+        let gap = at(&c, "gdp_growth_yoy", y, n) - at(b, "gdp_growth_yoy", y, n);
+        assert!((sum(&c) - sum(b) - gap).abs() < 1e-9, "{y}Q{n}");
+    }
     assert!(
         annual(&c, "contrib_block_property_credit", 2025)
             > annual(b, "contrib_block_property_credit", 2025)
