@@ -266,3 +266,28 @@ fn with_zero_elasticities_the_channel_moves_nothing() {
         assert_eq!(g(&z), g(&zc), "{t}");
     }
 }
+
+/// The H1 2024 property facts (NBS, 15 Jul 2024) are met by the baseline
+/// and do not move with the channel's parameters: the channel departs
+/// from the data only after 2024Q2.
+#[test]
+fn the_h1_2024_property_facts_hold_whatever_the_channel() {
+    let rows = |r: &ScenarioRun| -> Vec<(&'static str, f64, bool)> {
+        plenum_scenario::calibrate::fit(r)
+            .into_iter()
+            .filter(|f| {
+                f.target.starts_with("real-estate")
+                    || f.target.starts_with("floor area")
+                    || f.target.starts_with("sales value")
+                    || f.target.starts_with("land revenue")
+            })
+            .map(|f| (f.target, f.model, f.met()))
+            .collect()
+    };
+    let b = rows(base());
+    assert_eq!(b.len(), 4);
+    assert!(b.iter().all(|(_, _, met)| *met), "{b:?}");
+    let ends = "mortgage_rate_semi_elasticity = 10.0\nsales_price_expectation_elasticity = 1.5\ndeveloper_credit_collateral_elasticity = 1.5\nsales_adjustment = 0.6\nproperty_investment_adjustment = 1.0\nmortgage_floor_removal = -0.4";
+    let e = run(&format!("{}\n[params]\n{ends}\n", baseline_text()));
+    assert_eq!(rows(&e), b);
+}
