@@ -20,7 +20,7 @@ use crate::svg::{self, esc};
 /// no longer add up to the growth line).
 pub const BLOCK_COLOURS: [&str; BLOCKS.len()] = [
     "#bbbbbb", "#882255", "#dddddd", "#56B4E9", "#0072B2", "#CC79A7", "#D55E00", "#E69F00",
-    "#009E73", "#8C6D1F", "#F0E442", "#666666", "#44AA99", "#332288",
+    "#F5C26B", "#009E73", "#8C6D1F", "#F0E442", "#666666", "#44AA99", "#332288",
 ];
 
 /// One stacked group of bars.

@@ -12,7 +12,8 @@
 //! Each final-demand column the blocks set is a sum of named pieces
 //! (the trend part a_t of autonomous demand, the confidence and income
 //! terms of consumption, the common-prosperity transfer, the property
-//! paths, the local-government spending deviation, FDI demand and the
+//! paths and the credit channel's departures from them, the
+//! local-government spending deviation, FDI demand and the
 //! self-reliance programmes; see [`Piece`]); what the engine delivers of a
 //! column is shared among its pieces in proportion to what they asked.
 //! The contribution of a piece k to growth y/y at quarter t is
@@ -99,6 +100,12 @@ pub enum Piece {
     /// Net exports the exchange rate moved ([`crate::blocks::fx`]): China's
     /// exports gained and imports replaced by the switch between origins.
     NetExportsFx,
+    /// The credit channel's part of the property-sales piece of household
+    /// demand: sales part · (S_t − S^exo_t) ([`crate::blocks::propcredit`]).
+    ConsPropertyCredit,
+    /// The credit channel's part of property investment: property part ·
+    /// (I_t − I^exo_t) + sales part · (S_t − S^exo_t).
+    InvPropertyCredit,
 }
 
 /// Every piece, in a fixed order.
@@ -130,6 +137,8 @@ pub const PIECES: [Piece; NP] = [
     Piece::ResidualManufacturing,
     Piece::ResidualOther,
     Piece::NetExportsFx,
+    Piece::ConsPropertyCredit,
+    Piece::InvPropertyCredit,
 ];
 
 /// The final-demand column of a piece (`None`: not final demand).
@@ -146,9 +155,12 @@ impl Piece {
         use Piece::*;
         match self {
             ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty | ConsTradeIn
-            | ConsHousingWealth | ResidualHouseholds => Some(Column::Households),
+            | ConsHousingWealth | ConsPropertyCredit | ResidualHouseholds => {
+                Some(Column::Households)
+            }
             GovTrend | GovLocal | GovBudget | ResidualGovernment => Some(Column::Government),
             InvProperty
+            | InvPropertyCredit
             | InvInfraTrend
             | InvInfraLocal
             | InvOther
@@ -168,9 +180,9 @@ impl Piece {
         use Piece::*;
         match self {
             ConsTrend | ConsConfidence | ConsIncome | ConsTransfer | ConsProperty | ConsTradeIn
-            | ConsHousingWealth | ResidualHouseholds => "consumption",
+            | ConsHousingWealth | ConsPropertyCredit | ResidualHouseholds => "consumption",
             GovTrend | GovLocal | GovBudget | ResidualGovernment => "government",
-            InvProperty => "inv_property",
+            InvProperty | InvPropertyCredit => "inv_property",
             InvInfraTrend | InvInfraLocal | InvInfraBonds | ResidualInfra => "inv_infrastructure",
             InvEquipmentRenewal => "inv_equipment_renewal",
             InvOther | ResidualManufacturing => "inv_manufacturing",
@@ -197,6 +209,7 @@ impl Piece {
             ConsTrend | ConsIncome => "income",
             ConsTransfer => "transfers",
             ConsProperty | InvProperty | ConsHousingWealth => "property",
+            ConsPropertyCredit | InvPropertyCredit => "property_credit",
             GovLocal | InvInfraLocal | InvInfraTrend => "local_government",
             InvFdi => "fdi",
             InvSelfReliance => "self_reliance",
@@ -224,7 +237,7 @@ pub const COMPONENTS: [&str; 11] = [
 ];
 
 /// The blocks, in the order of the outputs.
-pub const BLOCKS: [&str; 14] = [
+pub const BLOCKS: [&str; 15] = [
     "residual",
     "manufacturing",
     "potential",
@@ -233,6 +246,7 @@ pub const BLOCKS: [&str; 14] = [
     "income",
     "transfers",
     "property",
+    "property_credit",
     "local_government",
     "fdi",
     "self_reliance",
@@ -259,7 +273,7 @@ pub const COMPONENT_VARS: [&str; 11] = [
 
 /// Tidy variable names of the blocks' contributions (`contrib_block_` and
 /// the block), in the order of [`BLOCKS`].
-pub const BLOCK_VARS: [&str; 14] = [
+pub const BLOCK_VARS: [&str; 15] = [
     "contrib_block_residual",
     "contrib_block_manufacturing",
     "contrib_block_potential",
@@ -268,6 +282,7 @@ pub const BLOCK_VARS: [&str; 14] = [
     "contrib_block_income",
     "contrib_block_transfers",
     "contrib_block_property",
+    "contrib_block_property_credit",
     "contrib_block_local_government",
     "contrib_block_fdi",
     "contrib_block_self_reliance",
@@ -278,7 +293,7 @@ pub const BLOCK_VARS: [&str; 14] = [
 
 /// Levels of the pieces in one quarter, in the order of [`PIECES`].
 /// Number of pieces.
-pub const NP: usize = 27;
+pub const NP: usize = 29;
 
 pub type Levels = [f64; NP];
 

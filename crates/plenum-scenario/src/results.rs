@@ -25,7 +25,12 @@
 //! | `government_debt`, `central_debt` | tn yuan | consolidated and central government debt, end of quarter (from 2024Q1) |
 //! | `government_debt_to_gdp` | % | consolidated debt / annualised nominal GDP |
 //! | `confidence` | index | consumer confidence path |
-//! | `property_investment_index`, `property_sales_index` | 2022 = 1 | property paths |
+//! | `property_investment_index`, `property_sales_index` | 2022 = 1 | real-estate development investment and sales: the scenario's paths moved by the credit channel ([`crate::blocks::propcredit`]) |
+//! | `property_investment_growth` | % y/y | growth of `property_investment_index` on the quarter a year before |
+//! | `property_sales_growth`, `property_sales_value_growth` | % y/y | sales (floor area) and sales value (times house prices) on the land market's calendar, each quarter's y/y its year's rate (as NBS reports them and land revenue reads them), with the credit channel; demand reads the smooth `property_sales_index` |
+//! | `property_investment_credit`, `property_sales_credit` | % | the credit channel's departures y and x from the scenario's paths (0 to 2024Q2) |
+//! | `lpr5`, `mortgage_rate` | % per year | 5-year LPR (data to 2024Q2, then the 1-year LPR plus the term spread) and the average new mortgage's rate ([`crate::blocks::propcredit`]) |
+//! | `developer_credit_growth` | % y/y | developers' loans: the 2023 figure (NBS) plus the channel's departure d |
 //! | `land_revenue`, `local_revenue`, `local_spending`, `local_spending_cut`, `interest_paid`, `local_deficit` | tn yuan per quarter | local government flows |
 //! | `local_debt`, `debt_swapped` | tn yuan | end of quarter (from 2024Q1) |
 //! | `central_backstop` | tn yuan per quarter | central transfer covering the local spending gap near the debt limit (from 2024Q1) |
@@ -174,7 +179,26 @@ pub(crate) struct QuarterState<'a> {
     /// China's final demand asked by named piece ([`crate::contrib`]).
     pub pieces: &'a Levels,
     pub prices: PriceRecord,
+    pub credit: CreditRecord,
     pub budget: &'a crate::blocks::budget::BudgetOutputs,
+}
+
+/// The credit channel to property of one quarter
+/// ([`crate::blocks::propcredit`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct CreditRecord {
+    pub lpr5: f64,
+    pub mortgage_rate: f64,
+    pub developer_credit_growth: f64,
+    /// The channel's departures of sales and investment from the
+    /// scenario's paths, %.
+    pub sales_credit: f64,
+    pub investment_credit: f64,
+    /// Sales (volume and value on the land market's calendar) and property
+    /// investment, % y/y.
+    pub sales_growth: f64,
+    pub sales_value_growth: f64,
+    pub investment_growth: f64,
 }
 
 /// The price block's values of one quarter ([`crate::blocks::prices`]).
@@ -208,7 +232,7 @@ const REGION_VARS: [&str; 9] = [
     "inventory_drawdown",
 ];
 
-const CHINA_VARS: [(&str, &str); 42] = [
+const CHINA_VARS: [(&str, &str); 50] = [
     ("consumption_share", "% of GDP"),
     ("labour_income", "table"),
     ("gdp_nominal", "tn yuan per quarter"),
@@ -251,6 +275,17 @@ const CHINA_VARS: [(&str, &str); 42] = [
     ("real_rate", "% per year"),
     ("credit_growth", "% y/y"),
     ("exchange_rate", "yuan per USD"),
+    ("lpr5", "% per year"),
+    ("mortgage_rate", "% per year"),
+    ("developer_credit_growth", "% y/y"),
+    ("property_sales_credit", "% of the scenario's sales path"),
+    (
+        "property_investment_credit",
+        "% of the scenario's investment path",
+    ),
+    ("property_sales_growth", "% y/y"),
+    ("property_sales_value_growth", "% y/y"),
+    ("property_investment_growth", "% y/y"),
 ];
 
 const INDUSTRY_VARS: [&str; 3] = ["output", "value_added", "capacity"];
@@ -444,7 +479,8 @@ impl Recorder {
         let gdp_ann = 4.0 * q.ngdp;
         let pr = q.prices;
         let bo = q.budget;
-        let cvals: [f64; 42] = [
+        let cr = q.credit;
+        let cvals: [f64; 50] = [
             self.share.share(
                 acc.fd[ch * nf + b.households],
                 self.share.abroad.map_or(0.0, |f| acc.fd[ch * nf + f]),
@@ -491,6 +527,14 @@ impl Recorder {
             pr.real_rate,
             pr.credit_growth,
             pr.exchange_rate,
+            cr.lpr5,
+            cr.mortgage_rate,
+            cr.developer_credit_growth,
+            cr.sales_credit,
+            cr.investment_credit,
+            cr.sales_growth,
+            cr.sales_value_growth,
+            cr.investment_growth,
         ];
         for (vi, v) in cvals.iter().enumerate() {
             s[self.china_at + vi].values[k] = *v;

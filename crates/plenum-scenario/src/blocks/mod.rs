@@ -20,6 +20,7 @@ pub mod localgov;
 pub mod manufacturing;
 pub mod money;
 pub mod prices;
+pub mod propcredit;
 pub mod property;
 pub mod prosperity;
 pub mod selfreliance;

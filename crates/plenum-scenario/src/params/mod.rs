@@ -262,6 +262,36 @@ params! {
         "derived (OECD national input-output table of China 2022): net product taxes on all final uses (USD 780.4 bn) over the default table's GDP (value added plus net product taxes on intermediate use, USD 17,182.8 bn): 4.54%; with them GDP is at market prices (USD 17,963.2 bn), the denominator of the NBS consumption share; range: rounding and the drift of the final-demand mix";
     housing_wealth_elasticity = 0.1, "% consumption per % of house prices", [0.0, 0.2],
         "literature before 2024: elasticity of household consumption to house prices; 0.165 for China's urban households as a whole (Yan 2018, J. Applied Finance & Banking 8(6), household survey data: positive for owners, negative for renters), positive on CFPS panels 2010-18 (Wu and Chen 2020, AJIBM 10) but not significant on macro data 2013-18 (Li 2019, Ottawa MA paper), and negative (-0.9) on 2011-13 card data where rising prices made buyers save (Waxman et al. 2018, SSRN 3244054); housing is 64-70% of household assets in 2013-19 (as cited by Wu and Chen 2020 and Zheng et al.); 0.1 between the aggregate estimates, 0 to 0.2 their spread";
+    lpr5_spread = 0.5, "pp", [0.3, 0.9],
+        "PBoC: the 5-year LPR over the 1-year, end of quarter, was 0.90 (Jan 2022), 0.75 (May 2022), 0.65 (Aug 2022 to May 2023), 0.65 (Jun 2023), 0.75 (Aug 2023 to Jan 2024) and 0.50 from 20 Feb 2024, when the 5-year alone was cut by 25 bp to support housing (3.95% against 3.45%, calibration file); the long-run spread σ̄ the 5-year moves to after 2024Q2 (blocks/propcredit.rs), kept at the 2024 spread; 0.3 to 0.9 the 2022-24 spreads and a little more room below";
+    lpr5_spread_adjustment = 0.25, "share per quarter", [0.1, 0.5],
+        "assumption: share of the distance of the 5-year LPR's spread over the 1-year to σ̄ closed each quarter; the PBoC moved the spread four times in the ten quarters of 2022-24 (PBoC)";
+    mortgage_spread = -0.25, "pp", [-0.4, 0.0],
+        "PBoC (China Monetary Policy Reports, Q4 2023 and Q1 2024): new individual housing loans paid 3.97% on average in Dec 2023 and 3.71% in Mar 2024, against a 5-year LPR of 4.20% and 3.95%: -0.23 and -0.24 pp; the national floor for first homes had been the LPR less 20 bp since May 2022 (PBoC and CBIRC), cities below it could go lower; 0 is a mortgage at the LPR";
+    mortgage_floor_removal = -0.2, "pp", [-0.4, 0.0],
+        "assumption: fall of the average new mortgage's spread over the 5-year LPR once the national floor on mortgage rates was removed and the minimum down payment cut to 15% (17 May 2024 package, calibration file): half in 2024Q2 (in force half the quarter), all from 2024Q3; the removed floor was the LPR less 20 bp for first homes, so banks competing at it can go about as far again; 0 is a package that moved no rate";
+    mortgage_rate_semi_elasticity = 5.0, "% of sales per pp of mortgage rate", [2.0, 10.0],
+        "literature (before July 2024) and judgement: % change of housing sales per pp of the mortgage rate (its part of the user cost; not deflated by the GDP deflator, see blocks/propcredit.rs), after the adjustment (blocks/propcredit.rs). A pp of mortgage rate changes the size of a mortgage by 2-3% (DeFusco and Paciorek 2017, AEJ: Economic Policy 9(1), US bunching at the conforming-loan limit) and buyers' willingness to pay by about 3% (Fuster and Zafar 2021, AEJ: Economic Policy 13(1), a 2 pp rise lowers it by about 5.6%); sales move more than loan size (some buyers leave the market), and in China, with 15-30% down payments and most buyers borrowing, 2 to 10% per pp; the Rogoff and Yang (2020, NBER WP 27697) check of the property sector's weight in GDP is in docs/calibration.md";
+    sales_price_expectation_elasticity = 0.5, "% of sales per pp of expected house-price growth", [0.0, 1.5],
+        "judgement: % change of housing sales per pp of expected house-price growth (adaptive: last quarter's year's growth of [property] price_growth). In the user cost of housing expected appreciation offsets the mortgage rate one for one (Poterba 1984, QJE 99(4)), which would make it ε_m; one year's price change is a weak forecast of the next, so it is weighted by a tenth of ε_m; 0 is buyers who ignore prices, 1.5 a strong extrapolation";
+    sales_adjustment = 0.35, "share per quarter", [0.2, 0.6],
+        "assumption: share of the distance to desired sales closed each quarter (a buyer takes months from search to a signed contract and a mortgage): a mean lag of about two quarters";
+    developer_credit_rate_semi_elasticity = 0.5, "pp of loan growth per pp of real rate", [0.0, 1.0],
+        "assumption: pp of developers' loan growth per pp of the real 1-year LPR above its 2024Q2 value (the manufacturing loans' credit_rate_semi_elasticity is 0.25 on 0 to 1; developers' loans are priced off the same LPR); 0 is loans that ignore rates";
+    developer_credit_collateral_elasticity = 1.0, "pp of loan growth per pp of house-price growth", [0.3, 1.5],
+        "literature: developers' loans are secured on land and unsold homes, so under a loan-to-value limit the loans a developer can raise move with the value of the collateral one for one (Kiyotaki and Moore 1997, JPE 105(2); Bernanke, Gertler and Gilchrist 1999, Handbook of Macroeconomics 1C: the financial accelerator); pp of developers' loan growth per pp of house-price growth y/y; 0.3 banks lending on cash flows, 1.5 loan-to-value limits that tighten as prices fall";
+    developer_credit_adjustment = 0.3, "share per quarter", [0.15, 0.5],
+        "assumption: share of the distance to developers' desired loan growth closed each quarter, as credit_adjustment for manufacturing loans";
+    developer_loan_growth_2023 = -9.9, "% y/y", [-9.9, -9.9],
+        "NBS (17 Jan 2024, national real-estate development 2023): domestic loans in developers' funds 1.57 tn yuan, -9.9%; the exogenous part of developers' loan growth, from which the channel's departure is reported";
+    presale_share_of_developer_funds = 0.51, "share", [0.45, 0.55],
+        "derived (NBS, 17 Jan 2024): of developers' funds of 12.75 tn yuan in 2023, deposits and advance payments 4.32 tn and individual mortgages 2.15 tn are paid by buyers (pre-sales): 50.7%; range: the 2022-23 drift";
+    loan_share_of_developer_funds = 0.12, "share", [0.1, 0.45],
+        "derived (NBS, 17 Jan 2024): domestic loans were 1.57 tn yuan of developers' funds of 12.75 tn in 2023, 12.3%; up to 0.45 if developers' own funds (4.20 tn, 33%: bonds, trust and other borrowing on the same collateral) move with credit too";
+    property_funds_elasticity = 1.0, "% of investment per % of funds", [0.5, 1.0],
+        "assumption: developers spend what funds they raise (investment and funds fell together: -9.6% and -13.6% in 2023, NBS); 0.5 developers that first pay down debts and suppliers";
+    property_investment_adjustment = 0.5, "share per quarter", [0.25, 1.0],
+        "assumption: share of the distance to the investment funds allow closed each quarter (construction resumes or stops with the cash; mean lag about a quarter); 1 is investment that follows funds within the quarter";
 }
 
 /// Looks a parameter's row up by name.

@@ -10,7 +10,9 @@ use crate::bind::Bound;
 use crate::blocks::controls::ControlsParams;
 use crate::blocks::controls_prices::{real_demand_scale, PriceChannel};
 use crate::blocks::prices::{overhang_step, PriceBlock, PriceLevels, PriceParams, ValueAdded};
-use crate::blocks::{budget, fx, households, localgov, manufacturing, money, property, prosperity};
+use crate::blocks::{
+    budget, fx, households, localgov, manufacturing, money, propcredit, property, prosperity,
+};
 use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
 use crate::params::Params;
@@ -27,7 +29,11 @@ const GAP_FROM: Quarter = Quarter(3);
 /// What the blocks decided for one quarter.
 pub(super) struct Decided {
     pub(super) confidence: f64,
+    /// The property indices with the credit channel (S_t, I^P_t).
     pub(super) property: property::PropertyIndices,
+    /// The credit channel's quarter ([`propcredit`]).
+    pub(super) credit: super::propcredit::PropCreditQuarter,
+    pub(super) sales_reported: super::propcredit::SalesReported,
     pub(super) local: localgov::LocalOutputs,
     pub(super) budget: budget::BudgetOutputs,
     pub(super) cp_transfer: f64,
@@ -115,6 +121,11 @@ pub(super) struct Driver<'a> {
     /// Per step: the money block's quarter ([`money`]).
     pub(super) money: Vec<MoneyQuarter>,
     pub(super) money_params: money::MoneyParams,
+    /// Per step: the credit channel to property ([`propcredit`]), and its
+    /// reference drivers (2024Q2).
+    pub(super) pc: Vec<super::propcredit::PropCreditQuarter>,
+    pub(super) pc_params: propcredit::PropCreditParams,
+    pub(super) pc_ref: Option<propcredit::Drivers>,
     /// Per step: the log exchange rate z ([`fx`]; 0 to 2024Q2).
     pub(super) fx_z: Vec<f64>,
     pub(super) fx_params: fx::FxParams,
@@ -125,7 +136,7 @@ pub(super) struct Driver<'a> {
 
 /// A scenario lever by year that acts from its first year and after the
 /// observed quarters (as `[money] lpr_cut_pp` does).
-fn lever(path: &GrowthPath, t: Quarter) -> f64 {
+pub(super) fn lever(path: &GrowthPath, t: Quarter) -> f64 {
     match path.by_year.keys().next() {
         Some(first) if t > money::last_observed() && t.year() >= *first => path.rate(t.year()),
         _ => 0.0,
@@ -189,7 +200,7 @@ impl Driver<'_> {
 
     /// The money block of step k ([`money`]): the LPR, the real rate and
     /// manufacturing credit growth. Needs the deflator of step k − 1.
-    fn money(&mut self, k: usize) -> MoneyQuarter {
+    pub(super) fn money(&mut self, k: usize) -> MoneyQuarter {
         if let Some(q) = self.money.get(k) {
             return *q;
         }
@@ -366,8 +377,24 @@ impl Driver<'_> {
             house_prices,
         });
         // Property.
-        let pi = property::indices(&scn.property_investment, &scn.property_sales, t);
-        let sales_rel = property::land_sales_relative_to_2023(&scn.property_sales, t);
+        // The scenario's paths are the exogenous part; the credit channel
+        // moves sales and investment from them (and land sales with sales).
+        let pi_exo = property::indices(&scn.property_investment, &scn.property_sales, t);
+        let credit = self.prop_credit(k);
+        let (fx_s, fx_i) = (
+            propcredit::factor(credit.state.x),
+            propcredit::factor(credit.state.y),
+        );
+        let pi = property::PropertyIndices {
+            investment: pi_exo.investment * fx_i,
+            sales: pi_exo.sales * fx_s,
+        };
+        let sales_rel = property::land_sales_relative_to_2023(&scn.property_sales, t) * fx_s;
+        let volume = property::sales_yoy_index(&scn.property_sales, t) * fx_s;
+        let sales_reported = super::propcredit::SalesReported {
+            volume,
+            value: volume * property::sales_yoy_index(&scn.property_prices, t),
+        };
         // Local government.
         let mut swap_amt = 0.0;
         let mut swap_rate_w = 0.0;
@@ -552,12 +579,19 @@ impl Driver<'_> {
             sp.c0 * a_t * households::housing_wealth(p.housing_wealth_elasticity, house_prices);
         pieces[Piece::ConsIncome as usize] = p.mpc_labour * income_gap;
         pieces[Piece::ConsTransfer as usize] = (p.mpc_labour - p.mpc_owners) * transfer_real;
-        pieces[Piece::ConsProperty as usize] = sp.sales_h.iter().sum::<f64>() * pi.sales;
+        let (sales_h, sales_k, prop): (f64, f64, f64) = (
+            sp.sales_h.iter().sum(),
+            sp.sales_k.iter().sum(),
+            sp.prop.iter().sum(),
+        );
+        pieces[Piece::ConsProperty as usize] = sales_h * pi_exo.sales;
+        pieces[Piece::ConsPropertyCredit as usize] = sales_h * (pi.sales - pi_exo.sales);
         pieces[Piece::GovTrend as usize] = sp.g0 * pot_t;
         pieces[Piece::ResidualGovernment as usize] = sp.g0 * pot_t * (r_t - 1.0);
         pieces[Piece::GovLocal as usize] = gamma * de_real;
-        pieces[Piece::InvProperty as usize] =
-            sp.prop.iter().sum::<f64>() * pi.investment + sp.sales_k.iter().sum::<f64>() * pi.sales;
+        pieces[Piece::InvProperty as usize] = prop * pi_exo.investment + sales_k * pi_exo.sales;
+        pieces[Piece::InvPropertyCredit as usize] =
+            prop * (pi.investment - pi_exo.investment) + sales_k * (pi.sales - pi_exo.sales);
         pieces[Piece::InvInfraTrend as usize] = sp.infra0 * pot_t;
         pieces[Piece::ResidualInfra as usize] = sp.infra0 * pot_t * (r_t - 1.0);
         pieces[Piece::InvInfraLocal as usize] = (1.0 - gamma) * de_real;
@@ -588,6 +622,8 @@ impl Driver<'_> {
             pieces,
             confidence: conf,
             property: pi,
+            credit,
+            sales_reported,
             local: lo,
             budget: bo,
             cp_transfer: transfer_nom,

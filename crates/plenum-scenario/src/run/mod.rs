@@ -66,6 +66,7 @@
 mod driver;
 mod fx;
 mod plan;
+mod propcredit;
 mod record;
 mod trade;
 pub mod warm;
@@ -380,6 +381,9 @@ pub fn run_scenario(
             collateral_elasticity: p.credit_collateral_elasticity,
             adjustment: p.credit_adjustment,
         },
+        pc: Vec::new(),
+        pc_params: crate::blocks::propcredit::PropCreditParams::from_params(&p),
+        pc_ref: None,
         fx_z: Vec::new(),
         fx_params: crate::blocks::fx::FxParams {
             rate_pressure: p.fx_rate_pressure,

@@ -8,7 +8,7 @@ use crate::bind::Bound;
 use crate::blocks::prices::yoy;
 use crate::economy::Economy;
 use crate::engine::{self, Quarterly};
-use crate::results::{PriceRecord, Recorder, ScenarioRun};
+use crate::results::{CreditRecord, PriceRecord, Recorder, ScenarioRun};
 use crate::schema::START;
 use crate::time::Quarter;
 
@@ -43,6 +43,14 @@ pub(super) fn record(
         series(|l| l.import),
     );
     let ngdp_all: Vec<f64> = driver.income.iter().map(|x| x.1).collect();
+    let on = |f: fn(&super::driver::Decided) -> f64| -> Vec<f64> {
+        driver.decided.iter().map(f).collect()
+    };
+    let (volume, value, inv) = (
+        on(|d| d.sales_reported.volume),
+        on(|d| d.sales_reported.value),
+        on(|d| d.property.investment),
+    );
     for (k, &t) in sim.iter().enumerate().take(sim.len() - 1) {
         // The four quarters before START are only kept for growth y/y.
         if t.0 < START.0 - 4 {
@@ -123,6 +131,16 @@ pub(super) fn record(
                 inventory_clamped: driver.clamped[k],
                 pieces: &d.pieces,
                 budget: &d.budget,
+                credit: CreditRecord {
+                    lpr5: d.credit.lpr5,
+                    mortgage_rate: d.credit.mortgage,
+                    developer_credit_growth: d.credit.developer_credit,
+                    sales_credit: d.credit.state.x,
+                    investment_credit: d.credit.state.y,
+                    sales_growth: yoy(&volume, k),
+                    sales_value_growth: yoy(&value, k),
+                    investment_growth: yoy(&inv, k),
+                },
                 prices: PriceRecord {
                     deflator_yoy: yoy(&defl, k),
                     cpi_yoy: yoy(&cpi, k),

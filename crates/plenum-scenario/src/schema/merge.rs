@@ -122,6 +122,7 @@ pub fn merge(base: RawScenario, over: RawScenario) -> RawScenario {
         }),
         money: merge_opt!(base.money, over.money, |b, o| RawMoney {
             lpr_cut_pp: merge_map(b.lpr_cut_pp, o.lpr_cut_pp),
+            lpr5_cut_pp: merge_map(b.lpr5_cut_pp, o.lpr5_cut_pp),
             fx_managed_depreciation: merge_map(
                 b.fx_managed_depreciation,
                 o.fx_managed_depreciation

@@ -215,6 +215,10 @@ pub struct Scenario {
     /// Cut of the 1-year LPR below the rule's path, pp by year
     /// (`[money] lpr_cut_pp`, [`crate::blocks::money`]).
     pub lpr_cut: GrowthPath,
+    /// Cut of the 5-year LPR alone below its path (the 1-year LPR plus the
+    /// term spread), pp by year (`[money] lpr5_cut_pp`,
+    /// [`crate::blocks::propcredit`]).
+    pub lpr5_cut: GrowthPath,
     /// Managed move of the yuan per dollar, % by year, and the change of
     /// foreign policy rates since 2024Q2, pp by year (`[money]
     /// fx_managed_depreciation`, `foreign_rate_change_pp`;

@@ -94,6 +94,7 @@ pub struct RawInvestment {
 #[serde(deny_unknown_fields)]
 pub struct RawMoney {
     pub lpr_cut_pp: Option<Map>,
+    pub lpr5_cut_pp: Option<Map>,
     pub fx_managed_depreciation: Option<Map>,
     pub foreign_rate_change_pp: Option<Map>,
 }

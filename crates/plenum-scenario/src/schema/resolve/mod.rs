@@ -384,6 +384,13 @@ pub(super) fn resolve(
         (-3.0, 3.0),
         "a cut of the 1-year LPR below the rule's path in pp (negative: a rise)",
     )?;
+    let lpr5_cut = r.by_year(
+        "money.lpr5_cut_pp",
+        money.lpr5_cut_pp,
+        0.0,
+        (-3.0, 3.0),
+        "a cut of the 5-year LPR alone below its rule's path in pp (negative: a rise)",
+    )?;
     let fx_managed = r.by_year(
         "money.fx_managed_depreciation",
         money.fx_managed_depreciation,
@@ -429,6 +436,7 @@ pub(super) fn resolve(
         manufacturing_credit,
         equipment_renewal,
         lpr_cut,
+        lpr5_cut,
         fx_managed,
         foreign_rate,
         texts,
