@@ -30,6 +30,9 @@ pub struct Economy {
     pub nf: usize,
     /// A, row-major: a[i·n + j].
     pub a: Vec<f64>,
+    /// A by columns (Aᵀ row-major): a_cols[j·n + i] = a[i·n + j], so that
+    /// the accounts read an industry's inputs contiguously.
+    pub a_cols: Vec<f64>,
     /// x⁰ per quarter.
     pub x0: Vec<f64>,
     /// Y⁰ per quarter, column-major: y0[c·n + i], c = region·nf + category.
@@ -78,6 +81,7 @@ impl Economy {
             fix: "treat zero-output industries as absent, or give a table without them".into(),
         })?;
         let a: Vec<f64> = (0..n * n).map(|k| am[(k / n, k % n)]).collect();
+        let a_cols: Vec<f64> = (0..n * n).map(|k| a[(k % n) * n + k / n]).collect();
         let v: Vec<f64> = (0..n)
             .map(|j| {
                 if x[j] > 0.0 {
@@ -148,6 +152,7 @@ impl Economy {
             ns,
             nf,
             a,
+            a_cols,
             x0,
             y0,
             v,

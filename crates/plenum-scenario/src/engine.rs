@@ -199,26 +199,34 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
         acc.shortfall[r] -= dn;
         net[r] += q.x[j] - ((1.0 - econ.v[j]) * q.x[j] + dn);
     }
+    // Inputs of product s bought by region r's industries: Σ_b Σ_g
+    // a_(g,s),(r,b) x_(r,b), summed in that order (b outer, g inner) for
+    // every s at once, reading A by columns (one running sum per s, so
+    // each is the same sum in the same order as one s at a time).
+    let mut used = vec![0.0; ns];
     for r in 0..nr {
-        for s in 0..ns {
-            let mut used = 0.0;
-            for b in 0..ns {
-                let j = r * ns + b;
-                for g in 0..nr {
-                    used += econ.a[(g * ns + s) * n + j] * q.x[j];
+        used.iter_mut().for_each(|u| *u = 0.0);
+        for b in 0..ns {
+            let j = r * ns + b;
+            let xj = q.x[j];
+            let col = &econ.a_cols[j * n..(j + 1) * n];
+            for seg in col.chunks_exact(ns) {
+                for (u, &a) in used.iter_mut().zip(seg) {
+                    *u += a * xj;
                 }
             }
-            use_rs[r * ns + s] = used + (q.n_end.1[r * ns + s] - q.n_start.1[r * ns + s]);
+        }
+        for s in 0..ns {
+            use_rs[r * ns + s] = used[s] + (q.n_end.1[r * ns + s] - q.n_start.1[r * ns + s]);
         }
     }
+    let mut asked = vec![0.0; nf];
     for r in 0..nr {
         for s in 0..ns {
-            let asked: Vec<f64> = (0..nf)
-                .map(|f| {
-                    let c = r * nf + f;
-                    econ.fd_products[c * ns + s] * q.fd_mult[c * ns + s]
-                })
-                .collect();
+            for (f, a) in asked.iter_mut().enumerate() {
+                let c = r * nf + f;
+                *a = econ.fd_products[c * ns + s] * q.fd_mult[c * ns + s];
+            }
             let total: f64 = asked.iter().sum();
             let delivered = total - q.unmet[r * ns + s];
             if total > 0.0 {
@@ -240,10 +248,13 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
             acc.imports[r] += v;
         }
     }
-    // Origin split of each use (see the module docs).
+    // Origin split of each use (see the module docs); scratch reused for
+    // every (region, product).
+    let mut w = vec![0.0; nr];
+    let mut restricted = vec![false; nr];
+    let mut spare = vec![0.0; nr];
     for r in 0..nr {
         for s in 0..ns {
-            let mut w = vec![0.0; nr];
             for g in 0..nr {
                 let i = g * ns + s;
                 let f = econ.origin_flows[(r * ns + s) * nr + g];
@@ -253,7 +264,7 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
                     0.0
                 };
             }
-            let mut restricted = vec![false; nr];
+            restricted.iter_mut().for_each(|b| *b = false);
             let mut moved = 0.0;
             for a in q
                 .restrictions
@@ -266,16 +277,14 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
                 restricted[a.origin] = true;
             }
             if moved > 0.0 {
-                let spare: Vec<f64> = (0..nr)
-                    .map(|g| {
-                        let i = g * ns + s;
-                        if restricted[g] {
-                            0.0
-                        } else {
-                            (q.cap[i] - q.x[i]).max(0.0)
-                        }
-                    })
-                    .collect();
+                for (g, sp) in spare.iter_mut().enumerate() {
+                    let i = g * ns + s;
+                    *sp = if restricted[g] {
+                        0.0
+                    } else {
+                        (q.cap[i] - q.x[i]).max(0.0)
+                    };
+                }
                 let tot: f64 = spare.iter().sum();
                 if tot > 0.0 {
                     for g in 0..nr {

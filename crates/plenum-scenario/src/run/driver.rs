@@ -15,7 +15,7 @@ use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
 use crate::params::Params;
 use crate::schema::Scenario;
-use crate::time::{GrowthPath, Quarter};
+use crate::time::{GrowthIndex, GrowthPath, Quarter};
 
 use super::fx::FxFlows;
 use super::plan::{Plan, Split};
@@ -52,8 +52,10 @@ pub(super) struct Driver<'a> {
     pub(super) pl: &'a Plan,
     pub(super) kappa: f64,
     pub(super) lp: localgov::LocalParams,
-    pub(super) pot: GrowthPath,
-    pub(super) trends: Vec<GrowthPath>,
+    /// Potential Y* and the other regions' trends, tabulated over the
+    /// run's quarters (read several hundred times a quarter).
+    pub(super) pot: GrowthIndex,
+    pub(super) trends: Vec<GrowthIndex>,
     pub(super) labour_share: Vec<f64>,
     pub(super) gdp0_china: f64,
     pub(super) w0: f64,

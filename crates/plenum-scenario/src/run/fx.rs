@@ -71,35 +71,49 @@ pub(super) fn switch(
     }
     let (n, ns, nr, nf) = (econ.n, econ.ns, econ.nr, econ.nf);
     let (w_x, w_m) = fx::switched(p, z);
+    // Every (region, product, column) of another origin can take an entry:
+    // reserve for them all at once rather than growing step by step.
+    adds.reserve(nr * ns * nf * nr);
+    // The demand index of each region, once (not once per product).
+    let dem: Vec<f64> = (0..nr).map(&demand).collect();
+    // Scratch, reused for every (region, product): per column c of the
+    // region, (c, China's entry, the others' sum), and the others' entries
+    // (origin-major within the column; China's slot unused).
+    let mut cols: Vec<(usize, f64, f64)> = Vec::with_capacity(nf);
+    let mut ent = vec![0.0; nf * nr];
     let mut gain = 0.0;
     for d in 0..nr {
         for s in 0..ns {
             let a = if d == china {
-                w_m * flows.imports[s] * demand(d)
+                w_m * flows.imports[s] * dem[d]
             } else {
-                w_x * flows.exports[d * ns + s] * demand(d)
+                w_x * flows.exports[d * ns + s] * dem[d]
             };
             if a == 0.0 || !a.is_finite() {
                 continue;
             }
             let entry = |c: usize, g: usize| econ.y0[c * n + g * ns + s] * fd_mult[c * ns + s];
-            let cols: Vec<(usize, f64, f64)> = (d * nf..(d + 1) * nf)
-                .map(|c| {
-                    // Only positive entries trade (a column of changes
-                    // in inventories can hold negative ones).
-                    let own = entry(c, china).max(0.0);
-                    let others: f64 = (0..nr)
-                        .filter(|&g| g != china)
-                        .map(|g| entry(c, g).max(0.0))
-                        .sum();
-                    (c, own, others)
-                })
-                .collect();
+            cols.clear();
+            for (f, c) in (d * nf..(d + 1) * nf).enumerate() {
+                // Only positive entries trade (a column of changes in
+                // inventories can hold negative ones).
+                let own = entry(c, china).max(0.0);
+                let e = &mut ent[f * nr..(f + 1) * nr];
+                for (g, v) in e.iter_mut().enumerate() {
+                    *v = if g == china {
+                        0.0
+                    } else {
+                        entry(c, g).max(0.0)
+                    };
+                }
+                let others: f64 = (0..nr).filter(|&g| g != china).map(|g| e[g]).sum();
+                cols.push((c, own, others));
+            }
             let total: f64 = cols.iter().map(|&(_, o, r)| o + r).sum();
             if total <= 0.0 {
                 continue;
             }
-            for (c, own, others) in cols {
+            for (f, &(c, own, others)) in cols.iter().enumerate() {
                 if others <= 0.0 {
                     continue;
                 }
@@ -113,9 +127,8 @@ pub(super) fn switch(
                     continue;
                 }
                 adds.push((china * ns + s, c, moved));
-                for g in (0..nr).filter(|&g| g != china) {
-                    let e = entry(c, g).max(0.0);
-                    if e > 0.0 {
+                for (g, &e) in ent[f * nr..(f + 1) * nr].iter().enumerate() {
+                    if g != china && e > 0.0 {
                         adds.push((g * ns + s, c, -moved * e / others));
                     }
                 }

@@ -80,7 +80,7 @@ use crate::engine::sim_error;
 use crate::error::Result;
 use crate::results::{Recorder, ScenarioRun};
 use crate::schema::{Scenario, START};
-use crate::time::{GrowthPath, Quarter};
+use crate::time::{GrowthIndex, GrowthPath, Quarter};
 
 use driver::Driver;
 use plan::{plan, split};
@@ -306,8 +306,12 @@ pub fn run_scenario(
         pl: &pl,
         kappa,
         lp,
-        pot: pot.clone(),
-        trends: b.trend.iter().map(|g| GrowthPath::constant(*g)).collect(),
+        pot: GrowthIndex::new(&pot, Quarter(end.0 + 1)),
+        trends: b
+            .trend
+            .iter()
+            .map(|g| GrowthIndex::new(&GrowthPath::constant(*g), Quarter(end.0 + 1)))
+            .collect(),
         labour_share: ls,
         gdp0_china: gdp0[ch],
         w0,
