@@ -240,9 +240,13 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
     }
     // Final demand placed on one origin: imports of the buyer's region
     // when the origin is another region, else domestic use.
+    // (Regions of columns and industries looked up, not divided out: the
+    // list has an entry per origin, column and product.)
+    let col_region: Vec<usize> = (0..nr * nf).map(|c| c / nf).collect();
+    let ind_region: Vec<usize> = (0..n).map(|i| i / ns).collect();
     for &(i, c, v) in q.fd_add {
-        let (r, f, g) = (c / nf, c % nf, i / ns);
-        acc.fd[r * nf + f] += v;
+        let (r, g) = (col_region[c], ind_region[i]);
+        acc.fd[c] += v;
         net[r] -= v;
         if g != r {
             acc.imports[r] += v;
