@@ -61,6 +61,8 @@ pub struct Economy {
     pub fd_products: Vec<f64>,
     /// Recent warm-ups of `engine` (see [`crate::run::warm`]).
     pub warm: crate::run::warm::WarmCache,
+    /// What runs derive from the table alone (see [`crate::run::statics`]).
+    pub statics: crate::run::statics::Statics,
 }
 
 impl Economy {
@@ -162,6 +164,7 @@ impl Economy {
             engine: base_model(table)?,
             map: EngineMap::new(table),
             warm: Default::default(),
+            statics: Default::default(),
         })
     }
 

@@ -69,7 +69,7 @@ pub(super) struct Driver<'a> {
     /// Inventory clamped at zero per step (world).
     pub(super) clamped: Vec<f64>,
     /// The controls' price channel (None when no restriction reaches China).
-    pub(super) prices: Option<PriceChannel>,
+    pub(super) prices: Option<std::sync::Arc<PriceChannel>>,
     /// Table (product, origin, destination) of each engine restriction.
     pub(super) restr_keys: Vec<(usize, usize, usize)>,
     /// The engine's reroutings and anticipations, and per step what they
@@ -84,7 +84,7 @@ pub(super) struct Driver<'a> {
     pub(super) price_level: Vec<f64>,
     pub(super) import_price: Vec<f64>,
     /// The price block ([`crate::blocks::prices`]).
-    pub(super) price_block: PriceBlock,
+    pub(super) price_block: std::sync::Arc<PriceBlock>,
     pub(super) price_params: PriceParams,
     /// Per step: value-added price levels and the deflator.
     pub(super) va_prices: Vec<ValueAdded>,
