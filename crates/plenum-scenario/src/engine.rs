@@ -119,13 +119,22 @@ impl EngineMap {
         let n = nr * ns;
         let mut by_ind = vec![0.0; n];
         let mut by_use = vec![0.0; nr * ns];
+        // Engine rows of the inputs, looked up once.
+        let rows: Vec<&[f64]> = self
+            .sector
+            .iter()
+            .map(|&e| &v[e * n..(e + 1) * n])
+            .collect();
         for j in 0..n {
             let mj = self.industry[j];
-            for s in 0..ns {
-                let q = v[self.sector[s] * n + mj];
-                by_ind[j] += q;
-                by_use[(j / ns) * ns + s] += q;
+            let use_j = &mut by_use[(j / ns) * ns..(j / ns + 1) * ns];
+            let mut ind = by_ind[j];
+            for (u, row) in use_j.iter_mut().zip(&rows) {
+                let q = row[mj];
+                ind += q;
+                *u += q;
             }
+            by_ind[j] = ind;
         }
         (by_ind, by_use)
     }
@@ -173,8 +182,9 @@ pub struct Quarterly<'a> {
     /// Final demand added on one origin (table industry, final-demand
     /// column, amount): front-loaded imports (+) and draws from the
     /// stock (−), rerouting mark-ups (the engine's, `run/trade.rs`), trade
-    /// diversion and the exchange rate's switch, delivered with the rest.
-    pub fd_add: &'a [(usize, usize, f64)],
+    /// diversion and the exchange rate's switch, delivered with the rest;
+    /// in parts, read in order (the run keeps them apart).
+    pub fd_add: &'a [&'a [(usize, usize, f64)]],
 }
 
 pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
@@ -244,7 +254,7 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
     // list has an entry per origin, column and product.)
     let col_region: Vec<usize> = (0..nr * nf).map(|c| c / nf).collect();
     let ind_region: Vec<usize> = (0..n).map(|i| i / ns).collect();
-    for &(i, c, v) in q.fd_add {
+    for &(i, c, v) in q.fd_add.iter().flat_map(|part| part.iter()) {
         let (r, g) = (col_region[c], ind_region[i]);
         acc.fd[c] += v;
         net[r] -= v;

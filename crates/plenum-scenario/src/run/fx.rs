@@ -81,6 +81,7 @@ pub(super) fn switch(
     // (origin-major within the column; China's slot unused).
     let mut cols: Vec<(usize, f64, f64)> = Vec::with_capacity(nf);
     let mut ent = vec![0.0; nf * nr];
+    let mut loss = vec![0.0; nr];
     let mut gain = 0.0;
     for d in 0..nr {
         for s in 0..ns {
@@ -127,11 +128,20 @@ pub(super) fn switch(
                     continue;
                 }
                 adds.push((china * ns + s, c, moved));
-                for (g, &e) in ent[f * nr..(f + 1) * nr].iter().enumerate() {
-                    if g != china && e > 0.0 {
-                        adds.push((g * ns + s, c, -moved * e / others));
-                    }
+                // The others' losses, computed for every origin first (a
+                // loop without pushes, which vectorises; the same
+                // operations), then kept where the origin delivers.
+                let e = &ent[f * nr..(f + 1) * nr];
+                for (l, &e) in loss.iter_mut().zip(e) {
+                    *l = -moved * e / others;
                 }
+                adds.extend(
+                    e.iter()
+                        .zip(&loss)
+                        .enumerate()
+                        .filter(|&(g, (&e, _))| g != china && e > 0.0)
+                        .map(|(g, (_, &l))| (g * ns + s, c, l)),
+                );
                 gain += moved;
             }
         }
