@@ -187,6 +187,31 @@ pub struct Quarterly<'a> {
     pub fd_add: &'a [&'a [(usize, usize, f64)]],
 }
 
+/// Products per block of [`inputs_bought`].
+const BLOCK: usize = 8;
+
+/// Σ_b Σ_g a_(g,s),(r,b) x_(r,b) for the W products s0..s0 + W, in that
+/// order (b outer, g inner), each sum in a register.
+fn inputs_bought<const W: usize>(econ: &Economy, x: &[f64], r: usize, s0: usize) -> [f64; W] {
+    let (n, ns) = (econ.n, econ.ns);
+    let mut u = [0.0; W];
+    for b in 0..ns {
+        let j = r * ns + b;
+        let xj = x[j];
+        let col = &econ.a_cols[j * n..(j + 1) * n];
+        for seg in col.chunks_exact(ns) {
+            let a: &[f64; W] = match seg[s0..s0 + W].try_into() {
+                Ok(a) => a,
+                Err(_) => continue,
+            };
+            for t in 0..W {
+                u[t] += a[t] * xj;
+            }
+        }
+    }
+    u
+}
+
 pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
     let (n, ns, nr, nf) = (econ.n, econ.ns, econ.nr, econ.nf);
     let va: Vec<f64> = (0..n).map(|j| econ.v[j] * q.x[j]).collect();
@@ -215,14 +240,22 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
     // each is the same sum in the same order as one s at a time).
     let mut used = vec![0.0; ns];
     for r in 0..nr {
-        used.iter_mut().for_each(|u| *u = 0.0);
-        for b in 0..ns {
-            let j = r * ns + b;
-            let xj = q.x[j];
-            let col = &econ.a_cols[j * n..(j + 1) * n];
-            for seg in col.chunks_exact(ns) {
-                for (u, &a) in used.iter_mut().zip(seg) {
-                    *u += a * xj;
+        if ns % BLOCK == 0 {
+            // Eight products at a time, their sums held in registers.
+            for s0 in (0..ns).step_by(BLOCK) {
+                let u = inputs_bought::<BLOCK>(econ, q.x, r, s0);
+                used[s0..s0 + BLOCK].copy_from_slice(&u);
+            }
+        } else {
+            used.iter_mut().for_each(|u| *u = 0.0);
+            for b in 0..ns {
+                let j = r * ns + b;
+                let xj = q.x[j];
+                let col = &econ.a_cols[j * n..(j + 1) * n];
+                for seg in col.chunks_exact(ns) {
+                    for (u, &a) in used.iter_mut().zip(seg) {
+                        *u += a * xj;
+                    }
                 }
             }
         }
@@ -254,12 +287,14 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
     // list has an entry per origin, column and product.)
     let col_region: Vec<usize> = (0..nr * nf).map(|c| c / nf).collect();
     let ind_region: Vec<usize> = (0..n).map(|i| i / ns).collect();
-    for &(i, c, v) in q.fd_add.iter().flat_map(|part| part.iter()) {
-        let (r, g) = (col_region[c], ind_region[i]);
-        acc.fd[c] += v;
-        net[r] -= v;
-        if g != r {
-            acc.imports[r] += v;
+    for part in q.fd_add {
+        for &(i, c, v) in part.iter() {
+            let (r, g) = (col_region[c], ind_region[i]);
+            acc.fd[c] += v;
+            net[r] -= v;
+            if g != r {
+                acc.imports[r] += v;
+            }
         }
     }
     // Origin split of each use (see the module docs); scratch reused for
