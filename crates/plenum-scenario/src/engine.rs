@@ -183,8 +183,10 @@ pub struct Quarterly<'a> {
     /// column, amount): front-loaded imports (+) and draws from the
     /// stock (−), rerouting mark-ups (the engine's, `run/trade.rs`), trade
     /// diversion and the exchange rate's switch, delivered with the rest;
-    /// in parts, read in order (the run keeps them apart).
+    /// in parts, read in order (the run keeps them apart), the exchange
+    /// rate's last (`fx`, with the quarter's `fd_mult` and China's index).
     pub fd_add: &'a [&'a [(usize, usize, f64)]],
+    pub fx: Option<(&'a crate::run::fx::FxMoves, usize)>,
 }
 
 /// Products per block of [`inputs_bought`].
@@ -287,15 +289,21 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
     // list has an entry per origin, column and product.)
     let col_region: Vec<usize> = (0..nr * nf).map(|c| c / nf).collect();
     let ind_region: Vec<usize> = (0..n).map(|i| i / ns).collect();
+    let mut add = |i: usize, c: usize, v: f64| {
+        let (r, g) = (col_region[c], ind_region[i]);
+        acc.fd[c] += v;
+        net[r] -= v;
+        if g != r {
+            acc.imports[r] += v;
+        }
+    };
     for part in q.fd_add {
         for &(i, c, v) in part.iter() {
-            let (r, g) = (col_region[c], ind_region[i]);
-            acc.fd[c] += v;
-            net[r] -= v;
-            if g != r {
-                acc.imports[r] += v;
-            }
+            add(i, c, v);
         }
+    }
+    if let Some((moves, china)) = q.fx {
+        moves.for_each(econ, china, q.fd_mult, add);
     }
     // Origin split of each use (see the module docs); scratch reused for
     // every (region, product).

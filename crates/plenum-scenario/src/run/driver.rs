@@ -39,7 +39,7 @@ pub(super) struct Decided {
     pub(super) pieces: Levels,
     /// Final demand the exchange rate moves between origins (table
     /// industry, table column, amount; [`super::fx`]).
-    pub(super) fx_add: Vec<(usize, usize, f64)>,
+    pub(super) fx_add: super::fx::FxMoves,
 }
 
 /// The macro blocks as the engine's hook.
@@ -595,7 +595,7 @@ impl Driver<'_> {
             cp_transfer: transfer_nom,
             fd_mult,
             cap_scale,
-            fx_add: Vec::new(),
+            fx_add: Default::default(),
         }
     }
 
@@ -705,7 +705,13 @@ impl Hook for Driver<'_> {
             d.pieces[crate::contrib::Piece::NetExportsFx as usize] = gain;
             d.fx_add = adds;
             self.apply(&d, controls);
-            super::trade::apply_final_demand(self.econ, self.pl, k + 1, &d.fx_add, controls);
+            super::trade::apply_final_demand(
+                self.econ,
+                self.pl,
+                k + 1,
+                (&d.fx_add, &d.fd_mult, ch),
+                controls,
+            );
             self.decided.push(d);
         }
     }

@@ -50,9 +50,57 @@ impl FxFlows {
     }
 }
 
+/// The moves of one quarter ([`switch`]), in order: for each (column c,
+/// product s) that moved, China's gain, then the other origins' losses
+/// where they deliver (origins ascending). Only the amounts are stored:
+/// which origins deliver follows from the table and the quarter's
+/// final-demand multipliers (entry > 0), so [`FxMoves::for_each`] finds
+/// them again (a quarter has ≈ 14,000 moves on the default table, and the
+/// accounts read them once more after the run).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FxMoves {
+    /// (column c, product s) of each move towards China, in order.
+    blocks: Vec<(usize, usize)>,
+    /// The amounts, block by block: China's, then the others'.
+    amounts: Vec<f64>,
+}
+
+impl FxMoves {
+    pub fn is_empty(&self) -> bool {
+        self.amounts.is_empty()
+    }
+
+    /// Visits the moves in order as (table industry, column, amount);
+    /// `fd_mult` must be the multipliers [`switch`] was given.
+    #[inline]
+    pub fn for_each(
+        &self,
+        econ: &Economy,
+        china: usize,
+        fd_mult: &[f64],
+        mut f: impl FnMut(usize, usize, f64),
+    ) {
+        let (n, ns, nr) = (econ.n, econ.ns, econ.nr);
+        let mut amounts = self.amounts.iter();
+        for &(c, s) in &self.blocks {
+            let Some(&moved) = amounts.next() else { return };
+            f(china * ns + s, c, moved);
+            let m = fd_mult[c * ns + s];
+            for g in (0..nr).filter(|&g| g != china) {
+                // The same test as the switch's: the origin's entry,
+                // floored at zero, is positive.
+                if (econ.y0[c * n + g * ns + s] * m).max(0.0) > 0.0 {
+                    let Some(&v) = amounts.next() else { return };
+                    f(g * ns + s, c, v);
+                }
+            }
+        }
+    }
+}
+
 /// The final demand a quarter moves between origins at the log rate `z`
-/// (a quarter earlier), as (table industry, table column, amount) entries,
-/// and China's gain (Σ of its entries: exports gained plus imports
+/// (a quarter earlier), as [`FxMoves`] ((table industry, table column,
+/// amount) entries), and China's gain (Σ of its entries: exports gained plus imports
 /// replaced, table units per quarter). `fd_mult` is the quarter's
 /// final-demand multiplier per column and product (c·S + s), `demand(d)`
 /// the demand index of region d.
@@ -64,16 +112,13 @@ pub(super) fn switch(
     z: f64,
     fd_mult: &[f64],
     demand: impl Fn(usize) -> f64,
-) -> (Vec<(usize, usize, f64)>, f64) {
-    let mut adds = Vec::new();
+) -> (FxMoves, f64) {
+    let mut adds = FxMoves::default();
     if z == 0.0 {
         return (adds, 0.0);
     }
     let (n, ns, nr, nf) = (econ.n, econ.ns, econ.nr, econ.nf);
     let (w_x, w_m) = fx::switched(p, z);
-    // Every (region, product, column) of another origin can take an entry:
-    // reserve for them all at once rather than growing step by step.
-    adds.reserve(nr * ns * nf * nr);
     // The demand index of each region, once (not once per product).
     let dem: Vec<f64> = (0..nr).map(&demand).collect();
     // Scratch, reused for every (region, product): per column c of the
@@ -127,7 +172,8 @@ pub(super) fn switch(
                 if moved == 0.0 {
                     continue;
                 }
-                adds.push((china * ns + s, c, moved));
+                adds.blocks.push((c, s));
+                adds.amounts.push(moved);
                 // The others' losses, computed for every origin first (a
                 // loop without pushes, which vectorises; the same
                 // operations), then kept where the origin delivers.
@@ -135,12 +181,12 @@ pub(super) fn switch(
                 for (l, &e) in loss.iter_mut().zip(e) {
                     *l = -moved * e / others;
                 }
-                adds.extend(
+                adds.amounts.extend(
                     e.iter()
                         .zip(&loss)
                         .enumerate()
                         .filter(|&(g, (&e, _))| g != china && e > 0.0)
-                        .map(|(g, (_, &l))| (g * ns + s, c, l)),
+                        .map(|(_, (_, &l))| l),
                 );
                 gain += moved;
             }
@@ -167,7 +213,9 @@ mod tests {
         };
         let mult = vec![1.0; econ.nr * econ.nf * econ.ns];
         for z in [0.1, -0.1] {
-            let (adds, gain) = switch(&econ, &flows, &p, ch, z, &mult, |_| 1.0);
+            let (moves, gain) = switch(&econ, &flows, &p, ch, z, &mult, |_| 1.0);
+            let mut adds = Vec::new();
+            moves.for_each(&econ, ch, &mult, |i, c, v| adds.push((i, c, v)));
             assert!(!adds.is_empty());
             // Every (column, product) keeps its total.
             let mut by = std::collections::BTreeMap::new();

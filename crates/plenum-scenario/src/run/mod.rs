@@ -64,7 +64,7 @@
 //! between runs that would repeat it ([`warm`]).
 
 mod driver;
-mod fx;
+pub(crate) mod fx;
 mod plan;
 mod record;
 pub mod statics;

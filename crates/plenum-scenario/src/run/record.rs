@@ -59,10 +59,9 @@ pub(super) fn record(
         // engine's (anticipation, rerouting) and the exchange rate's
         // switch.
         let st = driver.trade.get(k);
-        let fd_add: [&[(usize, usize, f64)]; 3] = [
+        let fd_add: [&[(usize, usize, f64)]; 2] = [
             pl.trade.get(k).map_or(&[][..], |q| &q.fd_add[..]),
             st.map_or(&[][..], |q| &q.fd_add[..]),
-            &d.fx_add,
         ];
         // The restrictions as the accounts see them, less what rerouting
         // and the front-loaded stock let through.
@@ -90,6 +89,7 @@ pub(super) fn record(
                 unmet: &unmet,
                 restrictions: &restrictions,
                 fd_add: &fd_add,
+                fx: Some((&d.fx_add, ch)),
             },
         );
         if t < START {

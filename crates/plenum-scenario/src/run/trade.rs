@@ -298,10 +298,11 @@ pub(super) fn apply_final_demand(
     econ: &Economy,
     pl: &Plan,
     k: usize,
-    extra: &[(usize, usize, f64)],
+    extra: (&super::fx::FxMoves, &[f64], usize),
     controls: &mut Controls,
 ) {
-    if pl.trade.iter().all(|q| q.fd_add.is_empty()) && extra.is_empty() {
+    let (moves, fd_mult, china) = extra;
+    if pl.trade.iter().all(|q| q.fd_add.is_empty()) && moves.is_empty() {
         // Nothing added (an empty vector adds nothing; it also clears
         // what an earlier quarter's exchange-rate switch set).
         controls.final_demand_add.clear();
@@ -322,9 +323,10 @@ pub(super) fn apply_final_demand(
         .collect();
     let row: Vec<usize> = map.industry.iter().map(|&e| e * width).collect();
     let planned = pl.trade.get(k).map_or(&[][..], |q| &q.fd_add[..]);
-    for &(i, c, v) in planned.iter().chain(extra) {
+    for &(i, c, v) in planned {
         add[row[i] + col[c]] += v;
     }
+    moves.for_each(econ, china, fd_mult, |i, c, v| add[row[i] + col[c]] += v);
 }
 
 /// Reads one total of a step.
