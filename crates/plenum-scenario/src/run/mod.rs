@@ -61,7 +61,8 @@
 //! fixed before the run, [`driver`] is the engine's hook that runs the
 //! blocks quarter by quarter, and [`record`] turns the engine's trajectory
 //! into the recorded quarters. The engine's warm-up before 2022 is shared
-//! between runs that would repeat it ([`warm`]).
+//! between runs that would repeat it ([`warm`]), and what a run derives
+//! from the table alone between all runs on an economy ([`statics`]).
 
 mod driver;
 pub(crate) mod fx;
