@@ -30,6 +30,9 @@ pub struct Economy {
     pub nf: usize,
     /// A, row-major: a[i·n + j].
     pub a: Vec<f64>,
+    /// A by columns (Aᵀ row-major): a_cols[j·n + i] = a[i·n + j], so that
+    /// the accounts read an industry's inputs contiguously.
+    pub a_cols: Vec<f64>,
     /// x⁰ per quarter.
     pub x0: Vec<f64>,
     /// Y⁰ per quarter, column-major: y0[c·n + i], c = region·nf + category.
@@ -58,6 +61,8 @@ pub struct Economy {
     pub fd_products: Vec<f64>,
     /// Recent warm-ups of `engine` (see [`crate::run::warm`]).
     pub warm: crate::run::warm::WarmCache,
+    /// What runs derive from the table alone (see [`crate::run::statics`]).
+    pub statics: crate::run::statics::Statics,
 }
 
 impl Economy {
@@ -78,6 +83,7 @@ impl Economy {
             fix: "treat zero-output industries as absent, or give a table without them".into(),
         })?;
         let a: Vec<f64> = (0..n * n).map(|k| am[(k / n, k % n)]).collect();
+        let a_cols: Vec<f64> = (0..n * n).map(|k| a[(k % n) * n + k / n]).collect();
         let v: Vec<f64> = (0..n)
             .map(|j| {
                 if x[j] > 0.0 {
@@ -148,6 +154,7 @@ impl Economy {
             ns,
             nf,
             a,
+            a_cols,
             x0,
             y0,
             v,
@@ -157,6 +164,7 @@ impl Economy {
             engine: base_model(table)?,
             map: EngineMap::new(table),
             warm: Default::default(),
+            statics: Default::default(),
         })
     }
 

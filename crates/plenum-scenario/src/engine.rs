@@ -119,13 +119,22 @@ impl EngineMap {
         let n = nr * ns;
         let mut by_ind = vec![0.0; n];
         let mut by_use = vec![0.0; nr * ns];
+        // Engine rows of the inputs, looked up once.
+        let rows: Vec<&[f64]> = self
+            .sector
+            .iter()
+            .map(|&e| &v[e * n..(e + 1) * n])
+            .collect();
         for j in 0..n {
             let mj = self.industry[j];
-            for s in 0..ns {
-                let q = v[self.sector[s] * n + mj];
-                by_ind[j] += q;
-                by_use[(j / ns) * ns + s] += q;
+            let use_j = &mut by_use[(j / ns) * ns..(j / ns + 1) * ns];
+            let mut ind = by_ind[j];
+            for (u, row) in use_j.iter_mut().zip(&rows) {
+                let q = row[mj];
+                ind += q;
+                *u += q;
             }
+            by_ind[j] = ind;
         }
         (by_ind, by_use)
     }
@@ -173,8 +182,36 @@ pub struct Quarterly<'a> {
     /// Final demand added on one origin (table industry, final-demand
     /// column, amount): front-loaded imports (+) and draws from the
     /// stock (−), rerouting mark-ups (the engine's, `run/trade.rs`), trade
-    /// diversion and the exchange rate's switch, delivered with the rest.
-    pub fd_add: &'a [(usize, usize, f64)],
+    /// diversion and the exchange rate's switch, delivered with the rest;
+    /// in parts, read in order (the run keeps them apart), the exchange
+    /// rate's last (`fx`, with the quarter's `fd_mult` and China's index).
+    pub fd_add: &'a [&'a [(usize, usize, f64)]],
+    pub fx: Option<(&'a crate::run::fx::FxMoves, usize)>,
+}
+
+/// Products per block of [`inputs_bought`].
+const BLOCK: usize = 8;
+
+/// Σ_b Σ_g a_(g,s),(r,b) x_(r,b) for the W products s0..s0 + W, in that
+/// order (b outer, g inner), each sum in a register.
+fn inputs_bought<const W: usize>(econ: &Economy, x: &[f64], r: usize, s0: usize) -> [f64; W] {
+    let (n, ns) = (econ.n, econ.ns);
+    let mut u = [0.0; W];
+    for b in 0..ns {
+        let j = r * ns + b;
+        let xj = x[j];
+        let col = &econ.a_cols[j * n..(j + 1) * n];
+        for seg in col.chunks_exact(ns) {
+            let a: &[f64; W] = match seg[s0..s0 + W].try_into() {
+                Ok(a) => a,
+                Err(_) => continue,
+            };
+            for t in 0..W {
+                u[t] += a[t] * xj;
+            }
+        }
+    }
+    u
 }
 
 pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
@@ -199,26 +236,42 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
         acc.shortfall[r] -= dn;
         net[r] += q.x[j] - ((1.0 - econ.v[j]) * q.x[j] + dn);
     }
+    // Inputs of product s bought by region r's industries: Σ_b Σ_g
+    // a_(g,s),(r,b) x_(r,b), summed in that order (b outer, g inner) for
+    // every s at once, reading A by columns (one running sum per s, so
+    // each is the same sum in the same order as one s at a time).
+    let mut used = vec![0.0; ns];
     for r in 0..nr {
-        for s in 0..ns {
-            let mut used = 0.0;
+        if ns % BLOCK == 0 {
+            // Eight products at a time, their sums held in registers.
+            for s0 in (0..ns).step_by(BLOCK) {
+                let u = inputs_bought::<BLOCK>(econ, q.x, r, s0);
+                used[s0..s0 + BLOCK].copy_from_slice(&u);
+            }
+        } else {
+            used.iter_mut().for_each(|u| *u = 0.0);
             for b in 0..ns {
                 let j = r * ns + b;
-                for g in 0..nr {
-                    used += econ.a[(g * ns + s) * n + j] * q.x[j];
+                let xj = q.x[j];
+                let col = &econ.a_cols[j * n..(j + 1) * n];
+                for seg in col.chunks_exact(ns) {
+                    for (u, &a) in used.iter_mut().zip(seg) {
+                        *u += a * xj;
+                    }
                 }
             }
-            use_rs[r * ns + s] = used + (q.n_end.1[r * ns + s] - q.n_start.1[r * ns + s]);
+        }
+        for s in 0..ns {
+            use_rs[r * ns + s] = used[s] + (q.n_end.1[r * ns + s] - q.n_start.1[r * ns + s]);
         }
     }
+    let mut asked = vec![0.0; nf];
     for r in 0..nr {
         for s in 0..ns {
-            let asked: Vec<f64> = (0..nf)
-                .map(|f| {
-                    let c = r * nf + f;
-                    econ.fd_products[c * ns + s] * q.fd_mult[c * ns + s]
-                })
-                .collect();
+            for (f, a) in asked.iter_mut().enumerate() {
+                let c = r * nf + f;
+                *a = econ.fd_products[c * ns + s] * q.fd_mult[c * ns + s];
+            }
             let total: f64 = asked.iter().sum();
             let delivered = total - q.unmet[r * ns + s];
             if total > 0.0 {
@@ -232,18 +285,33 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
     }
     // Final demand placed on one origin: imports of the buyer's region
     // when the origin is another region, else domestic use.
-    for &(i, c, v) in q.fd_add {
-        let (r, f, g) = (c / nf, c % nf, i / ns);
-        acc.fd[r * nf + f] += v;
+    // (Regions of columns and industries looked up, not divided out: the
+    // list has an entry per origin, column and product.)
+    let col_region: Vec<usize> = (0..nr * nf).map(|c| c / nf).collect();
+    let ind_region: Vec<usize> = (0..n).map(|i| i / ns).collect();
+    let mut add = |i: usize, c: usize, v: f64| {
+        let (r, g) = (col_region[c], ind_region[i]);
+        acc.fd[c] += v;
         net[r] -= v;
         if g != r {
             acc.imports[r] += v;
         }
+    };
+    for part in q.fd_add {
+        for &(i, c, v) in part.iter() {
+            add(i, c, v);
+        }
     }
-    // Origin split of each use (see the module docs).
+    if let Some((moves, china)) = q.fx {
+        moves.for_each(econ, china, q.fd_mult, add);
+    }
+    // Origin split of each use (see the module docs); scratch reused for
+    // every (region, product).
+    let mut w = vec![0.0; nr];
+    let mut restricted = vec![false; nr];
+    let mut spare = vec![0.0; nr];
     for r in 0..nr {
         for s in 0..ns {
-            let mut w = vec![0.0; nr];
             for g in 0..nr {
                 let i = g * ns + s;
                 let f = econ.origin_flows[(r * ns + s) * nr + g];
@@ -253,7 +321,7 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
                     0.0
                 };
             }
-            let mut restricted = vec![false; nr];
+            restricted.iter_mut().for_each(|b| *b = false);
             let mut moved = 0.0;
             for a in q
                 .restrictions
@@ -266,16 +334,14 @@ pub fn accounts(econ: &Economy, q: &Quarterly<'_>) -> Accounts {
                 restricted[a.origin] = true;
             }
             if moved > 0.0 {
-                let spare: Vec<f64> = (0..nr)
-                    .map(|g| {
-                        let i = g * ns + s;
-                        if restricted[g] {
-                            0.0
-                        } else {
-                            (q.cap[i] - q.x[i]).max(0.0)
-                        }
-                    })
-                    .collect();
+                for (g, sp) in spare.iter_mut().enumerate() {
+                    let i = g * ns + s;
+                    *sp = if restricted[g] {
+                        0.0
+                    } else {
+                        (q.cap[i] - q.x[i]).max(0.0)
+                    };
+                }
                 let tot: f64 = spare.iter().sum();
                 if tot > 0.0 {
                     for g in 0..nr {

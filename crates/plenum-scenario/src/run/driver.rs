@@ -17,7 +17,7 @@ use crate::contrib::{Levels, Piece};
 use crate::economy::Economy;
 use crate::params::Params;
 use crate::schema::Scenario;
-use crate::time::{GrowthPath, Quarter};
+use crate::time::{GrowthIndex, GrowthPath, Quarter};
 
 use super::fx::FxFlows;
 use super::plan::{Plan, Split};
@@ -45,7 +45,7 @@ pub(super) struct Decided {
     pub(super) pieces: Levels,
     /// Final demand the exchange rate moves between origins (table
     /// industry, table column, amount; [`super::fx`]).
-    pub(super) fx_add: Vec<(usize, usize, f64)>,
+    pub(super) fx_add: super::fx::FxMoves,
 }
 
 /// The macro blocks as the engine's hook.
@@ -58,8 +58,10 @@ pub(super) struct Driver<'a> {
     pub(super) pl: &'a Plan,
     pub(super) kappa: f64,
     pub(super) lp: localgov::LocalParams,
-    pub(super) pot: GrowthPath,
-    pub(super) trends: Vec<GrowthPath>,
+    /// Potential Y* and the other regions' trends, tabulated over the
+    /// run's quarters (read several hundred times a quarter).
+    pub(super) pot: GrowthIndex,
+    pub(super) trends: Vec<GrowthIndex>,
     pub(super) labour_share: Vec<f64>,
     pub(super) gdp0_china: f64,
     pub(super) w0: f64,
@@ -73,7 +75,7 @@ pub(super) struct Driver<'a> {
     /// Inventory clamped at zero per step (world).
     pub(super) clamped: Vec<f64>,
     /// The controls' price channel (None when no restriction reaches China).
-    pub(super) prices: Option<PriceChannel>,
+    pub(super) prices: Option<std::sync::Arc<PriceChannel>>,
     /// Table (product, origin, destination) of each engine restriction.
     pub(super) restr_keys: Vec<(usize, usize, usize)>,
     /// The engine's reroutings and anticipations, and per step what they
@@ -88,7 +90,7 @@ pub(super) struct Driver<'a> {
     pub(super) price_level: Vec<f64>,
     pub(super) import_price: Vec<f64>,
     /// The price block ([`crate::blocks::prices`]).
-    pub(super) price_block: PriceBlock,
+    pub(super) price_block: std::sync::Arc<PriceBlock>,
     pub(super) price_params: PriceParams,
     /// Per step: value-added price levels and the deflator.
     pub(super) va_prices: Vec<ValueAdded>,
@@ -629,7 +631,7 @@ impl Driver<'_> {
             cp_transfer: transfer_nom,
             fd_mult,
             cap_scale,
-            fx_add: Vec::new(),
+            fx_add: Default::default(),
         }
     }
 
@@ -739,7 +741,13 @@ impl Hook for Driver<'_> {
             d.pieces[crate::contrib::Piece::NetExportsFx as usize] = gain;
             d.fx_add = adds;
             self.apply(&d, controls);
-            super::trade::apply_final_demand(self.econ, self.pl, k + 1, &d.fx_add, controls);
+            super::trade::apply_final_demand(
+                self.econ,
+                self.pl,
+                k + 1,
+                (&d.fx_add, &d.fd_mult, ch),
+                controls,
+            );
             self.decided.push(d);
         }
     }

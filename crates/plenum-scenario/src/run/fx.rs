@@ -50,9 +50,57 @@ impl FxFlows {
     }
 }
 
+/// The moves of one quarter ([`switch`]), in order: for each (column c,
+/// product s) that moved, China's gain, then the other origins' losses
+/// where they deliver (origins ascending). Only the amounts are stored:
+/// which origins deliver follows from the table and the quarter's
+/// final-demand multipliers (entry > 0), so [`FxMoves::for_each`] finds
+/// them again (a quarter has ≈ 14,000 moves on the default table, and the
+/// accounts read them once more after the run).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FxMoves {
+    /// (column c, product s) of each move towards China, in order.
+    blocks: Vec<(usize, usize)>,
+    /// The amounts, block by block: China's, then the others'.
+    amounts: Vec<f64>,
+}
+
+impl FxMoves {
+    pub fn is_empty(&self) -> bool {
+        self.amounts.is_empty()
+    }
+
+    /// Visits the moves in order as (table industry, column, amount);
+    /// `fd_mult` must be the multipliers [`switch`] was given.
+    #[inline]
+    pub fn for_each(
+        &self,
+        econ: &Economy,
+        china: usize,
+        fd_mult: &[f64],
+        mut f: impl FnMut(usize, usize, f64),
+    ) {
+        let (n, ns, nr) = (econ.n, econ.ns, econ.nr);
+        let mut amounts = self.amounts.iter();
+        for &(c, s) in &self.blocks {
+            let Some(&moved) = amounts.next() else { return };
+            f(china * ns + s, c, moved);
+            let m = fd_mult[c * ns + s];
+            for g in (0..nr).filter(|&g| g != china) {
+                // The same test as the switch's: the origin's entry,
+                // floored at zero, is positive.
+                if (econ.y0[c * n + g * ns + s] * m).max(0.0) > 0.0 {
+                    let Some(&v) = amounts.next() else { return };
+                    f(g * ns + s, c, v);
+                }
+            }
+        }
+    }
+}
+
 /// The final demand a quarter moves between origins at the log rate `z`
-/// (a quarter earlier), as (table industry, table column, amount) entries,
-/// and China's gain (Σ of its entries: exports gained plus imports
+/// (a quarter earlier), as [`FxMoves`] ((table industry, table column,
+/// amount) entries), and China's gain (Σ of its entries: exports gained plus imports
 /// replaced, table units per quarter). `fd_mult` is the quarter's
 /// final-demand multiplier per column and product (c·S + s), `demand(d)`
 /// the demand index of region d.
@@ -64,42 +112,54 @@ pub(super) fn switch(
     z: f64,
     fd_mult: &[f64],
     demand: impl Fn(usize) -> f64,
-) -> (Vec<(usize, usize, f64)>, f64) {
-    let mut adds = Vec::new();
+) -> (FxMoves, f64) {
+    let mut adds = FxMoves::default();
     if z == 0.0 {
         return (adds, 0.0);
     }
     let (n, ns, nr, nf) = (econ.n, econ.ns, econ.nr, econ.nf);
     let (w_x, w_m) = fx::switched(p, z);
+    // The demand index of each region, once (not once per product).
+    let dem: Vec<f64> = (0..nr).map(&demand).collect();
+    // Scratch, reused for every (region, product): per column c of the
+    // region, (c, China's entry, the others' sum), and the others' entries
+    // (origin-major within the column; China's slot unused).
+    let mut cols: Vec<(usize, f64, f64)> = Vec::with_capacity(nf);
+    let mut ent = vec![0.0; nf * nr];
+    let mut loss = vec![0.0; nr];
     let mut gain = 0.0;
     for d in 0..nr {
         for s in 0..ns {
             let a = if d == china {
-                w_m * flows.imports[s] * demand(d)
+                w_m * flows.imports[s] * dem[d]
             } else {
-                w_x * flows.exports[d * ns + s] * demand(d)
+                w_x * flows.exports[d * ns + s] * dem[d]
             };
             if a == 0.0 || !a.is_finite() {
                 continue;
             }
             let entry = |c: usize, g: usize| econ.y0[c * n + g * ns + s] * fd_mult[c * ns + s];
-            let cols: Vec<(usize, f64, f64)> = (d * nf..(d + 1) * nf)
-                .map(|c| {
-                    // Only positive entries trade (a column of changes
-                    // in inventories can hold negative ones).
-                    let own = entry(c, china).max(0.0);
-                    let others: f64 = (0..nr)
-                        .filter(|&g| g != china)
-                        .map(|g| entry(c, g).max(0.0))
-                        .sum();
-                    (c, own, others)
-                })
-                .collect();
+            cols.clear();
+            for (f, c) in (d * nf..(d + 1) * nf).enumerate() {
+                // Only positive entries trade (a column of changes in
+                // inventories can hold negative ones).
+                let own = entry(c, china).max(0.0);
+                let e = &mut ent[f * nr..(f + 1) * nr];
+                for (g, v) in e.iter_mut().enumerate() {
+                    *v = if g == china {
+                        0.0
+                    } else {
+                        entry(c, g).max(0.0)
+                    };
+                }
+                let others: f64 = (0..nr).filter(|&g| g != china).map(|g| e[g]).sum();
+                cols.push((c, own, others));
+            }
             let total: f64 = cols.iter().map(|&(_, o, r)| o + r).sum();
             if total <= 0.0 {
                 continue;
             }
-            for (c, own, others) in cols {
+            for (f, &(c, own, others)) in cols.iter().enumerate() {
                 if others <= 0.0 {
                     continue;
                 }
@@ -112,13 +172,22 @@ pub(super) fn switch(
                 if moved == 0.0 {
                     continue;
                 }
-                adds.push((china * ns + s, c, moved));
-                for g in (0..nr).filter(|&g| g != china) {
-                    let e = entry(c, g).max(0.0);
-                    if e > 0.0 {
-                        adds.push((g * ns + s, c, -moved * e / others));
-                    }
+                adds.blocks.push((c, s));
+                adds.amounts.push(moved);
+                // The others' losses, computed for every origin first (a
+                // loop without pushes, which vectorises; the same
+                // operations), then kept where the origin delivers.
+                let e = &ent[f * nr..(f + 1) * nr];
+                for (l, &e) in loss.iter_mut().zip(e) {
+                    *l = -moved * e / others;
                 }
+                adds.amounts.extend(
+                    e.iter()
+                        .zip(&loss)
+                        .enumerate()
+                        .filter(|&(g, (&e, _))| g != china && e > 0.0)
+                        .map(|(_, (_, &l))| l),
+                );
                 gain += moved;
             }
         }
@@ -144,7 +213,9 @@ mod tests {
         };
         let mult = vec![1.0; econ.nr * econ.nf * econ.ns];
         for z in [0.1, -0.1] {
-            let (adds, gain) = switch(&econ, &flows, &p, ch, z, &mult, |_| 1.0);
+            let (moves, gain) = switch(&econ, &flows, &p, ch, z, &mult, |_| 1.0);
+            let mut adds = Vec::new();
+            moves.for_each(&econ, ch, &mult, |i, c, v| adds.push((i, c, v)));
             assert!(!adds.is_empty());
             // Every (column, product) keeps its total.
             let mut by = std::collections::BTreeMap::new();

@@ -61,27 +61,28 @@
 //! fixed before the run, [`driver`] is the engine's hook that runs the
 //! blocks quarter by quarter, and [`record`] turns the engine's trajectory
 //! into the recorded quarters. The engine's warm-up before 2022 is shared
-//! between runs that would repeat it ([`warm`]).
+//! between runs that would repeat it ([`warm`]), and what a run derives
+//! from the table alone between all runs on an economy ([`statics`]).
 
 mod driver;
-mod fx;
+pub(crate) mod fx;
 mod plan;
 mod propcredit;
 mod record;
+pub mod statics;
 mod trade;
 pub mod warm;
 
 use plenum_sim::{ExtendedSpec, Rationing};
 
 use crate::bind::bind;
-use crate::blocks::controls_prices::PriceChannel;
 use crate::blocks::localgov;
 use crate::economy::Economy;
 use crate::engine::sim_error;
 use crate::error::Result;
 use crate::results::{Recorder, ScenarioRun};
 use crate::schema::{Scenario, START};
-use crate::time::{GrowthPath, Quarter};
+use crate::time::{GrowthIndex, GrowthPath, Quarter};
 
 use driver::Driver;
 use plan::{plan, split};
@@ -148,7 +149,7 @@ pub fn run_scenario(
     {
         p.china_demand_shift_2024q2 = g_auto[1];
     }
-    let (n, ns, nr, nf) = (econ.n, econ.ns, econ.nr, econ.nf);
+    let (n, ns, nr) = (econ.n, econ.ns, econ.nr);
     let ch = b.china;
     let sp = split(econ, &b, &p);
     let gdp0 = econ.gdp0();
@@ -190,20 +191,10 @@ pub fn run_scenario(
         cut_phase: p.local_cut_phase,
         cut_cap_pct: p.local_cut_cap,
     };
-    // China's imports of each product in the base quarter.
-    let mut imports0 = vec![0.0; ns];
-    for g in (0..nr).filter(|&g| g != ch) {
-        for sec in 0..ns {
-            let i = g * ns + sec;
-            let mut v: f64 = (ch * ns..(ch + 1) * ns)
-                .map(|j| econ.a[i * n + j] * econ.x0[j])
-                .sum();
-            v += (ch * nf..(ch + 1) * nf)
-                .map(|c| econ.y0[c * n + i])
-                .sum::<f64>();
-            imports0[sec] += v;
-        }
-    }
+    // China's imports of each product in the base quarter, and the other
+    // quantities fixed by the table: shared between runs ([`statics`]).
+    let statics = econ.statics.china(econ, ch);
+    let imports0 = &statics.imports0;
     let end = until.unwrap_or(scn.end).min(scn.end);
     let quarters: Vec<Quarter> = (START.0..=end.0).map(Quarter).collect();
     let rec = Recorder::new(scn, &p, econ, quarters, kappa);
@@ -211,7 +202,7 @@ pub fn run_scenario(
     // inventories.
     let sim: Vec<Quarter> = (BURN_IN.0..=end.0 + 1).map(Quarter).collect();
     let cparams = crate::blocks::controls::ControlsParams::default();
-    let pl = plan(econ, scn, &p, &cparams, &b, kappa, &auto, &imports0, &sim);
+    let pl = plan(econ, scn, &p, &cparams, &b, kappa, &auto, imports0, &sim);
     // Intermediate buyers first: export controls are persistent supply
     // shocks, under which proportional rationing lets a critical input's
     // shortage feed on itself through rationed inputs (docs/engine.md).
@@ -229,12 +220,12 @@ pub fn run_scenario(
         })
         .collect();
     let prices = if restr_keys.iter().any(|k| k.2 == ch) {
-        Some(PriceChannel::new(econ, ch)?)
+        Some(statics.channel(econ)?)
     } else {
         None
     };
     let premium = crate::blocks::controls::product_premia(&econ.sectors);
-    let price_block = crate::blocks::prices::PriceBlock::new(econ, ch, b.households)?;
+    let price_block = statics.price_block(econ, b.households)?;
     let price_params = crate::blocks::prices::PriceParams::from_params(&p);
     let mut spec = ExtendedSpec {
         restrictions,
@@ -249,15 +240,8 @@ pub fn run_scenario(
     // their intermediate inputs on it (world totals) and non-critical for
     // the rest, 0 < κ < 0.5 non-critical for every user; other inputs
     // follow the engine's default rule.
-    let mut inputs_of = vec![0.0; ns];
-    let mut input_su = vec![0.0; ns * ns];
-    for i in 0..n {
-        for j in 0..n {
-            let z = econ.a[i * n + j] * econ.x0[j];
-            inputs_of[j % ns] += z;
-            input_su[(i % ns) * ns + j % ns] += z;
-        }
-    }
+    let shares = econ.statics.input_shares(econ);
+    let (inputs_of, input_su) = (&shares.inputs_of, &shares.input_su);
     for s in (0..ns).filter(|&s| b.critical[s] > 0.0) {
         for u in 0..ns {
             let share = if inputs_of[u] > 0.0 {
@@ -307,8 +291,12 @@ pub fn run_scenario(
         pl: &pl,
         kappa,
         lp,
-        pot: pot.clone(),
-        trends: b.trend.iter().map(|g| GrowthPath::constant(*g)).collect(),
+        pot: GrowthIndex::new(&pot, Quarter(end.0 + 1)),
+        trends: b
+            .trend
+            .iter()
+            .map(|g| GrowthIndex::new(&GrowthPath::constant(*g), Quarter(end.0 + 1)))
+            .collect(),
         labour_share: ls,
         gdp0_china: gdp0[ch],
         w0,

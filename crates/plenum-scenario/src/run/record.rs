@@ -67,15 +67,10 @@ pub(super) fn record(
         // engine's (anticipation, rerouting) and the exchange rate's
         // switch.
         let st = driver.trade.get(k);
-        let fd_add: Vec<(usize, usize, f64)> = pl
-            .trade
-            .get(k)
-            .map_or(&[][..], |q| &q.fd_add[..])
-            .iter()
-            .chain(st.map_or(&[][..], |q| &q.fd_add[..]))
-            .chain(&d.fx_add)
-            .copied()
-            .collect();
+        let fd_add: [&[(usize, usize, f64)]; 2] = [
+            pl.trade.get(k).map_or(&[][..], |q| &q.fd_add[..]),
+            st.map_or(&[][..], |q| &q.fd_add[..]),
+        ];
         // The restrictions as the accounts see them, less what rerouting
         // and the front-loaded stock let through.
         let restrictions: Vec<engine::ActiveRestriction> = pl.restrictions[k]
@@ -102,6 +97,7 @@ pub(super) fn record(
                 unmet: &unmet,
                 restrictions: &restrictions,
                 fd_add: &fd_add,
+                fx: Some((&d.fx_add, ch)),
             },
         );
         if t < START {

@@ -298,25 +298,35 @@ pub(super) fn apply_final_demand(
     econ: &Economy,
     pl: &Plan,
     k: usize,
-    extra: &[(usize, usize, f64)],
+    extra: (&super::fx::FxMoves, &[f64], usize),
     controls: &mut Controls,
 ) {
-    if pl.trade.iter().all(|q| q.fd_add.is_empty()) && extra.is_empty() {
+    let (moves, fd_mult, china) = extra;
+    if pl.trade.iter().all(|q| q.fd_add.is_empty()) && moves.is_empty() {
         // Nothing added (an empty vector adds nothing; it also clears
         // what an earlier quarter's exchange-rate switch set).
-        controls.final_demand_add = Vec::new();
+        controls.final_demand_add.clear();
         return;
     }
     let map = &econ.map;
     let (nr, nf) = (econ.nr, econ.nf);
     let width = nr * nf;
-    let mut add = vec![0.0; econ.n * width];
+    // Last quarter's buffer, zeroed (the engine lends the controls to the
+    // hook, so the allocation is reused).
+    let add = &mut controls.final_demand_add;
+    add.clear();
+    add.resize(econ.n * width, 0.0);
+    // Engine column of each table column, and engine row offset of each
+    // table industry (looked up once, not per entry).
+    let col: Vec<usize> = (0..width)
+        .map(|c| map.region[c / nf] * nf + map.category[c % nf])
+        .collect();
+    let row: Vec<usize> = map.industry.iter().map(|&e| e * width).collect();
     let planned = pl.trade.get(k).map_or(&[][..], |q| &q.fd_add[..]);
-    for &(i, c, v) in planned.iter().chain(extra) {
-        let (r, f) = (c / nf, c % nf);
-        add[map.industry[i] * width + map.region[r] * nf + map.category[f]] += v;
+    for &(i, c, v) in planned {
+        add[row[i] + col[c]] += v;
     }
-    controls.final_demand_add = add;
+    moves.for_each(econ, china, fd_mult, |i, c, v| add[row[i] + col[c]] += v);
 }
 
 /// Reads one total of a step.

@@ -76,31 +76,43 @@ impl Mechanisms for Criticality {
         let (n, ns) = (m.n, m.ns);
         let mut prod = popt.to_vec();
         let mut shortage = false;
+        // Per industry, two passes over its inputs: the ratios r_sj first
+        // (a loop without branches on the data, which vectorises: the
+        // division is most of the work), then the critical minimum and the
+        // non-critical loss in input order, as one pass did.
+        let mut ratio = vec![1.0; ns];
+        let psi = m.base.psi;
         for j in 0..n {
+            let row = j * ns..(j + 1) * ns;
+            let (tech, stock) = (&m.base.tech[row.clone()], &m.stock[row.clone()]);
+            for (((r, &a), &q), &d) in ratio
+                .iter_mut()
+                .zip(tech)
+                .zip(stock)
+                .zip(&m.base.inv_duration_finite)
+            {
+                let c = (popt[j] * a * psi) * d;
+                let v = (q / c).min(1.0);
+                *r = if c > 0.0 { v } else { 1.0 };
+            }
+            // The inventory floor of a lasting restriction: the buyer
+            // does not run its stock down to cover the share of its need
+            // the restrictions removed and substitutes did not replace, so
+            // output follows the flow from the first step, not after the
+            // buffer is gone.
+            if let Some(f) = floor {
+                for (r, &held) in ratio.iter_mut().zip(&f[row.clone()]) {
+                    if held > 0.0 {
+                        *r = r.min(1.0 - held);
+                    }
+                }
+            }
             let mut crit = 1.0f64;
             let mut loss = 0.0;
-            for s in 0..ns {
+            for (s, &r) in ratio.iter().enumerate() {
                 let k = j * ns + s;
                 if !m.base.thresh[k] {
                     continue;
-                }
-                let need = popt[j] * m.base.tech[k];
-                let c = (need * m.base.psi) * m.base.inv_duration_finite[s];
-                let mut r = if c > 0.0 {
-                    (m.stock[k] / c).min(1.0)
-                } else {
-                    1.0
-                };
-                // The inventory floor of a lasting restriction: the buyer
-                // does not run its stock down to cover the share of its
-                // need the restrictions removed and substitutes did not
-                // replace, so output follows the flow from the first
-                // step, not after the buffer is gone.
-                if let Some(f) = floor {
-                    let held = f[k];
-                    if held > 0.0 {
-                        r = r.min(1.0 - held);
-                    }
                 }
                 if self.critical[k] {
                     crit = crit.min(r);

@@ -373,9 +373,8 @@ impl Mechanisms for Extended {
         if let Some(st) = self.stock_start.as_mut() {
             st.copy_from_slice(&m.stock);
         }
-        self.paths.set_controls(&self.controls);
         self.restrictions.set_controls(&self.controls);
-        self.paths.restrict_orders(m)?;
+        self.paths.form(m, &self.controls)?;
         if self.reroute.is_empty() && self.anticipation.is_empty() {
             self.restrictions.restrict_orders(m)?;
         } else {

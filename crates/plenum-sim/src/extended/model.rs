@@ -208,10 +208,12 @@ impl ArioModel {
         let mut traj = Trajectory::new(&self.layout);
         for _ in 0..steps {
             let rec = self.step(record_stocks)?;
+            // The controls are lent to the hook (moved out and back, not
+            // copied: nothing reads them while the hook runs).
             let mut controls = self
                 .mech
-                .extended()
-                .map(|e| e.controls.clone())
+                .extended_mut()
+                .map(|e| std::mem::take(&mut e.controls))
                 .unwrap_or_default();
             hook.after_step(&self.view(&rec), &mut controls);
             if let Some(e) = self.mech.extended_mut() {

@@ -23,12 +23,15 @@ pub(crate) struct Paths {
     dt: f64,
     capacity_paths: Vec<CapacityPath>,
     final_demand_paths: Vec<FinalDemandPath>,
-    /// The hook's capacity scales, final-demand scales and added demand.
-    capacity_control: Vec<f64>,
-    final_demand_scale: Vec<f64>,
-    final_demand_add: Vec<f64>,
+    /// The hook's controls as set through [`Mechanisms::set_controls`]
+    /// (the extended mode passes its own to [`Paths::form`] instead of
+    /// copying them here every step).
+    controls: Controls,
     /// m of the step.
     pub(crate) capacity_scale: Vec<f64>,
+    /// Scratch: the step's final-demand multipliers by product, then
+    /// column.
+    mult_by_product: Vec<f64>,
 }
 
 impl Paths {
@@ -42,10 +45,9 @@ impl Paths {
             dt: model.dt,
             capacity_paths,
             final_demand_paths,
-            capacity_control: controls.capacity_scale.clone(),
-            final_demand_scale: controls.final_demand_scale.clone(),
-            final_demand_add: controls.final_demand_add.clone(),
+            controls: controls.clone(),
             capacity_scale: vec![1.0; model.n],
+            mult_by_product: Vec::new(),
         }
     }
 }
@@ -56,13 +58,29 @@ impl Mechanisms for Paths {
     }
 
     fn set_controls(&mut self, c: &Controls) {
-        self.capacity_control.clone_from(&c.capacity_scale);
-        self.final_demand_scale.clone_from(&c.final_demand_scale);
-        self.final_demand_add.clone_from(&c.final_demand_add);
+        self.controls.clone_from(c);
     }
 
-    /// Forms m and the step's final demand `m.y_eff`.
+    /// Forms m and the step's final demand `m.y_eff` under the controls
+    /// last set.
     fn restrict_orders(&mut self, m: &mut ArioModel) -> Result<()> {
+        let c = std::mem::take(&mut self.controls);
+        let r = self.form(m, &c);
+        self.controls = c;
+        r
+    }
+
+    fn scale_capacity(&self, cap: &mut [f64]) {
+        for (c, m) in cap.iter_mut().zip(&self.capacity_scale) {
+            *c *= m;
+        }
+    }
+}
+
+impl Paths {
+    /// Forms m and the step's final demand `m.y_eff` under the hook's
+    /// controls `ctl`.
+    pub(crate) fn form(&mut self, m: &mut ArioModel, ctl: &Controls) -> Result<()> {
         let (n, ns) = (m.n, m.ns);
         let nf = m.layout.fd_categories.len();
         let nfd = m.nfd;
@@ -79,10 +97,10 @@ impl Mechanisms for Paths {
             }
         }
         for i in 0..n {
-            let v = (1.0 + add[i]) * prod[i] * self.capacity_control[i];
+            let v = (1.0 + add[i]) * prod[i] * ctl.capacity_scale[i];
             self.capacity_scale[i] = if v < 0.0 { 0.0 } else { v };
         }
-        let mut mult = self.final_demand_scale.clone();
+        let mut mult = ctl.final_demand_scale.clone();
         for fp in &self.final_demand_paths {
             let v = fp.path.at(t);
             for &d in &fp.regions {
@@ -93,40 +111,56 @@ impl Mechanisms for Paths {
                 }
             }
         }
+        // m by product, then column (mult is by column, then product), so
+        // that each industry's row of Y reads its multipliers contiguously.
+        let by_product = &mut self.mult_by_product;
+        by_product.resize(ns * nfd, 0.0);
+        for c in 0..nfd {
+            for s in 0..ns {
+                by_product[s * nfd + c] = mult[c * ns + s];
+            }
+        }
+        let add = &ctl.final_demand_add;
+        if !add.is_empty() && add.len() != n * nfd {
+            return Err(SimError::Other(format!(
+                "Controls::final_demand_add has {} entries; it must be empty or have one per industry and final-demand column ({n} × {nfd} = {})",
+                add.len(),
+                n * nfd
+            )));
+        }
         m.y_eff.resize(n * nfd, 0.0);
         for i in 0..n {
             let s = i % ns;
-            for c in 0..nfd {
-                m.y_eff[i * nfd + c] = m.base.y0[i * nfd + c] * mult[c * ns + s];
-            }
-        }
-        let add = &self.final_demand_add;
-        if !add.is_empty() {
-            if add.len() != n * nfd {
-                return Err(SimError::Other(format!(
-                    "Controls::final_demand_add has {} entries; it must be empty or have one per industry and final-demand column ({n} × {nfd} = {})",
-                    add.len(),
-                    n * nfd
-                )));
-            }
-            // A negative entry takes demand away from its origin (an
-            // exchange rate's switch between origins), never below zero
-            // (or below the entry itself where it is negative, as changes
-            // in inventories can be).
-            for (y, &a) in m.y_eff.iter_mut().zip(add) {
-                if a > 0.0 && a.is_finite() {
-                    *y += a;
-                } else if a < 0.0 && a.is_finite() {
-                    *y = (*y + a).max(y.min(0.0));
+            let row = i * nfd..(i + 1) * nfd;
+            let y = &mut m.y_eff[row.clone()];
+            let y0 = &m.base.y0[row.clone()];
+            let ms = &by_product[s * nfd..(s + 1) * nfd];
+            if add.is_empty() {
+                for ((y, &y0), &ms) in y.iter_mut().zip(y0).zip(ms) {
+                    *y = y0 * ms;
+                }
+            } else {
+                // A negative entry takes demand away from its origin (an
+                // exchange rate's switch between origins), never below
+                // zero (or below the entry itself where it is negative,
+                // as changes in inventories can be). Written without
+                // branches so that it vectorises; the same operations as
+                // one entry at a time.
+                for (((y, &y0), &ms), &a) in y.iter_mut().zip(y0).zip(ms).zip(&add[row]) {
+                    let base = y0 * ms;
+                    let finite = a.is_finite();
+                    let sum = base + a;
+                    let lowered = sum.max(base.min(0.0));
+                    *y = if a > 0.0 && finite {
+                        sum
+                    } else if a < 0.0 && finite {
+                        lowered
+                    } else {
+                        base
+                    };
                 }
             }
         }
         Ok(())
-    }
-
-    fn scale_capacity(&self, cap: &mut [f64]) {
-        for (c, m) in cap.iter_mut().zip(&self.capacity_scale) {
-            *c *= m;
-        }
     }
 }
