@@ -1,18 +1,29 @@
-//! The native reader as a stream: the file goes through one reusable
-//! buffer straight into the table's matrices, hashed on the way.
+//! The native reader as a stream: the file goes through a few reusable
+//! buffers straight into the table's matrices, hashed on the way.
 //!
 //! Reading a native file used to hold the whole file in memory, then
 //! decode a second copy from it: peak memory twice the table, and every
 //! page of both faulted in. Here the preamble and the JSON header (small)
-//! are read first; the matrices are allocated from the header's block list
-//! (checked against the labels and against the file's length before any
-//! allocation); then the payload is read in pieces of [`PIECE`] bytes. For
-//! each piece, three things run at once on rayon's threads: the next piece
-//! is read, this piece is hashed (BLAKE3, or SHA-256 in format version 1;
-//! in file order), and this piece
-//! is decoded (little-endian f64, column by column, into the blocks in the
-//! header's order). The 32 stored bytes at the end are compared with the
-//! digest before the table is validated.
+//! are read first and the block list is checked against the labels and
+//! against the file's length before anything large is allocated. Then two
+//! threads share the payload:
+//!
+//! - a **reader** thread reads pieces of [`PIECE`] bytes and hashes each
+//!   (BLAKE3, or SHA-256 in format version 1; in file order), then hands it
+//!   over through a bounded channel (buffers come back to it for reuse);
+//! - the **calling** thread builds each block with `Mat::from_fn`, taking
+//!   its numbers (little-endian f64, column-major) from the pieces in file
+//!   order. The matrices are never zeroed first: their pages are touched
+//!   once, by the decode, while the reader thread reads and hashes (at
+//!   GLORIA size zeroing Z alone was a serial second before the stream
+//!   started). Z's validation folds ([`plenum_table::folds`]) are gathered
+//!   entry by entry as Z is built.
+//!
+//! `Mat::from_fn` calls its closure in column-major order (faer fills a
+//! column at a time); the closure checks each call's (i, j) against the
+//! position it expects and an out-of-order call is an error, never a
+//! silently scrambled matrix. The 32 stored bytes at the end are compared
+//! with the digest before the table is validated.
 //!
 //! Errors are those of the whole-file reader, with the same precedence: a
 //! content-hash mismatch is reported in preference to any error found in
@@ -20,6 +31,7 @@
 //! hashed only to decide which error to give).
 
 use std::io::Read;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use plenum_table::{
     Col, ColumnFolds, Extension, ImportedUse, Labels, Mat, MrioTable, TableParts, ValidationPolicy,
@@ -57,7 +69,7 @@ pub(crate) fn decode<R: Read + Send>(
     hasher.update(&head);
     let content_len = len - HASH_LEN;
     // Header, padding and block sizes; on an error, the hash decides.
-    let (h, labels, mut blocks, mut read) =
+    let (h, labels, blocks, read) =
         match read_structure(file, &head, &mut r, content_len, &mut hasher) {
             Ok(s) => s,
             Err(Structure::Io(e)) => return Err(io(e)),
@@ -67,30 +79,144 @@ pub(crate) fn decode<R: Read + Send>(
                 return Err(*e);
             }
         };
-    // The payload: read the next piece while this one is hashed and decoded.
-    let mut sink = Sink::new(&blocks);
-    let mut cur = vec![0u8; PIECE.min(content_len - read)];
-    r.read_exact(&mut cur).map_err(io)?;
-    read += cur.len();
-    let mut next = Vec::with_capacity(PIECE.min(content_len - read));
-    loop {
-        let want = PIECE.min(content_len - read);
-        next.resize(want, 0);
-        let (got, ()) = rayon::join(
-            || r.read_exact(&mut next),
-            || {
-                rayon::join(|| hasher.update(&cur), || sink.put(&mut blocks, &cur));
-            },
-        );
-        got.map_err(io)?;
-        if want == 0 {
-            break;
+    // The payload: the reader thread reads and hashes pieces, this thread
+    // decodes them into the blocks.
+    let payload = content_len - read;
+    let (full_tx, full_rx) = sync_channel::<Vec<u8>>(2);
+    let (empty_tx, empty_rx) = sync_channel::<Vec<u8>>(4);
+    let produce = move || {
+        let mut left = payload;
+        while left > 0 {
+            let want = PIECE.min(left);
+            let mut buf = empty_rx.try_recv().unwrap_or_default();
+            buf.resize(want, 0);
+            r.read_exact(&mut buf)?;
+            hasher.update(&buf);
+            left -= want;
+            if full_tx.send(buf).is_err() {
+                break; // the decoder stopped: nothing more is needed
+            }
         }
-        read += want;
-        std::mem::swap(&mut cur, &mut next);
+        drop(full_tx);
+        let mut stored = [0u8; HASH_LEN];
+        r.read_exact(&mut stored)?;
+        Ok::<_, std::io::Error>((hasher, stored))
+    };
+    let mut cur = Cursor {
+        rx: full_rx,
+        back: empty_tx,
+        buf: Vec::new(),
+        pos: 0,
+        starved: false,
+    };
+    let (got, built) = if payload <= PIECE {
+        // One piece at most (the embedded default is 0.6 MB): read it
+        // first, on this thread; the channel holds it. A thread would cost
+        // more than it overlaps.
+        let got = produce();
+        (got, build_blocks(&blocks, &mut cur))
+    } else {
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(produce);
+            let built = build_blocks(&blocks, &mut cur);
+            drop(cur); // closes the channels, so a stopped reader ends
+            let got = reader
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the reader thread panicked")));
+            (got, built)
+        })
+    };
+    let (hasher, stored) = got.map_err(io)?;
+    compare_hash(file, hasher, &stored)?;
+    let (blocks, z_folds) = built.ok_or_else(|| {
+        FormatError::file(
+            file,
+            "a matrix was filled out of order",
+            "report this as a bug of plenum-formats",
+        )
+    })?;
+    assemble(file, h, labels, blocks, &z_folds, policy)
+}
+
+/// The numbers of the payload in file order, from the pieces the reader
+/// thread sends; each piece goes back to it once used.
+struct Cursor {
+    rx: Receiver<Vec<u8>>,
+    back: SyncSender<Vec<u8>>,
+    buf: Vec<u8>,
+    pos: usize,
+    /// The reader sent no more pieces (it failed); numbers read as 0 and
+    /// the reader's error is reported.
+    starved: bool,
+}
+
+impl Cursor {
+    #[inline]
+    fn next(&mut self) -> f64 {
+        if self.pos + 8 > self.buf.len() && !self.refill() {
+            return 0.0;
+        }
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&self.buf[self.pos..self.pos + 8]);
+        self.pos += 8;
+        f64::from_le_bytes(w)
     }
-    check_hash(file, &mut r, hasher, io)?;
-    assemble(file, h, labels, blocks, &sink.z_folds, policy)
+
+    /// The next piece (pieces hold whole numbers: PIECE and the payload are
+    /// multiples of 8).
+    #[cold]
+    fn refill(&mut self) -> bool {
+        if self.starved {
+            return false;
+        }
+        match self.rx.recv() {
+            Ok(next) => {
+                let used = std::mem::replace(&mut self.buf, next);
+                // The reader may have stopped; then the buffer is dropped.
+                let _ = self.back.try_send(used);
+                self.pos = 0;
+                self.pos + 8 <= self.buf.len()
+            }
+            Err(_) => {
+                self.starved = true;
+                false
+            }
+        }
+    }
+}
+
+/// Builds the blocks in file order from `cur`, gathering Z's folds
+/// (block 0) entry by entry. `None` if `Mat::from_fn` visited the entries
+/// out of column-major order.
+fn build_blocks(
+    infos: &[crate::native::BlockInfo],
+    cur: &mut Cursor,
+) -> Option<(Vec<Mat<f64>>, ColumnFolds)> {
+    let mut in_order = true;
+    let mut folds = ColumnFolds::new(0, 0);
+    let mut blocks = Vec::with_capacity(infos.len());
+    for (k, b) in infos.iter().enumerate() {
+        let rows = b.rows;
+        let mut e = 0usize;
+        let m = if k == 0 {
+            folds = ColumnFolds::new(b.rows, b.cols);
+            Mat::<f64>::from_fn(b.rows, b.cols, |i, j| {
+                in_order &= j * rows + i == e;
+                e += 1;
+                let v = cur.next();
+                folds.push_entry(v);
+                v
+            })
+        } else {
+            Mat::<f64>::from_fn(b.rows, b.cols, |i, j| {
+                in_order &= j * rows + i == e;
+                e += 1;
+                cur.next()
+            })
+        };
+        blocks.push(m);
+    }
+    in_order.then_some((blocks, folds))
 }
 
 /// Length checks of [`preamble`] given the first bytes and the length;
@@ -116,7 +242,7 @@ enum Structure {
     Bad(Box<FormatError>, usize),
 }
 
-type Parts = (Header, Labels, Vec<Mat<f64>>, usize);
+type Parts = (Header, Labels, Vec<crate::native::BlockInfo>, usize);
 
 /// Reads the header and its padding (hashing them), checks the block
 /// list against the labels and the payload's length against the file, and
@@ -171,11 +297,7 @@ fn read_structure<R: Read>(
     }
     // Sizes agree with the file's length, so these allocations are bounded
     // by what is on disk.
-    let blocks = want
-        .iter()
-        .map(|b| Mat::<f64>::zeros(b.rows, b.cols))
-        .collect();
-    Ok((h, labels, blocks, read))
+    Ok((h, labels, want, read))
 }
 
 /// Reads and hashes `n` more bytes, keeping none.
@@ -200,73 +322,23 @@ fn check_hash<R: Read>(
 ) -> Result<()> {
     let mut stored = [0u8; HASH_LEN];
     r.read_exact(&mut stored).map_err(io)?;
+    compare_hash(file, hasher, &stored)
+}
+
+/// The computed digest against the stored one.
+fn compare_hash(file: &str, hasher: ContentHasher, stored: &[u8; HASH_LEN]) -> Result<()> {
     let digest = hasher.finalize();
-    if digest.as_slice() != stored {
+    if &digest != stored {
         return Err(corrupt(
             file,
             format!(
                 "content hash mismatch (stored {}, computed {})",
-                hex(&stored),
+                hex(stored),
                 hex(&digest)
             ),
         ));
     }
     Ok(())
-}
-
-/// Where the next number of the payload goes: block `b`, element `e` of
-/// it in column-major order; and Z's folds for validation
-/// ([`plenum_table::folds`]), gathered as each column of Z (block 0) is
-/// complete, while it is still in cache.
-#[derive(Debug)]
-struct Sink {
-    b: usize,
-    e: usize,
-    z_folds: ColumnFolds,
-}
-
-impl Sink {
-    fn new(blocks: &[Mat<f64>]) -> Self {
-        let (r, c) = blocks.first().map_or((0, 0), |z| (z.nrows(), z.ncols()));
-        Self {
-            b: 0,
-            e: 0,
-            z_folds: ColumnFolds::new(r, c),
-        }
-    }
-
-    /// Decodes a piece of whole little-endian f64 into the blocks, a
-    /// column's run at a time. The caller checked that the payload's length
-    /// is the blocks' total, so the piece never runs past the last block.
-    fn put(&mut self, blocks: &mut [Mat<f64>], piece: &[u8]) {
-        let mut nums = piece.chunks_exact(8);
-        let mut left = piece.len() / 8;
-        while left > 0 {
-            let Some(m) = blocks.get_mut(self.b) else {
-                return;
-            };
-            let rows = m.nrows();
-            let size = rows * m.ncols();
-            if self.e >= size {
-                self.b += 1;
-                self.e = 0;
-                continue;
-            }
-            let (j, i) = (self.e / rows, self.e % rows);
-            let run = (rows - i).min(left);
-            let col = &mut m.col_as_slice_mut(j)[i..i + run];
-            for (d, b) in col.iter_mut().zip(nums.by_ref()) {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(b);
-                *d = f64::from_le_bytes(w);
-            }
-            if self.b == 0 && i + run == rows {
-                self.z_folds.push_column(m.col_as_slice(j));
-            }
-            self.e += run;
-            left -= run;
-        }
-    }
 }
 
 /// The table from its blocks in file order, validated under `policy`.

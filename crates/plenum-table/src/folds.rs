@@ -30,6 +30,11 @@ use rayon::prelude::*;
 
 use crate::validate::row_sums;
 
+/// The sum of no numbers, as `Iterator::sum` gives it (its starting value).
+fn empty_sum() -> f64 {
+    std::iter::empty::<f64>().sum()
+}
+
 /// Column sums, row sums, the first non-finite entry and whether any entry
 /// is negative, of a matrix pushed column by column.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +46,10 @@ pub struct ColumnFolds {
     /// (row, column, value) of the first NaN or infinity, column-major.
     pub(crate) first_nonfinite: Option<(usize, usize, f64)>,
     pub(crate) any_negative: bool,
+    /// [`ColumnFolds::push_entry`]: the row of the next entry and the
+    /// running sum of the current column.
+    next_row: usize,
+    running: f64,
 }
 
 impl ColumnFolds {
@@ -53,6 +62,8 @@ impl ColumnFolds {
             row_sums: vec![0.0; rows],
             first_nonfinite: None,
             any_negative: false,
+            next_row: 0,
+            running: empty_sum(),
         }
     }
 
@@ -83,6 +94,8 @@ impl ColumnFolds {
             col_sums: per_col.into_iter().map(|c| c.0).collect(),
             row_sums: row_sums(m),
             first_nonfinite,
+            next_row: 0,
+            running: empty_sum(),
         }
     }
 
@@ -111,6 +124,37 @@ impl ColumnFolds {
         }
         if !self.any_negative {
             self.any_negative = col.iter().any(|v| *v < 0.0);
+        }
+    }
+
+    /// Folds the next entry, in column-major order (a reader that builds
+    /// the matrix entry by entry). The column's running sum starts from the
+    /// sum of nothing and adds the entries in row order, which is what
+    /// `Iterator::sum` does, so the column sums are the same bits as
+    /// [`ColumnFolds::push_column`]'s (unit test).
+    #[inline]
+    pub fn push_entry(&mut self, v: f64) {
+        let i = self.next_row;
+        let Some(r) = self
+            .row_sums
+            .get_mut(i)
+            .filter(|_| self.col_sums.len() < self.cols)
+        else {
+            self.cols = usize::MAX; // more entries than rows × cols: never complete
+            return;
+        };
+        *r += v;
+        self.running += v;
+        if !v.is_finite() && self.first_nonfinite.is_none() {
+            self.first_nonfinite = Some((i, self.col_sums.len(), v));
+        }
+        self.any_negative |= v < 0.0;
+        if i + 1 == self.rows {
+            self.col_sums.push(self.running);
+            self.running = empty_sum();
+            self.next_row = 0;
+        } else {
+            self.next_row = i + 1;
         }
     }
 

@@ -619,6 +619,18 @@ mod tests {
             assert_eq!(f.any_negative, neg);
             assert_eq!(f.first_nonfinite, None);
             assert_eq!(ColumnFolds::of_matrix(&m), f, "whole-matrix folds");
+            let mut g = ColumnFolds::new(nr, nc);
+            for j in 0..nc {
+                for i in 0..nr {
+                    g.push_entry(m[(i, j)]);
+                }
+            }
+            assert!(g.is_complete_for(nr, nc) || nr == 0);
+            if nr > 0 {
+                assert_eq!(bits(&g.col_sums), bits(&f.col_sums), "entry by entry");
+                assert_eq!(bits(&g.row_sums), bits(&f.row_sums));
+                assert_eq!((g.any_negative, g.first_nonfinite), (neg, None));
+            }
         }
         let mut m = matrix(300, 200, 9).map(|v| v.abs());
         assert!(!folds_of(&m).any_negative);
@@ -628,6 +640,16 @@ mod tests {
         let f = folds_of(&m);
         assert_eq!(f.first_nonfinite, Some((299, 70, f64::NEG_INFINITY)));
         assert!(f.any_negative);
+        let mut e = ColumnFolds::new(300, 200);
+        for j in 0..200 {
+            for i in 0..300 {
+                e.push_entry(m[(i, j)]);
+            }
+        }
+        assert_eq!(e.first_nonfinite, f.first_nonfinite);
+        assert_eq!(bits(&e.col_sums), bits(&f.col_sums));
+        e.push_entry(1.0); // one too many
+        assert!(!e.is_complete_for(300, 200));
         let g = ColumnFolds::of_matrix(&m);
         assert_eq!(g.first_nonfinite, f.first_nonfinite);
         assert_eq!(g.any_negative, f.any_negative);
