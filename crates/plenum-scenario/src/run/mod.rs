@@ -133,6 +133,51 @@ pub fn run_scenario(
     g_auto: [f64; 2],
     until: Option<Quarter>,
 ) -> Result<ScenarioRun> {
+    simulate(econ, scn, g_auto, until, |f| {
+        let rec = Recorder::new(scn, f.p, econ, f.quarters, f.kappa);
+        record::record(econ, f.b, f.pl, f.driver, f.traj, f.sim, rec)
+    })
+}
+
+/// China's real GDP growth y/y (%) at the quarters `at` of `scn` run as
+/// [`run_scenario`] runs it up to the last of them: the same numbers as
+/// that run's `gdp_growth_yoy` (bit for bit), but only the accounts of
+/// those quarters and the four before are formed and nothing is recorded
+/// (the calibration's runs read these numbers and nothing else).
+pub fn china_growth_at<const K: usize>(
+    econ: &Economy,
+    scn: &Scenario,
+    g_auto: [f64; 2],
+    at: [Quarter; K],
+) -> Result<[f64; K]> {
+    let until = at.iter().copied().max();
+    simulate(econ, scn, g_auto, until, |f| {
+        record::china_growth(econ, f.b, f.pl, f.driver, f.traj, f.sim, at)
+    })
+}
+
+/// What a finished simulation hands to the recording: the bound
+/// scenario, its parameters, plan, driver and trajectory.
+struct Finished<'a> {
+    p: &'a crate::params::Params,
+    b: &'a crate::bind::Bound,
+    pl: &'a plan::Plan,
+    driver: &'a Driver<'a>,
+    traj: &'a plenum_sim::Trajectory,
+    sim: &'a [Quarter],
+    quarters: Vec<Quarter>,
+    kappa: f64,
+}
+
+/// Steps `scn` up to `until` (see [`run_scenario`]) and hands the result
+/// to `finish`.
+fn simulate<T>(
+    econ: &Economy,
+    scn: &Scenario,
+    g_auto: [f64; 2],
+    until: Option<Quarter>,
+    finish: impl FnOnce(Finished<'_>) -> T,
+) -> Result<T> {
     let b = bind(scn, econ)?;
     let mut p = scn.params.clone();
     if !scn
@@ -197,7 +242,6 @@ pub fn run_scenario(
     let imports0 = &statics.imports0;
     let end = until.unwrap_or(scn.end).min(scn.end);
     let quarters: Vec<Quarter> = (START.0..=end.0).map(Quarter).collect();
-    let rec = Recorder::new(scn, &p, econ, quarters, kappa);
     // One quarter past the end: its step closes the last quarter's
     // inventories.
     let sim: Vec<Quarter> = (BURN_IN.0..=end.0 + 1).map(Quarter).collect();
@@ -393,5 +437,14 @@ pub fn run_scenario(
     let traj = model
         .run_with_hook(sim.len(), true, &mut driver)
         .map_err(sim_error)?;
-    Ok(record::record(econ, &b, &pl, &driver, &traj, &sim, rec))
+    Ok(finish(Finished {
+        p: &p,
+        b: &b,
+        pl: &pl,
+        driver: &driver,
+        traj: &traj,
+        sim: &sim,
+        quarters,
+        kappa,
+    }))
 }

@@ -27,7 +27,7 @@ pub(super) fn record(
     sim: &[Quarter],
     mut rec: Recorder,
 ) -> ScenarioRun {
-    let (ns, nr) = (econ.ns, econ.nr);
+    let ns = econ.ns;
     let ch = b.china;
     let map = &econ.map;
     let stocks: Vec<(Vec<f64>, Vec<f64>)> =
@@ -56,50 +56,9 @@ pub(super) fn record(
         if t.0 < START.0 - 4 {
             continue;
         }
-        let x = map.to_table(&traj.production_realised[k]);
-        let cap = map.to_table(&traj.production_capacity[k]);
-        let um = &traj.final_demand_unmet[k];
-        let unmet: Vec<f64> = (0..nr * ns)
-            .map(|q| um[map.region[q / ns] * ns + map.sector[q % ns]])
-            .collect();
+        let (x, cap, acc) =
+            quarter_accounts(econ, b, pl, driver, traj, k, &stocks[k], &stocks[k + 1]);
         let d = &driver.decided[k];
-        // Final demand placed on one origin: the plan's (diversion), the
-        // engine's (anticipation, rerouting) and the exchange rate's
-        // switch.
-        let st = driver.trade.get(k);
-        let fd_add: [&[(usize, usize, f64)]; 2] = [
-            pl.trade.get(k).map_or(&[][..], |q| &q.fd_add[..]),
-            st.map_or(&[][..], |q| &q.fd_add[..]),
-        ];
-        // The restrictions as the accounts see them, less what rerouting
-        // and the front-loaded stock let through.
-        let restrictions: Vec<engine::ActiveRestriction> = pl.restrictions[k]
-            .iter()
-            .map(|a| {
-                let f = st
-                    .and_then(|q| q.through.get(&(a.product, a.origin, a.destination)))
-                    .copied()
-                    .unwrap_or(1.0);
-                engine::ActiveRestriction {
-                    share: a.share * f,
-                    ..a.clone()
-                }
-            })
-            .collect();
-        let acc = engine::accounts(
-            econ,
-            &Quarterly {
-                x: &x,
-                cap: &cap,
-                n_start: (&stocks[k].0, &stocks[k].1),
-                n_end: (&stocks[k + 1].0, &stocks[k + 1].1),
-                fd_mult: &d.fd_mult,
-                unmet: &unmet,
-                restrictions: &restrictions,
-                fd_add: &fd_add,
-                fx: Some((&d.fx_add, ch)),
-            },
-        );
         if t < START {
             rec.prehistory((t.0 - (START.0 - 4)) as usize, &acc, b, &d.pieces);
             continue;
@@ -160,4 +119,105 @@ pub(super) fn record(
     let unit = format!("{} per quarter (2023 prices)", run.table_unit);
     super::trade::add_series(&mut run, pl, &driver.trade, &unit);
     run
+}
+
+/// The quarter `k`'s output and capacity in table order and its accounts,
+/// from the trajectory, what the driver decided and the plan; `n_start`
+/// and `n_end` are the inventories at the step's start and end
+/// ([`crate::engine::EngineMap::stocks`]).
+#[allow(clippy::too_many_arguments)]
+fn quarter_accounts(
+    econ: &Economy,
+    b: &Bound,
+    pl: &Plan,
+    driver: &Driver<'_>,
+    traj: &Trajectory,
+    k: usize,
+    n_start: &(Vec<f64>, Vec<f64>),
+    n_end: &(Vec<f64>, Vec<f64>),
+) -> (Vec<f64>, Vec<f64>, engine::Accounts) {
+    let (ns, nr) = (econ.ns, econ.nr);
+    let ch = b.china;
+    let map = &econ.map;
+    let x = map.to_table(&traj.production_realised[k]);
+    let cap = map.to_table(&traj.production_capacity[k]);
+    let um = &traj.final_demand_unmet[k];
+    let unmet: Vec<f64> = (0..nr * ns)
+        .map(|q| um[map.region[q / ns] * ns + map.sector[q % ns]])
+        .collect();
+    let d = &driver.decided[k];
+    // Final demand placed on one origin: the plan's (diversion), the
+    // engine's (anticipation, rerouting) and the exchange rate's
+    // switch.
+    let st = driver.trade.get(k);
+    let fd_add: [&[(usize, usize, f64)]; 2] = [
+        pl.trade.get(k).map_or(&[][..], |q| &q.fd_add[..]),
+        st.map_or(&[][..], |q| &q.fd_add[..]),
+    ];
+    // The restrictions as the accounts see them, less what rerouting
+    // and the front-loaded stock let through.
+    let restrictions: Vec<engine::ActiveRestriction> = pl.restrictions[k]
+        .iter()
+        .map(|a| {
+            let f = st
+                .and_then(|q| q.through.get(&(a.product, a.origin, a.destination)))
+                .copied()
+                .unwrap_or(1.0);
+            engine::ActiveRestriction {
+                share: a.share * f,
+                ..a.clone()
+            }
+        })
+        .collect();
+    let acc = engine::accounts(
+        econ,
+        &Quarterly {
+            x: &x,
+            cap: &cap,
+            n_start: (&n_start.0, &n_start.1),
+            n_end: (&n_end.0, &n_end.1),
+            fd_mult: &d.fd_mult,
+            unmet: &unmet,
+            restrictions: &restrictions,
+            fd_add: &fd_add,
+            fx: Some((&d.fx_add, ch)),
+        },
+    );
+    (x, cap, acc)
+}
+
+/// China's real GDP growth y/y (%) at each quarter of `at`, the numbers
+/// [`record`] files as `gdp_growth_yoy` (same accounts, same division),
+/// from the accounts of those quarters and the four before only: what the
+/// calibration reads of a run, without recording the rest. NaN for a
+/// quarter outside `sim` or before [`START`], as the recorded run has it.
+pub(super) fn china_growth<const K: usize>(
+    econ: &Economy,
+    b: &Bound,
+    pl: &Plan,
+    driver: &Driver<'_>,
+    traj: &Trajectory,
+    sim: &[Quarter],
+    at: [Quarter; K],
+) -> [f64; K] {
+    let map = &econ.map;
+    let gdp = |t: Quarter| -> Option<f64> {
+        // The recorded quarters are all of sim's but the last.
+        let k = sim[..sim.len().saturating_sub(1)]
+            .iter()
+            .position(|&s| s == t)?;
+        let n_start = map.stocks(traj.inputs_stocks.get(k)?);
+        let n_end = map.stocks(traj.inputs_stocks.get(k + 1)?);
+        let (_, _, acc) = quarter_accounts(econ, b, pl, driver, traj, k, &n_start, &n_end);
+        acc.gdp.get(b.china).copied()
+    };
+    at.map(|q| {
+        if q < START {
+            return f64::NAN;
+        }
+        match (gdp(q), gdp(Quarter(q.0 - 4))) {
+            (Some(now), Some(before)) => 100.0 * (now / before - 1.0),
+            _ => f64::NAN,
+        }
+    })
 }
