@@ -341,7 +341,13 @@ fn verify(file: &str, bytes: &[u8], version: u32) -> Result<()> {
     let (content, stored) = bytes.split_at(bytes.len() - HASH_LEN);
     let mut h = ContentHasher::for_version(version);
     h.update(content);
-    let digest = h.finalize();
+    compare_digest(file, h, stored)
+}
+
+/// The hasher's digest against the `stored` trailer: the one check, and
+/// message, of the whole-file and the streamed reader.
+pub(crate) fn compare_digest(file: &str, hasher: ContentHasher, stored: &[u8]) -> Result<()> {
+    let digest = hasher.finalize();
     if digest.as_slice() != stored {
         return Err(corrupt(
             file,

@@ -39,8 +39,8 @@ use plenum_table::{
 
 use crate::error::{FormatError, Result};
 use crate::native::{
-    corrupt, expected_blocks, header_end, hex, padding, parse_header, preamble, ContentHasher,
-    Header, HASH_LEN, PREAMBLE,
+    compare_digest, corrupt, expected_blocks, header_end, padding, parse_header, preamble,
+    ContentHasher, Header, HASH_LEN, PREAMBLE,
 };
 
 /// Bytes per piece of the payload (a multiple of 8: pieces hold whole
@@ -127,7 +127,7 @@ pub(crate) fn decode<R: Read + Send>(
         })
     };
     let (hasher, stored) = got.map_err(io)?;
-    compare_hash(file, hasher, &stored)?;
+    compare_digest(file, hasher, &stored)?;
     let (blocks, z_folds) = built.ok_or_else(|| {
         FormatError::file(
             file,
@@ -322,23 +322,7 @@ fn check_hash<R: Read>(
 ) -> Result<()> {
     let mut stored = [0u8; HASH_LEN];
     r.read_exact(&mut stored).map_err(io)?;
-    compare_hash(file, hasher, &stored)
-}
-
-/// The computed digest against the stored one.
-fn compare_hash(file: &str, hasher: ContentHasher, stored: &[u8; HASH_LEN]) -> Result<()> {
-    let digest = hasher.finalize();
-    if &digest != stored {
-        return Err(corrupt(
-            file,
-            format!(
-                "content hash mismatch (stored {}, computed {})",
-                hex(stored),
-                hex(&digest)
-            ),
-        ));
-    }
-    Ok(())
+    compare_digest(file, hasher, &stored)
 }
 
 /// The table from its blocks in file order, validated under `policy`.

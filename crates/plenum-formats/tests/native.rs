@@ -164,18 +164,14 @@ fn version_1_files_still_read_and_each_version_has_its_hash() {
         std::fs::write(&p, &v1).unwrap();
         common::assert_bit_identical(&t, &read_native(&p, &policy()).unwrap());
         // A version-1 trailer on a version-2 file, and the reverse.
-        let mut mixed = v1.clone();
-        mixed[8..12].copy_from_slice(&2u32.to_le_bytes());
-        let m = read_native_bytes(&mixed, &policy())
-            .unwrap_err()
-            .to_string();
-        assert!(m.contains("content hash mismatch"), "{m}");
-        let mut mixed = b.clone();
-        mixed[8..12].copy_from_slice(&1u32.to_le_bytes());
-        let m = read_native_bytes(&mixed, &policy())
-            .unwrap_err()
-            .to_string();
-        assert!(m.contains("content hash mismatch"), "{m}");
+        for (file, version) in [(&v1, 2u32), (&b, 1u32)] {
+            let mut mixed = file.clone();
+            mixed[8..12].copy_from_slice(&version.to_le_bytes());
+            let m = read_native_bytes(&mixed, &policy())
+                .unwrap_err()
+                .to_string();
+            assert!(m.contains("content hash mismatch"), "{m}");
+        }
     }
 }
 

@@ -4,11 +4,11 @@
 //! the column sums 1'Z (column balance and the column sums of A), the row
 //! sums Z·1 (row balance) and a scan for negative flows (which decides
 //! whether ρ(A) needs more than the column-sum bound). At GLORIA size Z is
-//! 3.1 GB, so these passes are memory-bound seconds. A reader that streams
-//! Z column by column (the native reader) has each column in cache just
-//! after decoding it; [`ColumnFolds::push_column`] folds it there, and
-//! [`crate::MrioTable::new_with_folds`] hands the result to validation,
-//! which then skips its own passes over Z.
+//! 3.1 GB, so these passes are memory-bound seconds. A reader that builds
+//! Z from a stream (the native reader) folds each entry as it decodes it
+//! ([`ColumnFolds::push_entry`]; [`ColumnFolds::push_column`] for a reader
+//! that has whole columns), and [`crate::MrioTable::new_with_folds`] hands
+//! the result to validation, which then skips its own passes over Z.
 //!
 //! Validation itself builds the folds of a table read by other means with
 //! [`ColumnFolds::of_matrix`]: one pass over the columns (each column's
@@ -33,6 +33,15 @@ use crate::validate::row_sums;
 /// The sum of no numbers, as `Iterator::sum` gives it (its starting value).
 fn empty_sum() -> f64 {
     std::iter::empty::<f64>().sum()
+}
+
+/// One column's part of the folds: its sum in row order, the row of its
+/// first non-finite entry, whether any entry is negative.
+fn fold_column(col: &[f64]) -> (f64, Option<usize>, bool) {
+    let sum: f64 = col.iter().sum();
+    let bad = col.iter().position(|v| !v.is_finite());
+    let neg = col.iter().any(|v| *v < 0.0);
+    (sum, bad, neg)
 }
 
 /// Column sums, row sums, the first non-finite entry and whether any entry
@@ -75,13 +84,7 @@ impl ColumnFolds {
         let (nr, nc) = (m.nrows(), m.ncols());
         let per_col: Vec<(f64, Option<usize>, bool)> = (0..nc)
             .into_par_iter()
-            .map(|j| {
-                let col = m.col(j);
-                let sum: f64 = col.iter().sum();
-                let bad = col.iter().position(|v| !v.is_finite());
-                let neg = col.iter().any(|v| *v < 0.0);
-                (sum, bad, neg)
-            })
+            .map(|j| fold_column(m.col_as_slice(j)))
             .collect();
         let first_nonfinite = per_col
             .iter()
@@ -113,18 +116,15 @@ impl ColumnFolds {
             return;
         }
         let j = self.col_sums.len();
-        self.col_sums.push(col.iter().sum());
+        let (sum, bad, neg) = fold_column(col);
+        self.col_sums.push(sum);
         for (s, v) in self.row_sums.iter_mut().zip(col) {
             *s += *v;
         }
         if self.first_nonfinite.is_none() {
-            if let Some(i) = col.iter().position(|v| !v.is_finite()) {
-                self.first_nonfinite = Some((i, j, col[i]));
-            }
+            self.first_nonfinite = bad.map(|i| (i, j, col[i]));
         }
-        if !self.any_negative {
-            self.any_negative = col.iter().any(|v| *v < 0.0);
-        }
+        self.any_negative |= neg;
     }
 
     /// Folds the next entry, in column-major order (a reader that builds
