@@ -18,7 +18,9 @@
 //!   (wealth is revalued, then spending adjusts);
 //! - W_t = Σ_j λ_j v_j x_j: labour income, value added times the labour
 //!   share λ_j (LABR/VA of the table, or `labour_share_fallback`); W*_t its
-//!   reference path, W⁰ grown at potential growth; c_L (`mpc_labour`) the
+//!   reference path, W⁰ grown at potential growth, with W⁰ taken from the
+//!   engine's warm state (the growth path the run starts on, stock-building
+//!   included), so that the gap is zero on that path; c_L (`mpc_labour`) the
 //!   marginal propensity to consume out of labour income. Income enters
 //!   with a lag of one quarter, which closes the income multiplier without
 //!   a simultaneous solve: a fall in output lowers W, then C, then output;

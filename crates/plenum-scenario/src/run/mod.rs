@@ -215,9 +215,6 @@ fn simulate<T>(
                 .map_or(p.labour_share_fallback, |l| l[j])
         })
         .collect();
-    let w0: f64 = (ch * ns..(ch + 1) * ns)
-        .map(|j| econ.v[j] * econ.x0[j] * ls[j])
-        .sum();
     let ref_growth = ((1.0 + p.china_potential_growth / 100.0)
         * (1.0 + p.gdp_deflator_growth / 100.0))
         .powf(0.25)
@@ -325,6 +322,21 @@ fn simulate<T>(
         },
         WARM_UP_QUARTERS,
     )?;
+    // The reference path of labour income, W*_t = W⁰ Y*_t, runs through
+    // the warm state's labour income, not the table's: on a growth path
+    // the engine also produces its own stock-building, so its output
+    // stands about 2% above the table's final demand times Y*, and a
+    // reference drawn from the table would open an income gap of that
+    // size in 2022Q1 and lift consumption by c_L times it (a start-up
+    // jump of 0.6% of GDP in 2022Q2 that made 2022 and hence 2023's y/y
+    // rates too fast; docs/calibration.md).
+    let w0 = {
+        let x = econ.map.to_table(model.production());
+        let w_warm: f64 = (ch * ns..(ch + 1) * ns)
+            .map(|j| econ.v[j] * x[j] * ls[j])
+            .sum();
+        w_warm / pot.index(prev)
+    };
     model.enable_extended(spec, true);
     let mut driver = Driver {
         econ,
