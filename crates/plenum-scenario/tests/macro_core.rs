@@ -407,3 +407,18 @@ fn the_2023_quarters_carry_no_start_up_jump() {
     // 2023Q1 is at most a point above its 2023Q4.
     assert!(y23[0] - y23[3] <= 1.0, "{y23:?}");
 }
+
+/// The units κ set the run's own 2022 at potential (the warm state's GDP,
+/// the engine's stock-building included) to NBS's 2022, so the baseline's
+/// nominal GDP in 2023 is NBS's 126.06 tn yuan within the fit's band
+/// (±1.5). With κ on the table's GDP it was 130.5.
+#[test]
+fn nominal_gdp_in_2023_is_nbs_s_within_the_band() {
+    let set = all();
+    let base = set.runs.iter().find(|r| r.name == "baseline-2024").unwrap();
+    let n23 = base.annual_sum("gdp_nominal", &base.region, 2023);
+    assert!(
+        (n23 - 126.06).abs() <= 1.5,
+        "nominal GDP 2023 {n23} tn yuan"
+    );
+}

@@ -15,9 +15,12 @@
 //! scales (per industry) through `Controls`.
 //!
 //! Conversions. Flows of the model are real, in table units per quarter,
-//! at 2023 prices. The table's China is carried to 2023 with the official
-//! real growth (5.2%) and matched to 2023 nominal GDP (126.06 tn yuan), so
-//! κ = 4 GDP⁰_CHN (1 + g₂₀₂₃) / 126.06 table units are one tn yuan; the
+//! at 2023 prices. The run's China at potential in 2022 (the warm state's
+//! GDP carried on the potential index, GDP⁰_CHN: the table's GDP plus the
+//! engine's own stock-building on its growth path) is carried to 2023 with
+//! the official real growth (5.2%) and matched to 2023 nominal GDP (126.06
+//! tn yuan), so κ = 4 GDP⁰_CHN (1 + g₂₀₂₃) / 126.06 table units are one tn
+//! yuan; the
 //! GDP deflator D_t of the price block ([`crate::blocks::prices`]: output
 //! gap, import prices, the controls' shadow prices) turns real flows into
 //! nominal ones for the fiscal blocks (2022Q1 = 1); programme budgets and
@@ -197,8 +200,6 @@ fn simulate<T>(
     let (n, ns, nr) = (econ.n, econ.ns, econ.nr);
     let ch = b.china;
     let sp = split(econ, &b, &p);
-    let gdp0 = econ.gdp0();
-    let kappa = 4.0 * gdp0[ch] * (1.0 + p.real_growth_2023 / 100.0) / p.gdp_2023;
     // The residual converges to zero growth: the named blocks carry the
     // long run.
     let auto = autonomous_path(
@@ -215,6 +216,59 @@ fn simulate<T>(
                 .map_or(p.labour_share_fallback, |l| l[j])
         })
         .collect();
+    let prev = Quarter(BURN_IN.0 - 1);
+    // Start on a growth path (potential growth, the pace of China's output
+    // before 2022, everywhere; the engine's warm-up must be uniform), not
+    // the table's stationary equilibrium, so that 2022-24 carry no
+    // inventory build-up from switching growth on. The warm state is
+    // shared between runs with the same inputs ([`warm`]).
+    let mut trend = vec![0.0; nr];
+    for r in 0..nr {
+        let g = if r == ch {
+            p.china_potential_growth
+        } else {
+            b.trend[r]
+        };
+        trend[econ.map.region[r]] = g / 100.0;
+    }
+    let gamma = (1.0 + p.china_potential_growth / 100.0).powf(0.25);
+    let mut model = econ.warm.warmed(
+        &econ.engine,
+        &warm::WarmInputs {
+            smoothing: p.inventory_target_smoothing,
+            trend: &trend,
+            capacity_scale: 1.0 + p.capacity_headroom,
+            gamma,
+            level: pot.index(prev),
+        },
+        WARM_UP_QUARTERS,
+    )?;
+    // The reference path of labour income, W*_t = W⁰ Y*_t, runs through
+    // the warm state's labour income, not the table's: on a growth path
+    // the engine also produces its own stock-building, so its output
+    // stands about 2% above the table's final demand times Y*, and a
+    // reference drawn from the table would open an income gap of that
+    // size in 2022Q1 and lift consumption by c_L times it (a start-up
+    // jump of 0.6% of GDP in 2022Q2 that made 2022 and hence 2023's y/y
+    // rates too fast; docs/calibration.md).
+    let x_warm = econ.map.to_table(model.production());
+    let w0 = {
+        let w_warm: f64 = (ch * ns..(ch + 1) * ns)
+            .map(|j| econ.v[j] * x_warm[j] * ls[j])
+            .sum();
+        w_warm / pot.index(prev)
+    };
+    // Units: κ table units a quarter are one tn yuan a year. The run's own
+    // 2022 at potential (the warm state's GDP carried on Y*, stock-building
+    // included) is NBS's 2022, carried to 2023 with the official real
+    // growth and matched to 2023 nominal GDP (126.06 tn yuan). With the
+    // table's GDP instead, the run's nominal GDP stood about 2% above
+    // NBS's from the start (docs/calibration.md).
+    let gdp0_china = (ch * ns..(ch + 1) * ns)
+        .map(|j| econ.v[j] * x_warm[j])
+        .sum::<f64>()
+        / pot.index(prev);
+    let kappa = 4.0 * gdp0_china * (1.0 + p.real_growth_2023 / 100.0) / p.gdp_2023;
     let ref_growth = ((1.0 + p.china_potential_growth / 100.0)
         * (1.0 + p.gdp_deflator_growth / 100.0))
         .powf(0.25)
@@ -295,48 +349,6 @@ fn simulate<T>(
                 .push((econ.map.sector[s], Some(econ.map.sector[u]), crit));
         }
     }
-    let prev = Quarter(BURN_IN.0 - 1);
-    // Start on a growth path (potential growth, the pace of China's output
-    // before 2022, everywhere; the engine's warm-up must be uniform), not
-    // the table's stationary equilibrium, so that 2022-24 carry no
-    // inventory build-up from switching growth on. The warm state is
-    // shared between runs with the same inputs ([`warm`]).
-    let mut trend = vec![0.0; nr];
-    for r in 0..nr {
-        let g = if r == ch {
-            p.china_potential_growth
-        } else {
-            b.trend[r]
-        };
-        trend[econ.map.region[r]] = g / 100.0;
-    }
-    let gamma = (1.0 + p.china_potential_growth / 100.0).powf(0.25);
-    let mut model = econ.warm.warmed(
-        &econ.engine,
-        &warm::WarmInputs {
-            smoothing: p.inventory_target_smoothing,
-            trend: &trend,
-            capacity_scale: 1.0 + p.capacity_headroom,
-            gamma,
-            level: pot.index(prev),
-        },
-        WARM_UP_QUARTERS,
-    )?;
-    // The reference path of labour income, W*_t = W⁰ Y*_t, runs through
-    // the warm state's labour income, not the table's: on a growth path
-    // the engine also produces its own stock-building, so its output
-    // stands about 2% above the table's final demand times Y*, and a
-    // reference drawn from the table would open an income gap of that
-    // size in 2022Q1 and lift consumption by c_L times it (a start-up
-    // jump of 0.6% of GDP in 2022Q2 that made 2022 and hence 2023's y/y
-    // rates too fast; docs/calibration.md).
-    let w0 = {
-        let x = econ.map.to_table(model.production());
-        let w_warm: f64 = (ch * ns..(ch + 1) * ns)
-            .map(|j| econ.v[j] * x[j] * ls[j])
-            .sum();
-        w_warm / pot.index(prev)
-    };
     model.enable_extended(spec, true);
     let mut driver = Driver {
         econ,
@@ -354,7 +366,7 @@ fn simulate<T>(
             .map(|g| GrowthIndex::new(&GrowthPath::constant(*g), Quarter(end.0 + 1)))
             .collect(),
         labour_share: ls,
-        gdp0_china: gdp0[ch],
+        gdp0_china,
         w0,
         ref_growth,
         ls_state: localgov::LocalState {
