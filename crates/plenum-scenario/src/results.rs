@@ -31,6 +31,8 @@
 //! | `property_investment_credit`, `property_sales_credit` | % | the credit channel's departures y and x from the scenario's paths (0 to 2024Q2) |
 //! | `lpr5`, `mortgage_rate` | % per year | 5-year LPR (data to 2024Q2, then the 1-year LPR plus the term spread) and the average new mortgage's rate ([`crate::blocks::propcredit`]) |
 //! | `developer_credit_growth` | % y/y | developers' loans: the 2023 figure (NBS) plus the channel's departure d |
+//! | `house_price_departure` | % | the channel's departure ξ^h of house prices from the scenario's `[property] price_growth` path (0 to 2024Q2; [`crate::blocks::propcredit`]) |
+//! | `house_price_growth` | % y/y | house prices with the departure: each quarter's y/y is its year's `price_growth` rate times the departure's change over four quarters (as `property_sales_value_growth` reads them) |
 //! | `land_revenue`, `local_revenue`, `local_spending`, `local_spending_cut`, `interest_paid`, `local_deficit` | tn yuan per quarter | local government flows |
 //! | `local_debt`, `debt_swapped` | tn yuan | end of quarter (from 2024Q1) |
 //! | `central_backstop` | tn yuan per quarter | central transfer covering the local spending gap near the debt limit (from 2024Q1) |
@@ -199,6 +201,10 @@ pub(crate) struct CreditRecord {
     pub sales_growth: f64,
     pub sales_value_growth: f64,
     pub investment_growth: f64,
+    /// The channel's house-price departure ξ^h, %, and house-price growth
+    /// with it, % y/y.
+    pub house_price_departure: f64,
+    pub house_price_growth: f64,
 }
 
 /// The price block's values of one quarter ([`crate::blocks::prices`]).
@@ -232,7 +238,7 @@ const REGION_VARS: [&str; 9] = [
     "inventory_drawdown",
 ];
 
-const CHINA_VARS: [(&str, &str); 50] = [
+const CHINA_VARS: [(&str, &str); 52] = [
     ("consumption_share", "% of GDP"),
     ("labour_income", "table"),
     ("gdp_nominal", "tn yuan per quarter"),
@@ -286,6 +292,8 @@ const CHINA_VARS: [(&str, &str); 50] = [
     ("property_sales_growth", "% y/y"),
     ("property_sales_value_growth", "% y/y"),
     ("property_investment_growth", "% y/y"),
+    ("house_price_departure", "% of the scenario's price path"),
+    ("house_price_growth", "% y/y"),
 ];
 
 const INDUSTRY_VARS: [&str; 3] = ["output", "value_added", "capacity"];
@@ -480,7 +488,7 @@ impl Recorder {
         let pr = q.prices;
         let bo = q.budget;
         let cr = q.credit;
-        let cvals: [f64; 50] = [
+        let cvals: [f64; 52] = [
             self.share.share(
                 acc.fd[ch * nf + b.households],
                 self.share.abroad.map_or(0.0, |f| acc.fd[ch * nf + f]),
@@ -535,6 +543,8 @@ impl Recorder {
             cr.sales_growth,
             cr.sales_value_growth,
             cr.investment_growth,
+            cr.house_price_departure,
+            cr.house_price_growth,
         ];
         for (vi, v) in cvals.iter().enumerate() {
             s[self.china_at + vi].values[k] = *v;

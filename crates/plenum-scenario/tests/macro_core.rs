@@ -214,14 +214,14 @@ fn docs_tables_are_current() {
 fn a_deeper_house_price_fall_lowers_consumption() {
     let (_, text) = shipped::lookup("baseline-2024").unwrap();
     let shipped_line =
-        "price_growth = { 2022 = -5.3, 2023 = 2.2, 2024 = -7.4, 2025 = -4.0, 2026 = -2.0, 2027 = 0.0 }";
+        "price_growth = { 2022 = -5.3, 2023 = 2.2, 2024 = -7.4, 2025 = -4.5, 2026 = -2.7, 2027 = -0.7, 2028 = -0.6, 2029 = -0.2, 2030 = -0.1 }";
     assert!(
         text.contains(shipped_line),
         "the baseline's price path moved"
     );
     let deeper = text.replace(
         shipped_line,
-        "price_growth = { 2022 = -5.3, 2023 = 2.2, 2024 = -7.4, 2025 = -14.0, 2026 = -2.0, 2027 = 0.0 }",
+        "price_growth = { 2022 = -5.3, 2023 = 2.2, 2024 = -7.4, 2025 = -14.5, 2026 = -2.7, 2027 = -0.7, 2028 = -0.6, 2029 = -0.2, 2030 = -0.1 }",
     );
     let start = all().calibration.growth;
     eprintln!("baseline calibration (autonomous growth, shift): {start:?}");

@@ -45,7 +45,8 @@
 //!
 //! from ℓ = the last given year's figure; ℓ̄ is the manufacturing block's
 //! reference loan growth (`manufacturing_credit_reference`), h the growth
-//! of house prices y/y (`[property] price_growth`), β_r
+//! of house prices y/y (`[property] price_growth` with the credit
+//! channel's price departure, [`super::propcredit`]), β_r
 //! (`credit_rate_semi_elasticity`), β_h (`credit_collateral_elasticity`) and
 //! κ (`credit_adjustment`). The manufacturing block reads, for a year after
 //! the last given one, the mean of ℓ over its four quarters, a year later.

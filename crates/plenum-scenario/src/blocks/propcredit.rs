@@ -89,23 +89,56 @@
 //! (`presale_share_of_developer_funds`, `loan_share_of_developer_funds`,
 //! `property_funds_elasticity`, `property_investment_adjustment`).
 //!
-//! **Bounded.** House prices are a scenario input and the LPR has a floor,
-//! so ξ^S*, d^D* and ξ^I* are linear in inputs the channel does not feed
-//! back on directly (sales do not move house prices here), and each state
-//! moves a share (≤ 1) of the way to its target: each departure stays
-//! within the bound its target's inputs set, at every end of the
-//! parameters' ranges (tests/propcredit.rs). The one loop through the
-//! economy is the money block's: less investment, a wider gap, lower
-//! inflation, a higher real rate once the LPR sits at its floor (the
-//! debt-deflation drift of `credit_rate_semi_elasticity`'s source); the
-//! channel makes it a little steeper but not explosive. With ε_m = ε_h = β^D_r = β^D_h
-//! = 0 every departure is zero and the run is the one without the channel.
+//! **House prices (the loop).** The scenario's `[property] price_growth`
+//! is the exogenous part H^exo of house prices; from 2024Q3 they depart
+//! from it by ξ^h (log points × 100), H_t = H^exo_t exp(ξ^h_t/100). With
+//! the supply of homes given within the quarter (developers' stock of
+//! unsold and pre-sold homes; the stock-flow model of DiPasquale and
+//! Wheaton 1992 in its short run), a departure of demand from the
+//! exogenous path, the sales departure ξ^S, moves prices by the inverse
+//! price elasticity ε_P, and prices (sticky: list prices, and local
+//! governments' price guidance) close a share κ_h of the gap each quarter:
+//!
+//! ```text
+//!     ξ^h*_t = ε_P ξ^S_t
+//!     ξ^h_t  = ξ^h_{t−1} + κ_h (ξ^h*_t − ξ^h_{t−1})
+//! ```
+//!
+//! (`house_price_sales_elasticity` ε_P, `house_price_adjustment` κ_h).
+//! House-price growth y/y is then h_t = (1 + h^exo_{year(t)}) exp((ξ^h_t −
+//! ξ^h_{t−4})/100) − 1 (the exogenous rate of the quarter's year, as the
+//! land market's calendar reports it, [`total_growth`]), and every reader
+//! of house prices reads the total: the sales' expectation h^e and the
+//! developers' collateral h above (last quarter's h), the manufacturing
+//! loans' collateral ([`super::money`]), the households' housing wealth
+//! (H_{t−1}) and the sales value reported. A rate cut thus raises sales,
+//! sales raise prices, and prices raise expected appreciation (more sales)
+//! and collateral (more developers' credit, more investment): the
+//! accelerator runs both ways. The expectation and collateral terms read
+//! price *growth*, so the loop amplifies the transition; the level of
+//! prices stays higher (housing wealth) as long as sales do.
+//!
+//! **Bounded.** The LPR has a floor and each state moves a share (≤ 1) of
+//! the way to its target. The loop's gain is ε_h ε_P (and β^D_h ε_P
+//! through investment) times the four-quarter change of a partially
+//! adjusted ξ^h: below one at every end of the ranges, so the departures
+//! stay bounded and settle (tests/propcredit.rs measures them against the
+//! bounds the targets' inputs set). The other loop through the economy is
+//! the money block's: less investment, a wider gap, lower inflation, a
+//! higher real rate once the LPR sits at its floor (the debt-deflation
+//! drift of `credit_rate_semi_elasticity`'s source); the channel makes it
+//! a little steeper but not explosive. With ε_m = ε_h = β^D_r = β^D_h = 0
+//! every departure is zero and the run is the one without the channel;
+//! with ε_P = 0 the price departure is zero and the run is bit for bit the
+//! one with house prices an input.
 //!
 //! **Contributions.** The channel's part of the property pieces,
 //! (S − S^exo) and (I − I^exo) times their shares of demand, is its own
 //! block, `contrib_block_property_credit` (in the components
-//! `contrib_consumption` and `contrib_inv_property`);
-//! `contrib_block_property` keeps the exogenous paths and housing wealth.
+//! `contrib_consumption` and `contrib_inv_property`), and so is the
+//! housing-wealth effect of the price departure, C⁰ a_t η (H_{t−1} −
+//! H^exo_{t−1}); `contrib_block_property` keeps the exogenous paths and
+//! the housing wealth of the exogenous prices.
 
 use crate::time::Quarter;
 
@@ -160,6 +193,10 @@ pub struct PropCreditParams {
     pub funds_elasticity: f64,
     /// κ_I, share per quarter.
     pub investment_adjustment: f64,
+    /// ε_P, % of house prices per % of sales.
+    pub price_sales_elasticity: f64,
+    /// κ_h, share per quarter.
+    pub price_adjustment: f64,
     /// i_floor, % (the money block's).
     pub floor: f64,
 }
@@ -183,6 +220,8 @@ impl PropCreditParams {
             loan_share: p.loan_share_of_developer_funds,
             funds_elasticity: p.property_funds_elasticity,
             investment_adjustment: p.property_investment_adjustment,
+            price_sales_elasticity: p.house_price_sales_elasticity,
+            price_adjustment: p.house_price_adjustment,
             floor: p.lpr_floor,
         }
     }
@@ -223,14 +262,15 @@ pub struct Drivers {
     pub house_growth: f64,
 }
 
-/// The channel's state, % (log points × 100 for x and y): x = ξ^S the
+/// The channel's state, % (log points × 100 for x, y and h): x = ξ^S the
 /// departure of sales, d = d^D that of developers' loan growth (pp), y = ξ^I
-/// that of property investment.
+/// that of property investment, h = ξ^h that of house prices.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct State {
     pub x: f64,
     pub d: f64,
     pub y: f64,
+    pub h: f64,
 }
 
 /// One quarter of the channel from the last state, the quarter's drivers
@@ -244,7 +284,21 @@ pub fn step(p: &PropCreditParams, last: State, now: &Drivers, reference: &Driver
     let d = last.d + p.dev_adjustment * (d_star - last.d);
     let y_star = p.funds_elasticity * (p.presale_share * x + p.loan_share * d);
     let y = last.y + p.investment_adjustment * (y_star - last.y);
-    State { x, d, y }
+    let h_star = p.price_sales_elasticity * x;
+    let h = last.h + p.price_adjustment * (h_star - last.h);
+    State { x, d, y, h }
+}
+
+/// House-price growth y/y, %, from the exogenous rate `exo` (% y/y) and
+/// the price departure's change over the four quarters `d4` (log points ×
+/// 100): (1 + exo) exp(d4/100) − 1. With no change it is `exo` itself, bit
+/// for bit (so a zero ε_P leaves every reader of prices as it was).
+pub fn total_growth(exo: f64, d4: f64) -> f64 {
+    if d4 == 0.0 {
+        exo
+    } else {
+        100.0 * ((1.0 + exo / 100.0) * factor(d4) - 1.0)
+    }
 }
 
 /// The multiplier of an exogenous index for a departure in % (log points
@@ -273,6 +327,8 @@ mod tests {
         loan_share: 0.12,
         funds_elasticity: 1.0,
         investment_adjustment: 0.5,
+        price_sales_elasticity: 0.0,
+        price_adjustment: 0.25,
         floor: 2.0,
     };
 
@@ -360,5 +416,33 @@ mod tests {
         };
         assert_eq!(step(&zero, State::default(), &fall, &REF), State::default());
         assert_eq!(factor(0.0), 1.0);
+    }
+
+    #[test]
+    fn prices_follow_sales_partially_and_their_growth_is_the_total() {
+        let p = PropCreditParams {
+            price_sales_elasticity: 0.25,
+            ..P
+        };
+        let cut = Drivers {
+            mortgage: REF.mortgage - 0.5,
+            ..REF
+        };
+        // First quarter: x = 1.05, h = κ_h ε_P x = 0.25 · 0.25 · 1.05.
+        let s1 = step(&p, State::default(), &cut, &REF);
+        assert!((s1.h - 0.065625).abs() < 1e-12);
+        // With the drivers held, h → ε_P x = 0.25 · 3.
+        let mut st = s1;
+        for _ in 0..80 {
+            st = step(&p, st, &cut, &REF);
+        }
+        assert!((st.h - 0.75).abs() < 1e-6);
+        // Growth with a departure that rose 1 log point over the year:
+        // (1 − 0.074) e^0.01 − 1.
+        assert!((total_growth(-7.4, 1.0) - 100.0 * (0.926 * 0.01f64.exp() - 1.0)).abs() < 1e-12);
+        // No change: the exogenous rate bit for bit.
+        assert_eq!(total_growth(-7.4, 0.0).to_bits(), (-7.4f64).to_bits());
+        // ε_P = 0 (the table in this module's tests): no price departure.
+        assert_eq!(step(&P, State::default(), &cut, &REF).h, 0.0);
     }
 }

@@ -235,8 +235,7 @@ impl Driver<'_> {
         let last_year = credit_data.by_year.keys().next_back().copied();
         let credit = match (last_year, last) {
             (Some(y), Some(q)) if t.year() > y => {
-                let house = self.scn.property_prices.rate(Quarter(t.0 - 1).year());
-                money::credit_step(&mp, q.credit, real, house)
+                money::credit_step(&mp, q.credit, real, self.house_growth_before(k))
             }
             _ => credit_data.rate(t.year()),
         };
@@ -364,7 +363,11 @@ impl Driver<'_> {
         let transfer_nom = prosperity::transfer(cp_share, self.ngdp_lag);
         let transfer_real = transfer_nom * kappa / pt;
         let income_gap = self.w_lag - self.w0 * self.pot.index(Quarter(t.0 - 1));
-        let house_prices = scn.property_prices.index(Quarter(t.0 - 1));
+        // House prices a quarter earlier: the scenario's path moved by the
+        // credit channel's price departure ([`propcredit`]).
+        let credit = self.prop_credit(k);
+        let house_exo = scn.property_prices.index(Quarter(t.0 - 1));
+        let house_prices = house_exo * propcredit::factor(self.house_departure_before(k));
         let c_t = households::consumption(&households::HouseholdInputs {
             base: sp.c0,
             trend: a_t,
@@ -382,7 +385,6 @@ impl Driver<'_> {
         // The scenario's paths are the exogenous part; the credit channel
         // moves sales and investment from them (and land sales with sales).
         let pi_exo = property::indices(&scn.property_investment, &scn.property_sales, t);
-        let credit = self.prop_credit(k);
         let (fx_s, fx_i) = (
             propcredit::factor(credit.state.x),
             propcredit::factor(credit.state.y),
@@ -395,7 +397,9 @@ impl Driver<'_> {
         let volume = property::sales_yoy_index(&scn.property_sales, t) * fx_s;
         let sales_reported = super::propcredit::SalesReported {
             volume,
-            value: volume * property::sales_yoy_index(&scn.property_prices, t),
+            value: volume
+                * property::sales_yoy_index(&scn.property_prices, t)
+                * propcredit::factor(credit.state.h),
         };
         // Local government.
         let mut swap_amt = 0.0;
@@ -577,8 +581,9 @@ impl Driver<'_> {
         pieces[Piece::ConsTrend as usize] = sp.c0 * pot_t;
         pieces[Piece::ResidualHouseholds as usize] = sp.c0 * pot_t * (r_t - 1.0);
         pieces[Piece::ConsConfidence as usize] = sp.c0 * a_t * (conf_factor - 1.0);
-        pieces[Piece::ConsHousingWealth as usize] =
-            sp.c0 * a_t * households::housing_wealth(p.housing_wealth_elasticity, house_prices);
+        let wealth =
+            |h: f64| sp.c0 * a_t * households::housing_wealth(p.housing_wealth_elasticity, h);
+        pieces[Piece::ConsHousingWealth as usize] = wealth(house_exo);
         pieces[Piece::ConsIncome as usize] = p.mpc_labour * income_gap;
         pieces[Piece::ConsTransfer as usize] = (p.mpc_labour - p.mpc_owners) * transfer_real;
         let (sales_h, sales_k, prop): (f64, f64, f64) = (
@@ -587,7 +592,10 @@ impl Driver<'_> {
             sp.prop.iter().sum(),
         );
         pieces[Piece::ConsProperty as usize] = sales_h * pi_exo.sales;
-        pieces[Piece::ConsPropertyCredit as usize] = sales_h * (pi.sales - pi_exo.sales);
+        // The credit channel's part: its sales, and the housing wealth of
+        // its price departure.
+        pieces[Piece::ConsPropertyCredit as usize] =
+            sales_h * (pi.sales - pi_exo.sales) + (wealth(house_prices) - wealth(house_exo));
         pieces[Piece::GovTrend as usize] = sp.g0 * pot_t;
         pieces[Piece::ResidualGovernment as usize] = sp.g0 * pot_t * (r_t - 1.0);
         pieces[Piece::GovLocal as usize] = gamma * de_real;

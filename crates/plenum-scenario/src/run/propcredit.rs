@@ -1,8 +1,8 @@
 //! The credit channel to property on the run side ([`propcredit`]): the
 //! driver's quarter of the 5-year LPR, the mortgage rate and the channel's
-//! departures of sales, developers' loans and property investment, from
-//! the money block's quarter and the scenario's house prices (equations in
-//! [`crate::blocks::propcredit`]).
+//! departures of sales, developers' loans, property investment and house
+//! prices, from the money block's quarter and last quarter's house prices
+//! (equations in [`crate::blocks::propcredit`]).
 
 use crate::blocks::{money, propcredit};
 use crate::time::Quarter;
@@ -21,6 +21,10 @@ pub(crate) struct PropCreditQuarter {
     pub(crate) state: propcredit::State,
     /// Developers' loan growth ℓ^D_0 + d^D, % y/y.
     pub(crate) developer_credit: f64,
+    /// House-price growth y/y with the departure ξ^h, % (the exogenous
+    /// rate of the quarter's year up to 2024Q2;
+    /// [`propcredit::total_growth`]).
+    pub(crate) house_growth: f64,
 }
 
 /// Sales volume and value on the land market's calendar (each quarter's
@@ -58,7 +62,7 @@ impl Driver<'_> {
             }
         };
         let mortgage = lpr5 + propcredit::mortgage_spread(&pp, t);
-        let house = self.scn.property_prices.rate(Quarter(t.0 - 1).year());
+        let house = self.house_growth_before(k);
         let drivers = propcredit::Drivers {
             mortgage,
             price_expectation: house,
@@ -79,14 +83,44 @@ impl Driver<'_> {
                 &reference,
             )
         };
+        let h4 = k
+            .checked_sub(4)
+            .and_then(|j| self.pc.get(j))
+            .map_or(0.0, |q| q.state.h);
         let q = PropCreditQuarter {
             lpr5,
             spread,
             mortgage,
             state,
             developer_credit: pp.dev_loan_growth + state.d,
+            house_growth: propcredit::total_growth(
+                self.scn.property_prices.rate(t.year()),
+                state.h - h4,
+            ),
         };
         self.pc.push(q);
         q
+    }
+
+    /// House-price growth y/y of the quarter before step k, %, with the
+    /// price departure (what buyers expect and lenders value collateral
+    /// at): the credit channel's figure for step k − 1, or the scenario's
+    /// rate of its year before the run's first step.
+    pub(super) fn house_growth_before(&self, k: usize) -> f64 {
+        match k.checked_sub(1).and_then(|j| self.pc.get(j)) {
+            Some(q) => q.house_growth,
+            None => self
+                .scn
+                .property_prices
+                .rate(Quarter(self.pl.t[k].0 - 1).year()),
+        }
+    }
+
+    /// The price departure ξ^h of the quarter before step k, % (0 before
+    /// the run's first step).
+    pub(super) fn house_departure_before(&self, k: usize) -> f64 {
+        k.checked_sub(1)
+            .and_then(|j| self.pc.get(j))
+            .map_or(0.0, |q| q.state.h)
     }
 }

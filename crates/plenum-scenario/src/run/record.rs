@@ -95,6 +95,8 @@ pub(super) fn record(
                     sales_growth: yoy(&volume, k),
                     sales_value_growth: yoy(&value, k),
                     investment_growth: yoy(&inv, k),
+                    house_price_departure: d.credit.state.h,
+                    house_price_growth: d.credit.house_growth,
                 },
                 prices: PriceRecord {
                     deflator_yoy: yoy(&defl, k),
