@@ -7,10 +7,13 @@
 //! the repr of a Python tuple, e.g. `('reg1', 'food')`. This module reads
 //! such a file into index keys, column keys and values for
 //! [`crate::pymrio`]. The footer is parsed once; the index columns are
-//! decoded first, then fixed groups of data columns on the thread pool,
-//! each through its own projection and copied straight into its columns of
-//! the matrix, so the file is decoded on every core and the decoded arrays
-//! of only a few groups are alive at a time.
+//! decoded first. Numeric data columns of a plain file go straight into the
+//! matrix through the parquet crate's column readers, validation's folds
+//! gathered on the way ([`crate::parquet_columns`]); otherwise fixed groups
+//! of data columns are decoded on the thread pool, each through its own
+//! projection and copied straight into its columns of the matrix, so the
+//! file is decoded on every core and the decoded arrays of only a few
+//! groups are alive at a time.
 
 use std::fs::File;
 use std::mem::MaybeUninit;
