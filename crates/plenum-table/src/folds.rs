@@ -44,6 +44,94 @@ fn fold_column(col: &[f64]) -> (f64, Option<usize>, bool) {
     (sum, bad, neg)
 }
 
+/// One column's part of the folds, gathered by a reader while it writes
+/// the column (start with [`ColumnFold::start`], [`ColumnFold::push`] each
+/// entry in row order); [`ColumnFolds::from_columns`] puts the columns
+/// together. The same bits as [`ColumnFolds::push_column`]'s (unit test).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColumnFold {
+    pub(crate) sum: f64,
+    /// (row, value) of the column's first NaN or infinity.
+    pub(crate) first_nonfinite: Option<(usize, f64)>,
+    pub(crate) any_negative: bool,
+}
+
+impl ColumnFold {
+    /// The fold of no entries.
+    pub fn start() -> Self {
+        Self {
+            sum: empty_sum(),
+            first_nonfinite: None,
+            any_negative: false,
+        }
+    }
+
+    /// Folds entry `v` of row `i` (rows in order 0, 1, …): the running sum
+    /// adds it as `Iterator::sum` would.
+    #[inline]
+    pub fn push(&mut self, i: usize, v: f64) {
+        self.sum += v;
+        if !v.is_finite() && self.first_nonfinite.is_none() {
+            self.first_nonfinite = Some((i, v));
+        }
+        self.any_negative |= v < 0.0;
+    }
+
+    /// The folds of whole columns, each summed in row order: four columns
+    /// of one length at a time as four independent chains of additions
+    /// (each chain's bits are the column's `Iterator::sum`, but the chains
+    /// overlap instead of waiting on one another), the scans for NaN and
+    /// negatives branch-free. What [`ColumnFold::push`] gives entry by
+    /// entry (unit test), at a fraction of the time per entry.
+    pub fn of_columns(cols: &[&[f64]]) -> Vec<Self> {
+        let mut out = Vec::with_capacity(cols.len());
+        let mut k = 0;
+        while k < cols.len() {
+            let n = cols[k].len();
+            match cols.get(k..k + 4) {
+                Some(four) if four.iter().all(|c| c.len() == n) => {
+                    let c = [&four[0][..n], &four[1][..n], &four[2][..n], &four[3][..n]];
+                    let mut s = [empty_sum(); 4];
+                    for i in 0..n {
+                        for (sk, ck) in s.iter_mut().zip(&c) {
+                            *sk += ck[i];
+                        }
+                    }
+                    out.extend(s.into_iter().zip(c).map(|(sk, ck)| Self::scanned(sk, ck)));
+                    k += 4;
+                }
+                _ => {
+                    out.push(Self::scanned(cols[k].iter().sum(), cols[k]));
+                    k += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// A column's fold given its sum: the NaN and negative scans.
+    fn scanned(sum: f64, col: &[f64]) -> Self {
+        let (bad, neg) = col.iter().fold((false, false), |(b, n), v| {
+            (b | !v.is_finite(), n | (*v < 0.0))
+        });
+        let first_nonfinite = if bad {
+            col.iter().position(|v| !v.is_finite()).map(|i| (i, col[i]))
+        } else {
+            None
+        };
+        Self {
+            sum,
+            first_nonfinite,
+            any_negative: neg,
+        }
+    }
+
+    /// The row of the first NaN or infinity pushed, if any.
+    pub fn first_nonfinite_row(&self) -> Option<usize> {
+        self.first_nonfinite.map(|(i, _)| i)
+    }
+}
+
 /// Column sums, row sums, the first non-finite entry and whether any entry
 /// is negative, of a matrix pushed column by column.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +184,32 @@ impl ColumnFolds {
             any_negative: per_col.iter().any(|c| c.2),
             col_sums: per_col.into_iter().map(|c| c.0).collect(),
             row_sums: row_sums(m),
+            first_nonfinite,
+            next_row: 0,
+            running: empty_sum(),
+        }
+    }
+
+    /// The folds of a `rows` × `cols.len()` matrix from its columns' folds
+    /// (in column order) and its row sums (each row's entries added to 0.0
+    /// in column order, as validation's `row_sums`). Row sums of the wrong
+    /// length leave the folds incomplete, so that validation computes its
+    /// own.
+    pub fn from_columns(rows: usize, cols: Vec<ColumnFold>, row_sums: Vec<f64>) -> Self {
+        let first_nonfinite = cols
+            .iter()
+            .enumerate()
+            .find_map(|(j, c)| c.first_nonfinite.map(|(i, v)| (i, j, v)));
+        Self {
+            rows,
+            cols: if row_sums.len() == rows {
+                cols.len()
+            } else {
+                usize::MAX // never complete
+            },
+            any_negative: cols.iter().any(|c| c.any_negative),
+            col_sums: cols.into_iter().map(|c| c.sum).collect(),
+            row_sums,
             first_nonfinite,
             next_row: 0,
             running: empty_sum(),

@@ -24,7 +24,7 @@ pub mod validate;
 
 pub use aggregate::{aggregate, Concordance};
 pub use error::{TableError, WorstEntry};
-pub use folds::ColumnFolds;
+pub use folds::{ColumnFold, ColumnFolds};
 pub use labels::{Industry, Labels};
 pub use position::line_col;
 pub use table::{Extension, ImportedUse, Metadata, MrioTable, TableParts};

@@ -632,6 +632,49 @@ mod tests {
                 assert_eq!((g.any_negative, g.first_nonfinite), (neg, None));
             }
         }
+        // Columns folded entry by entry by a reader (ColumnFold) and put
+        // together with row sums added in column order: the same folds,
+        // non-finite entries included.
+        for (nr, nc, seed) in [(1100, 130, 5), (513, 65, 6), (1, 1, 7)] {
+            let mut m = matrix(nr, nc, seed);
+            if nr > 100 {
+                m[(nr - 1, 40)] = f64::NAN;
+                m[(3, 41)] = f64::INFINITY;
+            }
+            let mut rs = vec![0.0; nr];
+            let cols: Vec<crate::ColumnFold> = (0..nc)
+                .map(|j| {
+                    let mut c = crate::ColumnFold::start();
+                    for (i, r) in rs.iter_mut().enumerate() {
+                        c.push(i, m[(i, j)]);
+                        *r += m[(i, j)];
+                    }
+                    c
+                })
+                .collect();
+            let slices: Vec<&[f64]> = (0..nc).map(|j| m.col_as_slice(j)).collect();
+            for (a, b) in crate::ColumnFold::of_columns(&slices).iter().zip(&cols) {
+                assert_eq!(a.sum.to_bits(), b.sum.to_bits(), "of_columns");
+                assert_eq!(format!("{a:?}"), format!("{b:?}"));
+            }
+            assert_eq!(crate::ColumnFold::of_columns(&slices).len(), nc);
+            let g = ColumnFolds::from_columns(nr, cols, rs);
+            let f = folds_of(&m);
+            assert!(g.is_complete_for(nr, nc));
+            assert_eq!(bits(&g.col_sums), bits(&f.col_sums), "from columns");
+            assert_eq!(bits(&g.row_sums), bits(&f.row_sums));
+            assert_eq!(g.any_negative, f.any_negative);
+            assert_eq!(
+                format!("{:?}", g.first_nonfinite),
+                format!("{:?}", f.first_nonfinite)
+            );
+            assert_eq!(f.first_nonfinite.is_some(), nr > 100);
+            let short = ColumnFolds::from_columns(nr, Vec::new(), vec![0.0; nr + 1]);
+            assert!(
+                !short.is_complete_for(nr, 0),
+                "row sums of the wrong length"
+            );
+        }
         let mut m = matrix(300, 200, 9).map(|v| v.abs());
         assert!(!folds_of(&m).any_negative);
         m[(250, 190)] = f64::NAN;

@@ -453,6 +453,7 @@ impl Parsed {
             header_line: self.header_line,
             values: self.values,
             text: Vec::new(),
+            folds: None,
         }
     }
 }

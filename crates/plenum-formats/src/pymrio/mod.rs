@@ -137,6 +137,9 @@ struct Frame {
     values: Mat<f64>,
     /// Text values, for unit.txt.
     text: Vec<Vec<String>>,
+    /// Validation's folds of `values`, when the reader gathered them while
+    /// decoding (the Parquet reader).
+    folds: Option<ColumnFolds>,
 }
 
 impl Frame {
@@ -221,7 +224,7 @@ fn read_frame(path: &Path, nic: usize, nh: usize, numeric: bool) -> Result<Frame
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
     if is_parquet {
         return crate::pymrio_parquet::read_parquet_frame(path, nic, nh, numeric).map(
-            |(row_keys, col_keys, values, text)| Frame {
+            |(row_keys, col_keys, values, text, folds)| Frame {
                 file: name(path),
                 row_lines: vec![0; row_keys.len()],
                 row_keys,
@@ -229,6 +232,7 @@ fn read_frame(path: &Path, nic: usize, nh: usize, numeric: bool) -> Result<Frame
                 header_line: 0,
                 values,
                 text,
+                folds,
             },
         );
     }
@@ -363,6 +367,7 @@ fn slow_frame(t: TextTable, nic: usize, nh: usize, numeric: bool) -> Result<Fram
         header_line,
         values,
         text,
+        folds: None,
     })
 }
 
@@ -448,7 +453,7 @@ pub fn read_pymrio_with(
         }
     };
     let (zp, znic, znh) = need("Z")?;
-    let zf = read_frame(&zp, znic, znh, true)?;
+    let mut zf = read_frame(&zp, znic, znh, true)?;
     let (regions, sectors) = two_level(&zf, &zf.row_keys, true, "sectors")?;
     require_keys(&zf, &zf.col_keys, &zf.row_keys, false, "the rows of Z")?;
     let n = zf.row_keys.len();
@@ -553,9 +558,13 @@ pub fn read_pymrio_with(
         ));
     }
 
-    // Validation's passes over Z, made once here: two passes instead of
-    // four, and the column sums serve derived value added too.
-    let z_folds = ColumnFolds::of_matrix(&zf.values);
+    // Validation's passes over Z, made once here (two passes instead of
+    // four) unless the reader gathered them while decoding; the column
+    // sums serve derived value added too.
+    let z_folds = match zf.folds.take() {
+        Some(f) if f.is_complete_for(n, n) => f,
+        _ => ColumnFolds::of_matrix(&zf.values),
+    };
     let (v, va_components) = match &opts.value_added {
         ValueAdded::Derived => {
             // The column sums of Z from the folds validation uses (each in
