@@ -35,19 +35,11 @@ fn empty_sum() -> f64 {
     std::iter::empty::<f64>().sum()
 }
 
-/// One column's part of the folds: its sum in row order, the row of its
-/// first non-finite entry, whether any entry is negative.
-fn fold_column(col: &[f64]) -> (f64, Option<usize>, bool) {
-    let sum: f64 = col.iter().sum();
-    let bad = col.iter().position(|v| !v.is_finite());
-    let neg = col.iter().any(|v| *v < 0.0);
-    (sum, bad, neg)
-}
-
-/// One column's part of the folds, gathered by a reader while it writes
-/// the column (start with [`ColumnFold::start`], [`ColumnFold::push`] each
-/// entry in row order); [`ColumnFolds::from_columns`] puts the columns
-/// together. The same bits as [`ColumnFolds::push_column`]'s (unit test).
+/// One column's part of the folds: its sum in row order, its first
+/// non-finite entry, whether any entry is negative. A reader that has the
+/// column in cache folds it ([`ColumnFold::of_column`], or
+/// [`ColumnFold::of_columns`] four at a time) and
+/// [`ColumnFolds::from_columns`] puts the columns together.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ColumnFold {
     pub(crate) sum: f64,
@@ -57,32 +49,18 @@ pub struct ColumnFold {
 }
 
 impl ColumnFold {
-    /// The fold of no entries.
-    pub fn start() -> Self {
-        Self {
-            sum: empty_sum(),
-            first_nonfinite: None,
-            any_negative: false,
-        }
-    }
-
-    /// Folds entry `v` of row `i` (rows in order 0, 1, …): the running sum
-    /// adds it as `Iterator::sum` would.
-    #[inline]
-    pub fn push(&mut self, i: usize, v: f64) {
-        self.sum += v;
-        if !v.is_finite() && self.first_nonfinite.is_none() {
-            self.first_nonfinite = Some((i, v));
-        }
-        self.any_negative |= v < 0.0;
+    /// The fold of one column: `Iterator::sum` over it in row order, and
+    /// the scans.
+    pub fn of_column(col: &[f64]) -> Self {
+        Self::scanned(col.iter().sum(), col)
     }
 
     /// The folds of whole columns, each summed in row order: four columns
     /// of one length at a time as four independent chains of additions
     /// (each chain's bits are the column's `Iterator::sum`, but the chains
     /// overlap instead of waiting on one another), the scans for NaN and
-    /// negatives branch-free. What [`ColumnFold::push`] gives entry by
-    /// entry (unit test), at a fraction of the time per entry.
+    /// negatives branch-free. What [`ColumnFold::of_column`] gives column by
+    /// column (unit test), at a fraction of the time per entry.
     pub fn of_columns(cols: &[&[f64]]) -> Vec<Self> {
         let mut out = Vec::with_capacity(cols.len());
         let mut k = 0;
@@ -101,7 +79,7 @@ impl ColumnFold {
                     k += 4;
                 }
                 _ => {
-                    out.push(Self::scanned(cols[k].iter().sum(), cols[k]));
+                    out.push(Self::of_column(cols[k]));
                     k += 1;
                 }
             }
@@ -126,7 +104,7 @@ impl ColumnFold {
         }
     }
 
-    /// The row of the first NaN or infinity pushed, if any.
+    /// The row of the column's first NaN or infinity, if any.
     pub fn first_nonfinite_row(&self) -> Option<usize> {
         self.first_nonfinite.map(|(i, _)| i)
     }
@@ -169,25 +147,11 @@ impl ColumnFolds {
     /// sums over blocks of rows. Bit-identical to pushing the columns in
     /// order, whatever the number of threads.
     pub fn of_matrix(m: &Mat<f64>) -> Self {
-        let (nr, nc) = (m.nrows(), m.ncols());
-        let per_col: Vec<(f64, Option<usize>, bool)> = (0..nc)
+        let per_col: Vec<ColumnFold> = (0..m.ncols())
             .into_par_iter()
-            .map(|j| fold_column(m.col_as_slice(j)))
+            .map(|j| ColumnFold::of_column(m.col_as_slice(j)))
             .collect();
-        let first_nonfinite = per_col
-            .iter()
-            .enumerate()
-            .find_map(|(j, (_, bad, _))| bad.map(|i| (i, j, m[(i, j)])));
-        Self {
-            rows: nr,
-            cols: nc,
-            any_negative: per_col.iter().any(|c| c.2),
-            col_sums: per_col.into_iter().map(|c| c.0).collect(),
-            row_sums: row_sums(m),
-            first_nonfinite,
-            next_row: 0,
-            running: empty_sum(),
-        }
+        Self::from_columns(m.nrows(), per_col, row_sums(m))
     }
 
     /// The folds of a `rows` × `cols.len()` matrix from its columns' folds
@@ -230,15 +194,15 @@ impl ColumnFolds {
             return;
         }
         let j = self.col_sums.len();
-        let (sum, bad, neg) = fold_column(col);
-        self.col_sums.push(sum);
+        let c = ColumnFold::of_column(col);
+        self.col_sums.push(c.sum);
         for (s, v) in self.row_sums.iter_mut().zip(col) {
             *s += *v;
         }
         if self.first_nonfinite.is_none() {
-            self.first_nonfinite = bad.map(|i| (i, j, col[i]));
+            self.first_nonfinite = c.first_nonfinite.map(|(i, v)| (i, j, v));
         }
-        self.any_negative |= neg;
+        self.any_negative |= c.any_negative;
     }
 
     /// Folds the next entry, in column-major order (a reader that builds

@@ -632,7 +632,7 @@ mod tests {
                 assert_eq!((g.any_negative, g.first_nonfinite), (neg, None));
             }
         }
-        // Columns folded entry by entry by a reader (ColumnFold) and put
+        // Columns folded one by one as a reader does (ColumnFold) and put
         // together with row sums added in column order: the same folds,
         // non-finite entries included.
         for (nr, nc, seed) in [(1100, 130, 5), (513, 65, 6), (1, 1, 7)] {
@@ -644,12 +644,10 @@ mod tests {
             let mut rs = vec![0.0; nr];
             let cols: Vec<crate::ColumnFold> = (0..nc)
                 .map(|j| {
-                    let mut c = crate::ColumnFold::start();
                     for (i, r) in rs.iter_mut().enumerate() {
-                        c.push(i, m[(i, j)]);
                         *r += m[(i, j)];
                     }
-                    c
+                    crate::ColumnFold::of_column(m.col_as_slice(j))
                 })
                 .collect();
             let slices: Vec<&[f64]> = (0..nc).map(|j| m.col_as_slice(j)).collect();

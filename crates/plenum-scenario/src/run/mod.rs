@@ -251,23 +251,19 @@ fn simulate<T>(
     // size in 2022Q1 and lift consumption by c_L times it (a start-up
     // jump of 0.6% of GDP in 2022Q2 that made 2022 and hence 2023's y/y
     // rates too fast; docs/calibration.md).
-    let x_warm = econ.map.to_table(model.production());
-    let w0 = {
-        let w_warm: f64 = (ch * ns..(ch + 1) * ns)
-            .map(|j| econ.v[j] * x_warm[j] * ls[j])
-            .sum();
-        w_warm / pot.index(prev)
-    };
+    //
     // Units: κ table units a quarter are one tn yuan a year. The run's own
     // 2022 at potential (the warm state's GDP carried on Y*, stock-building
     // included) is NBS's 2022, carried to 2023 with the official real
     // growth and matched to 2023 nominal GDP (126.06 tn yuan). With the
     // table's GDP instead, the run's nominal GDP stood about 2% above
     // NBS's from the start (docs/calibration.md).
-    let gdp0_china = (ch * ns..(ch + 1) * ns)
-        .map(|j| econ.v[j] * x_warm[j])
-        .sum::<f64>()
-        / pot.index(prev);
+    let x_warm = econ.map.to_table(model.production());
+    let (gdp_warm, w_warm) = (ch * ns..(ch + 1) * ns).fold((0.0, 0.0), |(g, w), j| {
+        let va = econ.v[j] * x_warm[j];
+        (g + va, w + va * ls[j])
+    });
+    let (gdp0_china, w0) = (gdp_warm / pot.index(prev), w_warm / pot.index(prev));
     let kappa = 4.0 * gdp0_china * (1.0 + p.real_growth_2023 / 100.0) / p.gdp_2023;
     let ref_growth = ((1.0 + p.china_potential_growth / 100.0)
         * (1.0 + p.gdp_deflator_growth / 100.0))

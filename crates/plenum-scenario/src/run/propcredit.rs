@@ -83,10 +83,7 @@ impl Driver<'_> {
                 &reference,
             )
         };
-        let h4 = k
-            .checked_sub(4)
-            .and_then(|j| self.pc.get(j))
-            .map_or(0.0, |q| q.state.h);
+        let h4 = self.house_departure_at(k.checked_sub(4));
         let q = PropCreditQuarter {
             lpr5,
             spread,
@@ -119,8 +116,12 @@ impl Driver<'_> {
     /// The price departure ξ^h of the quarter before step k, % (0 before
     /// the run's first step).
     pub(super) fn house_departure_before(&self, k: usize) -> f64 {
-        k.checked_sub(1)
-            .and_then(|j| self.pc.get(j))
-            .map_or(0.0, |q| q.state.h)
+        self.house_departure_at(k.checked_sub(1))
+    }
+
+    /// The price departure ξ^h of step j, % (0 for a step before the run's
+    /// first or not yet taken).
+    fn house_departure_at(&self, j: Option<usize>) -> f64 {
+        j.and_then(|j| self.pc.get(j)).map_or(0.0, |q| q.state.h)
     }
 }
