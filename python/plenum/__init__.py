@@ -565,8 +565,12 @@ def run(
     ``None`` runs all shipped scenarios on the embedded default table.
 
     Returns the tidy results (quarter, scenario, region, sector, variable,
-    value). ``report=PATH`` also writes the HTML report by calling the
-    ``plenum`` command, when it is installed.
+    value). ``df.attrs["fit"]`` is the fit against the calibration file's
+    facts, as ``plenum run``'s ``fit.csv``: one row per scenario and target
+    with fact, tolerance, model, met, solved, consensus (judged for the
+    first scenario only), source and cause (what sets the row in the model
+    and why a miss misses). ``report=PATH`` also writes the HTML report by
+    calling the ``plenum`` command, when it is installed.
     """
     items = []
     for s in scenarios or []:
@@ -579,7 +583,10 @@ def run(
         else:
             items.append((s, None))
     t = None if table is None else _as_table(table)._t
-    df = pd.DataFrame(_plenum.run(items, t))
+    cols = _plenum.run(items, t)
+    fit = pd.DataFrame(cols.pop("_fit"))
+    df = pd.DataFrame(cols)
+    df.attrs["fit"] = fit
     if report is not None:
         _write_report(list(scenarios or []), report)
     return df

@@ -99,5 +99,55 @@ pub fn run<'py>(
     d.set_item("sector", se)?;
     d.set_item("variable", va)?;
     d.set_item("value", v)?;
+    // The fit against the calibration file's facts, every judged row of
+    // every run (the CLI's fit.csv; plenum_scenario::calibrate::fit).
+    let f = PyDict::new(py);
+    let rows: Vec<(String, plenum_scenario::calibrate::FitRow)> = set
+        .runs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            plenum_scenario::calibrate::judged(r, i == 0)
+                .into_iter()
+                .map(move |row| (r.name.clone(), row))
+        })
+        .collect();
+    f.set_item(
+        "scenario",
+        rows.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+    )?;
+    f.set_item(
+        "target",
+        rows.iter().map(|(_, r)| r.target).collect::<Vec<_>>(),
+    )?;
+    f.set_item("fact", rows.iter().map(|(_, r)| r.fact).collect::<Vec<_>>())?;
+    f.set_item(
+        "tolerance",
+        rows.iter().map(|(_, r)| r.tolerance).collect::<Vec<_>>(),
+    )?;
+    f.set_item(
+        "model",
+        rows.iter().map(|(_, r)| r.model).collect::<Vec<_>>(),
+    )?;
+    f.set_item("met", rows.iter().map(|(_, r)| r.met()).collect::<Vec<_>>())?;
+    f.set_item(
+        "solved",
+        rows.iter().map(|(_, r)| r.solved).collect::<Vec<_>>(),
+    )?;
+    f.set_item(
+        "consensus",
+        rows.iter()
+            .map(|(_, r)| r.reference_only)
+            .collect::<Vec<_>>(),
+    )?;
+    f.set_item(
+        "source",
+        rows.iter().map(|(_, r)| r.source).collect::<Vec<_>>(),
+    )?;
+    f.set_item(
+        "cause",
+        rows.iter().map(|(_, r)| r.cause).collect::<Vec<_>>(),
+    )?;
+    d.set_item("_fit", f)?;
     Ok(d)
 }

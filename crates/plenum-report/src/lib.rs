@@ -7,7 +7,8 @@
 //! GDP level, chips self-reliance (domestic share of China's use of the
 //! chips sector), local debt/GDP, land revenue and the household
 //! consumption share, one line per scenario; the calibration against 2024
-//! H1 growth; and per scenario its description, a generated text saying
+//! H1 growth and the fit against every fact of the calibration file
+//! ([`fit`]); and per scenario its description, a generated text saying
 //! what moved and why, in numbers, and its assumptions.
 //!
 //! The crate does no I/O; [`render`] returns the page as a `String`.
@@ -20,6 +21,7 @@ pub mod contrib;
 use std::fmt::Write as _;
 
 pub mod fan;
+pub mod fit;
 pub mod heatmap;
 pub mod svg;
 pub mod tidy;
@@ -154,7 +156,7 @@ fn values(run: &ScenarioRun, var: &str, from: usize) -> Vec<f64> {
         .map_or(vec![], |s| s.values[from..].to_vec())
 }
 
-pub(crate) const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}thead th{background:#f3f3f3}.chart{width:100%;max-width:760px;height:auto;display:block;margin:1em 0}.ct{font-size:15px;font-weight:600;fill:#222}.cu{font-size:11px;fill:#555}.tk{font-size:11px;fill:#333}.lg{font-size:12px;fill:#222}.sw{display:inline-block;width:1em;height:.6em;margin-right:.4em}.meta{color:#555;font-size:.9em}li{margin:.3em 0}";
+pub(crate) const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}thead th{background:#f3f3f3}.chart{width:100%;max-width:760px;height:auto;display:block;margin:1em 0}.ct{font-size:15px;font-weight:600;fill:#222}.cu{font-size:11px;fill:#555}.tk{font-size:11px;fill:#333}.lg{font-size:12px;fill:#222}.sw{display:inline-block;width:1em;height:.6em;margin-right:.4em}.meta{color:#555;font-size:.9em}li{margin:.3em 0}.miss{color:#b00020}tr.why td{text-align:left;color:#555;font-size:.9em;border-top:none}";
 
 /// The main-path charts of [`CHARTS`] from 2024Q1, one line per run:
 /// (chart id, SVG). The report and the web app show these same charts.
@@ -264,6 +266,7 @@ pub fn render(meta: &ReportMeta, calibration: &Calibration, runs: &[ScenarioRun]
         "</tbody></table><p>Solved: autonomous demand growth {:.2}% a year in 2022-2024, converging to potential growth by 2027, and a lasting change of its level of {:+.2}% from 2024Q2 (the quarter grew 0.7% q/q).</p>",
         calibration.growth[0], calibration.growth[1]
     );
+    h.push_str(&fit::section(runs));
     // Scenarios.
     h.push_str("<h2 id=\"scenarios\">Scenarios</h2>");
     for (i, run) in runs.iter().enumerate() {

@@ -422,3 +422,129 @@ fn nominal_gdp_in_2023_is_nbs_s_within_the_band() {
         "nominal GDP 2023 {n23} tn yuan"
     );
 }
+
+/// Every run reports its fit (issue 11: "never a silent miss"): the text
+/// `plenum run` prints names exactly the reference run's rows outside their
+/// bands, each followed by its cause; `fit.csv` holds every judged row of
+/// every run, with `met` agreeing with |model − fact| ≤ band, the consensus
+/// rows for the reference run only.
+#[test]
+fn the_fit_names_every_miss_with_its_cause() {
+    use plenum_scenario::calibrate::{fit_csv, fit_text, judged};
+    let set = all();
+    let reference = &set.runs[0];
+    let rows = judged(reference, true);
+    assert_eq!(
+        rows.len(),
+        21,
+        "the fit's rows changed: update this test and the docs"
+    );
+    let text = fit_text(&set.runs);
+    let missed: Vec<_> = rows.iter().filter(|f| !f.met()).collect();
+    assert!(
+        text.starts_with(&format!(
+            "fit of {} against the calibration file's facts: {} of 21 within their bands",
+            reference.name,
+            21 - missed.len()
+        )),
+        "{text}"
+    );
+    for f in &rows {
+        let line = format!("  {}: ", f.target);
+        assert_eq!(
+            text.contains(&line),
+            !f.met(),
+            "{}: met {} but the text {} it:\n{text}",
+            f.target,
+            f.met(),
+            if f.met() { "lists" } else { "omits" }
+        );
+        if !f.met() {
+            assert!(text.contains(&format!("why: {}", f.cause)), "{text}");
+            assert!(!f.cause.is_empty());
+        }
+    }
+    let csv = fit_csv(&set.runs);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("scenario,target,fact,tolerance,model,met,how,source,cause")
+    );
+    let body: Vec<&str> = lines.collect();
+    // 21 rows for the reference, 19 (no consensus rows) for each other run.
+    assert_eq!(body.len(), 21 + 19 * (set.runs.len() - 1));
+    for (i, run) in set.runs.iter().enumerate() {
+        for f in judged(run, i == 0) {
+            let (lo, hi) = (f.fact - f.tolerance, f.fact + f.tolerance);
+            assert_eq!(f.met(), f.model >= lo && f.model <= hi, "{}", f.target);
+            let want = format!(",{},{},{},{},", f.fact, f.tolerance, f.model, f.met());
+            assert!(
+                body.iter()
+                    .any(|l| l.starts_with(&format!("{},", run.name)) && l.contains(&want)),
+                "{} {}: no CSV row with {want}",
+                run.name,
+                f.target
+            );
+        }
+    }
+    assert!(!body.iter().skip(21).any(|l| l.contains("consensus")));
+}
+
+/// A scenario whose history rows differ from the reference's is named,
+/// with the rows it alone misses and those it meets that the reference
+/// misses; the consensus rows are not judged for it. A copy of the
+/// baseline with FDI in 2023 at $50 bn and the 2024 consumption share at
+/// the fact's 39.5% stands in for such a scenario.
+#[test]
+fn a_scenario_whose_history_differs_is_named() {
+    use plenum_scenario::calibrate::fit::differing;
+    use plenum_scenario::calibrate::{fit_text, judged};
+    let set = all();
+    let base = set.runs[0].clone();
+    let share_missed = judged(&base, true)
+        .iter()
+        .any(|f| f.target.starts_with("household consumption share") && !f.met());
+    let mut other = base.clone();
+    other.name = "what-if".into();
+    let q23 = other
+        .quarters
+        .iter()
+        .position(|q| q.to_string() == "2023Q1")
+        .unwrap();
+    let q24 = other
+        .quarters
+        .iter()
+        .position(|q| q.to_string() == "2024Q1")
+        .unwrap();
+    for s in other
+        .series
+        .iter_mut()
+        .filter(|s| s.region == base.region && s.sector == "TOTAL")
+    {
+        match s.variable {
+            "fdi_inflow" => s.values[q23..q23 + 4].iter_mut().for_each(|v| *v = 50.0),
+            "consumption_share" => s.values[q24..q24 + 4].iter_mut().for_each(|v| *v = 39.5),
+            // Consensus rows move too, but are not judged for it.
+            "gdp_real" => s.values[q24..].iter_mut().for_each(|v| *v *= 1.5),
+            _ => {}
+        }
+    }
+    let runs = vec![base.clone(), other];
+    assert!(differing(&runs[..1]).is_empty());
+    assert!(differing(&[base.clone(), base.clone()]).is_empty());
+    let d = differing(&runs);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].scenario, "what-if");
+    let outside: Vec<&str> = d[0].outside.iter().map(|f| f.target).collect();
+    assert_eq!(outside, ["inward FDI 2023, USD bn (BoP)"]);
+    if share_missed {
+        assert_eq!(d[0].within, ["household consumption share of GDP 2024, %"]);
+    }
+    let text = fit_text(&runs);
+    assert!(
+        text.contains(
+            "  what-if differs: also outside: inward FDI 2023, USD bn (BoP) 50.00 against 33 ± 3"
+        ),
+        "{text}"
+    );
+}

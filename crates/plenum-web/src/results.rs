@@ -73,6 +73,19 @@ pub fn summary_json(calibration: &Calibration, runs: &[ScenarioRun], rows: usize
             "reached": cal.reached.iter().map(|(q, got, want)| json!({"quarter": q.to_string(), "model": got, "target": want})).collect::<Vec<_>>(),
             "within_tolerance": cal.within_tolerance(),
         },
+        // The reference run's fit against the calibration file's facts
+        // (plenum_scenario::calibrate::fit; the report shows the same table).
+        "fit": runs.first().map(|r| plenum_scenario::calibrate::judged(r, true)).unwrap_or_default().iter().map(|f| json!({
+            "target": f.target,
+            "fact": f.fact,
+            "tolerance": f.tolerance,
+            "model": finite(f.model),
+            "met": f.met(),
+            "solved": f.solved,
+            "consensus": f.reference_only,
+            "source": f.source,
+            "cause": f.cause,
+        })).collect::<Vec<_>>(),
         "rows": rows,
     })
 }

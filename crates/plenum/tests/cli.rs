@@ -335,3 +335,42 @@ fn output_folder_is_complete_or_left_as_it_was() {
     let m = std::fs::read_to_string(d.path().join("b/manifest.json")).unwrap();
     assert!(m.contains("\"sha256\""), "{m}");
 }
+
+/// `plenum run` reports the fit against the calibration file on every run
+/// (issue 11: a miss is never silent): the terminal names each row of the
+/// baseline outside its band, `fit.csv` has every judged row, and the
+/// report's calibration section has the table with a "why" for each miss.
+#[test]
+fn run_reports_the_fit_against_the_calibration_file() {
+    let d = tempfile::tempdir().unwrap();
+    let o = plenum(&["run", "--out", d.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let csv = std::fs::read_to_string(d.path().join("fit.csv")).unwrap();
+    let html = std::fs::read_to_string(d.path().join("report.html")).unwrap();
+    assert!(
+        out.contains("fit of baseline-2024 against the calibration file's facts"),
+        "{out}"
+    );
+    assert!(html.contains("id=\"fit\""));
+    let mut misses = 0;
+    for line in csv
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("baseline-2024,"))
+    {
+        // The target is the second field, quoted (every target has a comma).
+        let target = line.split('"').nth(1).unwrap();
+        let met = line.contains(",true,");
+        assert_eq!(
+            out.contains(&format!("  {target}: ")),
+            !met,
+            "{target}\n{out}"
+        );
+        assert!(html.contains(&target.replace('&', "&amp;")), "{target}");
+        misses += usize::from(!met);
+    }
+    assert_eq!(html.matches("<tr class=\"why\">").count(), misses);
+    let whys = out.matches("    why: ").count();
+    assert!((misses == 0 || whys >= 1) && whys <= misses, "{out}");
+}

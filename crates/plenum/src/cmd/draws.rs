@@ -20,7 +20,8 @@
 //! - `draws.csv`: one row per draw: status, reason, the drawn values, the
 //!   calibrated rates and headline outputs of each scenario;
 //! - `report.html` (the plain report plus fan charts), `comparison.txt`,
-//!   `uncertainty.txt` (failed draws, 90% bands), `manifest.json`.
+//!   `fit.csv` (the central runs' fit against the calibration file's
+//!   facts), `uncertainty.txt` (failed draws, 90% bands), `manifest.json`.
 
 // Index loops mirror the maths (parameter j, quarter q); scenario errors carry labels and fixes.
 #![allow(clippy::needless_range_loop, clippy::result_large_err)]
@@ -152,6 +153,7 @@ pub fn run(args: &RunArgs, n: usize) -> Result<()> {
             "draws.csv",
             "uncertainty.txt",
             "comparison.txt",
+            "fit.csv",
             "report.html",
             "manifest.json",
         ],
@@ -194,6 +196,10 @@ pub fn run(args: &RunArgs, n: usize) -> Result<()> {
     out.write_file("draws.csv", csv.as_bytes())?;
     out.write_file("uncertainty.txt", txt.as_bytes())?;
     out.write_file("comparison.txt", text.as_bytes())?;
+    out.write_file(
+        "fit.csv",
+        plenum_scenario::calibrate::fit_csv(&d.central.runs).as_bytes(),
+    )?;
     out.write_file("report.html", html.as_bytes())?;
     let hashes: Vec<(String, String)> = d
         .scenarios

@@ -7,6 +7,10 @@
 //!   region, sector, variable, value);
 //! - `report.html`: the self-contained report (inline SVG charts, offline);
 //! - `comparison.txt`: the printed comparison;
+//! - `fit.csv`: every run's fit against the calibration file's facts
+//!   (`plenum_scenario::calibrate::fit`: fact, band, model, met, source, and
+//!   what sets the row in the model); the terminal shows the rows outside
+//!   their bands with their causes, the report the first run's table;
 //! - `manifest.json`: plenum version, table hash, scenario hashes, seed.
 //!
 //! The folder is checked before any work, the files are staged and
@@ -67,11 +71,12 @@ pub fn load_scenarios(args: &[PathBuf]) -> Result<Vec<Scenario>> {
 
 /// The files `plenum run` and `plenum compare` write, in order (the
 /// manifest last).
-pub const RUN_FILES: [&str; 5] = [
+pub const RUN_FILES: [&str; 6] = [
     "results.csv",
     "results.parquet",
     "report.html",
     "comparison.txt",
+    "fit.csv",
     "manifest.json",
 ];
 
@@ -103,6 +108,10 @@ pub fn execute(scenarios: &[Scenario], out: &OutDir, command: &str) -> Result<Ve
         if cal.within_tolerance() { "" } else { " — OUTSIDE ±0.1 pp" }
     ))?;
     crate::output::print(format_args!("{text}"))?;
+    crate::output::print(format_args!(
+        "{}",
+        plenum_scenario::calibrate::fit_text(&set.runs)
+    ))?;
     let frame = plenum_report::tidy::runs_frame(&set.runs)?;
     out.write_file(
         RUN_FILES[0],
@@ -124,13 +133,17 @@ pub fn execute(scenarios: &[Scenario], out: &OutDir, command: &str) -> Result<Ve
     let html = plenum_report::render(&meta, cal, &set.runs);
     out.write_file(RUN_FILES[2], html.as_bytes())?;
     out.write_file(RUN_FILES[3], text.as_bytes())?;
+    out.write_file(
+        RUN_FILES[4],
+        plenum_scenario::calibrate::fit_csv(&set.runs).as_bytes(),
+    )?;
     let scenario_hashes: Vec<(String, String)> = scenarios
         .iter()
         .map(|s| (s.name.clone(), s.hash.clone()))
         .collect();
     out.manifest_with_hash(&table, table_hash, command, &scenario_hashes, Some(seed))?;
     crate::output::print(format_args!(
-        "wrote {} rows, report.html and manifest.json under {}\n",
+        "wrote {} rows, fit.csv, report.html and manifest.json under {}\n",
         frame.len(),
         out.dir().display()
     ))?;
