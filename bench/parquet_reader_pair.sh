@@ -3,12 +3,16 @@
 # "the Parquet and native formats read at >= 1 GB/s"). See BENCHMARKS.md,
 # "The Parquet reader decodes straight into Z and gathers the folds".
 #
-#   bash bench/parquet_reader_pair.sh OLD_PLENUM NEW_PLENUM FOLDER [REPS]
+#   bash bench/parquet_reader_pair.sh OLD_PLENUM NEW_PLENUM FOLDER|FILE.plenum [REPS]
 #
 # FOLDER: a pymrio Parquet folder, e.g. made with
 #   target/release/examples/synth_pymrio 164 120 /tmp/pq/n19680 5 42 0.6
 #   python -c 'import sys, pymrio; pymrio.load_all(sys.argv[1]).save_all(sys.argv[2], table_format="parquet")' \
 #     /tmp/pq/n19680 /tmp/pq/n19680-parquet          (pymrio 0.7.0, pyarrow)
+# FOLDER may also be a native table file (the reader of issue 15's "native
+# format" half), e.g. made with
+#   plenum table convert /tmp/pq/n19680 --to native --out /tmp/pq/n19680.plenum
+# the same run, timing and GB/s (8 n (n + Y columns) / wall) apply.
 # Runs `plenum table info FOLDER` (read + validate + print) REPS (3) times
 # per binary, alternating, each after dropping the page cache and reading
 # the folder's files back into it (root: /proc/sys/vm/drop_caches), under

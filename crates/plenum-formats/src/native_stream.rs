@@ -11,19 +11,19 @@
 //! - a **reader** thread reads pieces of [`PIECE`] bytes and hashes each
 //!   (BLAKE3, or SHA-256 in format version 1; in file order), then hands it
 //!   over through a bounded channel (buffers come back to it for reuse);
-//! - the **calling** thread builds each block with `Mat::from_fn`, taking
-//!   its numbers (little-endian f64, column-major) from the pieces in file
-//!   order. The matrices are never zeroed first: their pages are touched
-//!   once, by the decode, while the reader thread reads and hashes (at
-//!   GLORIA size zeroing Z alone was a serial second before the stream
-//!   started). Z's validation folds ([`plenum_table::folds`]) are gathered
-//!   entry by entry as Z is built.
+//! - the **calling** thread fills each block's reserved storage
+//!   ([`crate::fill::Reserved`]) in column-major order, taking its numbers
+//!   (little-endian f64, column-major) from the pieces in file order.
+//!   The matrices are never zeroed first (at GLORIA size zeroing Z alone
+//!   was a serial second before the stream started), and their pages are
+//!   not faulted in one by one at the first write either: before reading
+//!   a piece, the reader thread backs the pages that piece's numbers go
+//!   to in one call ([`crate::fill::prefault`]), so the faulting overlaps
+//!   the decode of the pieces before. Z's validation folds
+//!   ([`plenum_table::folds`]) are gathered entry by entry as Z is built.
 //!
-//! `Mat::from_fn` calls its closure in column-major order (faer fills a
-//! column at a time); the closure checks each call's (i, j) against the
-//! position it expects and an out-of-order call is an error, never a
-//! silently scrambled matrix. The 32 stored bytes at the end are compared
-//! with the digest before the table is validated.
+//! The 32 stored bytes at the end are compared with the digest before the
+//! table is validated.
 //!
 //! Errors are those of the whole-file reader, with the same precedence: a
 //! content-hash mismatch is reported in preference to any error found in
@@ -38,6 +38,7 @@ use plenum_table::{
 };
 
 use crate::error::{FormatError, Result};
+use crate::fill::{prefault, Layout, Reserved};
 use crate::native::{
     compare_digest, corrupt, expected_blocks, header_end, padding, parse_header, preamble,
     ContentHasher, Header, HASH_LEN, PREAMBLE,
@@ -82,12 +83,19 @@ pub(crate) fn decode<R: Read + Send>(
     // The payload: the reader thread reads and hashes pieces, this thread
     // decodes them into the blocks.
     let payload = content_len - read;
+    let reserved: Vec<Reserved> = blocks
+        .iter()
+        .map(|b| Reserved::new(b.rows, b.cols))
+        .collect();
+    let dest = Destination::of(&blocks, &reserved);
     let (full_tx, full_rx) = sync_channel::<Vec<u8>>(2);
     let (empty_tx, empty_rx) = sync_channel::<Vec<u8>>(4);
     let produce = move || {
         let mut left = payload;
         while left > 0 {
             let want = PIECE.min(left);
+            let done = (payload - left) / 8;
+            dest.prefault(done, done + want / 8);
             let mut buf = empty_rx.try_recv().unwrap_or_default();
             buf.resize(want, 0);
             r.read_exact(&mut buf)?;
@@ -114,11 +122,11 @@ pub(crate) fn decode<R: Read + Send>(
         // first, on this thread; the channel holds it. A thread would cost
         // more than it overlaps.
         let got = produce();
-        (got, build_blocks(&blocks, &mut cur))
+        (got, build_blocks(&blocks, reserved, &mut cur))
     } else {
         std::thread::scope(|scope| {
             let reader = scope.spawn(produce);
-            let built = build_blocks(&blocks, &mut cur);
+            let built = build_blocks(&blocks, reserved, &mut cur);
             drop(cur); // closes the channels, so a stopped reader ends
             let got = reader
                 .join()
@@ -128,13 +136,7 @@ pub(crate) fn decode<R: Read + Send>(
     };
     let (hasher, stored) = got.map_err(io)?;
     compare_digest(file, hasher, &stored)?;
-    let (blocks, z_folds) = built.ok_or_else(|| {
-        FormatError::file(
-            file,
-            "a matrix was filled out of order",
-            "report this as a bug of plenum-formats",
-        )
-    })?;
+    let (blocks, z_folds) = built;
     assemble(file, h, labels, blocks, &z_folds, policy)
 }
 
@@ -185,38 +187,62 @@ impl Cursor {
     }
 }
 
-/// Builds the blocks in file order from `cur`, gathering Z's folds
-/// (block 0) entry by entry. `None` if `Mat::from_fn` visited the entries
-/// out of column-major order.
+/// Where the payload's numbers go: each block's first number in file
+/// order, its count and its storage, for the reader thread to pre-fault
+/// the storage a piece fills before reading it.
+struct Destination(Vec<(usize, usize, Layout)>);
+
+impl Destination {
+    fn of(infos: &[crate::native::BlockInfo], reserved: &[Reserved]) -> Self {
+        let mut at = 0;
+        Self(
+            infos
+                .iter()
+                .zip(reserved)
+                .map(|(b, r)| {
+                    let first = at;
+                    at += b.rows * b.cols;
+                    (first, b.rows * b.cols, r.layout())
+                })
+                .collect(),
+        )
+    }
+
+    /// Pre-faults the storage of the payload's numbers e0..e1 (file order).
+    fn prefault(&self, e0: usize, e1: usize) {
+        for &(first, count, layout) in &self.0 {
+            let (a, b) = (e0.max(first), e1.min(first + count));
+            if a < b {
+                let (addr, len) = layout.span(a - first, b - first);
+                prefault(addr, len);
+            }
+        }
+    }
+}
+
+/// Builds the blocks in file order from `cur` into their reserved storage,
+/// gathering Z's folds (block 0) entry by entry.
 fn build_blocks(
     infos: &[crate::native::BlockInfo],
+    reserved: Vec<Reserved>,
     cur: &mut Cursor,
-) -> Option<(Vec<Mat<f64>>, ColumnFolds)> {
-    let mut in_order = true;
+) -> (Vec<Mat<f64>>, ColumnFolds) {
     let mut folds = ColumnFolds::new(0, 0);
     let mut blocks = Vec::with_capacity(infos.len());
-    for (k, b) in infos.iter().enumerate() {
-        let rows = b.rows;
-        let mut e = 0usize;
+    for (k, (b, r)) in infos.iter().zip(reserved).enumerate() {
         let m = if k == 0 {
             folds = ColumnFolds::new(b.rows, b.cols);
-            Mat::<f64>::from_fn(b.rows, b.cols, |i, j| {
-                in_order &= j * rows + i == e;
-                e += 1;
+            r.fill_column_major(|| {
                 let v = cur.next();
                 folds.push_entry(v);
                 v
             })
         } else {
-            Mat::<f64>::from_fn(b.rows, b.cols, |i, j| {
-                in_order &= j * rows + i == e;
-                e += 1;
-                cur.next()
-            })
+            r.fill_column_major(|| cur.next())
         };
         blocks.push(m);
     }
-    in_order.then_some((blocks, folds))
+    (blocks, folds)
 }
 
 /// Length checks of [`preamble`] given the first bytes and the length;
