@@ -18,8 +18,13 @@
 # the folder's files back into it (root: /proc/sys/vm/drop_caches), under
 # /usr/bin/time -v; prints wall, user, sys, peak RSS, the load, and GB/s
 # decoded = 8 n (n + Y columns) / wall, and whether the outputs are equal.
+# SETTLE=S (default 0) waits S seconds after priming the cache: this VM's
+# balloon reports freed 2 MiB blocks to the host within seconds (free page
+# reporting, order 9), and a run that faults in reported pages pays the
+# host's faults too (system time 2 s or 7 s for the same 3.2 GB); with a
+# pause both binaries start from the same state.
 set -euo pipefail
-OLD=$1 NEW=$2 F=$3 REPS=${4:-3}
+OLD=$1 NEW=$2 F=$3 REPS=${4:-3} SETTLE=${SETTLE:-0}
 OUT=$(mktemp -d)
 size=$("$NEW" table info "$F" | grep '^size')
 n=$(echo "$size" | sed -n 's/.*= \([0-9]*\) industries.*/\1/p')
@@ -33,6 +38,7 @@ for rep in $(seq 1 "$REPS"); do
     bin=$OLD; [ "$which" = new ] && bin=$NEW
     sync; echo 1 > /proc/sys/vm/drop_caches
     find "$F" -type f -exec cat {} + > /dev/null
+    sleep "$SETTLE"
     load=$(cut -d' ' -f1 /proc/loadavg)
     /usr/bin/time -v -o "$OUT/time" "$bin" table info "$F" > "$OUT/out-$which.txt"
     python3 - "$OUT/time" "$which" "$rep" "$load" "$bytes" <<'PY'

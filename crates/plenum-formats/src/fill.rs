@@ -58,7 +58,11 @@ fn reserve(nrows: usize, ncols: usize) -> (Mat<f64>, Base, usize) {
 /// comes in zeroed, a present one is left as it is. A refusal (an older
 /// kernel, another OS, a range not mapped) changes nothing but the speed;
 /// the result only says whether the kernel backed the pages (for tests).
-/// Callers pass storage they are about to fill.
+/// Callers pass storage they are about to fill: the native stream
+/// (`native_stream.rs`), on threads other than the decoder's. Called per
+/// column group on the decoding threads of the Parquet direct path it was
+/// not measurably faster (BENCHMARKS.md, issue 15's pre-faulting
+/// section), so that path faults page by page as before.
 pub(crate) fn prefault(addr: usize, len: usize) -> bool {
     let page = page_size();
     let first = addr.next_multiple_of(page);
@@ -281,12 +285,6 @@ pub(crate) fn by_column_groups_in_order<T, E: Send>(
             return;
         }
         let (j0, j1) = (g * group, ((g + 1) * group).min(ncols));
-        if nrows > 0 {
-            // The group's pages in one call, not one fault per page.
-            let size = std::mem::size_of::<f64>();
-            let at = base.get() as usize + j0 * stride * size;
-            prefault(at, ((j1 - j0 - 1) * stride + nrows) * size);
-        }
         let mut cols = columns(j0, j1);
         let done = if stop.load(Ordering::Relaxed) {
             None

@@ -31,6 +31,7 @@
 //! hashed only to decide which error to give).
 
 use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use plenum_table::{
@@ -87,15 +88,15 @@ pub(crate) fn decode<R: Read + Send>(
         .iter()
         .map(|b| Reserved::new(b.rows, b.cols))
         .collect();
-    let dest = Destination::of(&blocks, &reserved);
+    let dest = Destination::of(&blocks, &reserved, payload);
+    let dest = &dest;
     let (full_tx, full_rx) = sync_channel::<Vec<u8>>(2);
     let (empty_tx, empty_rx) = sync_channel::<Vec<u8>>(4);
     let produce = move || {
         let mut left = payload;
         while left > 0 {
             let want = PIECE.min(left);
-            let done = (payload - left) / 8;
-            dest.prefault(done, done + want / 8);
+            dest.claim((payload - left) / PIECE);
             let mut buf = empty_rx.try_recv().unwrap_or_default();
             buf.resize(want, 0);
             r.read_exact(&mut buf)?;
@@ -106,6 +107,7 @@ pub(crate) fn decode<R: Read + Send>(
             }
         }
         drop(full_tx);
+        dest.claim_all(); // the helper need pre-fault nothing more
         let mut stored = [0u8; HASH_LEN];
         r.read_exact(&mut stored)?;
         Ok::<_, std::io::Error>((hasher, stored))
@@ -126,6 +128,10 @@ pub(crate) fn decode<R: Read + Send>(
     } else {
         std::thread::scope(|scope| {
             let reader = scope.spawn(produce);
+            // Pre-faults pieces from the last one back, while the reader
+            // pre-faults from the first one on: on this VM a fresh page
+            // can cost the host's fault too, and the two cores share it.
+            scope.spawn(|| dest.claim_from_back());
             let built = build_blocks(&blocks, reserved, &mut cur);
             drop(cur); // closes the channels, so a stopped reader ends
             let got = reader
@@ -188,29 +194,66 @@ impl Cursor {
 }
 
 /// Where the payload's numbers go: each block's first number in file
-/// order, its count and its storage, for the reader thread to pre-fault
-/// the storage a piece fills before reading it.
-struct Destination(Vec<(usize, usize, Layout)>);
+/// order, its count and its storage, and which pieces' storage was
+/// claimed for pre-faulting. The reader thread claims each piece before
+/// reading it, a helper thread claims pieces from the last one back until
+/// it meets a claimed one; each piece is pre-faulted by whoever claims it.
+struct Destination {
+    blocks: Vec<(usize, usize, Layout)>,
+    claimed: Vec<AtomicBool>,
+    numbers: usize,
+}
 
 impl Destination {
-    fn of(infos: &[crate::native::BlockInfo], reserved: &[Reserved]) -> Self {
+    fn of(infos: &[crate::native::BlockInfo], reserved: &[Reserved], payload: usize) -> Self {
         let mut at = 0;
-        Self(
-            infos
-                .iter()
-                .zip(reserved)
-                .map(|(b, r)| {
-                    let first = at;
-                    at += b.rows * b.cols;
-                    (first, b.rows * b.cols, r.layout())
-                })
+        let blocks = infos
+            .iter()
+            .zip(reserved)
+            .map(|(b, r)| {
+                let first = at;
+                at += b.rows * b.cols;
+                (first, b.rows * b.cols, r.layout())
+            })
+            .collect();
+        Self {
+            blocks,
+            claimed: (0..payload.div_ceil(PIECE))
+                .map(|_| AtomicBool::new(false))
                 .collect(),
-        )
+            numbers: payload / 8,
+        }
+    }
+
+    /// Claims piece k; pre-faults its storage unless it was claimed before.
+    fn claim(&self, k: usize) -> bool {
+        let first = !self.claimed[k].swap(true, Ordering::Relaxed);
+        if first {
+            let e0 = k * (PIECE / 8);
+            self.prefault(e0, (e0 + PIECE / 8).min(self.numbers));
+        }
+        first
+    }
+
+    /// Claims pieces from the last one back, until one was claimed before.
+    fn claim_from_back(&self) {
+        for k in (0..self.claimed.len()).rev() {
+            if !self.claim(k) {
+                return;
+            }
+        }
+    }
+
+    /// Marks every piece claimed, pre-faulting none.
+    fn claim_all(&self) {
+        for c in &self.claimed {
+            c.store(true, Ordering::Relaxed);
+        }
     }
 
     /// Pre-faults the storage of the payload's numbers e0..e1 (file order).
     fn prefault(&self, e0: usize, e1: usize) {
-        for &(first, count, layout) in &self.0 {
+        for &(first, count, layout) in &self.blocks {
             let (a, b) = (e0.max(first), e1.min(first + count));
             if a < b {
                 let (addr, len) = layout.span(a - first, b - first);
