@@ -18,9 +18,11 @@
 //!   was a serial second before the stream started), and their pages are
 //!   not faulted in one by one at the first write either: before reading
 //!   a piece, the reader thread backs the pages that piece's numbers go
-//!   to in one call ([`crate::fill::prefault`]), so the faulting overlaps
-//!   the decode of the pieces before. Z's validation folds
-//!   ([`plenum_table::folds`]) are gathered entry by entry as Z is built.
+//!   to in one call ([`crate::fill::prefault`]), unless a helper thread,
+//!   which does the same from the last piece back, got there first; the
+//!   faulting (on this VM often the host's too) runs on both cores beside
+//!   the decode. Z's validation folds ([`plenum_table::folds`]) are
+//!   gathered entry by entry as Z is built.
 //!
 //! The 32 stored bytes at the end are compared with the digest before the
 //! table is validated.
