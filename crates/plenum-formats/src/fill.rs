@@ -48,6 +48,137 @@ fn reserve(nrows: usize, ncols: usize) -> (Mat<f64>, Base, usize) {
     (m, base, stride.max(nrows))
 }
 
+/// Backs the whole pages of the byte range [addr, addr + len) with memory
+/// now, in one call (`madvise(MADV_POPULATE_WRITE)`, Linux ≥ 5.14),
+/// instead of one page fault per 4 KiB page at the first write: at GLORIA
+/// size Z's 790,000 first-write faults cost 2-6.6 s of system time
+/// (BENCHMARKS.md). Only pages wholly inside the range are backed (the
+/// range is rounded inward), so a page shared with a neighbour's range is
+/// left to its first write. Contents are never changed: an absent page
+/// comes in zeroed, a present one is left as it is. A refusal (an older
+/// kernel, another OS, a range not mapped) changes nothing but the speed;
+/// the result only says whether the kernel backed the pages (for tests).
+/// Callers pass storage they are about to fill: the native stream
+/// (`native_stream.rs`), on threads other than the decoder's. Called per
+/// column group on the decoding threads of the Parquet direct path it was
+/// not measurably faster (BENCHMARKS.md, issue 15's pre-faulting
+/// section), so that path faults page by page as before.
+pub(crate) fn prefault(addr: usize, len: usize) -> bool {
+    let page = page_size();
+    let first = addr.next_multiple_of(page);
+    let end = addr.saturating_add(len) / page * page;
+    if end <= first {
+        return false;
+    }
+    populate(first, end - first)
+}
+
+#[cfg(target_os = "linux")]
+fn populate(first: usize, len: usize) -> bool {
+    // SAFETY: MADV_POPULATE_WRITE neither reads nor writes any byte the
+    // program can see: it backs the pages of [first, first + len) as a
+    // write fault would, without writing (absent anonymous pages come in
+    // zeroed, present pages are untouched). `first` is page-aligned; a
+    // range that is not mapped or not writable makes the call fail
+    // (ENOMEM, EFAULT, EINVAL), with nothing changed, and the failure is
+    // ignored by the callers.
+    unsafe { libc::madvise(first as *mut libc::c_void, len, libc::MADV_POPULATE_WRITE) == 0 }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn populate(_first: usize, _len: usize) -> bool {
+    false
+}
+
+/// The page size (4 KiB when the system does not say).
+fn page_size() -> usize {
+    static PAGE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *PAGE.get_or_init(|| {
+        #[cfg(target_os = "linux")]
+        {
+            // SAFETY: sysconf reads a system constant; no memory is passed.
+            let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+            if let Ok(p) = usize::try_from(p) {
+                if p.is_power_of_two() {
+                    return p;
+                }
+            }
+        }
+        4096
+    })
+}
+
+/// Where a column-major matrix's elements lie in its reserved storage: a
+/// plain value, so that another thread can pre-fault the part about to be
+/// written ([`prefault`]) while the owner fills it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Layout {
+    addr: usize,
+    nrows: usize,
+    stride: usize,
+}
+
+impl Layout {
+    /// The byte range (address, length) holding elements e0..e1 in
+    /// column-major order (e0 < e1 ≤ nrows·ncols), from the first to the
+    /// last (with any column padding between).
+    pub(crate) fn span(&self, e0: usize, e1: usize) -> (usize, usize) {
+        let size = std::mem::size_of::<f64>();
+        let at = |e: usize| self.addr + ((e / self.nrows) * self.stride + e % self.nrows) * size;
+        let first = at(e0);
+        (first, at(e1 - 1) + size - first)
+    }
+}
+
+/// A matrix's storage, reserved but not yet written: it becomes a matrix
+/// only by [`Reserved::fill_column_major`], which writes every element.
+pub(crate) struct Reserved {
+    m: Mat<f64>,
+    base: Base,
+    stride: usize,
+    nrows: usize,
+    ncols: usize,
+}
+
+impl Reserved {
+    /// Storage for an nrows × ncols matrix; no page of it is touched.
+    pub(crate) fn new(nrows: usize, ncols: usize) -> Self {
+        let (m, base, stride) = reserve(nrows, ncols);
+        Self {
+            m,
+            base,
+            stride,
+            nrows,
+            ncols,
+        }
+    }
+
+    /// Where the elements lie.
+    pub(crate) fn layout(&self) -> Layout {
+        Layout {
+            addr: self.base.get() as usize,
+            nrows: self.nrows,
+            stride: self.stride,
+        }
+    }
+
+    /// The matrix, its elements taken from `next` in column-major order.
+    pub(crate) fn fill_column_major(mut self, mut next: impl FnMut() -> f64) -> Mat<f64> {
+        for j in 0..self.ncols {
+            for i in 0..self.nrows {
+                // SAFETY: element (i, j) lies at j·stride + i, inside the
+                // storage `reserve` reserved (i < nrows ≤ stride, j < ncols);
+                // only this call writes it.
+                unsafe { self.base.get().add(j * self.stride + i).write(next()) };
+            }
+        }
+        // SAFETY: the loops wrote every element; the dimensions are within
+        // the reserved capacity.
+        unsafe { self.m.set_dims(self.nrows, self.ncols) };
+        self.m
+    }
+}
+
 /// An nrows × ncols matrix whose columns are written by `fill`, called on
 /// the thread pool for each group of `group` columns with the group's
 /// first column and its columns as uninitialised slices. `fill` must write
@@ -451,6 +582,90 @@ mod tests {
             (i0 != 4).then_some(((), w))
         })
         .is_none());
+    }
+
+    /// `prefault` backs exactly the pages wholly inside its range (rounded
+    /// inward), changes no contents, does nothing on an empty or sub-page
+    /// range, and a refusal (an unmapped range) is only a `false`.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn prefault_backs_whole_pages_inside_the_range_only() {
+        let page = page_size();
+        let resident = |addr: usize, pages: usize| -> Vec<u8> {
+            let mut v = vec![0u8; pages];
+            // SAFETY: `addr` is the page-aligned start of a mapping of
+            // `pages` pages (below) and `v` has one byte per page.
+            let r =
+                unsafe { libc::mincore(addr as *mut libc::c_void, pages * page, v.as_mut_ptr()) };
+            assert_eq!(r, 0, "mincore");
+            v.iter().map(|b| b & 1).collect()
+        };
+        // SAFETY: a fresh private anonymous mapping of 6 pages, unmapped
+        // below; no other code sees it.
+        let map = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                6 * page,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        assert_ne!(map, libc::MAP_FAILED);
+        let a = map as usize;
+        assert_eq!(resident(a, 6), [0; 6], "nothing is backed before");
+        assert!(!prefault(a + 8, 0), "an empty range");
+        assert!(!prefault(a + 8, page), "a page's worth, but no whole page");
+        assert_eq!(resident(a, 6), [0; 6]);
+        // Not aligned at either end: pages 1 and 2 only.
+        assert!(prefault(a + 100, 3 * page));
+        assert_eq!(resident(a, 6), [0, 1, 1, 0, 0, 0]);
+        // Contents are kept: page 4 written, then pre-faulted again.
+        let p4 = (a + 4 * page) as *mut u8;
+        // SAFETY: page 4 of the mapping, writable.
+        unsafe { p4.write(0xAB) };
+        assert!(prefault(a + 3 * page, 3 * page));
+        assert_eq!(resident(a, 6), [0, 1, 1, 1, 1, 1]);
+        // SAFETY: as above; read back what was written.
+        let kept = unsafe { p4.read() };
+        assert_eq!(kept, 0xAB, "a present page is left as it is");
+        // SAFETY: the mapping made above, no longer used.
+        let unmapped = unsafe { libc::munmap(map, 6 * page) };
+        assert_eq!(unmapped, 0);
+        // Refused: the range is no longer mapped. Nothing but `false`.
+        assert!(!prefault(a, 6 * page));
+    }
+
+    /// `Reserved` fills column-major into storage whose `Layout` spans the
+    /// elements asked for, column padding included.
+    #[test]
+    fn reserved_fills_column_major_and_spans_its_elements() {
+        for (nr, nc) in [(0, 0), (0, 3), (3, 0), (1, 1), (5, 7), (17, 33)] {
+            let r = Reserved::new(nr, nc);
+            let l = r.layout();
+            let size = std::mem::size_of::<f64>();
+            if nr * nc > 0 {
+                let (addr, len) = l.span(0, nr * nc);
+                assert_eq!(addr, l.addr);
+                assert_eq!(len, ((nc - 1) * l.stride + nr) * size);
+                // The second column alone.
+                if nc > 1 {
+                    assert_eq!(l.span(nr, 2 * nr), (l.addr + l.stride * size, nr * size));
+                }
+            }
+            let mut k = 0.0;
+            let m = r.fill_column_major(|| {
+                k += 1.0;
+                k
+            });
+            assert_eq!((m.nrows(), m.ncols()), (nr, nc));
+            for j in 0..nc {
+                for i in 0..nr {
+                    assert_eq!(m[(i, j)], (j * nr + i + 1) as f64);
+                }
+            }
+        }
     }
 
     /// The measurement behind keeping this module's `unsafe` (issue 14):

@@ -11,19 +11,21 @@
 //! - a **reader** thread reads pieces of [`PIECE`] bytes and hashes each
 //!   (BLAKE3, or SHA-256 in format version 1; in file order), then hands it
 //!   over through a bounded channel (buffers come back to it for reuse);
-//! - the **calling** thread builds each block with `Mat::from_fn`, taking
-//!   its numbers (little-endian f64, column-major) from the pieces in file
-//!   order. The matrices are never zeroed first: their pages are touched
-//!   once, by the decode, while the reader thread reads and hashes (at
-//!   GLORIA size zeroing Z alone was a serial second before the stream
-//!   started). Z's validation folds ([`plenum_table::folds`]) are gathered
-//!   entry by entry as Z is built.
+//! - the **calling** thread fills each block's reserved storage
+//!   ([`crate::fill::Reserved`]) in column-major order, taking its numbers
+//!   (little-endian f64, column-major) from the pieces in file order.
+//!   The matrices are never zeroed first (at GLORIA size zeroing Z alone
+//!   was a serial second before the stream started), and their pages are
+//!   not faulted in one by one at the first write either: before reading
+//!   a piece, the reader thread backs the pages that piece's numbers go
+//!   to in one call ([`crate::fill::prefault`]), unless a helper thread,
+//!   which does the same from the last piece back, got there first; the
+//!   faulting (on this VM often the host's too) runs on both cores beside
+//!   the decode. Z's validation folds ([`plenum_table::folds`]) are
+//!   gathered entry by entry as Z is built.
 //!
-//! `Mat::from_fn` calls its closure in column-major order (faer fills a
-//! column at a time); the closure checks each call's (i, j) against the
-//! position it expects and an out-of-order call is an error, never a
-//! silently scrambled matrix. The 32 stored bytes at the end are compared
-//! with the digest before the table is validated.
+//! The 32 stored bytes at the end are compared with the digest before the
+//! table is validated.
 //!
 //! Errors are those of the whole-file reader, with the same precedence: a
 //! content-hash mismatch is reported in preference to any error found in
@@ -31,6 +33,7 @@
 //! hashed only to decide which error to give).
 
 use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use plenum_table::{
@@ -38,6 +41,7 @@ use plenum_table::{
 };
 
 use crate::error::{FormatError, Result};
+use crate::fill::{prefault, Layout, Reserved};
 use crate::native::{
     compare_digest, corrupt, expected_blocks, header_end, padding, parse_header, preamble,
     ContentHasher, Header, HASH_LEN, PREAMBLE,
@@ -82,12 +86,19 @@ pub(crate) fn decode<R: Read + Send>(
     // The payload: the reader thread reads and hashes pieces, this thread
     // decodes them into the blocks.
     let payload = content_len - read;
+    let reserved: Vec<Reserved> = blocks
+        .iter()
+        .map(|b| Reserved::new(b.rows, b.cols))
+        .collect();
+    let dest = Destination::of(&blocks, &reserved, payload);
+    let dest = &dest;
     let (full_tx, full_rx) = sync_channel::<Vec<u8>>(2);
     let (empty_tx, empty_rx) = sync_channel::<Vec<u8>>(4);
     let produce = move || {
         let mut left = payload;
         while left > 0 {
             let want = PIECE.min(left);
+            dest.claim((payload - left) / PIECE);
             let mut buf = empty_rx.try_recv().unwrap_or_default();
             buf.resize(want, 0);
             r.read_exact(&mut buf)?;
@@ -98,6 +109,7 @@ pub(crate) fn decode<R: Read + Send>(
             }
         }
         drop(full_tx);
+        dest.claim_all(); // the helper need pre-fault nothing more
         let mut stored = [0u8; HASH_LEN];
         r.read_exact(&mut stored)?;
         Ok::<_, std::io::Error>((hasher, stored))
@@ -114,11 +126,15 @@ pub(crate) fn decode<R: Read + Send>(
         // first, on this thread; the channel holds it. A thread would cost
         // more than it overlaps.
         let got = produce();
-        (got, build_blocks(&blocks, &mut cur))
+        (got, build_blocks(&blocks, reserved, &mut cur))
     } else {
         std::thread::scope(|scope| {
             let reader = scope.spawn(produce);
-            let built = build_blocks(&blocks, &mut cur);
+            // Pre-faults pieces from the last one back, while the reader
+            // pre-faults from the first one on: on this VM a fresh page
+            // can cost the host's fault too, and the two cores share it.
+            scope.spawn(|| dest.claim_from_back());
+            let built = build_blocks(&blocks, reserved, &mut cur);
             drop(cur); // closes the channels, so a stopped reader ends
             let got = reader
                 .join()
@@ -128,13 +144,7 @@ pub(crate) fn decode<R: Read + Send>(
     };
     let (hasher, stored) = got.map_err(io)?;
     compare_digest(file, hasher, &stored)?;
-    let (blocks, z_folds) = built.ok_or_else(|| {
-        FormatError::file(
-            file,
-            "a matrix was filled out of order",
-            "report this as a bug of plenum-formats",
-        )
-    })?;
+    let (blocks, z_folds) = built;
     assemble(file, h, labels, blocks, &z_folds, policy)
 }
 
@@ -185,38 +195,99 @@ impl Cursor {
     }
 }
 
-/// Builds the blocks in file order from `cur`, gathering Z's folds
-/// (block 0) entry by entry. `None` if `Mat::from_fn` visited the entries
-/// out of column-major order.
+/// Where the payload's numbers go: each block's first number in file
+/// order, its count and its storage, and which pieces' storage was
+/// claimed for pre-faulting. The reader thread claims each piece before
+/// reading it, a helper thread claims pieces from the last one back until
+/// it meets a claimed one; each piece is pre-faulted by whoever claims it.
+struct Destination {
+    blocks: Vec<(usize, usize, Layout)>,
+    claimed: Vec<AtomicBool>,
+    numbers: usize,
+}
+
+impl Destination {
+    fn of(infos: &[crate::native::BlockInfo], reserved: &[Reserved], payload: usize) -> Self {
+        let mut at = 0;
+        let blocks = infos
+            .iter()
+            .zip(reserved)
+            .map(|(b, r)| {
+                let first = at;
+                at += b.rows * b.cols;
+                (first, b.rows * b.cols, r.layout())
+            })
+            .collect();
+        Self {
+            blocks,
+            claimed: (0..payload.div_ceil(PIECE))
+                .map(|_| AtomicBool::new(false))
+                .collect(),
+            numbers: payload / 8,
+        }
+    }
+
+    /// Claims piece k; pre-faults its storage unless it was claimed before.
+    fn claim(&self, k: usize) -> bool {
+        let first = !self.claimed[k].swap(true, Ordering::Relaxed);
+        if first {
+            let e0 = k * (PIECE / 8);
+            self.prefault(e0, (e0 + PIECE / 8).min(self.numbers));
+        }
+        first
+    }
+
+    /// Claims pieces from the last one back, until one was claimed before.
+    fn claim_from_back(&self) {
+        for k in (0..self.claimed.len()).rev() {
+            if !self.claim(k) {
+                return;
+            }
+        }
+    }
+
+    /// Marks every piece claimed, pre-faulting none.
+    fn claim_all(&self) {
+        for c in &self.claimed {
+            c.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Pre-faults the storage of the payload's numbers e0..e1 (file order).
+    fn prefault(&self, e0: usize, e1: usize) {
+        for &(first, count, layout) in &self.blocks {
+            let (a, b) = (e0.max(first), e1.min(first + count));
+            if a < b {
+                let (addr, len) = layout.span(a - first, b - first);
+                prefault(addr, len);
+            }
+        }
+    }
+}
+
+/// Builds the blocks in file order from `cur` into their reserved storage,
+/// gathering Z's folds (block 0) entry by entry.
 fn build_blocks(
     infos: &[crate::native::BlockInfo],
+    reserved: Vec<Reserved>,
     cur: &mut Cursor,
-) -> Option<(Vec<Mat<f64>>, ColumnFolds)> {
-    let mut in_order = true;
+) -> (Vec<Mat<f64>>, ColumnFolds) {
     let mut folds = ColumnFolds::new(0, 0);
     let mut blocks = Vec::with_capacity(infos.len());
-    for (k, b) in infos.iter().enumerate() {
-        let rows = b.rows;
-        let mut e = 0usize;
+    for (k, (b, r)) in infos.iter().zip(reserved).enumerate() {
         let m = if k == 0 {
             folds = ColumnFolds::new(b.rows, b.cols);
-            Mat::<f64>::from_fn(b.rows, b.cols, |i, j| {
-                in_order &= j * rows + i == e;
-                e += 1;
+            r.fill_column_major(|| {
                 let v = cur.next();
                 folds.push_entry(v);
                 v
             })
         } else {
-            Mat::<f64>::from_fn(b.rows, b.cols, |i, j| {
-                in_order &= j * rows + i == e;
-                e += 1;
-                cur.next()
-            })
+            r.fill_column_major(|| cur.next())
         };
         blocks.push(m);
     }
-    in_order.then_some((blocks, folds))
+    (blocks, folds)
 }
 
 /// Length checks of [`preamble`] given the first bytes and the length;
