@@ -55,8 +55,7 @@ impl FitRow {
 
 const CAUSE_SOLVED: &str = "solved by the calibration (the residual's growth and its 2024Q2 level); outside its band the run is an error";
 const CAUSE_2023: &str = "y/y against the run's own 2022, a burn-in year at potential: the 2022 lockdown quarters are not modelled, and their base effect shapes 2023's quarters (2023 y/y = 6.44 - 0.41 x 2022's); docs/calibration.md, Not in the calibration";
-const CAUSE_LAND: &str =
-    "land revenue follows the scenario's sales volume and land prices (blocks/localgov.rs)";
+const CAUSE_LAND: &str = "land revenue follows the scenario's property sales on the land market's calendar, in nominal terms through the GDP deflator (blocks/localgov.rs)";
 const CAUSE_PROPERTY: &str =
     "the scenario's property paths up to 2024Q2 are inputs (blocks/property.rs)";
 const CAUSE_CONSUMPTION: &str = "the fact is PIIE's pre-pandemic 39-40%; on the calibration file's own facts 2024 was about 37.5-38%, and the run has no 2023 reopening rebound of consumption; docs/calibration.md, The consumption share";
