@@ -8,18 +8,10 @@
 
 use std::fmt::Write as _;
 
-use plenum_scenario::calibrate::{judged, FitRow};
+use plenum_scenario::calibrate::judged;
 use plenum_scenario::ScenarioRun;
 
 use crate::svg::esc;
-
-fn model(f: &FitRow) -> String {
-    if f.model.is_finite() {
-        format!("{:.2}", f.model)
-    } else {
-        "not modelled".into()
-    }
-}
 
 /// The fit section's HTML (a heading-less block placed in "Calibration").
 pub fn section(runs: &[ScenarioRun]) -> String {
@@ -36,21 +28,15 @@ pub fn section(runs: &[ScenarioRun]) -> String {
         rows.len()
     );
     for f in &rows {
-        let how = if f.solved {
-            "solved"
-        } else if f.reference_only {
-            "consensus"
-        } else {
-            "check"
-        };
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>±{}</td><td>{}</td><td>{}</td><td>{how}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>±{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(f.target),
             f.fact,
             f.tolerance,
-            model(f),
+            f.model_text(),
             if f.met() { "yes" } else { "<b class=\"miss\">no</b>" },
+            f.how(),
             esc(f.source)
         );
         if !f.met() {
@@ -81,7 +67,7 @@ pub fn section(runs: &[ScenarioRun]) -> String {
                     format!(
                         "also outside: {} ({} against {} ± {})",
                         esc(f.target),
-                        model(f),
+                        f.model_text(),
                         f.fact,
                         f.tolerance
                     )

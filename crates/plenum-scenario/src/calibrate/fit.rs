@@ -44,7 +44,8 @@ impl FitRow {
         (self.model - self.fact).abs() <= self.tolerance
     }
 
-    fn how(&self) -> &'static str {
+    /// How the row is judged: "solved", "check" or "consensus".
+    pub fn how(&self) -> &'static str {
         match (self.solved, self.reference_only) {
             (true, _) => "solved",
             (false, true) => "consensus",
@@ -256,11 +257,15 @@ pub fn fit(run: &ScenarioRun) -> Vec<FitRow> {
     rows
 }
 
-fn model_text(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v:.2}")
-    } else {
-        "not modelled".into()
+impl FitRow {
+    /// The model's value to two decimals, or "not modelled" (NaN: the run
+    /// has no such series or ends before the row's period).
+    pub fn model_text(&self) -> String {
+        if self.model.is_finite() {
+            format!("{:.2}", self.model)
+        } else {
+            "not modelled".into()
+        }
     }
 }
 
@@ -276,7 +281,7 @@ pub fn fit_markdown(rows: &[FitRow]) -> String {
             f.target,
             f.fact,
             f.tolerance,
-            model_text(f.model),
+            f.model_text(),
             if f.met() { "yes" } else { "**no**" },
             f.how(),
             f.source
@@ -360,7 +365,7 @@ pub fn fit_text(runs: &[ScenarioRun]) -> String {
             s.push_str(&format!(
                 "  {}: {} against {} ± {} ({})\n",
                 f.target,
-                model_text(f.model),
+                f.model_text(),
                 f.fact,
                 f.tolerance,
                 f.how()
@@ -376,7 +381,7 @@ pub fn fit_text(runs: &[ScenarioRun]) -> String {
             s.push_str(&format!(
                 " also outside: {} {} against {} ± {};",
                 f.target,
-                model_text(f.model),
+                f.model_text(),
                 f.fact,
                 f.tolerance
             ));
