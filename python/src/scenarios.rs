@@ -2,6 +2,7 @@
 //! tidy rows `plenum run` writes (quarter, scenario, region, sector,
 //! variable, value).
 
+use plenum_scenario::calibrate::FitRow;
 use plenum_scenario::{shipped, Economy, Scenario};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -101,53 +102,28 @@ pub fn run<'py>(
     d.set_item("value", v)?;
     // The fit against the calibration file's facts, every judged row of
     // every run (the CLI's fit.csv; plenum_scenario::calibrate::fit).
+    let rows = plenum_scenario::calibrate::judged_rows(&set.runs);
     let f = PyDict::new(py);
-    let rows: Vec<(String, plenum_scenario::calibrate::FitRow)> = set
-        .runs
-        .iter()
-        .enumerate()
-        .flat_map(|(i, r)| {
-            plenum_scenario::calibrate::judged(r, i == 0)
-                .into_iter()
-                .map(move |row| (r.name.clone(), row))
-        })
-        .collect();
-    f.set_item(
-        "scenario",
-        rows.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
-    )?;
-    f.set_item(
-        "target",
-        rows.iter().map(|(_, r)| r.target).collect::<Vec<_>>(),
-    )?;
-    f.set_item("fact", rows.iter().map(|(_, r)| r.fact).collect::<Vec<_>>())?;
-    f.set_item(
-        "tolerance",
-        rows.iter().map(|(_, r)| r.tolerance).collect::<Vec<_>>(),
-    )?;
-    f.set_item(
-        "model",
-        rows.iter().map(|(_, r)| r.model).collect::<Vec<_>>(),
-    )?;
-    f.set_item("met", rows.iter().map(|(_, r)| r.met()).collect::<Vec<_>>())?;
-    f.set_item(
-        "solved",
-        rows.iter().map(|(_, r)| r.solved).collect::<Vec<_>>(),
-    )?;
-    f.set_item(
-        "consensus",
-        rows.iter()
-            .map(|(_, r)| r.reference_only)
-            .collect::<Vec<_>>(),
-    )?;
-    f.set_item(
-        "source",
-        rows.iter().map(|(_, r)| r.source).collect::<Vec<_>>(),
-    )?;
-    f.set_item(
-        "cause",
-        rows.iter().map(|(_, r)| r.cause).collect::<Vec<_>>(),
-    )?;
+    f.set_item("scenario", rows.iter().map(|(n, _)| *n).collect::<Vec<_>>())?;
+    fit_column(&f, "target", &rows, |r| r.target)?;
+    fit_column(&f, "fact", &rows, |r| r.fact)?;
+    fit_column(&f, "tolerance", &rows, |r| r.tolerance)?;
+    fit_column(&f, "model", &rows, |r| r.model)?;
+    fit_column(&f, "met", &rows, FitRow::met)?;
+    fit_column(&f, "solved", &rows, |r| r.solved)?;
+    fit_column(&f, "consensus", &rows, |r| r.reference_only)?;
+    fit_column(&f, "source", &rows, |r| r.source)?;
+    fit_column(&f, "cause", &rows, |r| r.cause)?;
     d.set_item("_fit", f)?;
     Ok(d)
+}
+
+/// Sets column `name` of the fit's dict to `get` of every row.
+fn fit_column<'py, T: IntoPyObject<'py>>(
+    f: &Bound<'py, PyDict>,
+    name: &str,
+    rows: &[(&str, FitRow)],
+    get: impl Fn(&FitRow) -> T,
+) -> PyResult<()> {
+    f.set_item(name, rows.iter().map(|(_, r)| get(r)).collect::<Vec<_>>())
 }

@@ -37,7 +37,7 @@ use crate::time::Quarter;
 pub mod fit;
 pub mod newton;
 
-pub use fit::{fit, fit_csv, fit_markdown, fit_text, judged, FitRow};
+pub use fit::{fit, fit_csv, fit_markdown, fit_text, judged, judged_rows, FitRow};
 
 /// (quarter, real growth y/y %) from the calibration file.
 pub const TARGETS: [(Quarter, f64); 2] = [(Quarter(8), 5.3), (Quarter(9), 4.7)];

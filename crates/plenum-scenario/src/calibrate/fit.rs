@@ -299,6 +299,20 @@ pub fn judged(run: &ScenarioRun, reference: bool) -> Vec<FitRow> {
         .collect()
 }
 
+/// Every judged row of every run, with the run's name: the first run is
+/// the reference (consensus rows judged), as `fit.csv` and Python's
+/// `run` list them.
+pub fn judged_rows(runs: &[ScenarioRun]) -> Vec<(&str, FitRow)> {
+    runs.iter()
+        .enumerate()
+        .flat_map(|(i, run)| {
+            judged(run, i == 0)
+                .into_iter()
+                .map(move |f| (run.name.as_str(), f))
+        })
+        .collect()
+}
+
 /// A run whose history rows outside their bands differ from the
 /// reference run's: the rows it misses that the reference meets, and the
 /// targets the reference misses that it meets.
@@ -341,7 +355,7 @@ pub fn differing(runs: &[ScenarioRun]) -> Vec<FitDiff<'_>> {
         .collect()
 }
 
-/// The fit as plain text, for the terminal and `comparison.txt`: the
+/// The fit as plain text, for the terminal: the
 /// reference run (`runs[0]`) row by row outside its band, with the cause;
 /// then each other run whose misses differ from the reference's.
 pub fn fit_text(runs: &[ScenarioRun]) -> String {
@@ -395,11 +409,16 @@ pub fn fit_text(runs: &[ScenarioRun]) -> String {
     s
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+/// Appends `s` as a CSV field, by the rule of `plenum_formats::tidy`'s
+/// writer (quoted, quotes doubled, when it holds a comma, quote or line
+/// break), which plenum-scenario does not depend on.
+fn csv_field(s: &str, out: &mut String) {
+    if s.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
     } else {
-        s.to_string()
+        out.push_str(s);
     }
 }
 
@@ -408,26 +427,27 @@ fn csv_field(s: &str) -> String {
 /// cause. The first run is the reference (consensus rows judged).
 pub fn fit_csv(runs: &[ScenarioRun]) -> String {
     let mut s = String::from("scenario,target,fact,tolerance,model,met,how,source,cause\n");
-    for (i, run) in runs.iter().enumerate() {
-        for f in judged(run, i == 0) {
-            let model = if f.model.is_finite() {
-                format!("{}", f.model)
-            } else {
-                String::new()
-            };
-            s.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{}\n",
-                csv_field(&run.name),
-                csv_field(f.target),
-                f.fact,
-                f.tolerance,
-                model,
-                f.met(),
-                f.how(),
-                csv_field(f.source),
-                csv_field(f.cause)
-            ));
-        }
+    for (name, f) in judged_rows(runs) {
+        csv_field(name, &mut s);
+        s.push(',');
+        csv_field(f.target, &mut s);
+        // The model's value is empty when not modelled.
+        let model = if f.model.is_finite() {
+            f.model.to_string()
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            ",{},{},{model},{},{},",
+            f.fact,
+            f.tolerance,
+            f.met(),
+            f.how()
+        ));
+        csv_field(f.source, &mut s);
+        s.push(',');
+        csv_field(f.cause, &mut s);
+        s.push('\n');
     }
     s
 }
