@@ -295,7 +295,7 @@ pub fn table_from_arrays(
             ..Metadata::default()
         },
         labels,
-        z,
+        z: z.into(),
         y,
         x: xx,
         v,

@@ -764,7 +764,7 @@ pub fn build_world_table(
     let parts = TableParts {
         meta,
         labels,
-        z,
+        z: z.into(),
         y,
         x,
         v,

@@ -522,7 +522,7 @@ pub fn read_icio_with_layout(
             notes,
         },
         labels,
-        z,
+        z: z.into(),
         y,
         x,
         v,

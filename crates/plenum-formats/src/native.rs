@@ -40,7 +40,7 @@
 use std::path::Path;
 
 use plenum_table::table::ImportTreatment;
-use plenum_table::{Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy};
+use plenum_table::{Flows, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -173,13 +173,34 @@ fn mat_le(buf: &mut Vec<u8>, m: &Mat<f64>, canonical: bool, sink: &mut impl FnMu
     }
 }
 
+/// Z as stored, column by column as [`mat_le`] writes a dense one: a
+/// sparse Z's columns are filled from its transpose, one column buffer at
+/// a time, so that the bytes (and the table's hash) do not depend on the
+/// storage and no dense n² copy is made.
+fn flows_le(buf: &mut Vec<u8>, z: &Flows, canonical: bool, sink: &mut impl FnMut(&[u8])) {
+    let s = match z {
+        Flows::Dense(m) => return mat_le(buf, m, canonical, sink),
+        Flows::Sparse(s) => s,
+    };
+    let t = s.transpose();
+    let mut col = vec![0.0f64; s.nrows()];
+    for j in 0..t.nrows() {
+        col.iter_mut().for_each(|c| *c = 0.0);
+        let (rows, vals) = t.row(j);
+        for (&i, &v) in rows.iter().zip(vals) {
+            col[i as usize] = v;
+        }
+        put_le(buf, col.iter(), canonical, sink);
+    }
+}
+
 /// The numbers of the table, block after block, each column by column, as
 /// little-endian f64 (−0.0 as 0.0 when `canonical`), fed to `sink` in
 /// pieces.
 fn payload_into(p: &TableParts, canonical: bool, mut sink: impl FnMut(&[u8])) {
     let mut buf = Vec::new();
     let sink = &mut sink;
-    mat_le(&mut buf, &p.z, canonical, sink);
+    flows_le(&mut buf, &p.z, canonical, sink);
     mat_le(&mut buf, &p.y, canonical, sink);
     put_le(&mut buf, p.x.iter(), canonical, sink);
     mat_le(&mut buf, &p.v, canonical, sink);
@@ -198,7 +219,7 @@ fn payload_into(p: &TableParts, canonical: bool, mut sink: impl FnMut(&[u8])) {
 /// Bytes of [`payload_into`].
 fn payload_len(p: &TableParts) -> usize {
     let m = |m: &Mat<f64>| m.nrows() * m.ncols();
-    let mut k = m(&p.z) + m(&p.y) + p.x.nrows() + m(&p.v);
+    let mut k = p.z.nrows() * p.z.ncols() + m(&p.y) + p.x.nrows() + m(&p.v);
     if let Some(iu) = &p.imported_use {
         k += m(&iu.z) + m(&iu.y);
     }

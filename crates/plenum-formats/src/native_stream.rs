@@ -438,7 +438,7 @@ fn assemble(
     let parts = TableParts {
         meta: h.meta,
         labels,
-        z,
+        z: z.into(),
         y,
         x,
         v,

@@ -428,7 +428,7 @@ fn parse(t: &TextTable, year: Option<i32>) -> Result<(TableParts, NbsLayout, Vec
         TableParts {
             meta,
             labels,
-            z,
+            z: z.into(),
             y,
             x,
             v,

@@ -354,7 +354,7 @@ impl NationalTable {
                 notes,
             },
             labels,
-            z: self.use_ttl.clone(),
+            z: self.use_ttl.clone().into(),
             y,
             x: self.output.clone(),
             v,

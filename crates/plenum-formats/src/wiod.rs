@@ -368,7 +368,7 @@ pub fn read_wiod(files: &WiodFiles, policy: &ValidationPolicy) -> Result<MrioTab
     let parts = TableParts {
         meta,
         labels,
-        z,
+        z: z.into(),
         y,
         x,
         v,

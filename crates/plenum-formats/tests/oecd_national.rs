@@ -106,7 +106,7 @@ fn negative_value_added_needs_the_policy() {
         vec!["VA".into()],
     )
     .unwrap();
-    p.z = plenum_table::Mat::from_fn(2, 2, |i, j| [[50.0, 90.0], [10.0, 20.0]][i][j]);
+    p.z = plenum_table::Mat::from_fn(2, 2, |i, j| [[50.0, 90.0], [10.0, 20.0]][i][j]).into();
     p.x = plenum_table::Col::from_fn(2, |_| 100.0);
     p.y = plenum_table::Mat::from_fn(2, 1, |i, _| [-40.0, 70.0][i]);
     p.v = plenum_table::Mat::from_fn(1, 2, |_, j| [40.0, -10.0][j]);
@@ -120,8 +120,8 @@ fn negative_value_added_needs_the_policy() {
         ok.report()
     );
     // A truly non-productive table is still rejected.
-    p.z[(1, 0)] = 60.0;
-    p.z[(1, 1)] = 80.0;
+    p.z.make_dense()[(1, 0)] = 60.0;
+    p.z.make_dense()[(1, 1)] = 80.0;
     p.y[(1, 0)] = -40.0;
     p.v[(0, 0)] = -10.0;
     p.v[(0, 1)] = -70.0;

@@ -126,7 +126,7 @@ pub fn random_table(
             ..Metadata::default()
         },
         labels: Labels::new(region_names, sector_names, fd_names, vec!["VA".into()])?,
-        z,
+        z: z.into(),
         y,
         x,
         v,

@@ -25,7 +25,7 @@ pub fn table_from(
             ..Metadata::default()
         },
         labels: Labels::new(s(regions), s(sectors), s(fd), vec!["VA".into()]).unwrap(),
-        z,
+        z: z.into(),
         y,
         x,
         v,

@@ -64,7 +64,7 @@ fn table() -> MrioTable {
             vec!["VA".into()],
         )
         .unwrap(),
-        z,
+        z: z.into(),
         y,
         x,
         v,

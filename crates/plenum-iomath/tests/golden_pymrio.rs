@@ -137,7 +137,7 @@ fn load() -> Golden {
             fi.row_labels.iter().map(|r| r[0].clone()).collect(),
         )
         .unwrap(),
-        z: z.m,
+        z: z.m.into(),
         y: y.m,
         x,
         v: fi.m.clone(),

@@ -58,7 +58,7 @@ fn main() {
     let parts = TableParts {
         meta: Metadata::default(),
         labels,
-        z,
+        z: z.into(),
         y,
         x: xs,
         v: Mat::<f64>::zeros(0, n),

@@ -173,8 +173,8 @@ fn a_negative_flow_is_reported_with_both_industries() {
     let t = table(3, 3, 4);
     let mut parts = t.clone().into_parts();
     // Rows and columns are already in model (alphabetical) order here.
-    parts.z[(5, 2)] = -1.0;
-    parts.z[(1, 7)] = -2.0;
+    parts.z.make_dense()[(5, 2)] = -1.0;
+    parts.z.make_dense()[(1, 7)] = -2.0;
     let bad = MrioTable::new(parts, &ValidationPolicy::lenient(1e6)).expect("table");
     let err = ArioModel::new(&bad, &ArioParams::default())
         .expect_err("negative Z")

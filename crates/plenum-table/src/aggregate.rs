@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use faer::{Col, Mat};
 
 use crate::error::TableError;
+use crate::flows::Flows;
 use crate::labels::Labels;
 use crate::table::{Extension, ImportedUse, MrioTable, TableParts};
 use crate::validate::ValidationPolicy;
@@ -106,6 +107,28 @@ fn agg_rows_cols(
     out
 }
 
+/// [`agg_rows_cols`] of Z as stored, into a dense aggregate: a sparse Z's
+/// entries are visited column by column in row order (its transpose), the
+/// order of the dense loop, so that both give the same bits.
+fn agg_flows(z: &Flows, map: Option<(&[usize], usize)>) -> Mat<f64> {
+    let s = match z {
+        Flows::Dense(m) => return agg_rows_cols(m, map, map),
+        Flows::Sparse(s) => s,
+    };
+    let at = |k: usize| map.map_or(k, |m| m.0[k]);
+    let nr = map.map_or(s.nrows(), |m| m.1);
+    let nc = map.map_or(s.ncols(), |m| m.1);
+    let mut out = Mat::<f64>::zeros(nr, nc);
+    let t = s.transpose();
+    for j in 0..t.nrows() {
+        let (rows, vals) = t.row(j);
+        for (&i, &v) in rows.iter().zip(vals) {
+            out[(at(i as usize), at(j))] += v;
+        }
+    }
+    out
+}
+
 /// Aggregates `table` by a region and a sector concordance (either may be
 /// the identity). The result is validated under `policy`.
 pub fn aggregate(
@@ -155,7 +178,7 @@ pub fn aggregate(
             l.fd_categories().to_vec(),
             l.va_components().to_vec(),
         )?,
-        z: agg_rows_cols(&p.z, im, im),
+        z: agg_flows(&p.z, im).into(),
         y: agg_rows_cols(&p.y, im, fm),
         x,
         v: agg_rows_cols(&p.v, None, im),

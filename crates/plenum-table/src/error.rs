@@ -144,6 +144,11 @@ pub enum TableError {
     #[error("extension \"{extension}\": {message}")]
     Extension { extension: String, message: String },
 
+    /// Sparse storage of Z given rows it cannot hold (a reader's bug, or a
+    /// table past the u32 column index).
+    #[error("sparse Z: {message}")]
+    Sparse { message: String },
+
     #[error("{0}")]
     Other(String),
 }

@@ -28,6 +28,7 @@
 use faer::Mat;
 use rayon::prelude::*;
 
+use crate::flows::Flows;
 use crate::validate::row_sums;
 
 /// The sum of no numbers, as `Iterator::sum` gives it (its starting value).
@@ -152,6 +153,51 @@ impl ColumnFolds {
             .map(|j| ColumnFold::of_column(m.col_as_slice(j)))
             .collect();
         Self::from_columns(m.nrows(), per_col, row_sums(m))
+    }
+
+    /// The folds of Z as stored: [`ColumnFolds::of_matrix`] when dense;
+    /// when sparse, one pass over the stored entries row by row, which adds
+    /// each column's entries in row order and each row's in column order,
+    /// as the dense passes do, so that the sums are the same bits as those
+    /// of the dense copy (unit test). The first non-finite entry is the
+    /// first in column-major order.
+    pub fn of_flows(z: &Flows) -> Self {
+        let s = match z {
+            Flows::Dense(m) => return Self::of_matrix(m),
+            Flows::Sparse(s) => s,
+        };
+        let (rows, cols) = (s.nrows(), s.ncols());
+        // A dense column's `Iterator::sum` starts from -0.0 and adds its
+        // zeros too, so a column with no stored entry sums to 0.0 when it
+        // has rows; starting from 0.0 gives that, and x + 0.0 = x for every
+        // other sum.
+        let start = if rows == 0 { empty_sum() } else { 0.0 };
+        let mut col_sums = vec![start; cols];
+        let mut row_sums = vec![0.0; rows];
+        let mut first_nonfinite: Option<(usize, usize, f64)> = None;
+        let mut any_negative = false;
+        for (i, r) in row_sums.iter_mut().enumerate().take(s.rows_filled()) {
+            let (idx, val) = s.row(i);
+            for (&j, &v) in idx.iter().zip(val) {
+                let j = j as usize;
+                *r += v;
+                col_sums[j] += v;
+                any_negative |= v < 0.0;
+                if !v.is_finite() && first_nonfinite.is_none_or(|(fi, fj, _)| (j, i) < (fj, fi)) {
+                    first_nonfinite = Some((i, j, v));
+                }
+            }
+        }
+        Self {
+            rows,
+            cols: if s.is_complete() { cols } else { usize::MAX },
+            col_sums,
+            row_sums,
+            first_nonfinite,
+            any_negative,
+            next_row: 0,
+            running: empty_sum(),
+        }
     }
 
     /// The folds of a `rows` × `cols.len()` matrix from its columns' folds

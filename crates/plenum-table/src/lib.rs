@@ -15,6 +15,7 @@
 
 pub mod aggregate;
 pub mod error;
+pub mod flows;
 pub mod folds;
 pub mod labels;
 pub mod message;
@@ -24,6 +25,7 @@ pub mod validate;
 
 pub use aggregate::{aggregate, Concordance};
 pub use error::{TableError, WorstEntry};
+pub use flows::{Flows, SparseFlows};
 pub use folds::{ColumnFold, ColumnFolds};
 pub use labels::{Industry, Labels};
 pub use position::line_col;

@@ -12,10 +12,13 @@
 //! n = regions × sectors (region-major), R·F = regions × final-demand categories.
 //! See `docs/notation.md` for the one table of symbols.
 
+use std::sync::OnceLock;
+
 use faer::{Col, Mat};
 use serde::{Deserialize, Serialize};
 
 use crate::error::TableError;
+use crate::flows::Flows;
 use crate::labels::Labels;
 use crate::validate::{validate, ValidationPolicy, ValidationReport};
 
@@ -83,7 +86,8 @@ pub struct ImportedUse {
 pub struct TableParts {
     pub meta: Metadata,
     pub labels: Labels,
-    pub z: Mat<f64>,
+    /// Z, dense or sparse ([`Flows`]); a dense matrix converts with `.into()`.
+    pub z: Flows,
     pub y: Mat<f64>,
     pub x: Col<f64>,
     pub v: Mat<f64>,
@@ -98,13 +102,19 @@ pub struct TableParts {
 pub struct MrioTable {
     parts: TableParts,
     report: ValidationReport,
+    /// The dense copy of a sparse Z, made by the first [`MrioTable::z`].
+    z_dense: OnceLock<Mat<f64>>,
 }
 
 impl MrioTable {
     /// Validates the parts under `policy` and builds the table.
     pub fn new(parts: TableParts, policy: &ValidationPolicy) -> Result<Self, TableError> {
         let report = validate(&parts, policy)?;
-        Ok(Self { parts, report })
+        Ok(Self {
+            parts,
+            report,
+            z_dense: OnceLock::new(),
+        })
     }
 
     /// [`MrioTable::new`] with Z's sums and scans gathered while Z was read
@@ -116,7 +126,11 @@ impl MrioTable {
         z_folds: &crate::folds::ColumnFolds,
     ) -> Result<Self, TableError> {
         let report = crate::validate::validate_with_folds(&parts, policy, Some(z_folds))?;
-        Ok(Self { parts, report })
+        Ok(Self {
+            parts,
+            report,
+            z_dense: OnceLock::new(),
+        })
     }
 
     pub fn meta(&self) -> &Metadata {
@@ -125,8 +139,22 @@ impl MrioTable {
     pub fn labels(&self) -> &Labels {
         &self.parts.labels
     }
-    /// Z, intermediate flows, n × n.
+    /// Z, intermediate flows, n × n, dense. When the table keeps Z sparse,
+    /// the first call builds the dense copy (8n² bytes) and keeps it with
+    /// the table: only code that needs Z dense pays for it. Code that can
+    /// work on the stored entries takes [`MrioTable::z_flows`] instead.
     pub fn z(&self) -> &Mat<f64> {
+        match &self.parts.z {
+            Flows::Dense(m) => m,
+            Flows::Sparse(s) => self.z_dense.get_or_init(|| s.to_dense()),
+        }
+    }
+    /// True when Z is kept sparse and no dense copy has been made of it.
+    pub fn z_is_sparse_only(&self) -> bool {
+        matches!(self.parts.z, Flows::Sparse(_)) && self.z_dense.get().is_none()
+    }
+    /// Z as stored: dense, or compressed sparse rows.
+    pub fn z_flows(&self) -> &Flows {
         &self.parts.z
     }
     /// Y, final demand, n × (R·F).
@@ -183,7 +211,7 @@ impl MrioTable {
         policy: &ValidationPolicy,
     ) -> Result<Self, TableError> {
         let mut p = self.parts.clone();
-        p.z *= faer::Scale(factor);
+        p.z.scale(factor);
         p.y *= faer::Scale(factor);
         p.x *= faer::Scale(factor);
         p.v *= faer::Scale(factor);

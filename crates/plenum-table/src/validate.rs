@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{TableError, WorstEntry};
+use crate::flows::Flows;
 pub use crate::folds::ColumnFolds;
 use crate::labels::Labels;
 use crate::table::{ImportTreatment, TableParts};
@@ -201,20 +202,8 @@ fn worst(labels: &Labels, values: &[f64], k: usize, pred: impl Fn(f64) -> bool) 
 /// A hint for a balance error: negative intermediate flows, the usual cause
 /// of an imbalance in an edited table (a sign typed into Z), named with the
 /// largest one. Empty when Z has none (issue 14, defect 7).
-fn negative_flows(labels: &Labels, z: &Mat<f64>) -> String {
-    let mut count = 0usize;
-    let mut largest: Option<(usize, usize, f64)> = None;
-    for j in 0..z.ncols() {
-        for i in 0..z.nrows() {
-            let v = z[(i, j)];
-            if v < 0.0 {
-                count += 1;
-                if largest.is_none_or(|(_, _, w)| v < w) {
-                    largest = Some((i, j, v));
-                }
-            }
-        }
-    }
+fn negative_flows(labels: &Labels, z: &Flows) -> String {
+    let (count, largest) = z.negatives();
     match largest {
         None => String::new(),
         Some((i, j, v)) => format!(
@@ -245,7 +234,7 @@ pub fn validate_with_folds(
     let z_folds = match z_folds.filter(|f| f.is_complete_for(p.z.nrows(), p.z.ncols())) {
         Some(f) => f,
         None => {
-            own = ColumnFolds::of_matrix(&p.z);
+            own = ColumnFolds::of_flows(&p.z);
             &own
         }
     };
@@ -373,8 +362,10 @@ pub fn validate_with_folds(
         return Err(TableError::NegativeOutput { industries: neg });
     }
 
-    // Zero output: flows in or out make the table inconsistent.
+    // Zero output: flows in or out make the table inconsistent. Z's
+    // largest entry per column, found in one pass when first needed.
     let mut zero = Vec::new();
+    let mut z_col_max: Option<Vec<f64>> = None;
     for (i, &xi) in x.iter().enumerate() {
         if xi == 0.0 {
             let mut largest = 0.0f64;
@@ -383,12 +374,14 @@ pub fn validate_with_folds(
             // of Y balances its row (checked by the row balance below), and
             // only its inputs must be zero.
             let sales_count = p.meta.imports != ImportTreatment::CompetitiveTotal;
-            for k in 0..n {
-                if sales_count {
-                    largest = largest.max(p.z[(i, k)].abs());
-                }
-                largest = largest.max(p.z[(k, i)].abs());
+            if sales_count {
+                largest = largest.max(p.z.row_max_abs(i));
             }
+            let z_in = match p.z.as_dense() {
+                Some(z) => z.col(i).iter().fold(0.0f64, |a, v| a.max(v.abs())),
+                None => z_col_max.get_or_insert_with(|| p.z.col_max_abs())[i],
+            };
+            largest = largest.max(z_in);
             if sales_count {
                 for c in 0..nfd {
                     largest = largest.max(p.y[(i, c)].abs());
@@ -472,15 +465,12 @@ pub fn validate_with_folds(
     let max_a_colsum = a_col.iter().cloned().fold(0.0, f64::max);
     let has_negative = z_folds.any_negative;
     let spectral_bound = if has_negative || !bad.is_empty() {
-        let abs_col: Vec<f64> = (0..n)
-            .map(|j| {
-                if x[j] > 0.0 {
-                    p.z.col(j).iter().map(|v| v.abs()).sum::<f64>() / x[j]
-                } else {
-                    0.0
-                }
-            })
-            .collect();
+        let abs_col: Vec<f64> =
+            p.z.col_abs_sums()
+                .into_iter()
+                .zip(&x)
+                .map(|(s, &xj)| if xj > 0.0 { s / xj } else { 0.0 })
+                .collect();
         let bound = abs_col.iter().cloned().fold(0.0, f64::max);
         if bound < 1.0 {
             bound
@@ -508,14 +498,25 @@ pub fn validate_with_folds(
 }
 
 /// Power-iteration estimate of ρ(|A|) with |A| = |Z| diag(x)⁻¹, never forming A.
-fn perron_abs(z: &Mat<f64>, x: &[f64]) -> f64 {
+/// A dense Z is copied as |Z| once (faer's product); a sparse one is
+/// multiplied entry by entry.
+fn perron_abs(z: &Flows, x: &[f64]) -> f64 {
     let n = x.len();
-    let absz = Mat::from_fn(n, n, |i, j| z[(i, j)].abs());
+    let absz = z
+        .as_dense()
+        .map(|z| Mat::from_fn(n, n, |i, j| z[(i, j)].abs()));
     let mut v = Col::<f64>::from_fn(n, |_| 1.0 / n as f64);
     let mut rho = 0.0;
     for _ in 0..500 {
         let scaled = Col::<f64>::from_fn(n, |j| if x[j] > 0.0 { v[j] / x[j] } else { 0.0 });
-        let w = &absz * &scaled;
+        let w = match &absz {
+            Some(absz) => absz * &scaled,
+            None => {
+                let s: Vec<f64> = scaled.iter().copied().collect();
+                let w = z.abs_mul(&s);
+                Col::<f64>::from_fn(n, |i| w[i])
+            }
+        };
         let norm: f64 = w.iter().sum();
         if norm == 0.0 {
             return 0.0;

@@ -23,7 +23,7 @@ fn parts() -> TableParts {
     TableParts {
         meta: Metadata::default(),
         labels: Labels::new(s(&["AA", "BB"]), s(&["agr", "man"]), s(&["hh"]), s(&["VA"])).unwrap(),
-        z,
+        z: z.into(),
         y,
         x,
         v,
@@ -57,7 +57,7 @@ fn shape_mismatch_is_named() {
 #[test]
 fn nan_is_located_by_labels() {
     let mut p = parts();
-    p.z[(2, 1)] = f64::NAN;
+    p.z.make_dense()[(2, 1)] = f64::NAN;
     let e = err(p).to_string();
     assert!(
         e.contains("BB/agr") && e.contains("AA/man") && e.contains("NaN"),
@@ -104,8 +104,8 @@ fn column_imbalance_reports_worst_industry() {
 fn with_absent_industry() -> TableParts {
     let mut p = parts();
     for k in 0..4 {
-        p.z[(1, k)] = 0.0;
-        p.z[(k, 1)] = 0.0;
+        p.z.make_dense()[(1, k)] = 0.0;
+        p.z.make_dense()[(k, 1)] = 0.0;
     }
     for c in 0..2 {
         p.y[(1, c)] = 0.0;
@@ -139,7 +139,7 @@ fn zero_output_needs_an_explicit_policy() {
 #[test]
 fn zero_output_with_flows_is_inconsistent() {
     let mut p = with_absent_industry();
-    p.z[(0, 1)] = 5.0; // AA/man buys inputs yet produces nothing
+    p.z.make_dense()[(0, 1)] = 5.0; // AA/man buys inputs yet produces nothing
     let policy = ValidationPolicy {
         zero_output: ZeroOutputPolicy::TreatAsAbsent,
         balance_rtol: None,
@@ -156,7 +156,7 @@ fn zero_output_with_flows_is_inconsistent() {
 fn non_productive_column_is_named() {
     let mut p = parts();
     // BB/man buys more intermediates than it produces.
-    p.z[(0, 3)] += p.x[3];
+    p.z.make_dense()[(0, 3)] += p.x[3];
     p.x[0] += p.x[3];
     p.v[(0, 0)] = p.x[0] - (0..4).map(|i| p.z[(i, 0)]).sum::<f64>();
     p.v[(0, 3)] = p.x[3] - (0..4).map(|i| p.z[(i, 3)]).sum::<f64>();
@@ -172,7 +172,7 @@ fn non_productive_column_is_named() {
 #[test]
 fn negative_entries_checked_by_spectral_radius() {
     let mut p = parts();
-    p.z[(0, 0)] = -5.0;
+    p.z.make_dense()[(0, 0)] = -5.0;
     p.x[0] = (0..4).map(|j| p.z[(0, j)]).sum::<f64>() + (0..2).map(|c| p.y[(0, c)]).sum::<f64>();
     for j in 0..4 {
         p.v[(0, j)] = p.x[j] - (0..4).map(|i| p.z[(i, j)]).sum::<f64>();
@@ -234,7 +234,7 @@ fn random_parts(regions: usize, sectors: usize, seed: u64) -> TableParts {
             s(&["VA"]),
         )
         .unwrap(),
-        z,
+        z: z.into(),
         y,
         x,
         v,
@@ -281,7 +281,7 @@ fn seeded_tables_validate_and_aggregate_exactly() {
 fn a_table_without_any_output_is_rejected_under_every_policy() {
     let zero = || {
         let mut p = parts();
-        for m in [&mut p.z, &mut p.y, &mut p.v] {
+        for m in [p.z.make_dense(), &mut p.y, &mut p.v] {
             for j in 0..m.ncols() {
                 for i in 0..m.nrows() {
                     m[(i, j)] = 0.0;

@@ -638,7 +638,7 @@ pub fn read_pymrio_with(
             notes,
         },
         labels,
-        z: zf.values,
+        z: zf.values.into(),
         y: yf.values,
         x,
         v,

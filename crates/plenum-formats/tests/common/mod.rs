@@ -120,7 +120,7 @@ pub fn random_table(seed: u64, nr: usize, ns: usize, nf: usize, extras: bool) ->
             notes: vec!["made by tests/common".into()],
         },
         labels: Labels::new(regions, sectors, cats, vec!["W".into(), "OS".into()]).unwrap(),
-        z,
+        z: z.into(),
         y,
         x,
         v,

@@ -78,7 +78,7 @@ pub fn random_table(
             vec!["wages".into(), "surplus".into()],
         )
         .expect("labels"),
-        z,
+        z: z.into(),
         y,
         x,
         v,

@@ -148,7 +148,7 @@ pub fn synthetic_table(seed: u64) -> MrioTable {
             ..Default::default()
         },
         labels,
-        z,
+        z: z.into(),
         y,
         x,
         v,

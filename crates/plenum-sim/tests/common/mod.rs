@@ -114,7 +114,7 @@ pub fn table_from(
     let parts = TableParts {
         meta: Metadata::default(),
         labels: Labels::new(regions, sectors, cats, vec![]).expect("labels"),
-        z,
+        z: z.into(),
         y,
         x,
         v: Mat::<f64>::zeros(0, n),

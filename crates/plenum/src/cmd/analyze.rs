@@ -480,7 +480,7 @@ mod tests {
                 vec!["VA".into()],
             )
             .expect("labels"),
-            z,
+            z: z.into(),
             y,
             x,
             v,
