@@ -30,8 +30,10 @@ use crate::error::IoMathError;
 pub const PANEL: usize = 32;
 
 /// Below this share of nonzero cells, Z is kept in CSR for the iterative
-/// solves (measured: see the module docs).
-pub const SPARSE_MAX_DENSITY: f64 = 0.15;
+/// solves (measured: see the module docs). Defined beside the table's
+/// storage ([`plenum_table::flows::SPARSE_MAX_DENSITY`]), where readers
+/// decide how to keep Z, so that both use the one measured figure.
+pub use plenum_table::flows::SPARSE_MAX_DENSITY;
 
 /// One matrix in compressed rows.
 #[derive(Debug, Clone, PartialEq, Default)]

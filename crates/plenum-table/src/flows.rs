@@ -7,8 +7,8 @@
 //! 12 bytes each here (a u32 column and an f64 value, plus one offset per
 //! row). A reader that sees few nonzeros fills [`SparseFlows`] row by row
 //! and never makes the dense n² copy (issue 15, item 2); the density below
-//! which sparse storage pays is measured in `plenum-iomath`'s `sparse`
-//! module (`SPARSE_MAX_DENSITY`), where the products with Z run.
+//! which sparse storage pays is [`SPARSE_MAX_DENSITY`], measured where the
+//! products with Z run (`plenum-iomath`'s `sparse` module).
 //!
 //! Storage changes no number: entries that are not stored are zeros, and
 //! every pass that validation makes over Z (sums, scans, the bound on the
@@ -23,6 +23,15 @@ use std::borrow::Cow;
 use faer::Mat;
 
 use crate::error::TableError;
+
+/// Below this share of nonzero cells Z is kept sparse: measured where the
+/// products with Z run (`plenum-iomath`'s `sparse` module and example
+/// `sparse_bench`; BENCHMARKS.md "Sparse storage: the measured density
+/// threshold": at n = 9,800 the CSR product pays up to a density of about
+/// 0.15-0.2 against faer's dense GEMM). At this density the sparse storage
+/// here (12 bytes per entry) is 0.23 of the dense, and with the solver's
+/// own CSR pair (24 bytes per entry) 0.68.
+pub const SPARSE_MAX_DENSITY: f64 = 0.15;
 
 /// Z: dense, or compressed sparse rows.
 #[derive(Debug, Clone, PartialEq)]
