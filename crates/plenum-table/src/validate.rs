@@ -497,26 +497,20 @@ pub fn validate_with_folds(
     })
 }
 
-/// Power-iteration estimate of ρ(|A|) with |A| = |Z| diag(x)⁻¹, never forming A.
-/// A dense Z is copied as |Z| once (faer's product); a sparse one is
-/// multiplied entry by entry.
+/// Power-iteration estimate of ρ(|A|) with |A| = |Z| diag(x)⁻¹, never forming A
+/// nor |Z|: each step is one pass of [`Flows::abs_mul`] over Z as stored,
+/// which gives the same bits for a dense Z and its sparse twin (each row's
+/// terms added in column order), so the report does not depend on storage.
 fn perron_abs(z: &Flows, x: &[f64]) -> f64 {
     let n = x.len();
-    let absz = z
-        .as_dense()
-        .map(|z| Mat::from_fn(n, n, |i, j| z[(i, j)].abs()));
     let mut v = Col::<f64>::from_fn(n, |_| 1.0 / n as f64);
     let mut rho = 0.0;
     for _ in 0..500 {
-        let scaled = Col::<f64>::from_fn(n, |j| if x[j] > 0.0 { v[j] / x[j] } else { 0.0 });
-        let w = match &absz {
-            Some(absz) => absz * &scaled,
-            None => {
-                let s: Vec<f64> = scaled.iter().copied().collect();
-                let w = z.abs_mul(&s);
-                Col::<f64>::from_fn(n, |i| w[i])
-            }
-        };
+        let scaled: Vec<f64> = (0..n)
+            .map(|j| if x[j] > 0.0 { v[j] / x[j] } else { 0.0 })
+            .collect();
+        let w = z.abs_mul(&scaled);
+        let w = Col::<f64>::from_fn(n, |i| w[i]);
         let norm: f64 = w.iter().sum();
         if norm == 0.0 {
             return 0.0;

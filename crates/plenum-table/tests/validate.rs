@@ -302,3 +302,194 @@ fn a_table_without_any_output_is_rejected_under_every_policy() {
         );
     }
 }
+
+/// `parts` with Z stored sparse (the same entries).
+fn sparse(mut p: TableParts) -> TableParts {
+    let dense = p.z.make_dense().clone();
+    p.z = plenum_table::SparseFlows::from_dense(&dense)
+        .unwrap()
+        .into();
+    p
+}
+
+/// A seeded table whose Z is mostly zeros (about `1 - keep` of the cells),
+/// with a few negative flows when `negative`, balanced by construction.
+fn sparse_random_parts(
+    regions: usize,
+    sectors: usize,
+    seed: u64,
+    keep: f64,
+    negative: bool,
+) -> TableParts {
+    let mut rng = Rng(seed);
+    let mut p = random_parts(regions, sectors, seed);
+    let n = regions * sectors;
+    let z = p.z.make_dense();
+    for j in 0..n {
+        for i in 0..n {
+            let u = rng.next();
+            if u > keep {
+                z[(i, j)] = 0.0;
+            } else if negative && u < keep * 0.05 {
+                z[(i, j)] = -0.01 * z[(i, j)];
+            }
+        }
+    }
+    let z = z.clone();
+    for i in 0..n {
+        p.x[i] = (0..n).map(|j| z[(i, j)]).sum::<f64>()
+            + (0..p.y.ncols()).map(|c| p.y[(i, c)]).sum::<f64>();
+    }
+    for j in 0..n {
+        p.v[(0, j)] = p.x[j] - (0..n).map(|i| z[(i, j)]).sum::<f64>();
+    }
+    p
+}
+
+/// Issue 15, item 2: Z kept in compressed sparse rows validates exactly as
+/// its dense twin: the same report bit for bit when it passes, the same
+/// error when it fails, for every check that reads Z.
+#[test]
+fn sparse_z_validates_as_its_dense_twin() {
+    let absent = ValidationPolicy {
+        zero_output: ZeroOutputPolicy::TreatAsAbsent,
+        ..ValidationPolicy::default()
+    };
+    let lenient = ValidationPolicy {
+        zero_output: ZeroOutputPolicy::TreatAsAbsent,
+        balance_rtol: None,
+        ..ValidationPolicy::default()
+    };
+    let mut cases: Vec<(&str, TableParts, ValidationPolicy)> = vec![
+        ("balanced", parts(), ValidationPolicy::default()),
+        ("absent industry", with_absent_industry(), absent.clone()),
+        (
+            "absent industry rejected",
+            with_absent_industry(),
+            ValidationPolicy::default(),
+        ),
+    ];
+    let mut p = with_absent_industry();
+    p.z.make_dense()[(0, 1)] = 5.0;
+    cases.push(("zero output with flows", p, lenient.clone()));
+    let mut p = parts();
+    p.z.make_dense()[(2, 1)] = f64::NAN;
+    cases.push(("NaN", p, ValidationPolicy::default()));
+    let mut p = parts();
+    p.z.make_dense()[(1, 2)] = -3.0;
+    cases.push((
+        "row imbalance with a negative flow",
+        p,
+        ValidationPolicy::default(),
+    ));
+    let mut p = parts();
+    p.z.make_dense()[(0, 3)] += p.x[3];
+    p.x[0] += p.x[3];
+    p.v[(0, 0)] = p.x[0] - (0..4).map(|i| p.z[(i, 0)]).sum::<f64>();
+    p.v[(0, 3)] = p.x[3] - (0..4).map(|i| p.z[(i, 3)]).sum::<f64>();
+    cases.push(("non-productive column", p, ValidationPolicy::default()));
+    // A negative flow large enough that a column of |A| sums past 1: the
+    // bound on rho(|A|) then comes from the power iteration.
+    let mut p = parts();
+    let x1 = p.x[1];
+    p.z.make_dense()[(0, 1)] = -0.9 * x1;
+    p.y[(0, 0)] += 2.0 * x1;
+    p.x[0] = (0..4).map(|j| p.z[(0, j)]).sum::<f64>() + (0..2).map(|c| p.y[(0, c)]).sum::<f64>();
+    for j in 0..4 {
+        p.v[(0, j)] = p.x[j] - (0..4).map(|i| p.z[(i, j)]).sum::<f64>();
+    }
+    cases.push((
+        "negative entry, the spectral radius by power iteration",
+        p,
+        ValidationPolicy::default(),
+    ));
+    for (k, (r, sct)) in [(2, 3), (3, 5), (5, 8)].into_iter().enumerate() {
+        cases.push((
+            "seeded sparse",
+            sparse_random_parts(r, sct, 7 + k as u64, 0.1, false),
+            ValidationPolicy::default(),
+        ));
+        cases.push((
+            "seeded sparse with negatives",
+            sparse_random_parts(r, sct, 17 + k as u64, 0.2, true),
+            ValidationPolicy::default(),
+        ));
+    }
+    let (mut checked_negative, mut checked_perron) = (false, false);
+    for (what, p, policy) in cases {
+        let dense = MrioTable::new(p.clone(), &policy);
+        let sp = MrioTable::new(sparse(p), &policy);
+        match (dense, sp) {
+            (Ok(d), Ok(s)) => {
+                assert_eq!(
+                    format!("{:?}", d.report()),
+                    format!("{:?}", s.report()),
+                    "{what}"
+                );
+                let bits = |r: &plenum_table::ValidationReport| {
+                    [
+                        r.max_row_imbalance,
+                        r.max_col_imbalance,
+                        r.max_a_colsum,
+                        r.spectral_bound,
+                    ]
+                    .map(f64::to_bits)
+                };
+                assert_eq!(bits(d.report()), bits(s.report()), "{what}");
+                assert_eq!(s.z_flows().storage(), "csr", "{what}");
+                assert!(
+                    s.z_is_sparse_only(),
+                    "{what}: validation made no dense copy"
+                );
+                assert_eq!(d.z(), s.z(), "{what}: the dense copy on demand");
+                assert!(!s.z_is_sparse_only());
+                checked_negative |= what.contains("negatives");
+                if what.contains("power iteration") {
+                    let r = s.report();
+                    assert!(
+                        r.spectral_bound < 1.0 && r.spectral_bound > 0.0,
+                        "{what}: {r:?}"
+                    );
+                    let abs_col_1 = (0..4).map(|i| s.z()[(i, 1)].abs()).sum::<f64>() / s.x()[1];
+                    assert!(
+                        abs_col_1 >= 1.0,
+                        "{what}: the column bound must not suffice ({abs_col_1})"
+                    );
+                    checked_perron = true;
+                }
+            }
+            (Err(d), Err(s)) => assert_eq!(d.to_string(), s.to_string(), "{what}"),
+            (d, s) => panic!("{what}: dense {:?} but sparse {:?}", d.err(), s.err()),
+        }
+    }
+    assert!(checked_negative && checked_perron);
+}
+
+/// Aggregating a table with a sparse Z gives the bits of aggregating its
+/// dense twin.
+#[test]
+fn sparse_z_aggregates_as_its_dense_twin() {
+    let p = sparse_random_parts(4, 6, 3, 0.12, false);
+    let d = MrioTable::new(p.clone(), &ValidationPolicy::default()).unwrap();
+    let s = MrioTable::new(sparse(p), &ValidationPolicy::default()).unwrap();
+    let pairs: Vec<(String, String)> = ["R0", "R1", "R2", "R3"]
+        .iter()
+        .zip(["A", "B", "A", "B"])
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let rc = Concordance::from_pairs("region", d.labels().regions(), &pairs).unwrap();
+    let sc = Concordance::identity(d.labels().sectors());
+    let ad = aggregate(&d, &rc, &sc, &ValidationPolicy::default()).unwrap();
+    let asp = aggregate(&s, &rc, &sc, &ValidationPolicy::default()).unwrap();
+    assert!(
+        s.z_is_sparse_only(),
+        "aggregation made no dense copy of the input"
+    );
+    let bits = |m: &Mat<f64>| {
+        (0..m.ncols())
+            .flat_map(|j| m.col(j).iter().map(|v| v.to_bits()).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bits(ad.z()), bits(asp.z()));
+    assert_eq!(format!("{:?}", ad.report()), format!("{:?}", asp.report()));
+}
