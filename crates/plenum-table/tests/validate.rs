@@ -331,7 +331,7 @@ fn sparse_random_parts(
             if u > keep {
                 z[(i, j)] = 0.0;
             } else if negative && u < keep * 0.05 {
-                z[(i, j)] = -0.01 * z[(i, j)];
+                z[(i, j)] *= -0.01;
             }
         }
     }
