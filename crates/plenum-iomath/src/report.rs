@@ -25,7 +25,7 @@
 //! solve gives one: the two agree to a few units of rounding.
 
 use faer::{Col, Mat};
-use plenum_table::MrioTable;
+use plenum_table::{Flows, MrioTable, SparseFlows};
 
 use crate::accounts::{self, Accounts, SolvedMasks};
 use crate::dims::{self, Dims};
@@ -91,6 +91,31 @@ pub fn report(t: &MrioTable, m: &(impl LeontiefSolve + ?Sized)) -> Result<Report
     compute(t, m).map_err(|e| name_industries(e, t.labels()))
 }
 
+/// Column sums and Z v of a sparse Z, from its stored entries.
+struct SparseProducts {
+    col_sums: Vec<f64>,
+    zx: Col<f64>,
+}
+
+/// Column sums of Z (each column's entries added in row order from 0.0,
+/// as the dense column sum adds them, so the same bits: the skipped cells
+/// are zeros) and Z v by rows (the dense product's value to rounding).
+fn sparse_products(z: &SparseFlows, v: &Col<f64>) -> SparseProducts {
+    let n = z.ncols();
+    let mut col_sums = vec![0.0; n];
+    let mut zx = Col::<f64>::zeros(z.nrows());
+    for i in 0..z.rows_filled() {
+        let (idx, val) = z.row(i);
+        let mut acc = 0.0;
+        for (&j, &zij) in idx.iter().zip(val) {
+            col_sums[j as usize] += zij;
+            acc += zij * v[j as usize];
+        }
+        zx[i] = acc;
+    }
+    SparseProducts { col_sums, zx }
+}
+
 fn compute(t: &MrioTable, m: &(impl LeontiefSolve + ?Sized)) -> Result<Report, IoMathError> {
     let l = t.labels();
     let n = l.n_industries();
@@ -127,14 +152,22 @@ fn compute(t: &MrioTable, m: &(impl LeontiefSolve + ?Sized)) -> Result<Report, I
     drop(nl);
     let x_from_demand = Col::<f64>::from_fn(n, |i| (0..nr).map(|c| x_r[(i, c)]).sum());
 
-    // Direct linkages from Z: column sums of A and A x.
-    let z = t.z();
-    let a_col = Col::<f64>::from_fn(n, |j| z.col(j).iter().sum::<f64>() * r[j]);
+    // Direct linkages from Z as stored (a sparse Z is never made dense):
+    // column sums of A and A x.
     let xr = Col::<f64>::from_fn(n, |j| x[j] * r[j]);
-    let ax = z * &xr;
+    let (a_col, ax) = match t.z_flows() {
+        Flows::Dense(z) => (
+            Col::<f64>::from_fn(n, |j| z.col(j).iter().sum::<f64>() * r[j]),
+            z * &xr,
+        ),
+        Flows::Sparse(z) => {
+            let zx = sparse_products(z, &xr);
+            (Col::<f64>::from_fn(n, |j| zx.col_sums[j] * r[j]), zx.zx)
+        }
+    };
     let linkages =
         linkages::linkages_from_products(a_col, ax.as_ref(), om.clone(), lx.as_ref(), &r, zero)?;
-    let trade = trade::gross_trade(z.as_ref(), t.y().as_ref(), dims)?;
+    let trade = trade::gross_trade_flows(t.z_flows(), t.y().as_ref(), dims)?;
     let footprint =
         value_added::value_added_footprint_from_output(vc.as_ref(), x_r.as_ref(), dims)?;
 

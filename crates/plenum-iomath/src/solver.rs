@@ -24,6 +24,38 @@
 //!
 //! Z is stored sparse ([`crate::sparse::Csr`]) for the sweeps when its
 //! density is below [`crate::sparse::SPARSE_MAX_DENSITY`].
+//!
+//! # A table whose Z is kept sparse
+//!
+//! [`Solver::for_flows`] takes Z as the table stores it
+//! ([`plenum_table::Flows`]). A dense Z takes the path above, bit for bit.
+//! A sparse Z is never copied dense for the sweeps: its compressed rows go
+//! straight into [`crate::sparse::Csr`] (O(nnz)), its density is its nnz /
+//! n², and it stays in CSR whatever its density (a dense copy is what
+//! reading it sparse avoided). The paths that need A dense (LU, the mixed
+//! LU, the LU fallback of a solve that did not converge, and
+//! [`LeontiefSolve::inverse`]) build A = Z x̂⁻¹ from the stored entries,
+//! never Z dense, and record why in [`SolveLog::densified`], which
+//! `plenum analyze` writes to `solver.json`.
+//!
+//! [`SolverChoice::Auto`] on a sparse Z of density d iterates when
+//! n ≥ [`ITERATIVE_MIN_N`] and
+//!
+//! ```text
+//!     n ≥ ITERATIVE_N_PER_RHS · rhs · d / SPARSE_MAX_DENSITY
+//! ```
+//!
+//! ([`auto_iterates_sparse`]): the dense rule's break-even of n / rhs = 25
+//! balances (2/3) n³ of LU against the sweeps' dense products, and
+//! [`crate::sparse::SPARSE_MAX_DENSITY`] is by its measurement the density
+//! at which the CSR product costs what the dense one does, so a CSR sweep
+//! at density d costs about d / 0.15 of a dense sweep and the break-even
+//! n / rhs falls in proportion. LU would moreover need A and its factors
+//! dense (16 n² bytes) beside a table that was read sparse to avoid 8 n².
+//! Measured at n = 9,800 and d = 0.05 with 492 right-hand sides (BENCHMARKS.md,
+//! "plenum analyze on a sparse Z"): the dense rule factors (n / rhs =
+//! 19.9), 13–17 s and 2.4 GB; the sparse rule iterates, 5.4–5.7 s and
+//! 0.55 GB; LU forced on the sparse table, 11.6 s and 1.6 GB.
 
 use std::sync::{Mutex, OnceLock};
 
@@ -36,6 +68,7 @@ use crate::iterative::{FlowStore, IterOptions, LeontiefOperator};
 use crate::leontief::Leontief;
 use crate::mixed::MixedLu;
 use crate::sparse::{Csr, SPARSE_MAX_DENSITY};
+use plenum_table::{Flows, SparseFlows};
 
 /// Below this many industries [`SolverChoice::Auto`] always factors: LU
 /// of a 1,500-industry table takes well under a second, and below it the
@@ -59,6 +92,15 @@ pub const ITERATIVE_N_PER_RHS: usize = 25;
 /// expected right-hand sides (0: unknown, then n alone decides).
 pub fn auto_iterates(n: usize, rhs: usize) -> bool {
     n >= ITERATIVE_MIN_N && (rhs == 0 || n >= ITERATIVE_N_PER_RHS * rhs)
+}
+
+/// Whether [`SolverChoice::Auto`] iterates for a Z kept sparse with the
+/// given density (nnz / n²), n industries and `rhs` expected right-hand
+/// sides (0: unknown): the rule of the module docs.
+pub fn auto_iterates_sparse(n: usize, rhs: usize, density: f64) -> bool {
+    n >= ITERATIVE_MIN_N
+        && (rhs == 0
+            || n as f64 * SPARSE_MAX_DENSITY >= (ITERATIVE_N_PER_RHS * rhs) as f64 * density)
 }
 
 /// Products with L and Lᵀ.
@@ -147,6 +189,21 @@ pub struct SolveLog {
     /// Whether the iterative solves used the block-Jacobi preconditioner
     /// (the domestic blocks I − A_rr, [`IterOptions::block`]).
     pub preconditioned: bool,
+    /// How the table keeps Z: `"dense"` or `"csr"` ([`Flows::storage`]).
+    pub z_storage: &'static str,
+    /// For a Z kept sparse, why an n × n dense A was built from it, if it
+    /// was: `"lu"` (the LU path was chosen), `"mixed-lu"`, `"lu fallback"`
+    /// (an iterative or mixed solve did not converge), `"L"` (L itself
+    /// was asked for) or `"lu factors"` (asked for directly). The first
+    /// reason is kept: the factors, once made, serve every later use.
+    pub densified: Option<&'static str>,
+}
+
+/// Z as the solver reads it.
+#[derive(Clone, Copy)]
+enum ZRef<'a> {
+    Dense(MatRef<'a, f64>),
+    Sparse(&'a SparseFlows),
 }
 
 enum Path<'a> {
@@ -158,7 +215,7 @@ enum Path<'a> {
 /// L and Lᵀ products for a table's Z and x, by the method that suits n.
 pub struct Solver<'a> {
     n: usize,
-    z: MatRef<'a, f64>,
+    z: ZRef<'a>,
     x: ColRef<'a, f64>,
     zero_output: Vec<usize>,
     path: Path<'a>,
@@ -187,8 +244,45 @@ impl<'a> Solver<'a> {
         choice: SolverChoice,
         opts: IterOptions,
     ) -> Result<Self, IoMathError> {
-        let n = z.nrows();
-        crate::error::check_shape("Z", (z.nrows(), z.ncols()), (n, n), "square")?;
+        Self::build(ZRef::Dense(z), x, zero_output, choice, opts)
+    }
+
+    /// [`Solver::new`] for Z as the table stores it: a dense Z takes the
+    /// same path (the same bits); a sparse one is never copied dense except
+    /// as A where a factorisation needs it (module docs).
+    pub fn for_flows(
+        z: &'a Flows,
+        x: ColRef<'a, f64>,
+        zero_output: &[usize],
+        choice: SolverChoice,
+        opts: IterOptions,
+    ) -> Result<Self, IoMathError> {
+        let z = match z {
+            Flows::Dense(m) => ZRef::Dense(m.as_ref()),
+            Flows::Sparse(s) => ZRef::Sparse(s),
+        };
+        Self::build(z, x, zero_output, choice, opts)
+    }
+
+    fn build(
+        z: ZRef<'a>,
+        x: ColRef<'a, f64>,
+        zero_output: &[usize],
+        choice: SolverChoice,
+        opts: IterOptions,
+    ) -> Result<Self, IoMathError> {
+        let (n, ncols) = match z {
+            ZRef::Dense(m) => (m.nrows(), m.ncols()),
+            ZRef::Sparse(s) => (s.nrows(), s.ncols()),
+        };
+        crate::error::check_shape("Z", (n, ncols), (n, n), "square")?;
+        // A sparse Z knows its nonzeros; a dense one is scanned only where
+        // the iterative path needs its density (as before).
+        let sparse_density = match z {
+            ZRef::Sparse(s) if n > 0 => Some(s.nnz() as f64 / (n as f64 * n as f64)),
+            ZRef::Sparse(_) => Some(0.0),
+            ZRef::Dense(_) => None,
+        };
         crate::error::check_shape("x", (x.nrows(), 1), (n, 1), "one output per industry")?;
         if !(opts.rtol > 0.0 && opts.rtol < 1.0) {
             return Err(IoMathError::Invalid {
@@ -197,7 +291,10 @@ impl<'a> Solver<'a> {
             });
         }
         let iterative = match choice {
-            SolverChoice::Auto => auto_iterates(n, opts.expected_rhs),
+            SolverChoice::Auto => match sparse_density {
+                Some(d) => auto_iterates_sparse(n, opts.expected_rhs, d),
+                None => auto_iterates(n, opts.expected_rhs),
+            },
             SolverChoice::Lu | SolverChoice::MixedLu => false,
             SolverChoice::Iterative => true,
         };
@@ -216,31 +313,48 @@ impl<'a> Solver<'a> {
             },
             storage: "dense",
             rtol: opts.rtol,
+            z_storage: match z {
+                ZRef::Dense(_) => "dense",
+                ZRef::Sparse(_) => "csr",
+            },
+            density: sparse_density.unwrap_or(0.0),
             ..SolveLog::default()
         };
         let path = if iterative {
-            crate::error::check_finite("Z", z)?;
             let r = reciprocal_output("A", x, zero_output)?;
-            let nnz: usize = (0..n)
-                .map(|j| z.col(j).iter().filter(|v| **v != 0.0).count())
-                .sum();
-            let density = if n == 0 {
-                0.0
-            } else {
-                nnz as f64 / (n as f64 * n as f64)
-            };
-            log.density = density;
-            let store = if density < SPARSE_MAX_DENSITY {
-                log.storage = "csr";
-                FlowStore::Sparse(Csr::from_dense(z)?)
-            } else {
-                FlowStore::Dense(z)
+            let store = match z {
+                ZRef::Dense(z) => {
+                    crate::error::check_finite("Z", z)?;
+                    let nnz: usize = (0..n)
+                        .map(|j| z.col(j).iter().filter(|v| **v != 0.0).count())
+                        .sum();
+                    let density = if n == 0 {
+                        0.0
+                    } else {
+                        nnz as f64 / (n as f64 * n as f64)
+                    };
+                    log.density = density;
+                    if density < SPARSE_MAX_DENSITY {
+                        log.storage = "csr";
+                        FlowStore::Sparse(Csr::from_dense(z)?)
+                    } else {
+                        FlowStore::Dense(z)
+                    }
+                }
+                ZRef::Sparse(s) => {
+                    check_finite_entries(s)?;
+                    log.storage = "csr";
+                    FlowStore::Sparse(Csr::from_flows(s)?)
+                }
             };
             let op = LeontiefOperator::new(store, r)?.with_block_jacobi(opts.block)?;
             log.preconditioned = op.preconditioned();
             Path::Iterative(op)
         } else if mixed {
-            let a = technical_coefficients(z, x, zero_output)?;
+            let a = dense_coefficients(z, x, zero_output)?;
+            if matches!(z, ZRef::Sparse(_)) {
+                log.densified = Some("mixed-lu");
+            }
             match MixedLu::factor(a) {
                 Ok(m) => {
                     log.factored = true;
@@ -267,7 +381,7 @@ impl<'a> Solver<'a> {
             log: Mutex::new(log),
         };
         if matches!(s.path, Path::Lu) {
-            s.factors()?;
+            s.factors_for("lu")?;
         }
         Ok(s)
     }
@@ -282,10 +396,21 @@ impl<'a> Solver<'a> {
         matches!(self.path, Path::Iterative(_))
     }
 
-    /// The LU factors of I − A, formed on first use.
+    /// The LU factors of I − A, formed on first use (for a Z kept sparse,
+    /// from a dense A: logged as [`SolveLog::densified`] `"lu factors"`).
     pub fn factors(&self) -> Result<&Leontief, IoMathError> {
+        self.factors_for("lu factors")
+    }
+
+    /// [`Solver::factors`], with the reason a sparse Z's A is made dense.
+    fn factors_for(&self, why: &'static str) -> Result<&Leontief, IoMathError> {
         let r = self.lu.get_or_init(|| {
-            let a = technical_coefficients(self.z, self.x, &self.zero_output)?;
+            let a = dense_coefficients(self.z, self.x, &self.zero_output)?;
+            if matches!(self.z, ZRef::Sparse(_)) {
+                if let Ok(mut l) = self.log.lock() {
+                    l.densified.get_or_insert(why);
+                }
+            }
             Leontief::factor_with(a.as_ref(), Backend::default())
         });
         if let Ok(mut l) = self.log.lock() {
@@ -305,8 +430,8 @@ impl<'a> Solver<'a> {
                 hint: "it needs one row per industry (column count is free)".into(),
             });
         }
-        let lu_solve = |s: &Self| -> Result<Mat<f64>, IoMathError> {
-            let f = s.factors()?;
+        let lu_solve = |s: &Self, why: &'static str| -> Result<Mat<f64>, IoMathError> {
+            let f = s.factors_for(why)?;
             if transpose {
                 f.solve_transpose(rhs)
             } else {
@@ -332,7 +457,7 @@ impl<'a> Solver<'a> {
         };
         match &self.path {
             Path::Lu => {
-                let x = lu_solve(self)?;
+                let x = lu_solve(self, "lu")?;
                 note(rhs.ncols(), 0, 0.0, false);
                 Ok(x)
             }
@@ -342,7 +467,7 @@ impl<'a> Solver<'a> {
                     Ok(x)
                 }
                 Err(IoMathError::NotConverged { sweeps, .. }) => {
-                    let x = lu_solve(self)?;
+                    let x = lu_solve(self, "lu fallback")?;
                     note(rhs.ncols(), sweeps, f64::NAN, true);
                     Ok(x)
                 }
@@ -354,7 +479,7 @@ impl<'a> Solver<'a> {
                     Ok(x)
                 }
                 Err(IoMathError::NotConverged { sweeps, .. }) => {
-                    let x = lu_solve(self)?;
+                    let x = lu_solve(self, "lu fallback")?;
                     note(rhs.ncols(), sweeps, f64::NAN, true);
                     Ok(x)
                 }
@@ -375,6 +500,81 @@ impl LeontiefSolve for Solver<'_> {
         self.run(rhs, true)
     }
     fn inverse(&self) -> Result<Mat<f64>, IoMathError> {
-        self.factors()?.inverse()
+        self.factors_for("L")?.inverse()
+    }
+}
+
+/// A = Z x̂⁻¹ dense: [`technical_coefficients`] for a dense Z; for a sparse
+/// one, zeros and then each stored entry z_ij · (1 / x_j), the product the
+/// dense path forms for that cell, so the two A are the same bits.
+fn dense_coefficients(
+    z: ZRef<'_>,
+    x: ColRef<'_, f64>,
+    zero_output: &[usize],
+) -> Result<Mat<f64>, IoMathError> {
+    match z {
+        ZRef::Dense(z) => technical_coefficients(z, x, zero_output),
+        ZRef::Sparse(s) => {
+            let n = x.nrows();
+            crate::error::check_shape(
+                "Z",
+                (s.nrows(), s.ncols()),
+                (n, n),
+                "industries × industries",
+            )?;
+            let recip = reciprocal_output("A", x, zero_output)?;
+            let mut a = Mat::<f64>::zeros(n, n);
+            for i in 0..s.rows_filled() {
+                let (idx, val) = s.row(i);
+                for (&j, &v) in idx.iter().zip(val) {
+                    let j = j as usize;
+                    a[(i, j)] = v * recip[j];
+                }
+            }
+            Ok(a)
+        }
+    }
+}
+
+/// The stored entries of a sparse Z are finite (the dense path's
+/// [`crate::error::check_finite`], on the stored entries only: the others
+/// are zeros).
+fn check_finite_entries(s: &SparseFlows) -> Result<(), IoMathError> {
+    for i in 0..s.rows_filled() {
+        let (idx, val) = s.row(i);
+        if let Some(k) = val.iter().position(|v| !v.is_finite()) {
+            return Err(IoMathError::NonFinite {
+                what: "Z".into(),
+                row: i,
+                col: idx[k] as usize,
+                value: val[k],
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sparse rule scales the dense one's n / rhs bound by d / 0.15:
+    /// equal at the threshold density, looser below it.
+    #[test]
+    fn auto_on_a_sparse_z_iterates_where_the_dense_rule_would_factor() {
+        // n = 9,800 with 500 right-hand sides: n / rhs = 19.6 < 25.
+        assert!(!auto_iterates(9800, 500));
+        assert!(auto_iterates_sparse(9800, 500, 0.05));
+        assert!(!auto_iterates_sparse(9800, 500, SPARSE_MAX_DENSITY));
+        for (n, rhs) in [(1500, 60), (5000, 202), (9800, 150), (20000, 100)] {
+            assert_eq!(
+                auto_iterates_sparse(n, rhs, SPARSE_MAX_DENSITY),
+                auto_iterates(n, rhs),
+                "n {n} rhs {rhs}"
+            );
+        }
+        // Small tables factor whatever their density.
+        assert!(!auto_iterates_sparse(1499, 1, 0.001));
+        assert!(auto_iterates_sparse(1500, 0, 0.5));
     }
 }

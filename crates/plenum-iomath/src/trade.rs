@@ -15,6 +15,7 @@
 //! `totals`, both indexed region-major by (region, sector).
 
 use faer::{Col, Mat, MatRef};
+use plenum_table::{Flows, SparseFlows};
 
 use crate::dims::Dims;
 use crate::error::{check_shape, IoMathError};
@@ -68,14 +69,136 @@ pub fn gross_trade(
             t[(i, r)] = sum;
         }
     }
+    Ok(totals(t, dims))
+}
+
+/// [`gross_trade`] for Z as the table stores it. A sparse Z is read by its
+/// stored entries, never made dense: each row's entries of region r's
+/// columns are added in column order from 0.0 and then r's final-demand
+/// columns, as the dense loop adds them (the skipped cells are zeros), so
+/// the result is the same bits.
+pub fn gross_trade_flows(
+    z: &Flows,
+    y: MatRef<'_, f64>,
+    dims: Dims,
+) -> Result<GrossTrade, IoMathError> {
+    match z {
+        Flows::Dense(m) => gross_trade(m.as_ref(), y, dims),
+        Flows::Sparse(s) => gross_trade_sparse(s, y, dims),
+    }
+}
+
+fn gross_trade_sparse(
+    z: &SparseFlows,
+    y: MatRef<'_, f64>,
+    dims: Dims,
+) -> Result<GrossTrade, IoMathError> {
+    let n = dims.n();
+    let r_n = dims.n_regions;
+    let nf = dims.n_fd_categories;
+    check_shape(
+        "Z",
+        (z.nrows(), z.ncols()),
+        (n, n),
+        "industries × industries",
+    )?;
+    check_shape(
+        "Y",
+        (y.nrows(), y.ncols()),
+        (n, dims.n_fd_columns()),
+        "industries × (regions × final-demand categories)",
+    )?;
+    let mut t = Mat::<f64>::zeros(n, r_n);
+    let mut sums = vec![0.0; r_n];
+    for i in 0..z.rows_filled() {
+        sums.iter_mut().for_each(|s| *s = 0.0);
+        let (idx, val) = z.row(i);
+        for (&j, &v) in idx.iter().zip(val) {
+            sums[dims.region_of(j as usize)] += v;
+        }
+        let own = dims.region_of(i);
+        for (r, sum) in sums.iter().enumerate() {
+            if r == own {
+                continue;
+            }
+            let mut sum = *sum;
+            for c in r * nf..(r + 1) * nf {
+                sum += y[(i, c)];
+            }
+            t[(i, r)] = sum;
+        }
+    }
+    Ok(totals(t, dims))
+}
+
+/// Exports and imports from the bilateral flows T.
+fn totals(t: Mat<f64>, dims: Dims) -> GrossTrade {
+    let n = dims.n();
+    let r_n = dims.n_regions;
+    let ns = dims.n_sectors;
     let exports = Col::<f64>::from_fn(n, |i| (0..r_n).map(|r| t[(i, r)]).sum());
     let imports = Col::<f64>::from_fn(n, |idx| {
         let (r, s) = (idx / ns, idx % ns);
         (0..r_n).map(|p| t[(p * ns + s, r)]).sum()
     });
-    Ok(GrossTrade {
+    GrossTrade {
         bilat_flows: t,
         exports,
         imports,
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Gross trade from a sparse Z is the dense loop's, bit for bit
+    /// (including rows and region blocks with no stored entry).
+    #[test]
+    fn sparse_gross_trade_is_the_dense_bits() {
+        let dims = Dims {
+            n_regions: 3,
+            n_sectors: 4,
+            n_fd_categories: 2,
+        };
+        let n = dims.n();
+        let mut s = 17u64;
+        let mut u = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let z = Mat::<f64>::from_fn(n, n, |i, _| {
+            let a = u();
+            if a < 0.75 || i == 5 {
+                0.0
+            } else {
+                a * 1e3 - 100.0
+            }
+        });
+        let y = Mat::<f64>::from_fn(n, dims.n_fd_columns(), |_, _| u() * 50.0);
+        let want = gross_trade(z.as_ref(), y.as_ref(), dims).expect("dense");
+        let flows = Flows::Sparse(SparseFlows::from_dense(&z).expect("sparse"));
+        let got = gross_trade_flows(&flows, y.as_ref(), dims).expect("sparse");
+        let bits = |m: MatRef<'_, f64>| {
+            (0..m.ncols())
+                .flat_map(|j| (0..m.nrows()).map(move |i| m[(i, j)].to_bits()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            bits(got.bilat_flows.as_ref()),
+            bits(want.bilat_flows.as_ref())
+        );
+        assert_eq!(
+            bits(got.exports.as_mat()),
+            bits(want.exports.as_mat()),
+            "exports"
+        );
+        assert_eq!(
+            bits(got.imports.as_mat()),
+            bits(want.imports.as_mat()),
+            "imports"
+        );
+    }
 }

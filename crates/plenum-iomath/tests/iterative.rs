@@ -8,6 +8,7 @@ use faer::{Col, Mat};
 use plenum_iomath::iterative::{FlowStore, IterOptions, LeontiefOperator};
 use plenum_iomath::sparse::Csr;
 use plenum_iomath::{Leontief, LeontiefSolve, Solver, SolverChoice};
+use plenum_table::{Flows, SparseFlows};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -152,6 +153,66 @@ fn check(z: &Mat<f64>, x: &Col<f64>, absent: usize, seed: u64) {
         assert!(st.residual <= 1e-12);
         compare(&s, &d, 1e-9, "sparse vs dense");
     }
+    check_table_sparse(z, x, &zero, &b, &lu);
+}
+
+/// The solver built from Z as a table stores it sparse
+/// ([`Solver::for_flows`], no dense Z): iterative solves on the stored
+/// entries match LU and densify nothing; the LU path's A, built from the
+/// stored entries, is the dense path's to the bit, so are its solves, and
+/// the log says a dense A was made.
+fn check_table_sparse(z: &Mat<f64>, x: &Col<f64>, zero: &[usize], b: &Mat<f64>, lu: &Leontief) {
+    let flows = Flows::Sparse(SparseFlows::from_dense(z).expect("sparse Z"));
+    let it = Solver::for_flows(
+        &flows,
+        x.as_ref(),
+        zero,
+        SolverChoice::Iterative,
+        IterOptions::default(),
+    )
+    .expect("sparse iterative solver");
+    let lu_sparse = Solver::for_flows(
+        &flows,
+        x.as_ref(),
+        zero,
+        SolverChoice::Lu,
+        IterOptions::default(),
+    )
+    .expect("sparse LU solver");
+    let lu_dense = Solver::new(
+        z.as_ref(),
+        x.as_ref(),
+        zero,
+        SolverChoice::Lu,
+        IterOptions::default(),
+    )
+    .expect("dense LU solver");
+    for transpose in [false, true] {
+        let run = |m: &Solver<'_>| {
+            if transpose {
+                LeontiefSolve::solve_transpose(m, b.as_ref()).unwrap()
+            } else {
+                LeontiefSolve::solve(m, b.as_ref()).unwrap()
+            }
+        };
+        let want = if transpose {
+            lu.solve_transpose(b.as_ref()).unwrap()
+        } else {
+            lu.solve(b.as_ref()).unwrap()
+        };
+        compare(&run(&it), &want, 1e-9, "iterative on the table's sparse Z");
+        assert_eq!(run(&lu_sparse), run(&lu_dense), "LU from sparse vs dense Z");
+    }
+    let log = it.log();
+    assert_eq!((log.storage, log.z_storage), ("csr", "csr"), "{log:?}");
+    assert_eq!(log.densified, None, "{log:?}");
+    assert_eq!(log.fallbacks, 0, "{log:?}");
+    assert!(log.max_residual <= 1e-12, "{log:?}");
+    let n = z.nrows() as f64;
+    assert_eq!(log.density, flows.nnz() as f64 / (n * n));
+    let log = lu_sparse.log();
+    assert_eq!(log.densified, Some("lu"), "{log:?}");
+    assert_eq!(lu_dense.log().densified, None);
 }
 
 proptest! {
@@ -231,6 +292,15 @@ fn non_convergence_falls_back_to_lu() {
     assert_eq!(log.fallbacks, 1, "{log:?}");
     assert!(log.factored);
     assert!(log.sweeps >= 60);
+    // The same from the table's sparse Z: the fallback builds A dense and
+    // the log says why.
+    let flows = Flows::Sparse(SparseFlows::from_dense(&z).expect("sparse Z"));
+    let it = Solver::for_flows(&flows, x.as_ref(), &[], SolverChoice::Iterative, opts).unwrap();
+    let got = LeontiefSolve::solve_transpose(&it, b.as_ref()).unwrap();
+    compare(&got, &want, 1e-12, "fallback from a sparse Z");
+    let log = it.log();
+    assert_eq!(log.fallbacks, 1, "{log:?}");
+    assert_eq!(log.densified, Some("lu fallback"), "{log:?}");
 }
 
 /// At ρ(A) = 1 − 10⁻⁹ (κ(I − A) ≈ 10⁹, beyond f32's 10⁻⁷) the f32

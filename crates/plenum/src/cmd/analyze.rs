@@ -118,7 +118,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
 
 /// The solve log as JSON.
 fn solver_json(l: &SolveLog) -> String {
-    let v = serde_json::json!({
+    let mut v = serde_json::json!({
         "method": l.method,
         "storage": l.storage,
         "density_of_Z": l.density,
@@ -132,6 +132,12 @@ fn solver_json(l: &SolveLog) -> String {
         "lu_factored": l.factored,
         "block_jacobi_preconditioner": l.preconditioned,
     });
+    // A table whose Z is stored sparse says so, and whether (and why) a
+    // dense A was made from it; a dense table's file is as it was.
+    if let (Some(map), "csr") = (v.as_object_mut(), l.z_storage) {
+        map.insert("Z_stored".into(), serde_json::json!(l.z_storage));
+        map.insert("densified".into(), serde_json::json!(l.densified));
+    }
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }
 
@@ -219,13 +225,11 @@ pub fn compute_with(
     } else {
         settings.choice
     };
-    let iterates = match choice {
-        SolverChoice::Iterative => true,
-        SolverChoice::Auto => plenum_iomath::solver::auto_iterates(n, report::expected_rhs(t)),
-        SolverChoice::Lu | SolverChoice::MixedLu => false,
-    };
-    let m = Solver::new(
-        t.z().as_ref(),
+    // Z as the table stores it: a sparse Z is never copied dense here (the
+    // solver builds a dense A only where a factorisation needs it, and
+    // logs why).
+    let m = Solver::for_flows(
+        t.z_flows(),
         t.x().as_ref(),
         t.zero_output(),
         choice,
@@ -238,10 +242,10 @@ pub fn compute_with(
         },
     )
     .map_err(|e| name(t, e))
-    .context(if !iterates {
-        "factoring I - A"
-    } else {
-        "setting up the iterative solves with I - A"
+    .context(match choice {
+        SolverChoice::Iterative => "setting up the iterative solves with I - A",
+        SolverChoice::Lu | SolverChoice::MixedLu => "factoring I - A",
+        SolverChoice::Auto => "setting up the solves with I - A (LU or iterative)",
     })?;
     ph.mark("solver set-up (LU or CSR)");
     let rep = report::report(t, &m).context("solving with I - A for the report")?;
@@ -348,6 +352,21 @@ pub fn compute_with(
     } else {
         None
     };
+    let log = m.log();
+    if let Some(why) = log.densified {
+        let gb = 8.0 * (n as f64) * (n as f64) / 1e9;
+        eprintln!(
+            "note: Z is stored sparse (density {:.3}), but {} needs A = Z x^-1 dense: \
+             an {n} x {n} copy ({gb:.2} GB) was made (solver.json, \"densified\")",
+            log.density,
+            match why {
+                "lu fallback" => "the LU fallback of a solve that did not converge",
+                "L" => "forming L",
+                "mixed-lu" => "the mixed-precision LU",
+                _ => "the LU factorisation",
+            }
+        );
+    }
 
     // The readable summary.
     let meta = t.meta();
@@ -423,11 +442,15 @@ pub fn compute_with(
             accounts: acc,
             satellite: sat,
             summary: s,
-            solver: m.log(),
+            solver: log,
         },
         l_mat,
     ))
 }
+
+#[cfg(test)]
+#[path = "analyze_sparse_tests.rs"]
+mod sparse_tests;
 
 #[cfg(test)]
 mod tests {
