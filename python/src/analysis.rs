@@ -45,8 +45,10 @@ fn compute(
     } else {
         SolverChoice::Auto
     };
-    let m = Solver::new(
-        t.z().as_ref(),
+    // Z as the table keeps it: a sparse Z goes to the solver without the
+    // dense copy (pymrio's A below is dense whatever the storage).
+    let m = Solver::for_flows(
+        t.z_flows(),
         x.as_ref(),
         zero,
         choice,

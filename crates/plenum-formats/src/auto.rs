@@ -9,6 +9,7 @@ use std::path::Path;
 use plenum_table::{MrioTable, ValidationPolicy};
 
 use crate::error::{FormatError, Result};
+use crate::storage::Storage;
 
 /// A concrete table format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,11 +164,31 @@ fn first_line(path: &Path) -> Result<String> {
     Ok(text.lines().next().unwrap_or("").to_string())
 }
 
-/// Reads `path` as `format` under `policy`.
+/// Reads `path` as `format` under `policy`, Z stored as the reader
+/// chooses by default ([`read_with_storage`] with [`Storage::Auto`]).
 pub fn read(path: &Path, format: Format, policy: &ValidationPolicy) -> Result<MrioTable> {
+    read_with_storage(path, format, policy, Storage::Auto)
+}
+
+/// Reads `path` as `format` under `policy`, Z stored as `storage`. Only
+/// the pymrio reader chooses its storage; the others read Z dense whatever
+/// `storage` says (their callers check, see `plenum`'s `--storage`).
+pub fn read_with_storage(
+    path: &Path,
+    format: Format,
+    policy: &ValidationPolicy,
+    storage: Storage,
+) -> Result<MrioTable> {
     match format {
         Format::Native => crate::native::read_native(path, policy),
-        Format::Pymrio => crate::pymrio::read_pymrio(path, policy),
+        Format::Pymrio => crate::pymrio::read_pymrio_with(
+            path,
+            &crate::pymrio::PymrioReadOptions {
+                storage,
+                ..Default::default()
+            },
+            policy,
+        ),
         Format::Wiod => crate::wiod::read_wiod_dir(path, policy),
         Format::OecdNiot => crate::oecd_national::read_oecd_national_table(path, policy),
         Format::OecdIcio => crate::icio::read_icio(path, policy),

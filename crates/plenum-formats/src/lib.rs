@@ -35,8 +35,10 @@ pub mod oecd_national;
 mod parquet_columns;
 pub mod pymrio;
 mod pymrio_parquet;
+pub mod storage;
 mod text;
 pub mod tidy;
 pub mod wiod;
 
 pub use error::{FormatError, Result};
+pub use storage::Storage;

@@ -99,6 +99,7 @@ fn x_is_computed_when_absent() {
 fn value_added_from_extension() {
     let opts = PymrioReadOptions {
         value_added: ValueAdded::FromExtension("factor_inputs".into()),
+        ..Default::default()
     };
     let policy = ValidationPolicy {
         balance_rtol: None,
@@ -114,6 +115,7 @@ fn value_added_from_extension() {
         &txt(),
         &PymrioReadOptions {
             value_added: ValueAdded::FromExtension("nope".into()),
+            ..Default::default()
         },
         &policy,
     )
@@ -213,6 +215,7 @@ fn numbers_equal(a: &MrioTable, b: &MrioTable) {
 fn writer_round_trips_bit_exact() {
     let opts = PymrioReadOptions {
         value_added: ValueAdded::FromExtension("Factor Inputs".into()),
+        ..Default::default()
     };
     for seed in 0..6u64 {
         let mut t = common::random_table(seed, 2 + seed as usize % 2, 3, 2, false);

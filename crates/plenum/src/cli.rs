@@ -92,6 +92,31 @@ pub struct TableArg {
     /// (default: the reader's own, suited to how the source is rounded).
     #[arg(long, value_name = "RTOL")]
     pub balance_rtol: Option<f64>,
+    /// How Z is held in memory: `sparse` in compressed sparse rows, filled
+    /// straight from the file (no dense n × n copy); `dense` as an n × n
+    /// matrix; `auto` sparse when at most 15 % of Z's cells are nonzero
+    /// (the measured threshold, BENCHMARKS.md), dense otherwise. pymrio
+    /// folders only; other formats are read dense.
+    #[arg(long, value_enum, default_value_t = StorageArg::Auto)]
+    pub storage: StorageArg,
+}
+
+/// `--storage`: plenum-formats' [`plenum_formats::Storage`], by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StorageArg {
+    Auto,
+    Dense,
+    Sparse,
+}
+
+impl From<StorageArg> for plenum_formats::Storage {
+    fn from(s: StorageArg) -> Self {
+        match s {
+            StorageArg::Auto => plenum_formats::Storage::Auto,
+            StorageArg::Dense => plenum_formats::Storage::Dense,
+            StorageArg::Sparse => plenum_formats::Storage::Sparse,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use plenum_table::{MrioTable, ValidationPolicy, ZeroOutputPolicy};
 
-use crate::cli::{InputFormat, TableArg};
+use crate::cli::{InputFormat, StorageArg, TableArg};
 
 /// A checked table source.
 #[derive(Debug, Clone)]
@@ -31,6 +31,11 @@ impl Source {
             if arg.format != InputFormat::Auto && arg.format != InputFormat::Native {
                 bail!("--format was given without a TABLE; give the path of the table to read");
             }
+            if arg.storage == StorageArg::Sparse {
+                bail!(
+                    "--storage sparse was given without a TABLE; give the path of a pymrio folder"
+                );
+            }
             return Ok(Source::Embedded);
         };
         let format = match arg.format {
@@ -42,6 +47,15 @@ impl Source {
             InputFormat::OecdIcio => Format::OecdIcio,
             InputFormat::Nbs => Format::Nbs,
         };
+        // Only the pymrio reader fills Z sparse; asking another for it
+        // would silently give dense storage.
+        if arg.storage == StorageArg::Sparse && format != Format::Pymrio {
+            bail!(
+                "--storage sparse is implemented for pymrio folders only, and {} is {}; use --storage auto or dense",
+                path.display(),
+                format.name()
+            );
+        }
         Ok(Source::File {
             path: path.clone(),
             format,
@@ -76,7 +90,8 @@ pub fn load(arg: &TableArg) -> Result<Loaded> {
         Source::File { path, format } => {
             let p = path.as_path();
             let pol = policy(arg, format.default_policy())?;
-            let table = plenum_formats::auto::read(p, *format, &pol)?;
+            let table =
+                plenum_formats::auto::read_with_storage(p, *format, &pol, arg.storage.into())?;
             Loaded {
                 table,
                 origin: format!("{} ({})", path.display(), format.name()),

@@ -374,3 +374,75 @@ fn run_reports_the_fit_against_the_calibration_file() {
     let whys = out.matches("    why: ").count();
     assert!((misses == 0 || whys >= 1) && whys <= misses, "{out}");
 }
+
+/// `--storage` reaches the pymrio reader: `sparse` holds Z in compressed
+/// sparse rows, `dense` as a matrix, and `table info` says which, with the
+/// same balances and bound; a format whose reader cannot fill Z sparse is
+/// refused rather than silently read dense.
+#[test]
+fn table_info_reports_the_storage_of_z() {
+    let d = tempfile::tempdir().unwrap();
+    let folder = d.path().join("pym");
+    let o = plenum(&[
+        "table",
+        "convert",
+        "--to",
+        "pymrio",
+        "--out",
+        folder.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let info = |storage: &str| {
+        let o = plenum(&[
+            "table",
+            "info",
+            folder.to_str().unwrap(),
+            "--storage",
+            storage,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let (sparse, dense) = (info("sparse"), info("dense"));
+    assert!(sparse.contains("storage    Z csr: "), "{sparse}");
+    assert!(dense.contains("storage    Z dense: "), "{dense}");
+    // Same nonzeros and density; the bytes differ.
+    let counts = |s: &str| {
+        let l = s.lines().find(|l| l.starts_with("storage")).unwrap();
+        l.split_once(": ")
+            .unwrap()
+            .1
+            .rsplit_once(", ")
+            .unwrap()
+            .0
+            .to_string()
+    };
+    assert_eq!(counts(&sparse), counts(&dense));
+    let keep = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with("balance") || l.starts_with("productive"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(keep(&sparse), keep(&dense));
+    let native = d.path().join("t.plenum");
+    let o = plenum(&[
+        "table",
+        "convert",
+        folder.to_str().unwrap(),
+        "--to",
+        "native",
+        "--out",
+        native.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = plenum(&[
+        "table",
+        "info",
+        native.to_str().unwrap(),
+        "--storage",
+        "sparse",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("pymrio folders only"), "{}", stderr(&o));
+}

@@ -19,9 +19,9 @@ pub(super) struct Parsed {
 }
 
 /// A line's bytes (without its terminator) and its 1-based number.
-struct Line<'a> {
-    bytes: &'a [u8],
-    number: u64,
+pub(super) struct Line<'a> {
+    pub(super) bytes: &'a [u8],
+    pub(super) number: u64,
 }
 
 /// A label as `Row::get` gives it, or `None` where the csv path might
@@ -42,10 +42,10 @@ fn fields(line: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// The header of a frame.
-struct Header {
-    col_keys: Vec<Vec<String>>,
+pub(super) struct Header {
+    pub(super) col_keys: Vec<Vec<String>>,
     /// Number of the header's last line.
-    header_line: u64,
+    pub(super) header_line: u64,
     /// Non-empty lines the header takes: nh, or nh + 1 with pandas'
     /// line of index names (a line whose data fields are all empty,
     /// after two or more header lines).
@@ -97,7 +97,9 @@ fn header(lines: &[Line], nic: usize, nh: usize) -> Option<Header> {
     Some(header)
 }
 
-pub(super) fn parse(bytes: &[u8], nic: usize, nh: usize) -> Option<Parsed> {
+/// The header and the body's non-empty lines of a whole file, or None for
+/// what the csv path should read.
+pub(super) fn split(bytes: &[u8], nic: usize, nh: usize) -> Option<(Header, Vec<Line<'_>>)> {
     let bytes = match bytes.strip_prefix(b"\xef\xbb\xbf") {
         // A byte order mark alone on the first line: left to the csv path.
         Some(rest) if matches!(rest.first(), None | Some(b'\n' | b'\r')) => return None,
@@ -119,13 +121,22 @@ pub(super) fn parse(bytes: &[u8], nic: usize, nh: usize) -> Option<Parsed> {
         }
         start = end + 1;
     }
-    let Header {
-        col_keys,
-        header_line,
-        lines: taken,
-    } = header(&lines, nic, nh)?;
+    let h = header(&lines, nic, nh)?;
+    lines.drain(..h.lines);
+    Some((h, lines))
+}
+
+pub(super) fn parse(bytes: &[u8], nic: usize, nh: usize) -> Option<Parsed> {
+    let (
+        Header {
+            col_keys,
+            header_line,
+            ..
+        },
+        body,
+    ) = split(bytes, nic, nh)?;
     let ncol = col_keys.len();
-    let body = &lines[taken..];
+    let body = &body[..];
     // Rows in blocks of BLOCK lines, in parallel: each block is parsed
     // into a small row-major scratch and copied into its rows of the
     // column-major matrix while still in cache.
@@ -198,25 +209,92 @@ struct PieceCount {
     first_newline: Option<usize>,
 }
 
-/// [`parse`] of a large file without reading it into memory whole: the
-/// same result, or None where `parse` would give None (or the file
-/// changed while it was read); the caller then reads the file whole.
-///
-/// The body after the header lines is cut into pieces of `piece`
-/// bytes. A first pass counts each piece's line feeds and rows (lines
-/// are cut as `parse` cuts them: at line feeds, one carriage return
-/// stripped, empty lines skipped); a second pass parses the rows
-/// starting in each piece, on the thread pool, straight into their
-/// rows of the matrix. Each pass reads the file by positional reads
-/// into a few piece-sized buffers, so a 434 MB Z costs no 434 MB buffer
-/// (~110 000 fresh pages to fault in).
+/// Where the pieces of a large file are and the rows each holds: the
+/// first pass of [`parse_file`], shared with the sparse reader
+/// (`super::sparse`), which parses the same pieces into compressed rows.
 #[cfg(unix)]
-pub(super) fn parse_file(
-    path: &std::path::Path,
-    nic: usize,
-    nh: usize,
+pub(super) struct Plan {
+    f: std::fs::File,
+    size: usize,
     piece: usize,
-) -> Option<Parsed> {
+    body_start: usize,
+    /// Physical number of the last line before the body.
+    number_before: u64,
+    /// Where the last line starting in piece k ends.
+    line_end: Vec<usize>,
+    /// Line feeds before piece k (in the body).
+    newlines_before: Vec<usize>,
+    /// Rows (non-empty lines) starting in piece k.
+    pub(super) lens: Vec<usize>,
+    pub(super) col_keys: Vec<Vec<String>>,
+    pub(super) header_line: u64,
+}
+
+#[cfg(unix)]
+impl Plan {
+    /// Byte range of piece k.
+    fn bounds(&self, k: usize) -> (usize, usize) {
+        (
+            self.body_start + k * self.piece,
+            (self.body_start + (k + 1) * self.piece).min(self.size),
+        )
+    }
+
+    /// Calls `each` with the bytes (without terminator) and the 1-based
+    /// number of every row starting in piece k, in order; None if `each`
+    /// does, if the file cannot be read or changed since the first pass.
+    pub(super) fn rows_of_piece(
+        &self,
+        k: usize,
+        mut each: impl FnMut(&[u8], u64) -> Option<()>,
+    ) -> Option<()> {
+        let (s, e) = self.bounds(k);
+        let rows = self.lens[k];
+        if rows == 0 {
+            return Some(());
+        }
+        let lo = s - 1;
+        let hi = self.line_end[k];
+        let mut buf = PASS2_BUF.take();
+        read_at(&self.f, lo, hi - lo, &mut buf)?;
+        if buf.len() != hi - lo {
+            return None;
+        }
+        // The first line starting in the piece.
+        let mut p = if buf[0] == b'\n' {
+            s
+        } else {
+            s + memchr::memchr(b'\n', &buf[s - lo..])? + 1
+        };
+        let mut number = self.number_before
+            + self.newlines_before[k] as u64
+            + (memchr::memchr_iter(b'\n', &buf[s - lo..p - lo]).count() as u64)
+            + 1;
+        let mut got = 0;
+        while p < e {
+            let end = memchr::memchr(b'\n', &buf[p - lo..]).map_or(hi, |q| p + q);
+            let mut l = &buf[p - lo..end - lo];
+            if let [rest @ .., b'\r'] = l {
+                l = rest;
+            }
+            if !l.is_empty() {
+                each(l, number)?;
+                got += 1;
+            }
+            number += 1;
+            p = end + 1;
+        }
+        PASS2_BUF.set(buf);
+        (got == rows).then_some(())
+    }
+}
+
+/// The header of a large file and the first pass over its body: how
+/// many rows start in each piece of `piece` bytes (lines are cut as
+/// `parse` cuts them: at line feeds, one carriage return stripped, empty
+/// lines skipped). None where `parse` would give None.
+#[cfg(unix)]
+pub(super) fn plan(path: &std::path::Path, nic: usize, nh: usize, piece: usize) -> Option<Plan> {
     use rayon::prelude::*;
     let f = std::fs::File::open(path).ok()?;
     let size = usize::try_from(f.metadata().ok()?.len()).ok()?;
@@ -277,7 +355,6 @@ pub(super) fn parse_file(
         header_line,
         lines: taken,
     } = self::header(&lines, nic, nh)?;
-    let ncol = col_keys.len();
     // The body starts after the header's last line.
     let body_start = header[taken - 1].2;
     // Physical number of the last line before the body (the body
@@ -352,55 +429,57 @@ pub(super) fn parse_file(
         acc += c.newlines;
     }
     let lens: Vec<usize> = counts.iter().map(|c| c.rows).collect();
+    Some(Plan {
+        f,
+        size,
+        piece,
+        body_start,
+        number_before,
+        line_end,
+        newlines_before,
+        lens,
+        col_keys,
+        header_line,
+    })
+}
+
+/// [`parse`] of a large file without reading it into memory whole: the
+/// same result, or None where `parse` would give None (or the file
+/// changed while it was read); the caller then reads the file whole.
+///
+/// The body after the header lines is cut into pieces of `piece`
+/// bytes. A first pass ([`plan`]) counts each piece's line feeds and
+/// rows; a second pass parses the rows starting in each piece, on the
+/// thread pool, straight into their rows of the matrix. Each pass reads
+/// the file by positional reads into a few piece-sized buffers, so a
+/// 434 MB Z costs no 434 MB buffer (~110 000 fresh pages to fault in).
+#[cfg(unix)]
+pub(super) fn parse_file(
+    path: &std::path::Path,
+    nic: usize,
+    nh: usize,
+    piece: usize,
+) -> Option<Parsed> {
+    let plan = plan(path, nic, nh, piece)?;
+    let ncol = plan.col_keys.len();
     // Second pass: the rows starting in each piece.
-    let (values, parts) = crate::fill::by_row_ranges(&lens, ncol, |k, blk| {
-        let (s, e) = bounds(k);
+    let (values, parts) = crate::fill::by_row_ranges(&plan.lens, ncol, |k, blk| {
         let rows = blk.len();
         let mut keys = Vec::with_capacity(rows);
         let mut numbers = Vec::with_capacity(rows);
         if rows == 0 {
             return Some(((keys, numbers), blk.write(&[])));
         }
-        let lo = s - 1;
-        let hi = line_end[k];
-        let mut buf = PASS2_BUF.take();
-        read_at(&f, lo, hi - lo, &mut buf)?;
-        if buf.len() != hi - lo {
-            return None;
-        }
         // Every entry is written by `row` before it is read (a short row
         // fails the piece), so the reused buffer's old numbers never show.
         let mut scratch = SCRATCH.take();
         scratch.resize(rows * ncol, 0.0);
         let mut dst = scratch.chunks_exact_mut(ncol);
-        // The first line starting in the piece.
-        let mut p = if buf[0] == b'\n' {
-            s
-        } else {
-            s + memchr::memchr(b'\n', &buf[s - lo..])? + 1
-        };
-        let mut number = number_before
-            + newlines_before[k] as u64
-            + (memchr::memchr_iter(b'\n', &buf[s - lo..p - lo]).count() as u64)
-            + 1;
-        while p < e {
-            let end = memchr::memchr(b'\n', &buf[p - lo..]).map_or(hi, |q| p + q);
-            let mut l = &buf[p - lo..end - lo];
-            if let [rest @ .., b'\r'] = l {
-                l = rest;
-            }
-            if !l.is_empty() {
-                keys.push(row(l, nic, dst.next()?)?);
-                numbers.push(number);
-            }
-            number += 1;
-            p = end + 1;
-        }
-        if keys.len() != rows {
-            return None;
-        }
-        drop(dst);
-        PASS2_BUF.set(buf);
+        plan.rows_of_piece(k, |l, number| {
+            keys.push(row(l, nic, dst.next()?)?);
+            numbers.push(number);
+            Some(())
+        })?;
         let written = blk.write(&scratch[..rows * ncol]);
         SCRATCH.set(scratch);
         Some(((keys, numbers), written))
@@ -411,6 +490,11 @@ pub(super) fn parse_file(
         row_keys.extend(k);
         row_lines.extend(n);
     }
+    let Plan {
+        col_keys,
+        header_line,
+        ..
+    } = plan;
     Some(Parsed {
         row_keys,
         row_lines,
@@ -422,6 +506,18 @@ pub(super) fn parse_file(
 
 /// One body line: its `nic` index labels, its numbers into `dst`.
 fn row(line: &[u8], nic: usize, dst: &mut [f64]) -> Option<Vec<String>> {
+    row_with(line, nic, dst.len(), |c, v| dst[c] = v)
+}
+
+/// One body line of `ncol` numbers: its `nic` index labels, each number
+/// given to `put` with its column, in order. The one parser of body lines,
+/// so that the dense and the sparse reader accept the same lines.
+pub(super) fn row_with(
+    line: &[u8],
+    nic: usize,
+    ncol: usize,
+    mut put: impl FnMut(usize, f64),
+) -> Option<Vec<String>> {
     let mut rest = line;
     let mut key = Vec::with_capacity(nic);
     for _ in 0..nic {
@@ -431,10 +527,10 @@ fn row(line: &[u8], nic: usize, dst: &mut [f64]) -> Option<Vec<String>> {
     }
     // One pass over the values: each number is parsed where it starts
     // and must end at a tab (or, the last, at the end of the line).
-    let last = dst.len().checked_sub(1)?;
-    for (c, d) in dst.iter_mut().enumerate() {
+    let last = ncol.checked_sub(1)?;
+    for c in 0..ncol {
         let (v, used) = fast_number_prefix(rest)?;
-        *d = v;
+        put(c, v);
         rest = &rest[used..];
         if c < last {
             rest = rest.strip_prefix(b"\t")?;

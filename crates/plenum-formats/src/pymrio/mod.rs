@@ -47,12 +47,13 @@ use std::path::{Path, PathBuf};
 
 use plenum_table::table::ImportTreatment;
 use plenum_table::{
-    Col, ColumnFolds, Extension, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy,
-    ZeroOutputPolicy,
+    Col, ColumnFolds, Extension, Flows, Labels, Mat, Metadata, MrioTable, TableParts,
+    ValidationPolicy, ZeroOutputPolicy,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FormatError, Result};
+use crate::storage::Storage;
 use crate::text::{fast_number_prefix, name, read_bytes, read_raw, Row, TextOptions, TextTable};
 
 /// Where V comes from when reading a pymrio folder.
@@ -71,6 +72,9 @@ pub enum ValueAdded {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PymrioReadOptions {
     pub value_added: ValueAdded,
+    /// How Z is stored: the text reader fills compressed sparse rows
+    /// directly when they pay (see `sparse.rs`).
+    pub storage: Storage,
 }
 
 /// A policy for pymrio folders: pymrio writes 12 significant digits by
@@ -374,6 +378,9 @@ fn slow_frame(t: TextTable, nic: usize, nh: usize, numeric: bool) -> Result<Fram
 /// The fast path of text frames (see its module docs).
 mod fast;
 
+/// Z filled sparse when it pays (see its module docs).
+mod sparse;
+
 fn number(file: &str, row: &Row, row_label: &str, col: usize, label: &str) -> Result<f64> {
     crate::text::parse_number_at(
         file,
@@ -453,7 +460,7 @@ pub fn read_pymrio_with(
         }
     };
     let (zp, znic, znh) = need("Z")?;
-    let mut zf = read_frame(&zp, znic, znh, true)?;
+    let (mut zf, z) = sparse::read_z(&zp, znic, znh, opts.storage, LARGE_TEXT, TEXT_PIECE)?;
     let (regions, sectors) = two_level(&zf, &zf.row_keys, true, "sectors")?;
     require_keys(&zf, &zf.col_keys, &zf.row_keys, false, "the rows of Z")?;
     let n = zf.row_keys.len();
@@ -483,12 +490,21 @@ pub fn read_pymrio_with(
             }
             Col::from_fn(n, |i| xf.values[(i, 0)])
         }
-        None => Col::from_fn(n, |i| {
-            (0..n).map(|j| zf.values[(i, j)]).sum::<f64>()
-                + (0..yf.values.ncols())
-                    .map(|c| yf.values[(i, c)])
-                    .sum::<f64>()
-        }),
+        None => {
+            // Row sums of Z as the dense sum makes them; a sparse row adds
+            // its stored entries in the same order (a zero adds nothing,
+            // save the sign of an all-zero row's sum).
+            let zrow = |i: usize| match &z {
+                Flows::Dense(m) => (0..n).map(|j| m[(i, j)]).sum::<f64>(),
+                Flows::Sparse(s) => s.row(i).1.iter().fold(0.0, |a, v| a + v),
+            };
+            Col::from_fn(n, |i| {
+                zrow(i)
+                    + (0..yf.values.ncols())
+                        .map(|c| yf.values[(i, c)])
+                        .sum::<f64>()
+            })
+        }
     };
 
     // Currency and unit from unit.txt (the first industry's unit).
@@ -563,7 +579,7 @@ pub fn read_pymrio_with(
     // sums serve derived value added too.
     let z_folds = match zf.folds.take() {
         Some(f) if f.is_complete_for(n, n) => f,
-        _ => ColumnFolds::of_matrix(&zf.values),
+        _ => ColumnFolds::of_flows(&z),
     };
     let (v, va_components) = match &opts.value_added {
         ValueAdded::Derived => {
@@ -638,7 +654,7 @@ pub fn read_pymrio_with(
             notes,
         },
         labels,
-        z: zf.values.into(),
+        z,
         y: yf.values,
         x,
         v,

@@ -218,6 +218,17 @@ pub fn describe(t: &MrioTable, origin: &str) -> String {
         "output     {:.6e} {} {}   value added {:.6e}",
         x_total, m.currency, m.unit, va_total
     );
+    let z = t.z_flows();
+    let cells = (z.nrows() * z.ncols()).max(1) as f64;
+    let nnz = z.nnz();
+    let _ = writeln!(
+        s,
+        "storage    Z {}: {} nonzeros, density {:.4}, {} bytes",
+        z.storage(),
+        nnz,
+        nnz as f64 / cells,
+        z.bytes()
+    );
     let _ = writeln!(
         s,
         "balance    max relative imbalance: rows {:.2e}, columns {:.2e}",

@@ -46,6 +46,7 @@ pub fn load_table(path: Option<&Path>) -> Result<MrioTable> {
                 format: crate::cli::InputFormat::Auto,
                 allow_zero_output: false,
                 balance_rtol: None,
+                storage: crate::cli::StorageArg::Auto,
             };
             Ok(crate::source::load(&arg)?.table)
         }
