@@ -193,6 +193,12 @@ class Table:
         return self._t.currency
 
     @property
+    def storage(self) -> str:
+        """How Z is kept: ``"dense"`` or ``"csr"`` (compressed sparse rows;
+        see ``read_table(storage=...)``)."""
+        return self._t.storage
+
+    @property
     def regions(self) -> List[str]:
         return self._t.regions
 
@@ -304,11 +310,21 @@ def read_table(
     format: str = "auto",
     allow_zero_output: bool = False,
     balance_rtol: Optional[float] = None,
+    storage: str = "auto",
 ) -> Table:
     """Reads a table: a ``.plenum`` file, a pymrio folder (text or parquet),
     WIOD 2013, OECD ICIO or national tables, or China's NBS tables;
-    ``format="auto"`` tells them apart as ``plenum --format auto`` does."""
-    return Table(_plenum.read_table(os.fspath(path), format, allow_zero_output, balance_rtol))
+    ``format="auto"`` tells them apart as ``plenum --format auto`` does.
+
+    ``storage`` is how Z is kept, as ``plenum --storage``: ``"auto"`` keeps
+    a pymrio text folder's Z in compressed sparse rows when at most 15 % of
+    its cells are nonzero (the measured threshold), ``"dense"`` and
+    ``"sparse"`` force one. ``Table.storage`` says which was kept;
+    ``analyze`` then solves without a dense copy of Z (``Table.Z`` and
+    pymrio's ``A`` are dense numpy arrays whatever the storage)."""
+    return Table(
+        _plenum.read_table(os.fspath(path), format, allow_zero_output, balance_rtol, storage)
+    )
 
 
 def default_table() -> Table:

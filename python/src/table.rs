@@ -55,6 +55,11 @@ impl Table {
     fn year(&self) -> Option<i32> {
         self.inner.meta().year
     }
+    /// How Z is kept: `"dense"` or `"csr"` (compressed sparse rows).
+    #[getter]
+    fn storage(&self) -> &'static str {
+        self.inner.z_flows().storage()
+    }
     #[getter]
     fn currency(&self) -> String {
         self.inner.meta().currency.clone()
@@ -168,16 +173,25 @@ impl Table {
 }
 
 /// Reads a table file or folder; `format` is `auto` or one of the CLI's
-/// `--format` names.
+/// `--format` names; `storage` is the CLI's `--storage` (how Z is kept:
+/// `auto`, `dense` or `sparse`).
 #[pyfunction]
-#[pyo3(signature = (path, format = "auto", allow_zero_output = false, balance_rtol = None))]
+#[pyo3(signature = (path, format = "auto", allow_zero_output = false, balance_rtol = None, storage = "auto"))]
 pub fn read_table(
     py: Python<'_>,
     path: PathBuf,
     format: &str,
     allow_zero_output: bool,
     balance_rtol: Option<f64>,
+    storage: &str,
 ) -> PyResult<Table> {
+    use plenum_formats::Storage;
+    let storage = Storage::parse(storage).ok_or_else(|| {
+        errors::table(format!(
+            "unknown storage \"{storage}\"; give one of: {}",
+            Storage::NAMES.join(", ")
+        ))
+    })?;
     use plenum_formats::auto::{self, Format, FORMAT_NAMES};
     let fmt = match format {
         "auto" => auto::detect(&path).map_err(errors::table)?,
@@ -188,6 +202,15 @@ pub fn read_table(
             ))
         })?,
     };
+    // As the CLI: sparse storage is filled by the pymrio reader only, and
+    // asking for it elsewhere would silently give dense.
+    if storage == Storage::Sparse && fmt != Format::Pymrio {
+        return Err(errors::table(format!(
+            "storage=\"sparse\" is implemented for pymrio folders only, and {} is {}; use \"auto\" or \"dense\"",
+            path.display(),
+            fmt.name()
+        )));
+    }
     let mut policy = fmt.default_policy();
     if let Some(r) = balance_rtol {
         if !(r.is_finite() && r > 0.0) {
@@ -201,7 +224,7 @@ pub fn read_table(
         policy.zero_output = ZeroOutputPolicy::TreatAsAbsent;
     }
     let t = py
-        .detach(move || auto::read(&path, fmt, &policy))
+        .detach(move || auto::read_with_storage(&path, fmt, &policy, storage))
         .map_err(errors::table)?;
     Ok(Table::new(t))
 }

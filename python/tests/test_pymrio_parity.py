@@ -136,3 +136,27 @@ def test_linkages_and_gross_trade(io_test):
     gt = pymrio.calc_gross_trade(io_test.Z, io_test.Y)
     close(res.gross_trade, gt.bilat_flows, "gross_trade.bilat_flows")
     assert plenum.analyze(io_test).linkages is None
+
+
+def test_sparse_storage_gives_pymrios_numbers(tmp_path, io_test):
+    """A pymrio folder read with Z in compressed sparse rows: analyze solves
+    without a dense copy of Z and still gives pymrio's numbers; asking for
+    sparse storage where no reader fills it, or for an unknown storage, is a
+    TableError."""
+    t = plenum.Table.from_pymrio(io_test)
+    t.write(tmp_path / "folder", format="pymrio")
+    dense = plenum.read_table(tmp_path / "folder", storage="dense")
+    sparse = plenum.read_table(tmp_path / "folder", storage="sparse")
+    assert (dense.storage, sparse.storage) == ("dense", "csr")
+    assert sparse.hash() == dense.hash()
+    io = io_test.copy()
+    io.calc_all()
+    res = plenum.analyze(sparse)
+    close(res.x, io.x, "x from a sparse Z")
+    for q in ["M", "D_cba", "D_pba", "D_imp", "D_exp"]:
+        close(getattr(res.extensions["emissions"], q), getattr(io.emissions, q), f"emissions.{q} from a sparse Z")
+    t.write(tmp_path / "t.plenum")
+    with pytest.raises(plenum.TableError, match="pymrio folders only"):
+        plenum.read_table(tmp_path / "t.plenum", storage="sparse")
+    with pytest.raises(plenum.TableError, match="unknown storage"):
+        plenum.read_table(tmp_path / "folder", storage="csc")
