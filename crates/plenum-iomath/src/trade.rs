@@ -37,24 +37,10 @@ pub fn gross_trade(
     y: MatRef<'_, f64>,
     dims: Dims,
 ) -> Result<GrossTrade, IoMathError> {
-    let n = dims.n();
-    let r_n = dims.n_regions;
-    let ns = dims.n_sectors;
-    let nf = dims.n_fd_categories;
-    check_shape(
-        "Z",
-        (z.nrows(), z.ncols()),
-        (n, n),
-        "industries × industries",
-    )?;
-    check_shape(
-        "Y",
-        (y.nrows(), y.ncols()),
-        (n, dims.n_fd_columns()),
-        "industries × (regions × final-demand categories)",
-    )?;
-    let mut t = Mat::<f64>::zeros(n, r_n);
-    for r in 0..r_n {
+    check_shapes((z.nrows(), z.ncols()), y, dims)?;
+    let (n, ns) = (dims.n(), dims.n_sectors);
+    let mut t = Mat::<f64>::zeros(n, dims.n_regions);
+    for r in 0..dims.n_regions {
         for i in 0..n {
             if dims.region_of(i) == r {
                 continue;
@@ -63,13 +49,10 @@ pub fn gross_trade(
             for j in r * ns..(r + 1) * ns {
                 sum += z[(i, j)];
             }
-            for c in r * nf..(r + 1) * nf {
-                sum += y[(i, c)];
-            }
             t[(i, r)] = sum;
         }
     }
-    Ok(totals(t, dims))
+    Ok(with_final_demand(t, y, dims))
 }
 
 /// [`gross_trade`] for Z as the table stores it. A sparse Z is read by its
@@ -93,42 +76,49 @@ fn gross_trade_sparse(
     y: MatRef<'_, f64>,
     dims: Dims,
 ) -> Result<GrossTrade, IoMathError> {
+    check_shapes((z.nrows(), z.ncols()), y, dims)?;
+    let mut t = Mat::<f64>::zeros(dims.n(), dims.n_regions);
+    for i in 0..z.rows_filled() {
+        let (idx, val) = z.row(i);
+        let own = dims.region_of(i);
+        for (&j, &v) in idx.iter().zip(val) {
+            let r = dims.region_of(j as usize);
+            if r != own {
+                t[(i, r)] += v;
+            }
+        }
+    }
+    Ok(with_final_demand(t, y, dims))
+}
+
+/// Z's and Y's shapes for the trade of `dims`.
+fn check_shapes(z: (usize, usize), y: MatRef<'_, f64>, dims: Dims) -> Result<(), IoMathError> {
     let n = dims.n();
-    let r_n = dims.n_regions;
-    let nf = dims.n_fd_categories;
-    check_shape(
-        "Z",
-        (z.nrows(), z.ncols()),
-        (n, n),
-        "industries × industries",
-    )?;
+    check_shape("Z", z, (n, n), "industries × industries")?;
     check_shape(
         "Y",
         (y.nrows(), y.ncols()),
         (n, dims.n_fd_columns()),
         "industries × (regions × final-demand categories)",
-    )?;
-    let mut t = Mat::<f64>::zeros(n, r_n);
-    let mut sums = vec![0.0; r_n];
-    for i in 0..z.rows_filled() {
-        sums.iter_mut().for_each(|s| *s = 0.0);
-        let (idx, val) = z.row(i);
-        for (&j, &v) in idx.iter().zip(val) {
-            sums[dims.region_of(j as usize)] += v;
-        }
-        let own = dims.region_of(i);
-        for (r, sum) in sums.iter().enumerate() {
-            if r == own {
+    )
+}
+
+/// T from Z's part of it: each cell outside the domestic blocks adds the
+/// row's final demand in the importing region's columns, in column order,
+/// after Z's entries (the order of the formula); then the totals.
+fn with_final_demand(mut t: Mat<f64>, y: MatRef<'_, f64>, dims: Dims) -> GrossTrade {
+    let nf = dims.n_fd_categories;
+    for r in 0..dims.n_regions {
+        for i in 0..dims.n() {
+            if dims.region_of(i) == r {
                 continue;
             }
-            let mut sum = *sum;
             for c in r * nf..(r + 1) * nf {
-                sum += y[(i, c)];
+                t[(i, r)] += y[(i, c)];
             }
-            t[(i, r)] = sum;
         }
     }
-    Ok(totals(t, dims))
+    totals(t, dims)
 }
 
 /// Exports and imports from the bilateral flows T.

@@ -165,13 +165,18 @@ impl SparseFlows {
         (&self.idx[r.clone()], &self.val[r])
     }
 
+    /// Where the entry (i, j) is stored, if it is.
+    fn position(&self, i: usize, j: usize) -> Option<usize> {
+        let start = self.ptr[i];
+        self.idx[start..self.ptr[i + 1]]
+            .binary_search(&(j as u32))
+            .ok()
+            .map(|k| start + k)
+    }
+
     /// The entry (i, j); zero when not stored.
     pub fn get(&self, i: usize, j: usize) -> f64 {
-        let (idx, val) = self.row(i);
-        match idx.binary_search(&(j as u32)) {
-            Ok(k) => val[k],
-            Err(_) => 0.0,
-        }
+        self.position(i, j).map_or(0.0, |k| self.val[k])
     }
 
     /// The dense copy.
@@ -235,13 +240,7 @@ impl std::ops::Index<(usize, usize)> for Flows {
         const ZERO: f64 = 0.0;
         match self {
             Flows::Dense(m) => &m[(i, j)],
-            Flows::Sparse(s) => {
-                let r = s.ptr[i]..s.ptr[i + 1];
-                match s.idx[r.clone()].binary_search(&(j as u32)) {
-                    Ok(k) => &s.val[r.start + k],
-                    Err(_) => &ZERO,
-                }
-            }
+            Flows::Sparse(s) => s.position(i, j).map_or(&ZERO, |k| &s.val[k]),
         }
     }
 }
@@ -277,14 +276,6 @@ impl Flows {
         match self {
             Flows::Dense(_) => "dense",
             Flows::Sparse(_) => "csr",
-        }
-    }
-
-    /// The entry (i, j).
-    pub fn get(&self, i: usize, j: usize) -> f64 {
-        match self {
-            Flows::Dense(m) => m[(i, j)],
-            Flows::Sparse(s) => s.get(i, j),
         }
     }
 
@@ -330,14 +321,6 @@ impl Flows {
         match self {
             Flows::Dense(m) => Some(m),
             Flows::Sparse(_) => None,
-        }
-    }
-
-    /// The sparse storage when stored sparse.
-    pub fn as_sparse(&self) -> Option<&SparseFlows> {
-        match self {
-            Flows::Dense(_) => None,
-            Flows::Sparse(s) => Some(s),
         }
     }
 
@@ -519,7 +502,7 @@ mod tests {
             for i in 0..n {
                 assert_eq!(d.row_max_abs(i).to_bits(), sp.row_max_abs(i).to_bits());
                 for j in 0..n {
-                    assert_eq!(d.get(i, j).to_bits(), sp.get(i, j).to_bits());
+                    assert_eq!(d[(i, j)].to_bits(), sp[(i, j)].to_bits());
                 }
             }
         }

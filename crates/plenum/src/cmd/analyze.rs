@@ -458,12 +458,56 @@ mod tests {
     use plenum_table::{Extension, Labels, Metadata, TableParts, ValidationPolicy};
 
     /// SplitMix64 in [0, 1), for seeded tables.
-    fn uniform(state: &mut u64) -> f64 {
+    pub(super) fn uniform(state: &mut u64) -> f64 {
         *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = *state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// The parts of a balanced table around `z` (nr regions × ns sectors,
+    /// nf final-demand categories): Y at `y_floor` plus a draw per cell,
+    /// x from the rows, V from the columns, and two extensions (one with
+    /// F_Y), drawn from `st` in that order.
+    pub(super) fn balanced_parts(
+        z: faer::Mat<f64>,
+        (nr, ns, nf): (usize, usize, usize),
+        y_floor: f64,
+        st: &mut u64,
+    ) -> TableParts {
+        let n = nr * ns;
+        let y = faer::Mat::<f64>::from_fn(n, nr * nf, |_, _| y_floor + uniform(st));
+        let x = faer::Col::<f64>::from_fn(n, |i| {
+            (0..n).map(|j| z[(i, j)]).sum::<f64>() + (0..nr * nf).map(|c| y[(i, c)]).sum::<f64>()
+        });
+        let v =
+            faer::Mat::<f64>::from_fn(1, n, |_, j| x[j] - (0..n).map(|i| z[(i, j)]).sum::<f64>());
+        let ext = |name: &str, k: usize, with_fy: bool, st: &mut u64| Extension {
+            name: name.into(),
+            stressors: (0..k).map(|i| format!("s{i}")).collect(),
+            units: vec!["t".into(); k],
+            f: faer::Mat::from_fn(k, n, |_, _| uniform(st)),
+            f_y: with_fy.then(|| faer::Mat::from_fn(k, nr * nf, |_, _| uniform(st))),
+        };
+        let e1 = ext("air", 2, true, st);
+        let e2 = ext("land", 3, false, st);
+        TableParts {
+            meta: Metadata::default(),
+            labels: Labels::new(
+                (0..nr).map(|r| format!("R{r}")).collect(),
+                (0..ns).map(|s| format!("S{s}")).collect(),
+                (0..nf).map(|f| format!("F{f}")).collect(),
+                vec!["VA".into()],
+            )
+            .expect("labels"),
+            z: z.into(),
+            y,
+            x,
+            v,
+            imported_use: None,
+            extensions: vec![e1, e2],
+        }
     }
 
     /// A balanced table with two extensions, one with F_Y, and some zero
@@ -479,37 +523,7 @@ mod tests {
                 u * 10.0 / n as f64
             }
         });
-        let y = faer::Mat::<f64>::from_fn(n, nr * nf, |_, _| 1.0 + uniform(&mut st));
-        let x = faer::Col::<f64>::from_fn(n, |i| {
-            (0..n).map(|j| z[(i, j)]).sum::<f64>() + (0..nr * nf).map(|c| y[(i, c)]).sum::<f64>()
-        });
-        let v =
-            faer::Mat::<f64>::from_fn(1, n, |_, j| x[j] - (0..n).map(|i| z[(i, j)]).sum::<f64>());
-        let ext = |name: &str, k: usize, with_fy: bool, st: &mut u64| Extension {
-            name: name.into(),
-            stressors: (0..k).map(|i| format!("s{i}")).collect(),
-            units: vec!["t".into(); k],
-            f: faer::Mat::from_fn(k, n, |_, _| uniform(st)),
-            f_y: with_fy.then(|| faer::Mat::from_fn(k, nr * nf, |_, _| uniform(st))),
-        };
-        let e1 = ext("air", 2, true, &mut st);
-        let e2 = ext("land", 3, false, &mut st);
-        let parts = TableParts {
-            meta: Metadata::default(),
-            labels: Labels::new(
-                (0..nr).map(|r| format!("R{r}")).collect(),
-                (0..ns).map(|s| format!("S{s}")).collect(),
-                (0..nf).map(|f| format!("F{f}")).collect(),
-                vec!["VA".into()],
-            )
-            .expect("labels"),
-            z: z.into(),
-            y,
-            x,
-            v,
-            imported_use: None,
-            extensions: vec![e1, e2],
-        };
+        let parts = balanced_parts(z, (nr, ns, nf), 1.0, &mut st);
         MrioTable::new(parts, &ValidationPolicy::default()).expect("valid table")
     }
 
@@ -517,7 +531,7 @@ mod tests {
         f.rows.iter().cloned().collect()
     }
 
-    fn close(a: f64, b: f64, rtol: f64) -> bool {
+    pub(super) fn close(a: f64, b: f64, rtol: f64) -> bool {
         (a - b).abs() <= rtol * b.abs().max(a.abs()) || (a - b).abs() <= 1e-300
     }
 

@@ -3,17 +3,9 @@
 //! (the table's `z_is_sparse_only` stays true), whatever the solver; the
 //! paths that need A dense say so in the solve log.
 
+use super::tests::{balanced_parts, close, uniform};
 use super::*;
-use plenum_table::{Extension, Labels, Metadata, SparseFlows, TableParts, ValidationPolicy};
-
-/// SplitMix64 in [0, 1), for seeded tables.
-fn uniform(state: &mut u64) -> f64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-}
+use plenum_table::{SparseFlows, ValidationPolicy};
 
 /// A balanced table whose Z keeps each off-diagonal cell with probability
 /// `density` (the diagonal always), with two extensions (one with F_Y):
@@ -31,46 +23,17 @@ fn twins(nr: usize, ns: usize, nf: usize, density: f64, seed: u64) -> (MrioTable
             0.0
         }
     });
-    let y = faer::Mat::<f64>::from_fn(n, nr * nf, |_, _| 2.0 + uniform(&mut st));
-    let x = faer::Col::<f64>::from_fn(n, |i| {
-        (0..n).map(|j| z[(i, j)]).sum::<f64>() + (0..nr * nf).map(|c| y[(i, c)]).sum::<f64>()
-    });
-    let v = faer::Mat::<f64>::from_fn(1, n, |_, j| x[j] - (0..n).map(|i| z[(i, j)]).sum::<f64>());
-    let ext = |name: &str, k: usize, with_fy: bool, st: &mut u64| Extension {
-        name: name.into(),
-        stressors: (0..k).map(|i| format!("s{i}")).collect(),
-        units: vec!["t".into(); k],
-        f: faer::Mat::from_fn(k, n, |_, _| uniform(st)),
-        f_y: with_fy.then(|| faer::Mat::from_fn(k, nr * nf, |_, _| uniform(st))),
-    };
-    let extensions = vec![ext("air", 2, true, &mut st), ext("land", 3, false, &mut st)];
-    let labels = Labels::new(
-        (0..nr).map(|r| format!("R{r}")).collect(),
-        (0..ns).map(|s| format!("S{s}")).collect(),
-        (0..nf).map(|f| format!("F{f}")).collect(),
-        vec!["VA".into()],
-    )
-    .expect("labels");
     let sparse = SparseFlows::from_dense(&z).expect("sparse Z");
-    let parts = |z: plenum_table::Flows| TableParts {
-        meta: Metadata::default(),
-        labels: labels.clone(),
-        z,
-        y: y.clone(),
-        x: x.clone(),
-        v: v.clone(),
-        imported_use: None,
-        extensions: extensions.clone(),
+    let dense = balanced_parts(z, (nr, ns, nf), 2.0, &mut st);
+    let twin = plenum_table::TableParts {
+        z: sparse.into(),
+        ..dense.clone()
     };
     let policy = ValidationPolicy::default();
     (
-        MrioTable::new(parts(z.into()), &policy).expect("dense table"),
-        MrioTable::new(parts(sparse.into()), &policy).expect("sparse table"),
+        MrioTable::new(dense, &policy).expect("dense table"),
+        MrioTable::new(twin, &policy).expect("sparse table"),
     )
-}
-
-fn close(a: f64, b: f64, rtol: f64) -> bool {
-    (a - b).abs() <= rtol * b.abs().max(a.abs()) || (a - b).abs() <= 1e-300
 }
 
 fn run(t: &MrioTable, choice: SolverChoice, want_l: bool) -> (Analysis, Option<faer::Mat<f64>>) {
