@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use plenum_gvc::decomp::Perspective;
 use plenum_gvc::selfreliance::{va_origin, Basis};
 use plenum_gvc::{
-    chokepoints as rank_chokepoints, group_dependence, BilateralTerms, ChokepointOptions,
+    chokepoints_on_table, group_dependence, BilateralTerms, ChokepointOptions,
     Decomposer, Economies, GvcModel, RegionGroup, Selection,
 };
 use pyo3::prelude::*;
@@ -245,12 +245,21 @@ pub fn chokepoints(
         let l = t.labels();
         let regions: Vec<&str> = region.iter().map(|s| s.as_str()).collect();
         let target = Selection::new(l, &regions, None).map_err(|e| e.to_string())?;
-        let m = GvcModel::new(&t).map_err(|e| e.to_string())?;
         let opts = ChokepointOptions {
             critical_input_share: critical_share,
             ..ChokepointOptions::default()
         };
-        rank_chokepoints(&m, &target, &opts).map_err(|e| e.to_string())
+        // The CLI's computation: products with L by LU for small tables,
+        // block GMRES on Z as stored at scale (no A or L in memory).
+        chokepoints_on_table(
+            &t,
+            &target,
+            &opts,
+            plenum_iomath::SolverChoice::Auto,
+            plenum_iomath::IterOptions::default().rtol,
+        )
+        .map(|(rep, _)| rep)
+        .map_err(|e| e.to_string())
     });
     let rep = rep.map_err(errors::analysis)?;
     let l = t.labels();

@@ -43,14 +43,96 @@
 //! central those users are downstream; extraction counts output lost
 //! world-wide and grows with the supplier's own backward multiplier.
 
-use faer::{Mat, MatRef};
+use faer::{Col, Mat, MatRef};
 
 use crate::error::GvcError;
 use crate::groups::Selection;
-use plenum_iomath::Leontief;
+use plenum_iomath::{IterOptions, Leontief, LeontiefSolve, SolveLog, SolverChoice};
+use plenum_table::{Labels, MrioTable};
 
+use crate::lean::LeanModel;
 use crate::linalg::{factor, io_err};
 use crate::model::GvcModel;
+
+/// What the ranking reads of a demand-side model: x, v, Y by destination,
+/// the target's columns of Z and A, and products with L and Lᵀ. Built from
+/// a [`GvcModel`] (LU factors) or a [`LeanModel`] (any
+/// [`LeontiefSolve`], iterative at scale): the ranking itself is one code
+/// path.
+pub struct ChokeInputs<'a> {
+    labels: &'a Labels,
+    x: &'a Col<f64>,
+    v: &'a Col<f64>,
+    ye: MatRef<'a, f64>,
+    /// The target's industries T, ascending.
+    t: Vec<usize>,
+    /// Z_{·,T} and A_{·,T}, n × |T|.
+    z_t: Mat<f64>,
+    a_t: Mat<f64>,
+    leontief: &'a dyn LeontiefSolve,
+}
+
+impl<'a> ChokeInputs<'a> {
+    /// From the dense model and its LU factors.
+    pub fn of_model(model: &'a GvcModel, target: &Selection) -> Self {
+        let l = model.labels();
+        let t = Selection::of_regions(l, &target.regions).industries(l);
+        let n = model.n();
+        let (z, a) = (model.z(), model.a());
+        Self {
+            labels: l,
+            x: model.x(),
+            v: model.v(),
+            ye: model.ye(),
+            z_t: Mat::from_fn(n, t.len(), |i, k| z[(i, t[k])]),
+            a_t: Mat::from_fn(n, t.len(), |i, k| a[(i, t[k])]),
+            t,
+            leontief: model.leontief(),
+        }
+    }
+
+    /// From the lean model and a solver over its Z (usually
+    /// [`LeanModel::solver`]).
+    pub fn of_lean(
+        model: &'a LeanModel<'_>,
+        target: &Selection,
+        leontief: &'a dyn LeontiefSolve,
+    ) -> Self {
+        let l = model.labels();
+        let t = Selection::of_regions(l, &target.regions).industries(l);
+        let (z_t, a_t) = model.columns(&t);
+        Self {
+            labels: l,
+            x: model.x(),
+            v: model.v(),
+            ye: model.ye(),
+            z_t,
+            a_t,
+            t,
+            leontief,
+        }
+    }
+
+    /// The target's industries T, ascending.
+    pub fn target_industries(&self) -> &[usize] {
+        &self.t
+    }
+
+    /// Right-hand sides the ranking solves: |T| + 1 with L and with Lᵀ
+    /// (for [`plenum_iomath::IterOptions::expected_rhs`]).
+    pub fn rhs_count(target_industries: usize) -> usize {
+        2 * (target_industries + 1)
+    }
+
+    fn solve(&self, rhs: MatRef<'_, f64>, what: &str) -> Result<Mat<f64>, GvcError> {
+        self.leontief.solve(rhs).map_err(|e| io_err(what, e))
+    }
+    fn solve_t(&self, rhs: MatRef<'_, f64>, what: &str) -> Result<Mat<f64>, GvcError> {
+        self.leontief
+            .solve_transpose(rhs)
+            .map_err(|e| io_err(what, e))
+    }
+}
 
 /// How a direct output loss in the target's industries spreads downstream.
 /// The default is [`GhoshFirstOrder`]; a dynamic model can plug in here.
@@ -71,13 +153,23 @@ pub struct GhoshFirstOrder {
 impl GhoshFirstOrder {
     pub fn new(model: &GvcModel, target: &[usize]) -> Result<Self, GvcError> {
         let z = model.z();
-        let x = model.x();
+        let z_t = Mat::from_fn(model.n(), target.len(), |i, k| z[(i, target[k])]);
+        Self::from_columns(z_t.as_ref(), model.x(), target)
+    }
+
+    /// From the target's columns of Z (`z_t`, n × |T|, column k that of
+    /// industry `target[k]`) and x.
+    pub fn from_columns(
+        z_t: MatRef<'_, f64>,
+        x: &Col<f64>,
+        target: &[usize],
+    ) -> Result<Self, GvcError> {
         let m = target.len();
         // B_TT' (transposed) so that the LU solves (I − B_TT)' Δx = δ.
         let bt = Mat::from_fn(m, m, |k, j| {
-            let (i, jj) = (target[j], target[k]);
+            let i = target[j];
             if x[i] > 0.0 {
-                z[(i, jj)] / x[i]
+                z_t[(i, k)] / x[i]
             } else {
                 0.0
             }
@@ -221,9 +313,7 @@ pub fn chokepoints(
     target: &Selection,
     opts: &ChokepointOptions,
 ) -> Result<ChokepointReport, GvcError> {
-    let t = Selection::of_regions(model.labels(), &target.regions).industries(model.labels());
-    let prop = GhoshFirstOrder::new(model, &t)?;
-    chokepoints_with(model, target, opts, &prop)
+    rank(&ChokeInputs::of_model(model, target), target, opts, None)
 }
 
 /// As [`chokepoints`], with a caller-supplied downstream propagation.
@@ -233,28 +323,99 @@ pub fn chokepoints_with(
     opts: &ChokepointOptions,
     propagation: &dyn DownstreamPropagation,
 ) -> Result<ChokepointReport, GvcError> {
-    let l = model.labels();
+    rank(
+        &ChokeInputs::of_model(model, target),
+        target,
+        opts,
+        Some(propagation),
+    )
+}
+
+/// [`chokepoints`] on the lean model: L and Lᵀ only through `leontief`
+/// (for example [`LeanModel::solver`], iterative at scale), no A or L in
+/// memory. With an LU solver it is the dense model's ranking bit for bit.
+pub fn chokepoints_lean(
+    model: &LeanModel<'_>,
+    leontief: &dyn LeontiefSolve,
+    target: &Selection,
+    opts: &ChokepointOptions,
+) -> Result<ChokepointReport, GvcError> {
+    rank(
+        &ChokeInputs::of_lean(model, target, leontief),
+        target,
+        opts,
+        None,
+    )
+}
+
+/// [`chokepoints_lean`] from a table, with the solver `choice` picks
+/// (block-Jacobi on each region's domestic block, 2|T| + 2 expected
+/// right-hand sides for [`SolverChoice::Auto`]) and to `rtol`: what
+/// `plenum chokepoints` and Python's `chokepoints` run. Returns the
+/// ranking and how the products with L were made.
+pub fn chokepoints_on_table(
+    table: &MrioTable,
+    target: &Selection,
+    opts: &ChokepointOptions,
+    choice: SolverChoice,
+    rtol: f64,
+) -> Result<(ChokepointReport, SolveLog), GvcError> {
+    let lean = LeanModel::new(table)?;
+    let l = table.labels();
+    let iter = IterOptions {
+        rtol,
+        block: l.n_sectors(),
+        expected_rhs: ChokeInputs::rhs_count(target.industries(l).len()),
+        ..IterOptions::default()
+    };
+    let solver = lean.solver(choice, iter)?;
+    let rep = chokepoints_lean(&lean, &solver, target, opts)?;
+    Ok((rep, solver.log()))
+}
+
+/// The ranking on prepared inputs, with the first-order Ghosh propagation
+/// unless another is given.
+pub fn rank(
+    inp: &ChokeInputs<'_>,
+    target: &Selection,
+    opts: &ChokepointOptions,
+    propagation: Option<&dyn DownstreamPropagation>,
+) -> Result<ChokepointReport, GvcError> {
+    let ghosh;
+    let propagation = match propagation {
+        Some(p) => p,
+        None => {
+            ghosh = GhoshFirstOrder::from_columns(inp.z_t.as_ref(), inp.x, &inp.t)?;
+            &ghosh as &dyn DownstreamPropagation
+        }
+    };
+    let l = inp.labels;
     let ns = l.n_sectors();
-    let n = model.n();
+    let n = inp.x.nrows();
     let tsel = Selection::of_regions(l, &target.regions);
-    let t = tsel.industries(l);
+    let t = inp.t.clone();
     let m = t.len();
-    let z = model.z();
-    let a = model.a();
-    let x = model.x();
-    let v = model.v();
-    let ye = model.ye();
+    let z_t = inp.z_t.as_ref();
+    let a_t = inp.a_t.as_ref();
+    let x = inp.x;
+    let v = inp.v;
+    let ye = inp.ye;
     let suppliers: Vec<usize> = (0..n).filter(|&i| !tsel.contains_region(i / ns)).collect();
 
     // Columns and rows of L for the target's industries.
-    let lt = model.leontief_columns(&t)?; // n × m: L_{i, T_k}
-    let rt = model.leontief_rows_t(&t)?; // n × m: L_{T_k, i}
+    let mut e_t = Mat::<f64>::zeros(n, m);
+    for (k, &j) in t.iter().enumerate() {
+        e_t[(j, k)] = 1.0;
+    }
+    let lt = inp.solve(e_t.as_ref(), "L·R")?; // n × m: L_{i, T_k}
+    let rt = inp.solve_t(e_t.as_ref(), "L'·R")?; // n × m: L_{T_k, i}
+    drop(e_t);
     let ones = Mat::from_fn(n, 1, |_, _| 1.0);
-    let colsum = model.leontief_solve_t(ones.as_ref())?; // 1'L
+    let colsum = inp.solve_t(ones.as_ref(), "L'·R")?; // 1'L
     let f_t = Mat::from_fn(n, 1, |i, _| {
         target.regions.iter().map(|&r| ye[(i, r)]).sum::<f64>()
     });
-    let lf = model.leontief_solve(f_t.as_ref())?;
+    let lf = inp.solve(f_t.as_ref(), "L·R")?;
     let fd_total: f64 = (0..n).map(|i| f_t[(i, 0)]).sum();
     let x_t: f64 = t.iter().map(|&j| x[j]).sum();
     let va_t: f64 = t.iter().map(|&j| v[j] * x[j]).sum();
@@ -262,9 +423,9 @@ pub fn chokepoints_with(
 
     // Product-s input of each target user from all origins.
     let mut prod_in = Mat::<f64>::zeros(ns, m);
-    for (k, &j) in t.iter().enumerate() {
+    for k in 0..m {
         for i in 0..n {
-            prod_in[(i % ns, k)] += z[(i, j)];
+            prod_in[(i % ns, k)] += z_t[(i, k)];
         }
     }
     // Direct output losses δ, one column per supplier.
@@ -275,7 +436,7 @@ pub fn chokepoints_with(
         let s = i % ns;
         let mut cw = 0.0;
         for (k, &j) in t.iter().enumerate() {
-            let zij = z[(i, j)];
+            let zij = z_t[(i, k)];
             let critical =
                 prod_in[(s, k)] > 0.0 && prod_in[(s, k)] >= opts.critical_input_share * x[j];
             if zij > 0.0 && critical {
@@ -319,8 +480,8 @@ pub fn chokepoints_with(
         let mut wx = 0.0;
         let mut wbe = 0.0;
         for (k, &j) in t.iter().enumerate() {
-            wx += a[(i, j)] * x[j];
-            wbe += a[(i, j)] * rt[(i, k)];
+            wx += a_t[(i, k)] * x[j];
+            wbe += a_t[(i, k)] * rt[(i, k)];
         }
         let scale = wx / (1.0 + wbe);
         let hem = colsum[(i, 0)] * scale;

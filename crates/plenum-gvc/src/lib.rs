@@ -3,6 +3,9 @@
 //!
 //! * [`model::GvcModel`]: A, v, x, final demand by destination and the
 //!   factorised Leontief system, prepared once per table.
+//! * [`lean::LeanModel`]: x, v and final demand by destination only, with
+//!   products with L by `plenum_iomath`'s solver on Z as stored (block
+//!   GMRES at scale): the chokepoint ranking at GLORIA size.
 //! * [`selfreliance`]: domestic and foreign value added in output, gross
 //!   exports, final goods and final demand, by source economy and industry;
 //!   dependence on a named group of economies ([`groups::RegionGroup`],
@@ -32,6 +35,7 @@ pub mod decomp;
 pub mod dynamic;
 pub mod error;
 pub mod groups;
+pub mod lean;
 mod linalg;
 pub mod model;
 pub mod participation;
@@ -41,13 +45,14 @@ pub mod techchoke;
 pub mod technology;
 
 pub use chokepoint::{
-    chokepoints, chokepoints_with, Chokepoint, ChokepointOptions, ChokepointReport,
-    DownstreamPropagation, GhoshFirstOrder,
+    chokepoints, chokepoints_lean, chokepoints_on_table, chokepoints_with, ChokeInputs, Chokepoint,
+    ChokepointOptions, ChokepointReport, DownstreamPropagation, GhoshFirstOrder,
 };
 pub use decomp::{BilateralTerms, BmSummary, Decomposer, BM_TERMS, KWW_TERMS, WWZ_TERMS};
 pub use dynamic::{dynamic_bottleneck, DynamicLoss, DynamicOptions, DynamicReport, IndustryFall};
 pub use error::GvcError;
 pub use groups::{Economies, RegionGroup, Selection, CHIP_COALITION};
+pub use lean::LeanModel;
 pub use model::GvcModel;
 pub use participation::{koopman_2010, wwz_participation, KoopmanIndex, WwzParticipation};
 pub use selfreliance::{group_dependence, va_origin, Basis, Dependence, VaOrigin};

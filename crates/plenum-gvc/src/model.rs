@@ -46,28 +46,9 @@ impl GvcModel {
         }
         let labels = table.labels().clone();
         let n = labels.n_industries();
-        let nr = labels.n_regions();
-        let nf = labels.n_fd_categories();
         let z = table.z().clone();
-        let y = table.y();
-        let mut ye = Mat::<f64>::zeros(n, nr);
-        for c in 0..y.ncols() {
-            let r = c / nf;
-            for i in 0..n {
-                ye[(i, r)] += y[(i, c)];
-            }
-        }
-        let mut x = Col::<f64>::zeros(n);
-        for j in 0..n {
-            for i in 0..n {
-                x[i] += z[(i, j)];
-            }
-        }
-        for r in 0..nr {
-            for i in 0..n {
-                x[i] += ye[(i, r)];
-            }
-        }
+        let ye = crate::lean::final_demand_by_destination(table);
+        let x = crate::lean::output_as_row_sums(table.z_flows(), ye.as_ref());
         // plenum-iomath's A (with this x, the row sums, so the accounting
         // identities hold exactly): zero-output industries as the table's
         // policy says, never a silent 0 for a column it did not declare.

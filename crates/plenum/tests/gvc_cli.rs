@@ -213,6 +213,7 @@ fn chokepoints_ranks_are_permutations_and_files_are_bit_identical() {
         "chokepoint_hits.csv",
         "chokepoint_disagreements.csv",
         "spearman.csv",
+        "solver.json",
         "manifest.json",
     ] {
         assert_eq!(

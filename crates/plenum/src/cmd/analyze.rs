@@ -55,25 +55,32 @@ impl Default for SolveSettings {
     }
 }
 
-pub fn analyze(args: AnalyzeArgs) -> Result<()> {
-    if !(args.rtol > 0.0 && args.rtol < 1e-3) {
-        anyhow::bail!(
-            "--rtol {} is out of range; give a relative residual in (0, 1e-3), e.g. 1e-12",
-            args.rtol
-        );
+impl SolveSettings {
+    /// The checked settings of `--solver` and `--rtol` (shared with
+    /// `plenum chokepoints`).
+    pub fn from_flags(solver: SolverArg, rtol: f64) -> Result<Self> {
+        if !(rtol > 0.0 && rtol < 1e-3) {
+            anyhow::bail!(
+                "--rtol {rtol} is out of range; give a relative residual in (0, 1e-3), e.g. 1e-12"
+            );
+        }
+        Ok(Self {
+            choice: match solver {
+                SolverArg::Auto => SolverChoice::Auto,
+                SolverArg::Lu => SolverChoice::Lu,
+                SolverArg::Iterative => SolverChoice::Iterative,
+                SolverArg::MixedLu => SolverChoice::MixedLu,
+            },
+            rtol,
+        })
     }
+}
+
+pub fn analyze(args: AnalyzeArgs) -> Result<()> {
+    let settings = SolveSettings::from_flags(args.solver, args.rtol)?;
     let mut ph = crate::progress::Phases::new();
     let loaded = source::load(&args.input)?;
     ph.mark("read table");
-    let settings = SolveSettings {
-        choice: match args.solver {
-            SolverArg::Auto => SolverChoice::Auto,
-            SolverArg::Lu => SolverChoice::Lu,
-            SolverArg::Iterative => SolverChoice::Iterative,
-            SolverArg::MixedLu => SolverChoice::MixedLu,
-        },
-        rtol: args.rtol,
-    };
     if args.write_l && args.out.is_none() {
         anyhow::bail!("--write-L needs --out DIR to write L.txt into");
     }
@@ -116,8 +123,8 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
     Ok(())
 }
 
-/// The solve log as JSON.
-fn solver_json(l: &SolveLog) -> String {
+/// The solve log as JSON (solver.json).
+pub(crate) fn solver_json(l: &SolveLog) -> String {
     let mut v = serde_json::json!({
         "method": l.method,
         "storage": l.storage,

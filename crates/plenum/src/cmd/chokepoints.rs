@@ -4,17 +4,27 @@
 //! engine. [`compute`] yields a [`ChokepointsReport`]; its `text` and
 //! `frames` render it. The measures are in crate `plenum-gvc`; formulas
 //! and papers in `docs/gvc.md`.
+//!
+//! The rankings need L and Lᵀ times |T| + 1 right-hand sides each (T the
+//! target's industries), never L: they run on plenum-gvc's lean model
+//! ([`chokepoints_on_table`]) with `plenum_iomath`'s solver (`--solver`), which factors
+//! I − A for small tables and iterates on Z as stored at scale, so a
+//! GLORIA-size table needs neither A nor L nor, when Z is sparse, a dense
+//! Z. `--dynamic` runs the engine on the dense model ([`model`]), whose LU
+//! factors then serve the rankings too.
 
 use std::fmt::Write as _;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use plenum_gvc::{
-    chokepoints, dynamic_bottleneck, Chokepoint, ChokepointOptions, ChokepointReport,
-    DynamicOptions, DynamicReport, Selection,
+    chokepoints, chokepoints_on_table, dynamic_bottleneck, Chokepoint, ChokepointOptions,
+    ChokepointReport, DynamicOptions, DynamicReport, Selection,
 };
+use plenum_iomath::SolveLog;
 use plenum_table::Labels;
 
-use super::gvc::{check_labels, model, table_name, write_frames};
+use super::analyze::{solver_json, SolveSettings};
+use super::gvc::{check_labels, model, table_name, write_frames_and_files};
 use crate::cli::ChokepointsArgs;
 use crate::output::Frame;
 use crate::source::{self, Loaded};
@@ -38,6 +48,8 @@ pub struct ChokepointsReport {
     pub top_k: usize,
     pub report: ChokepointReport,
     pub dynamic: Option<DynamicPart>,
+    /// How the products with L were made (`"lu"` for `--dynamic`).
+    pub solver: SolveLog,
 }
 
 pub fn chokepoints_cmd(args: ChokepointsArgs) -> Result<()> {
@@ -47,7 +59,13 @@ pub fn chokepoints_cmd(args: ChokepointsArgs) -> Result<()> {
     let loaded = source::load(&args.input)?;
     let rep = compute(&args, &loaded)?;
     crate::output::print(format_args!("{}", rep.text()))?;
-    write_frames(&args.output, &loaded.table, "chokepoints", &rep.frames())
+    write_frames_and_files(
+        &args.output,
+        &loaded.table,
+        "chokepoints",
+        &rep.frames(),
+        &[("solver.json", solver_json(&rep.solver).into_bytes())],
+    )
 }
 
 /// Ranks the suppliers (and runs the dynamic engine with `--dynamic`).
@@ -64,19 +82,21 @@ pub fn compute(args: &ChokepointsArgs, loaded: &Loaded) -> Result<ChokepointsRep
     }
     let regions: Vec<&str> = args.region.iter().map(|s| s.as_str()).collect();
     let target = Selection::new(l, &regions, None)?;
-    let m = model(t)?;
+    let settings = SolveSettings::from_flags(args.solver, args.rtol)?;
     let opts = ChokepointOptions {
         hits: args.hits,
         top_k: args.top.max(1),
         critical_input_share: args.critical_share,
     };
-    let pb = crate::progress::spinner("ranking chokepoints");
-    let rep = chokepoints(&m, &target, &opts)?;
-    pb.finish_and_clear();
-    let dynamic = if args.dynamic {
+    let (rep, dynamic, solver) = if args.dynamic {
         if args.dynamic_steps == 0 {
             bail!("--dynamic-steps must be at least 1, got 0");
         }
+        // The engine needs the dense model; its LU factors rank too.
+        let m = model(t)?;
+        let pb = crate::progress::spinner("ranking chokepoints");
+        let rep = chokepoints(&m, &target, &opts)?;
+        pb.finish_and_clear();
         let mut by_b: Vec<&Chokepoint> = rep.suppliers.iter().collect();
         by_b.sort_by_key(|c| (c.rank_bottleneck, c.supplier));
         by_b.truncate(args.top);
@@ -90,13 +110,35 @@ pub fn compute(args: &ChokepointsArgs, loaded: &Loaded) -> Result<ChokepointsRep
         let pb = crate::progress::spinner("running the dynamic engine");
         let dr = dynamic_bottleneck(t, &m, &target, &cand, &dopts)?;
         pb.finish_and_clear();
-        Some(DynamicPart {
+        let dynamic = DynamicPart {
             suppliers: by_b.into_iter().cloned().collect(),
             report: dr,
             steps: dopts.steps,
-        })
+        };
+        let solver = SolveLog {
+            method: "lu",
+            storage: "dense",
+            rtol: settings.rtol,
+            solves: 4,
+            factored: true,
+            z_storage: t.z_flows().storage(),
+            densified: (t.z_flows().storage() == "csr").then_some("lu"),
+            ..SolveLog::default()
+        };
+        (rep, Some(dynamic), solver)
     } else {
-        None
+        let pb = crate::progress::spinner("ranking chokepoints (products with L: LU or iterative)");
+        let (rep, solver) = chokepoints_on_table(t, &target, &opts, settings.choice, settings.rtol)
+            .context("ranking the chokepoints")?;
+        pb.finish_and_clear();
+        if let Some(why) = solver.densified {
+            eprintln!(
+                "note: Z is stored sparse, but an {n} x {n} dense A was made ({why}); \
+                 --solver iterative keeps it sparse",
+                n = l.n_industries()
+            );
+        }
+        (rep, None, solver)
     };
     Ok(ChokepointsReport {
         table: tn.to_string(),
@@ -107,6 +149,7 @@ pub fn compute(args: &ChokepointsArgs, loaded: &Loaded) -> Result<ChokepointsRep
         top_k: opts.top_k,
         report: rep,
         dynamic,
+        solver,
     })
 }
 
@@ -325,3 +368,7 @@ impl ChokepointsReport {
         frames
     }
 }
+
+#[cfg(test)]
+#[path = "chokepoints_tests.rs"]
+mod tests;

@@ -69,10 +69,24 @@ pub fn write_frames(
     command: &str,
     frames: &[(&str, Frame)],
 ) -> Result<()> {
+    write_frames_and_files(output, table, command, frames, &[])
+}
+
+/// [`write_frames`], with other files (name, contents) beside the frames.
+pub fn write_frames_and_files(
+    output: &GvcOut,
+    table: &MrioTable,
+    command: &str,
+    frames: &[(&str, Frame)],
+    files: &[(&str, Vec<u8>)],
+) -> Result<()> {
     if let Some(dir) = &output.out {
         let out = OutDir::create(dir, output.tidy)?;
         for (stem, frame) in frames {
             out.write(stem, frame)?;
+        }
+        for (name, bytes) in files {
+            out.write_file(name, bytes)?;
         }
         out.manifest(table, command, &[], None)?;
         eprintln!("wrote {}", dir.display());
