@@ -68,13 +68,14 @@ the Spearman correlations of the rankings and the suppliers where they disagree,
                dynamic engine (plenum-sim extended mode: the supplier's deliveries to the
                target capped at 0, critical inputs, inventories, quarterly steps).
 The rankings need L and L' times |T| + 1 right-hand sides each (T the target's industries),
-never L itself: at scale they iterate on Z as the table stores it (--solver; solver.json).
+never L itself: at scale they iterate on Z as the table stores it (--solver; solver.json),
+as in the fourth example, a GLORIA-size synthetic pymrio folder (n = 19,680).
 
 Examples:
   plenum chokepoints --region CHN --top 20
-  plenum chokepoints --region R00 /tmp/glor60 --storage sparse --out out/choke  (GLORIA size)
   plenum chokepoints --region CHN --top 20 --dynamic
   plenum chokepoints --region CHN --top 10 /tmp/world2022.plenum --out out/chokepoints
+  plenum chokepoints --region R00 /tmp/glor60 --out out/choke
   plenum chokepoints --region CHN ../shared/data/wiod-2013-wiot2011 --allow-zero-output";
 
 /// The subcommands of `plenum analyze`.
