@@ -70,6 +70,12 @@ pub struct ChokeInputs<'a> {
     z_t: Mat<f64>,
     a_t: Mat<f64>,
     leontief: &'a dyn LeontiefSolve,
+    /// Solve L [E_T, f_T] and Lᵀ [E_T, 1] as one block each instead of
+    /// four solves: an iterative solver then sweeps Z for the single
+    /// columns within the blocks' sweeps (each sweep of a dense Z reads
+    /// 8n² bytes whatever the block width). Off for LU, whose separate
+    /// solves are the dense model's bits.
+    one_block_per_side: bool,
 }
 
 impl<'a> ChokeInputs<'a> {
@@ -88,6 +94,7 @@ impl<'a> ChokeInputs<'a> {
             a_t: Mat::from_fn(n, t.len(), |i, k| a[(i, t[k])]),
             t,
             leontief: model.leontief(),
+            one_block_per_side: false,
         }
     }
 
@@ -110,7 +117,16 @@ impl<'a> ChokeInputs<'a> {
             a_t,
             t,
             leontief,
+            one_block_per_side: false,
         }
+    }
+
+    /// Whether L and Lᵀ each get one block solve of |T| + 1 columns
+    /// (worth it for an iterative solver) or |T| and 1 apart (the dense
+    /// model's bits with LU).
+    pub fn one_block_per_side(mut self, yes: bool) -> Self {
+        self.one_block_per_side = yes;
+        self
     }
 
     /// The target's industries T, ascending.
@@ -369,7 +385,9 @@ pub fn chokepoints_on_table(
         ..IterOptions::default()
     };
     let solver = lean.solver(choice, iter)?;
-    let rep = chokepoints_lean(&lean, &solver, target, opts)?;
+    let inp =
+        ChokeInputs::of_lean(&lean, target, &solver).one_block_per_side(solver.is_iterative());
+    let rep = rank(&inp, target, opts, None)?;
     Ok((rep, solver.log()))
 }
 
@@ -402,20 +420,35 @@ pub fn rank(
     let ye = inp.ye;
     let suppliers: Vec<usize> = (0..n).filter(|&i| !tsel.contains_region(i / ns)).collect();
 
-    // Columns and rows of L for the target's industries.
-    let mut e_t = Mat::<f64>::zeros(n, m);
-    for (k, &j) in t.iter().enumerate() {
-        e_t[(j, k)] = 1.0;
-    }
-    let lt = inp.solve(e_t.as_ref(), "L·R")?; // n × m: L_{i, T_k}
-    let rt = inp.solve_t(e_t.as_ref(), "L'·R")?; // n × m: L_{T_k, i}
-    drop(e_t);
-    let ones = Mat::from_fn(n, 1, |_, _| 1.0);
-    let colsum = inp.solve_t(ones.as_ref(), "L'·R")?; // 1'L
+    // Columns and rows of L for the target's industries, L f_T and 1'L.
     let f_t = Mat::from_fn(n, 1, |i, _| {
         target.regions.iter().map(|&r| ye[(i, r)]).sum::<f64>()
     });
-    let lf = inp.solve(f_t.as_ref(), "L·R")?;
+    let (lt, rt, colsum, lf) = if inp.one_block_per_side {
+        let mut b = Mat::<f64>::zeros(n, m + 1);
+        for (k, &j) in t.iter().enumerate() {
+            b[(j, k)] = 1.0;
+        }
+        b.col_mut(m).copy_from(f_t.col(0));
+        let lt = inp.solve(b.as_ref(), "L·R")?; // n × (m + 1): [L_{i, T_k}, L f_T]
+        b.col_mut(m).fill(1.0);
+        let rt = inp.solve_t(b.as_ref(), "L'·R")?; // n × (m + 1): [L_{T_k, i}, 1'L]
+        let lf = Mat::from_fn(n, 1, |i, _| lt[(i, m)]);
+        let colsum = Mat::from_fn(n, 1, |i, _| rt[(i, m)]);
+        (lt, rt, colsum, lf)
+    } else {
+        let mut e_t = Mat::<f64>::zeros(n, m);
+        for (k, &j) in t.iter().enumerate() {
+            e_t[(j, k)] = 1.0;
+        }
+        let lt = inp.solve(e_t.as_ref(), "L·R")?; // n × m: L_{i, T_k}
+        let rt = inp.solve_t(e_t.as_ref(), "L'·R")?; // n × m: L_{T_k, i}
+        drop(e_t);
+        let ones = Mat::from_fn(n, 1, |_, _| 1.0);
+        let colsum = inp.solve_t(ones.as_ref(), "L'·R")?; // 1'L
+        let lf = inp.solve(f_t.as_ref(), "L·R")?;
+        (lt, rt, colsum, lf)
+    };
     let fd_total: f64 = (0..n).map(|i| f_t[(i, 0)]).sum();
     let x_t: f64 = t.iter().map(|&j| x[j]).sum();
     let va_t: f64 = t.iter().map(|&j| v[j] * x[j]).sum();

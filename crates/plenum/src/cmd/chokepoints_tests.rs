@@ -69,6 +69,9 @@ fn every_solver_and_storage_gives_the_dense_models_ranking() {
         assert_eq!(it.solver.z_storage, if sparse { "csr" } else { "dense" });
         assert_eq!(it.solver.densified, None);
         assert_eq!(it.solver.fallbacks, 0);
+        // L [E_T, f_T] and Lᵀ [E_T, 1]: two blocks of |T| + 1 = 7 columns.
+        assert_eq!((it.solver.solves, it.solver.columns), (2, 14));
+        assert_eq!((lu.solver.solves, lu.solver.columns), (4, 14));
         assert!(it.solver.max_residual <= 1e-13);
         let got = rows(&it);
         assert_eq!(got.len(), want.len());
