@@ -4,8 +4,8 @@
 //! The steps, each in its own module:
 //! 1. [`national`]: the input, one [`NationalAccounts`] per economy (uses of
 //!    products, final uses, exports and imports by product, value added);
-//! 2. [`build`]: split each economy's uses into domestic and imported parts
-//!    (import proportionality), allocate imports across partners from a
+//! 2. [`imports`] splits each economy's uses into domestic and imported
+//!    parts (import proportionality); [`build`] then allocates imports across partners from a
 //!    [`prior`], balance the bilateral flows with [`gras`] so that exporters'
 //!    exports and importers' imports both hold, close the world with a
 //!    rest-of-world region;
@@ -22,6 +22,7 @@ pub mod build;
 pub mod compare;
 pub mod error;
 pub mod gras;
+pub mod imports;
 pub mod national;
 pub mod nbs;
 pub mod prior;
