@@ -227,123 +227,60 @@ pub(crate) fn by_column_groups<E: Send>(
 /// group order, to `after` (with the group's first column, what `fill`
 /// returned and its columns, now initialised): what needs the columns in
 /// order, such as row sums added column by column, runs while the group
-/// is still in cache. Groups go out in order to one worker per thread of
-/// the pool; a worker that finishes a group waits until the groups before
-/// it were handed on, so at most one group per worker is waiting. After
-/// the first failure (in group order) the remaining groups are skipped and
+/// is still in cache ([`crate::order::in_order`]: one worker per thread of
+/// the pool, at most one group per worker waiting for its turn). After the
+/// first failure (in group order) the remaining groups are skipped and
 /// `after` is not called again.
 pub(crate) fn by_column_groups_in_order<T, E: Send>(
     nrows: usize,
     ncols: usize,
     group: usize,
     fill: impl Fn(usize, &mut [&mut [MaybeUninit<f64>]]) -> Result<T, E> + Sync,
-    after: impl FnMut(usize, T, &[&[f64]]) + Send,
+    mut after: impl FnMut(usize, T, &[&[f64]]) + Send,
 ) -> Result<Mat<f64>, E> {
-    use std::panic::{catch_unwind, AssertUnwindSafe};
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    use std::sync::{Condvar, Mutex, PoisonError};
-
-    /// The next group to hand on, `after`, the first failure and the
-    /// first panic (re-raised once every worker is done: a worker that
-    /// unwound without handing its group on would leave the others waiting).
-    struct Turn<A, E> {
-        next: usize,
-        after: A,
-        failed: Option<E>,
-        panic: Option<Box<dyn std::any::Any + Send>>,
-    }
     let group = group.max(1);
     let ngroups = ncols.div_ceil(group);
     let (mut m, base, stride) = reserve(nrows, ncols);
-    let next_group = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let turn = Mutex::new(Turn {
-        next: 0,
-        after,
-        failed: None,
-        panic: None,
-    });
-    let handed_on = Condvar::new();
-    let columns = |j0: usize, j1: usize| -> Vec<&mut [MaybeUninit<f64>]> {
-        (j0..j1)
-            .map(|j| {
-                // SAFETY: as in `by_column_groups`: column j's nrows elements
-                // at j·stride are in bounds, and each group (taken once from
-                // `next_group`) takes only its own columns.
-                unsafe {
-                    std::slice::from_raw_parts_mut(
-                        base.get().add(j * stride) as *mut MaybeUninit<f64>,
-                        nrows,
-                    )
-                }
-            })
-            .collect()
-    };
-    let worker = || loop {
-        let g = next_group.fetch_add(1, Ordering::Relaxed);
-        if g >= ngroups {
-            return;
-        }
-        let (j0, j1) = (g * group, ((g + 1) * group).min(ncols));
-        let mut cols = columns(j0, j1);
-        let done = if stop.load(Ordering::Relaxed) {
-            None
-        } else {
-            Some(catch_unwind(AssertUnwindSafe(|| fill(j0, &mut cols))))
-        };
-        let mut t = turn.lock().unwrap_or_else(PoisonError::into_inner);
-        while t.next != g {
-            t = handed_on.wait(t).unwrap_or_else(PoisonError::into_inner);
-        }
-        let clean = t.failed.is_none() && t.panic.is_none();
-        match done {
-            Some(Ok(Ok(v))) if clean => {
-                let written: Vec<&[f64]> = cols
-                    .iter()
-                    .map(|c| {
-                        // SAFETY: `fill` returned Ok, so it wrote every
-                        // element of its columns (its contract); MaybeUninit
-                        // <f64> has f64's layout.
-                        unsafe { std::slice::from_raw_parts(c.as_ptr() as *const f64, c.len()) }
-                    })
-                    .collect();
-                let after = &mut t.after;
-                if let Err(p) = catch_unwind(AssertUnwindSafe(|| after(j0, v, &written))) {
-                    t.panic = Some(p);
-                    stop.store(true, Ordering::Relaxed);
-                }
-            }
-            Some(Ok(Err(e))) if clean => {
-                t.failed = Some(e);
-                stop.store(true, Ordering::Relaxed);
-            }
-            Some(Err(p)) if clean => {
-                t.panic = Some(p);
-                stop.store(true, Ordering::Relaxed);
-            }
-            _ => {}
-        }
-        t.next += 1;
-        drop(t);
-        handed_on.notify_all();
-    };
-    let workers = rayon::current_num_threads().clamp(1, ngroups.max(1));
-    std::thread::scope(|s| {
-        for _ in 1..workers {
-            s.spawn(worker);
-        }
-        worker();
-    });
-    let t = turn.into_inner().unwrap_or_else(PoisonError::into_inner);
-    if let Some(p) = t.panic {
-        std::panic::resume_unwind(p);
-    }
-    if let Some(e) = t.failed {
-        return Err(e);
-    }
-    // SAFETY: no group failed or was skipped (a skip follows a failure),
-    // so every element of every column was written; the dimensions are
-    // within the reserved capacity.
+    let handed = crate::order::in_order(
+        ngroups,
+        |g| {
+            let (j0, j1) = (g * group, ((g + 1) * group).min(ncols));
+            let mut cols: Vec<&mut [MaybeUninit<f64>]> = (j0..j1)
+                .map(|j| {
+                    // SAFETY: as in `by_column_groups`: column j's nrows
+                    // elements at j·stride are in bounds, and each group
+                    // (worked on once by `in_order`) takes only its own
+                    // columns.
+                    unsafe {
+                        std::slice::from_raw_parts_mut(
+                            base.get().add(j * stride) as *mut MaybeUninit<f64>,
+                            nrows,
+                        )
+                    }
+                })
+                .collect();
+            fill(j0, &mut cols).map(|v| (v, cols))
+        },
+        |g, (v, cols)| {
+            let written: Vec<&[f64]> = cols
+                .iter()
+                .map(|c| {
+                    // SAFETY: `fill` returned Ok, so it wrote every element
+                    // of its columns (its contract); MaybeUninit<f64> has
+                    // f64's layout.
+                    unsafe { std::slice::from_raw_parts(c.as_ptr() as *const f64, c.len()) }
+                })
+                .collect();
+            after(g * group, v, &written);
+            true
+        },
+    )?;
+    // `after` never stops the run, so without a failure every group was
+    // filled and handed on; the check keeps the unsafe below sound should
+    // that change.
+    assert_eq!(handed, ngroups, "every column group is filled");
+    // SAFETY: every group's `fill` returned Ok, so every element of every
+    // column was written; the dimensions are within the reserved capacity.
     unsafe { m.set_dims(nrows, ncols) };
     Ok(m)
 }

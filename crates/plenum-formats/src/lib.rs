@@ -32,6 +32,7 @@ pub mod native;
 mod native_stream;
 pub mod nbs;
 pub mod oecd_national;
+mod order;
 mod parquet_columns;
 pub mod pymrio;
 mod pymrio_parquet;

@@ -13,7 +13,9 @@
 //! of data columns are decoded on the thread pool, each through its own
 //! projection and copied straight into its columns of the matrix, so the
 //! file is decoded on every core and the decoded arrays of only a few
-//! groups are alive at a time.
+//! groups are alive at a time. Z read with sparse storage (`Storage::Auto`
+//! or `Sparse`) is filled straight into compressed sparse rows by the
+//! column readers; the arrow path reads it dense and converts it.
 
 use std::fs::File;
 use std::mem::MaybeUninit;
@@ -27,18 +29,19 @@ use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
 use parquet::arrow::ProjectionMask;
-use plenum_table::{ColumnFolds, Mat};
+use plenum_table::{ColumnFolds, Flows, Mat};
 
 use crate::error::{FormatError, Result};
+use crate::storage::Storage;
 use crate::text::name;
 
 /// Index keys, column keys, numbers (if `numeric`), text values (if not),
 /// and the numbers' validation folds when they were gathered while
 /// decoding ([`crate::parquet_columns`]).
-pub(crate) type ParquetFrame = (
+pub(crate) type ParquetFrame<N = Mat<f64>> = (
     Vec<Vec<String>>,
     Vec<Vec<String>>,
-    Mat<f64>,
+    N,
     Vec<Vec<String>>,
     Option<ColumnFolds>,
 );
@@ -186,19 +189,40 @@ pub(crate) fn read_parquet_frame(
     nh: usize,
     numeric: bool,
 ) -> Result<ParquetFrame> {
-    read_frame_via(path, nic, nh, numeric, true)
+    let (rows, cols, z, text, folds) =
+        read_frame_via(path, nic, nh, numeric, true, Storage::Dense)?;
+    let m = match z {
+        Flows::Dense(m) => m,
+        // Not made with Storage::Dense; converted all the same.
+        Flows::Sparse(s) => s.to_dense(),
+    };
+    Ok((rows, cols, m, text, folds))
+}
+
+/// Reads Z, a pandas parquet file of numbers, in the storage asked for:
+/// with `Auto` or `Sparse` a plain file fills compressed sparse rows
+/// directly ([`crate::parquet_columns`]), and any other is decoded dense
+/// and converted.
+pub(crate) fn read_parquet_z(
+    path: &Path,
+    nic: usize,
+    nh: usize,
+    storage: Storage,
+) -> Result<ParquetFrame<Flows>> {
+    read_frame_via(path, nic, nh, true, true, storage)
 }
 
 /// [`read_parquet_frame`], numbers through [`crate::parquet_columns`] if
 /// `direct` and the file allows, else through arrow arrays (tests compare
-/// the two).
+/// the two) and then stored as `storage` asks.
 fn read_frame_via(
     path: &Path,
     nic: usize,
     nh: usize,
     numeric: bool,
     direct: bool,
-) -> Result<ParquetFrame> {
+    storage: Storage,
+) -> Result<ParquetFrame<Flows>> {
     let file = name(path);
     let f = File::open(path).map_err(|e| FormatError::io(&file, "open", e))?;
     let fail = |e: String| {
@@ -331,7 +355,6 @@ fn read_frame_via(
         Ok(())
     };
     let mut values = Mat::<f64>::zeros(if numeric { nrows } else { 0 }, 0);
-    let mut folds = None;
     let fast = if direct && numeric && !data_cols.is_empty() {
         // Straight into the matrix where the file allows (see
         // crate::parquet_columns); else the arrow path below.
@@ -341,14 +364,13 @@ fn read_frame_via(
             .collect();
         let names: Vec<&str> = data_cols.iter().map(|&c| field_names[c].as_str()).collect();
         crate::parquet_columns::read_numeric(
-            path, &file, &pq_meta, &data_cols, &types, &names, nrows,
+            path, &file, &pq_meta, &data_cols, &types, &names, nrows, storage,
         )?
     } else {
         None
     };
-    if let Some((m, f)) = fast {
-        values = m;
-        folds = Some(f);
+    if let Some((z, f)) = fast {
+        return Ok((row_keys, col_keys, z, text, Some(f)));
     } else if numeric && !data_cols.is_empty() {
         // Fixed groups of columns in parallel, each decoded and copied
         // straight into its columns of the matrix.
@@ -385,11 +407,12 @@ fn read_frame_via(
             }
         }
     }
-    Ok((row_keys, col_keys, values, text, folds))
+    let z = crate::storage::stored(values, storage).map_err(|e| FormatError::table(&file, e))?;
+    Ok((row_keys, col_keys, z, text, None))
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::Arc;
 
     use arrow_array::{ArrayRef, Float64Array, Int64Array, StringArray};
@@ -405,7 +428,7 @@ mod tests {
     }
 
     /// [`write_frame`] with writer properties (row groups, compression).
-    fn write_frame_with(
+    pub(crate) fn write_frame_with(
         path: &Path,
         nrows: usize,
         cols: Vec<(String, ArrayRef)>,
@@ -443,7 +466,22 @@ mod tests {
         w.close().unwrap();
     }
 
-    fn name(j: usize) -> String {
+    /// [`read_frame_via`] of a `Z.parquet`-like file in the storage asked
+    /// for.
+    pub(crate) fn via(p: &Path, direct: bool, storage: Storage) -> Result<ParquetFrame<Flows>> {
+        read_frame_via(p, 2, 2, true, direct, storage)
+    }
+
+    /// [`read_frame_via`] of a `Z.parquet`-like file, stored dense.
+    fn dense_via(p: &Path, direct: bool) -> Result<ParquetFrame> {
+        let (rows, keys, z, text, folds) = read_frame_via(p, 2, 2, true, direct, Storage::Dense)?;
+        let Flows::Dense(m) = z else {
+            panic!("Storage::Dense gave sparse storage")
+        };
+        Ok((rows, keys, m, text, folds))
+    }
+
+    pub(crate) fn name(j: usize) -> String {
         format!("('r{}', 'c{j}')", j % 2)
     }
 
@@ -583,7 +621,7 @@ mod tests {
             .metadata()
             .num_row_groups();
         assert_eq!(groups, 3);
-        let (rows0, keys0, m0, _, f0) = read_frame_via(&p, 2, 2, true, false).unwrap();
+        let (rows0, keys0, m0, _, f0) = dense_via(&p, false).unwrap();
         assert!(f0.is_none(), "the arrow path gathers no folds");
         let bits = |m: &Mat<f64>| {
             (0..m.ncols())
@@ -600,9 +638,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            let (rows, keys, m, _, f) = pool
-                .install(|| read_frame_via(&p, 2, 2, true, true))
-                .unwrap();
+            let (rows, keys, m, _, f) = pool.install(|| dense_via(&p, true)).unwrap();
             assert_eq!((&rows, &keys), (&rows0, &keys0));
             assert_eq!((m.nrows(), m.ncols()), (nrows, ncols));
             assert!(bits(&m) == bits(&m0), "{threads} threads: values differ");
@@ -633,12 +669,8 @@ mod tests {
                 })
                 .collect();
             write_frame(&p, nrows, cols);
-            let arrow = read_frame_via(&p, 2, 2, true, false)
-                .unwrap_err()
-                .to_string();
-            let direct = read_frame_via(&p, 2, 2, true, true)
-                .unwrap_err()
-                .to_string();
+            let arrow = dense_via(&p, false).unwrap_err().to_string();
+            let direct = dense_via(&p, true).unwrap_err().to_string();
             assert_eq!(direct, arrow);
             assert!(direct.contains(&name(1)), "{direct}");
         }

@@ -7,6 +7,7 @@
 //! run; `Dense` is the readers' behaviour before sparse storage; `Sparse`
 //! always gives compressed sparse rows.
 
+use plenum_table::{Flows, Mat, SparseFlows, TableError};
 use serde::{Deserialize, Serialize};
 
 pub use plenum_table::flows::SPARSE_MAX_DENSITY;
@@ -53,6 +54,27 @@ impl Storage {
 /// streaming reader's running count and the final density agree.
 pub fn sparse_pays(nnz: usize, rows: usize, cols: usize) -> bool {
     (nnz as f64) <= SPARSE_MAX_DENSITY * (rows as f64) * (cols as f64)
+}
+
+/// A dense matrix in the storage asked for: what readers that cannot fill
+/// Z sparse directly do (files the fast paths refuse), so that their
+/// choice is the same as a direct fill's (a −0.0 is not counted, and is
+/// not stored).
+pub(crate) fn stored(m: Mat<f64>, storage: Storage) -> Result<Flows, TableError> {
+    let sparse = match storage {
+        Storage::Dense => false,
+        Storage::Sparse => true,
+        Storage::Auto => {
+            let nnz = (0..m.ncols())
+                .map(|j| m.col(j).iter().filter(|v| **v != 0.0).count())
+                .sum();
+            sparse_pays(nnz, m.nrows(), m.ncols())
+        }
+    };
+    if !sparse {
+        return Ok(Flows::Dense(m));
+    }
+    SparseFlows::from_dense(&m).map(Flows::Sparse)
 }
 
 #[cfg(test)]

@@ -119,6 +119,61 @@ impl SparseFlows {
         self.push_row(row.iter().copied().enumerate())
     }
 
+    /// A complete matrix from its compressed rows, for a reader that builds
+    /// the arrays itself (the Parquet reader sorts Z's columns into rows,
+    /// without a second copy): row i's columns and values are
+    /// `idx[ptr[i]..ptr[i + 1]]` and the same range of `val`. Every
+    /// invariant is checked (offsets from 0 to the entries' count and
+    /// never decreasing, columns increasing within a row and below
+    /// `ncols`, no value zero), in one pass over the entries.
+    pub fn from_parts(
+        nrows: usize,
+        ncols: usize,
+        ptr: Vec<usize>,
+        idx: Vec<u32>,
+        val: Vec<f64>,
+    ) -> Result<Self, TableError> {
+        if ncols > u32::MAX as usize {
+            return Err(invalid(format!(
+                "{ncols} columns exceed the u32 column index of sparse storage"
+            )));
+        }
+        if ptr.len() != nrows + 1
+            || ptr.first() != Some(&0)
+            || ptr.last() != Some(&idx.len())
+            || idx.len() != val.len()
+        {
+            return Err(invalid(format!(
+                "{} row offsets ending at {:?} for {nrows} rows, {} columns and {} values",
+                ptr.len(),
+                ptr.last(),
+                idx.len(),
+                val.len()
+            )));
+        }
+        for (i, w) in ptr.windows(2).enumerate() {
+            let row = idx
+                .get(w[0]..w[1])
+                .ok_or_else(|| invalid(format!("row {i}: offsets {}..{} decrease", w[0], w[1])))?;
+            let in_order = row.windows(2).all(|c| c[0] < c[1]);
+            if !in_order || row.last().is_some_and(|&j| j as usize >= ncols) {
+                return Err(invalid(format!(
+                    "row {i}: a column is out of range or out of order ({ncols} columns)"
+                )));
+            }
+        }
+        if let Some(k) = val.iter().position(|&v| v == 0.0) {
+            return Err(invalid(format!("stored entry {k} is zero")));
+        }
+        Ok(Self {
+            nrows,
+            ncols,
+            ptr,
+            idx,
+            val,
+        })
+    }
+
     /// Rows pushed so far.
     pub fn rows_filled(&self) -> usize {
         self.ptr.len() - 1
@@ -522,6 +577,43 @@ mod tests {
         assert!(s.is_complete());
         assert!(s.push_row([(0, 1.0)]).is_err());
         assert!(s.push_dense_row(&[1.0]).is_err());
+    }
+
+    #[test]
+    fn parts_are_checked() {
+        let m = sample(20, 5, 0.7);
+        let s = SparseFlows::from_dense(&m).unwrap();
+        let parts = || (s.ptr().to_vec(), s.idx().to_vec(), s.val().to_vec());
+        let (p, i, v) = parts();
+        assert_eq!(SparseFlows::from_parts(20, 20, p, i, v).unwrap(), s);
+        type Spoil<'a> = &'a dyn Fn(&mut Vec<usize>, &mut Vec<u32>, &mut Vec<f64>);
+        let bad = |f: Spoil| {
+            let (mut p, mut i, mut v) = parts();
+            f(&mut p, &mut i, &mut v);
+            SparseFlows::from_parts(20, 20, p, i, v).unwrap_err()
+        };
+        bad(&|p, _, _| {
+            p.pop();
+        });
+        bad(&|p, _, _| p[0] = 1);
+        bad(&|_, _, v| {
+            v.pop();
+        });
+        // Offsets that decrease, a column out of order or out of range, a
+        // zero stored.
+        bad(&|p, _, _| {
+            let r = (1..20).find(|&r| p[r] < p[r + 1]).unwrap();
+            p.swap(r, r + 1);
+        });
+        let e = bad(&|p, i, _| {
+            let r = (0..20).find(|&r| p[r + 1] - p[r] >= 2).unwrap();
+            i.swap(p[r], p[r] + 1);
+        });
+        assert!(e.to_string().contains("out of order"), "{e}");
+        bad(&|p, i, _| i[p[20] - 1] = 20);
+        let e = bad(&|_, _, v| v[3] = 0.0);
+        assert!(e.to_string().contains("zero"), "{e}");
+        assert!(SparseFlows::from_parts(0, 0, vec![0], vec![], vec![]).is_ok());
     }
 
     proptest! {

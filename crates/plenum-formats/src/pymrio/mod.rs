@@ -72,8 +72,9 @@ pub enum ValueAdded {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PymrioReadOptions {
     pub value_added: ValueAdded,
-    /// How Z is stored: the text reader fills compressed sparse rows
-    /// directly when they pay (see `sparse.rs`).
+    /// How Z is stored: the text and Parquet readers fill compressed
+    /// sparse rows directly when they pay (see `sparse.rs` and
+    /// `parquet_columns.rs`).
     pub storage: Storage,
 }
 

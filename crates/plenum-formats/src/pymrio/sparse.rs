@@ -287,31 +287,12 @@ fn frame(
     }
 }
 
-/// A dense matrix in the storage asked for.
-fn store(file: &str, m: Mat<f64>, storage: Storage) -> Result<Flows> {
-    let sparse = match storage {
-        Storage::Dense => false,
-        Storage::Sparse => true,
-        Storage::Auto => {
-            let nnz = (0..m.ncols())
-                .map(|j| m.col(j).iter().filter(|v| **v != 0.0).count())
-                .sum();
-            sparse_pays(nnz, m.nrows(), m.ncols())
-        }
-    };
-    if !sparse {
-        return Ok(Flows::Dense(m));
-    }
-    SparseFlows::from_dense(&m)
-        .map(Flows::Sparse)
-        .map_err(|e| FormatError::table(file, e))
-}
-
 /// Reads Z's frame in the storage asked for: its labels in the frame
 /// (`values` empty) and its numbers as [`Flows`]. `Storage::Dense` is the
 /// dense reader exactly; otherwise the text fast paths fill sparse rows
-/// directly, and what they refuse (and Parquet, decoded dense by columns)
-/// is read dense and converted.
+/// directly, as does the Parquet reader's direct path (the folds gathered
+/// on the way, `crate::parquet_columns`), and what they refuse is read
+/// dense and converted.
 pub(super) fn read_z(
     path: &Path,
     nic: usize,
@@ -324,6 +305,15 @@ pub(super) fn read_z(
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    if storage != Storage::Dense && !is_text {
+        let (row_keys, col_keys, z, _, folds) =
+            crate::pymrio_parquet::read_parquet_z(path, nic, nh, storage)?;
+        let lines = vec![0; row_keys.len()];
+        let mut f = frame(row_keys, lines, col_keys, 0);
+        f.file = name(path);
+        f.folds = folds;
+        return Ok((f, z));
+    }
     if storage != Storage::Dense && is_text {
         #[cfg(unix)]
         {
@@ -345,7 +335,7 @@ pub(super) fn read_z(
     }
     let mut f = read_frame(path, nic, nh, true)?;
     let m = std::mem::replace(&mut f.values, Mat::zeros(0, 0));
-    let z = store(&f.file, m, storage)?;
+    let z = crate::storage::stored(m, storage).map_err(|e| FormatError::table(&f.file, e))?;
     Ok((f, z))
 }
 
