@@ -17,8 +17,8 @@ use std::fmt::Write as _;
 
 use anyhow::{bail, Context, Result};
 use plenum_gvc::{
-    chokepoints, chokepoints_on_table, dynamic_bottleneck, Chokepoint, ChokepointOptions,
-    ChokepointReport, DynamicOptions, DynamicReport, Selection,
+    chokepoints, chokepoints_on_table, dynamic_bottleneck, ChokeInputs, Chokepoint,
+    ChokepointOptions, ChokepointReport, DynamicOptions, DynamicReport, Selection,
 };
 use plenum_iomath::SolveLog;
 use plenum_table::Labels;
@@ -120,6 +120,7 @@ pub fn compute(args: &ChokepointsArgs, loaded: &Loaded) -> Result<ChokepointsRep
             storage: "dense",
             rtol: settings.rtol,
             solves: 4,
+            columns: ChokeInputs::rhs_count(rep.target_industries.len()),
             factored: true,
             z_storage: t.z_flows().storage(),
             densified: (t.z_flows().storage() == "csr").then_some("lu"),

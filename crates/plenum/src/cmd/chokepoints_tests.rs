@@ -51,6 +51,7 @@ fn every_solver_and_storage_gives_the_dense_models_ranking() {
     // The old path: the dense model with its LU factors.
     let dense = compute(&args(&["--dynamic", "--dynamic-steps", "1"]), &loaded(&t)).unwrap();
     assert_eq!(dense.solver.method, "lu");
+    assert_eq!((dense.solver.solves, dense.solver.columns), (4, 14));
     let want = rows(&dense);
     assert!(want.len() > 100);
 
