@@ -37,6 +37,36 @@ impl Base {
     fn get(self) -> *mut f64 {
         self.0
     }
+
+    /// Columns j0..j1 of a matrix from [`reserve`] with column stride
+    /// `stride`, each `nrows` elements, uninitialised.
+    ///
+    /// # Safety
+    /// j1 is at most the reserved column count, and while the slices live
+    /// no other slice covers these columns (each group of the functions
+    /// below takes only its own, once).
+    unsafe fn columns<'a>(
+        self,
+        stride: usize,
+        nrows: usize,
+        j0: usize,
+        j1: usize,
+    ) -> Vec<&'a mut [MaybeUninit<f64>]> {
+        (j0..j1)
+            .map(|j| {
+                // SAFETY: `reserve` reserved `stride` ≥ nrows elements for
+                // each column; column j starts at j·stride and is in bounds
+                // (j < j1 ≤ ncols), and the caller holds no other slice of
+                // it. MaybeUninit makes no claim about the contents.
+                unsafe {
+                    std::slice::from_raw_parts_mut(
+                        self.get().add(j * stride) as *mut MaybeUninit<f64>,
+                        nrows,
+                    )
+                }
+            })
+            .collect()
+    }
 }
 
 /// Storage for an nrows × ncols column-major matrix: its base pointer and
@@ -196,21 +226,9 @@ pub(crate) fn by_column_groups<E: Send>(
         .into_par_iter()
         .map(|g| {
             let (j0, j1) = (g * group, ((g + 1) * group).min(ncols));
-            let mut cols: Vec<&mut [MaybeUninit<f64>]> = (j0..j1)
-                .map(|j| {
-                    // SAFETY: `reserve` reserved `stride` ≥ nrows elements
-                    // for each of the ncols columns; column j starts at
-                    // j·stride and each group takes only its own columns, so
-                    // the slices are disjoint and in bounds. MaybeUninit
-                    // makes no claim about the contents.
-                    unsafe {
-                        std::slice::from_raw_parts_mut(
-                            base.get().add(j * stride) as *mut MaybeUninit<f64>,
-                            nrows,
-                        )
-                    }
-                })
-                .collect();
+            // SAFETY: j1 ≤ ncols, and each group takes only its own
+            // columns, once.
+            let mut cols = unsafe { base.columns(stride, nrows, j0, j1) };
             fill(j0, &mut cols)
         })
         .collect();
@@ -245,20 +263,9 @@ pub(crate) fn by_column_groups_in_order<T, E: Send>(
         ngroups,
         |g| {
             let (j0, j1) = (g * group, ((g + 1) * group).min(ncols));
-            let mut cols: Vec<&mut [MaybeUninit<f64>]> = (j0..j1)
-                .map(|j| {
-                    // SAFETY: as in `by_column_groups`: column j's nrows
-                    // elements at j·stride are in bounds, and each group
-                    // (worked on once by `in_order`) takes only its own
-                    // columns.
-                    unsafe {
-                        std::slice::from_raw_parts_mut(
-                            base.get().add(j * stride) as *mut MaybeUninit<f64>,
-                            nrows,
-                        )
-                    }
-                })
-                .collect();
+            // SAFETY: j1 ≤ ncols, and each group (worked on once by
+            // `in_order`) takes only its own columns.
+            let mut cols = unsafe { base.columns(stride, nrows, j0, j1) };
             fill(j0, &mut cols).map(|v| (v, cols))
         },
         |g, (v, cols)| {

@@ -28,8 +28,7 @@ use plenum_formats::native::table_hash;
 use plenum_formats::pymrio::{self, read_pymrio_with, PymrioReadOptions};
 use plenum_formats::storage::SPARSE_MAX_DENSITY;
 use plenum_formats::Storage;
-use plenum_table::table::ImportTreatment;
-use plenum_table::{Col, Flows, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy};
+use plenum_table::{Flows, Mat, MrioTable};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -44,39 +43,7 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 /// Z (two final-demand categories, V = x' − 1'Z).
 fn table_of(z: Mat<f64>, nr: usize, ns: usize, seed: u64) -> MrioTable {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let n = nr * ns;
-    let nfd = nr * 2;
-    let y = Mat::<f64>::from_fn(n, nfd, |_, _| 10.0 * n as f64 * (1.0 + rng.random::<f64>()));
-    let x = Col::<f64>::from_fn(n, |i| {
-        (0..n).map(|j| z[(i, j)]).sum::<f64>() + (0..nfd).map(|c| y[(i, c)]).sum::<f64>()
-    });
-    let v = Mat::<f64>::from_fn(1, n, |_, j| x[j] - z.col(j).iter().sum::<f64>());
-    let parts = TableParts {
-        meta: Metadata {
-            name: format!("parquet-{seed}"),
-            year: Some(2022),
-            currency: "USD".into(),
-            unit: "million".into(),
-            source: "test".into(),
-            licence: "none".into(),
-            imports: ImportTreatment::Interregional,
-            notes: vec![],
-        },
-        labels: Labels::new(
-            (0..nr).map(|r| format!("R{r:02}")).collect(),
-            (0..ns).map(|s| format!("s{s:03}")).collect(),
-            vec!["hh".into(), "gov".into()],
-            vec!["VA".into()],
-        )
-        .unwrap(),
-        z: z.into(),
-        y,
-        x,
-        v,
-        imported_use: None,
-        extensions: vec![],
-    };
-    MrioTable::new(parts, &ValidationPolicy::lenient(1e-9)).unwrap()
+    common::table_around_z(z, nr, ns, &mut rng, format!("parquet-{seed}"))
 }
 
 /// Whether column j of Z is written as int64 (its values whole numbers).

@@ -13,8 +13,7 @@ use plenum_formats::native::table_hash;
 use plenum_formats::pymrio::{self, read_pymrio_with, write_folder, PymrioReadOptions};
 use plenum_formats::storage::SPARSE_MAX_DENSITY;
 use plenum_formats::Storage;
-use plenum_table::table::ImportTreatment;
-use plenum_table::{Col, Flows, Labels, Mat, Metadata, MrioTable, TableParts, ValidationPolicy};
+use plenum_table::{Flows, Mat, MrioTable};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -32,38 +31,7 @@ fn table_with_nnz(seed: u64, nr: usize, ns: usize, nnz: usize) -> MrioTable {
     for &c in &cells[..nnz] {
         z[(c % n, c / n)] = 1.0 + 9.0 * rng.random::<f64>();
     }
-    let nfd = nr * 2;
-    let y = Mat::<f64>::from_fn(n, nfd, |_, _| 10.0 * n as f64 * (1.0 + rng.random::<f64>()));
-    let x = Col::<f64>::from_fn(n, |i| {
-        (0..n).map(|j| z[(i, j)]).sum::<f64>() + (0..nfd).map(|c| y[(i, c)]).sum::<f64>()
-    });
-    let v = Mat::<f64>::from_fn(1, n, |_, j| x[j] - z.col(j).iter().sum::<f64>());
-    let parts = TableParts {
-        meta: Metadata {
-            name: format!("sparse-{seed}"),
-            year: Some(2022),
-            currency: "USD".into(),
-            unit: "million".into(),
-            source: "test".into(),
-            licence: "none".into(),
-            imports: ImportTreatment::Interregional,
-            notes: vec![],
-        },
-        labels: Labels::new(
-            (0..nr).map(|r| format!("R{r:02}")).collect(),
-            (0..ns).map(|s| format!("s{s:03}")).collect(),
-            vec!["hh".into(), "gov".into()],
-            vec!["VA".into()],
-        )
-        .unwrap(),
-        z: z.into(),
-        y,
-        x,
-        v,
-        imported_use: None,
-        extensions: vec![],
-    };
-    MrioTable::new(parts, &ValidationPolicy::lenient(1e-9)).unwrap()
+    common::table_around_z(z, nr, ns, &mut rng, format!("sparse-{seed}"))
 }
 
 fn read(dir: &Path, storage: Storage) -> plenum_formats::Result<MrioTable> {

@@ -27,11 +27,11 @@
 use faer::{Col, Mat, MatRef};
 use plenum_iomath::coefficients::reciprocal_output;
 use plenum_iomath::{IterOptions, Solver, SolverChoice};
-use plenum_table::table::ImportTreatment;
-use plenum_table::{Flows, Labels, MrioTable};
+use plenum_table::{Labels, MrioTable};
 
 use crate::error::GvcError;
 use crate::linalg::io_err;
+use crate::model::{world_table_error, DemandSide};
 
 /// x, v and Y by destination of a table, with Z as the table stores it.
 pub struct LeanModel<'t> {
@@ -49,22 +49,16 @@ impl<'t> LeanModel<'t> {
     /// Prepares x, v and Y by destination in O(nnz(Z) + n·R) time and
     /// O(n·R) memory: nothing n × n is formed.
     pub fn new(table: &'t MrioTable) -> Result<Self, GvcError> {
-        if table.meta().imports != ImportTreatment::Interregional {
-            return Err(GvcError::NotInterregional {
-                table: table.meta().name.clone(),
-                treatment: format!("{:?}", table.meta().imports),
-            });
-        }
+        let DemandSide { ye, x, x_a } = DemandSide::of(table)?;
         let labels = table.labels();
         let n = labels.n_industries();
-        let ye = final_demand_by_destination(table);
-        let x = output_as_row_sums(table.z_flows(), ye.as_ref());
         let absent = table.zero_output();
-        let x_a = Col::<f64>::from_fn(n, |j| if absent.contains(&j) { 0.0 } else { x[j] });
         let recip = reciprocal_output("A", x_a.as_ref(), absent)
             .map_err(|e| io_err("A", plenum_iomath::name_industries(e, labels)))?;
         let mut colsum = vec![0.0; n];
-        for_each_entry(table.z_flows(), |_, j, z| colsum[j] += z * recip[j]);
+        table
+            .z_flows()
+            .for_each_entry(|_, j, z| colsum[j] += z * recip[j]);
         let v = Col::<f64>::from_fn(n, |j| {
             if absent.contains(&j) {
                 0.0
@@ -104,7 +98,6 @@ impl<'t> LeanModel<'t> {
     /// Products with L and Lᵀ by `choice` (see [`SolverChoice`]): the
     /// iterative path sweeps Z as stored; LU builds A dense and factors.
     pub fn solver(&self, choice: SolverChoice, opts: IterOptions) -> Result<Solver<'_>, GvcError> {
-        let labels = self.labels();
         Solver::for_flows(
             self.table.z_flows(),
             self.x_a.as_ref(),
@@ -112,17 +105,7 @@ impl<'t> LeanModel<'t> {
             choice,
             opts,
         )
-        .map_err(|e| {
-            let e = plenum_iomath::name_industries(e, labels);
-            let what = format!("the world table \"{}\"", self.table.meta().name);
-            match e {
-                plenum_iomath::IoMathError::Singular { label, pivot, .. } => GvcError::Singular {
-                    what: format!("{what}, at {label}"),
-                    pivot,
-                },
-                other => io_err(&what, other),
-            }
-        })
+        .map_err(|e| world_table_error(self.table, e))
     }
 
     /// Columns `cols` of Z and of A = Z x̂⁻¹, each n × |cols|.
@@ -134,7 +117,7 @@ impl<'t> LeanModel<'t> {
         }
         let mut z = Mat::<f64>::zeros(n, cols.len());
         let mut a = Mat::<f64>::zeros(n, cols.len());
-        for_each_entry(self.table.z_flows(), |i, j, v| {
+        self.table.z_flows().for_each_entry(|i, j, v| {
             let k = slot[j];
             if k != usize::MAX {
                 z[(i, k)] = v;
@@ -142,61 +125,5 @@ impl<'t> LeanModel<'t> {
             }
         });
         (z, a)
-    }
-}
-
-/// Y summed over each destination's final-demand categories, n × R.
-pub(crate) fn final_demand_by_destination(table: &MrioTable) -> Mat<f64> {
-    let labels = table.labels();
-    let (n, nr, nf) = (
-        labels.n_industries(),
-        labels.n_regions(),
-        labels.n_fd_categories(),
-    );
-    let y = table.y();
-    let mut ye = Mat::<f64>::zeros(n, nr);
-    for c in 0..y.ncols() {
-        let r = c / nf;
-        for i in 0..n {
-            ye[(i, r)] += y[(i, c)];
-        }
-    }
-    ye
-}
-
-/// x_i = Σ_j z_ij + Σ_r y_ir, j ascending for each i.
-pub(crate) fn output_as_row_sums(z: &Flows, ye: MatRef<'_, f64>) -> Col<f64> {
-    let n = ye.nrows();
-    let mut x = Col::<f64>::zeros(n);
-    for_each_entry(z, |i, _, v| x[i] += v);
-    for r in 0..ye.ncols() {
-        for i in 0..n {
-            x[i] += ye[(i, r)];
-        }
-    }
-    x
-}
-
-/// Calls `f(i, j, z_ij)` for every entry of a dense Z (j outer, i inner,
-/// as the dense passes run) or every stored entry of a sparse one (rows in
-/// order): for each i the j come in ascending order, and for each j the i,
-/// so sums over either index keep the dense passes' order.
-fn for_each_entry(z: &Flows, mut f: impl FnMut(usize, usize, f64)) {
-    match z {
-        Flows::Dense(m) => {
-            for j in 0..m.ncols() {
-                for i in 0..m.nrows() {
-                    f(i, j, m[(i, j)]);
-                }
-            }
-        }
-        Flows::Sparse(s) => {
-            for i in 0..s.rows_filled() {
-                let (idx, val) = s.row(i);
-                for (&j, &v) in idx.iter().zip(val) {
-                    f(i, j as usize, v);
-                }
-            }
-        }
     }
 }

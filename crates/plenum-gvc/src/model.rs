@@ -17,9 +17,9 @@
 
 use faer::{Col, Mat, MatRef};
 use plenum_table::table::ImportTreatment;
-use plenum_table::{Labels, MrioTable};
+use plenum_table::{Flows, Labels, MrioTable};
 
-use plenum_iomath::{Backend, Leontief};
+use plenum_iomath::{Backend, IoMathError, Leontief};
 
 use crate::error::GvcError;
 use crate::linalg::io_err;
@@ -38,25 +38,11 @@ pub struct GvcModel {
 impl GvcModel {
     /// Prepares the model; factorises (I − A) once (O(n³/3·2) flops).
     pub fn new(table: &MrioTable) -> Result<Self, GvcError> {
-        if table.meta().imports != ImportTreatment::Interregional {
-            return Err(GvcError::NotInterregional {
-                table: table.meta().name.clone(),
-                treatment: format!("{:?}", table.meta().imports),
-            });
-        }
+        let DemandSide { ye, x, x_a } = DemandSide::of(table)?;
         let labels = table.labels().clone();
         let n = labels.n_industries();
         let z = table.z().clone();
-        let ye = crate::lean::final_demand_by_destination(table);
-        let x = crate::lean::output_as_row_sums(table.z_flows(), ye.as_ref());
-        // plenum-iomath's A (with this x, the row sums, so the accounting
-        // identities hold exactly): zero-output industries as the table's
-        // policy says, never a silent 0 for a column it did not declare.
-        // An industry the table declares absent has stored x = 0, but its
-        // row sum may not be exactly 0 (WIOD's LUX/c5 sums to −1 through
-        // negative inventory changes): its column is absent either way.
         let absent = table.zero_output();
-        let x_a = Col::<f64>::from_fn(n, |j| if absent.contains(&j) { 0.0 } else { x[j] });
         let a =
             plenum_iomath::coefficients::technical_coefficients(z.as_ref(), x_a.as_ref(), absent)
                 .map_err(|e| io_err("A", plenum_iomath::name_industries(e, &labels)))?;
@@ -67,18 +53,8 @@ impl GvcModel {
                 1.0 - (0..n).map(|i| a[(i, j)]).sum::<f64>()
             }
         });
-        let what = format!("the world table \"{}\"", table.meta().name);
-        let leontief = Leontief::factor_with(a.as_ref(), Backend::default()).map_err(|e| {
-            let e = plenum_iomath::name_industries(e, &labels);
-            match e {
-                // Name the industry where factoring stopped.
-                plenum_iomath::IoMathError::Singular { label, pivot, .. } => GvcError::Singular {
-                    what: format!("{what}, at {label}"),
-                    pivot,
-                },
-                other => io_err(&what, other),
-            }
-        })?;
+        let leontief = Leontief::factor_with(a.as_ref(), Backend::default())
+            .map_err(|e| world_table_error(table, e))?;
         Ok(Self {
             labels,
             z,
@@ -158,4 +134,84 @@ impl GvcModel {
         }
         self.leontief_solve_t(e.as_ref())
     }
+}
+
+/// What both prepared models start from: Y by destination, x and the x
+/// behind A.
+pub(crate) struct DemandSide {
+    /// Y summed over each destination's final-demand categories, n × R.
+    pub ye: Mat<f64>,
+    /// x = Z·1 + Y·1, the row sums, so that the accounting identities hold
+    /// exactly (on a validated table it differs from the stored x by at
+    /// most the balance tolerance).
+    pub x: Col<f64>,
+    /// x with the industries the table declares absent at 0: the x behind
+    /// A, whose columns for them are then absent, as the table's
+    /// `ZeroOutputPolicy` says (never a silent 0 for a column it did not
+    /// declare). An absent industry's row sum may not be exactly 0 (WIOD's
+    /// LUX/c5 sums to −1 through negative inventory changes).
+    pub x_a: Col<f64>,
+}
+
+impl DemandSide {
+    /// For an interregional table (else [`GvcError::NotInterregional`]).
+    pub(crate) fn of(table: &MrioTable) -> Result<Self, GvcError> {
+        if table.meta().imports != ImportTreatment::Interregional {
+            return Err(GvcError::NotInterregional {
+                table: table.meta().name.clone(),
+                treatment: format!("{:?}", table.meta().imports),
+            });
+        }
+        let ye = final_demand_by_destination(table);
+        let x = output_as_row_sums(table.z_flows(), ye.as_ref());
+        let absent = table.zero_output();
+        let x_a = Col::<f64>::from_fn(x.nrows(), |j| if absent.contains(&j) { 0.0 } else { x[j] });
+        Ok(Self { ye, x, x_a })
+    }
+}
+
+/// An error of I − A's factorisation or solves in this crate's terms,
+/// naming the table and, where factoring stopped, the industry.
+pub(crate) fn world_table_error(table: &MrioTable, e: IoMathError) -> GvcError {
+    let what = format!("the world table \"{}\"", table.meta().name);
+    match plenum_iomath::name_industries(e, table.labels()) {
+        IoMathError::Singular { label, pivot, .. } => GvcError::Singular {
+            what: format!("{what}, at {label}"),
+            pivot,
+        },
+        other => io_err(&what, other),
+    }
+}
+
+/// Y summed over each destination's final-demand categories, n × R.
+fn final_demand_by_destination(table: &MrioTable) -> Mat<f64> {
+    let labels = table.labels();
+    let (n, nr, nf) = (
+        labels.n_industries(),
+        labels.n_regions(),
+        labels.n_fd_categories(),
+    );
+    let y = table.y();
+    let mut ye = Mat::<f64>::zeros(n, nr);
+    for c in 0..y.ncols() {
+        let r = c / nf;
+        for i in 0..n {
+            ye[(i, r)] += y[(i, c)];
+        }
+    }
+    ye
+}
+
+/// x_i = Σ_j z_ij + Σ_r y_ir, j ascending for each i (the stored entries
+/// of a sparse Z in the dense pass's order: the same bits).
+fn output_as_row_sums(z: &Flows, ye: MatRef<'_, f64>) -> Col<f64> {
+    let n = ye.nrows();
+    let mut x = Col::<f64>::zeros(n);
+    z.for_each_entry(|i, _, v| x[i] += v);
+    for r in 0..ye.ncols() {
+        for i in 0..n {
+            x[i] += ye[(i, r)];
+        }
+    }
+    x
 }

@@ -326,6 +326,31 @@ impl Flows {
         }
     }
 
+    /// Calls `f(i, j, z_ij)` for every cell of a dense Z (j outer, i
+    /// inner, as the dense passes run) or every stored entry of a sparse
+    /// one (rows in order): for each i the j come in ascending order, and
+    /// for each j the i, so sums over either index keep the dense passes'
+    /// order (the zeros a sparse Z does not store add nothing).
+    pub fn for_each_entry(&self, mut f: impl FnMut(usize, usize, f64)) {
+        match self {
+            Flows::Dense(m) => {
+                for j in 0..m.ncols() {
+                    for i in 0..m.nrows() {
+                        f(i, j, m[(i, j)]);
+                    }
+                }
+            }
+            Flows::Sparse(s) => {
+                for i in 0..s.rows_filled() {
+                    let (idx, val) = s.row(i);
+                    for (&j, &v) in idx.iter().zip(val) {
+                        f(i, j as usize, v);
+                    }
+                }
+            }
+        }
+    }
+
     /// `"dense"` or `"csr"`, as manifests name the storage.
     pub fn storage(&self) -> &'static str {
         match self {
@@ -461,23 +486,7 @@ impl Flows {
                 }
             }
         };
-        match self {
-            Flows::Dense(m) => {
-                for j in 0..m.ncols() {
-                    for i in 0..m.nrows() {
-                        see(i, j, m[(i, j)]);
-                    }
-                }
-            }
-            Flows::Sparse(s) => {
-                for i in 0..s.rows_filled() {
-                    let (idx, val) = s.row(i);
-                    for (&j, &v) in idx.iter().zip(val) {
-                        see(i, j as usize, v);
-                    }
-                }
-            }
-        }
+        self.for_each_entry(&mut see);
         (count, largest)
     }
 

@@ -168,3 +168,48 @@ pub fn assert_bit_identical(a: &MrioTable, b: &MrioTable) {
         }
     }
 }
+
+/// A balanced, productive table of `nr` regions × `ns` sectors around this
+/// Z: two final-demand categories per region drawn from `rng`, x the row
+/// sums of Z and Y, V = x' − 1'Z, named `name`.
+pub fn table_around_z(
+    z: Mat<f64>,
+    nr: usize,
+    ns: usize,
+    rng: &mut ChaCha8Rng,
+    name: String,
+) -> MrioTable {
+    let n = nr * ns;
+    let nfd = nr * 2;
+    let y = Mat::<f64>::from_fn(n, nfd, |_, _| 10.0 * n as f64 * (1.0 + rng.random::<f64>()));
+    let x = Col::<f64>::from_fn(n, |i| {
+        (0..n).map(|j| z[(i, j)]).sum::<f64>() + (0..nfd).map(|c| y[(i, c)]).sum::<f64>()
+    });
+    let v = Mat::<f64>::from_fn(1, n, |_, j| x[j] - z.col(j).iter().sum::<f64>());
+    let parts = TableParts {
+        meta: Metadata {
+            name,
+            year: Some(2022),
+            currency: "USD".into(),
+            unit: "million".into(),
+            source: "test".into(),
+            licence: "none".into(),
+            imports: ImportTreatment::Interregional,
+            notes: vec![],
+        },
+        labels: Labels::new(
+            (0..nr).map(|r| format!("R{r:02}")).collect(),
+            (0..ns).map(|s| format!("s{s:03}")).collect(),
+            vec!["hh".into(), "gov".into()],
+            vec!["VA".into()],
+        )
+        .unwrap(),
+        z: z.into(),
+        y,
+        x,
+        v,
+        imported_use: None,
+        extensions: vec![],
+    };
+    MrioTable::new(parts, &ValidationPolicy::lenient(1e-9)).unwrap()
+}
