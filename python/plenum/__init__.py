@@ -370,6 +370,7 @@ class Analysis:
     B: Optional[pd.DataFrame] = None
     G: Optional[pd.DataFrame] = None
     va_multipliers: Optional[pd.Series] = None
+    solver: Dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, extension: str) -> ExtensionAnalysis:
         return self.extensions[extension]
@@ -393,6 +394,8 @@ def analyze(
     ghosh: bool = False,
     population: Optional[Union[pd.DataFrame, Sequence[float]]] = None,
     linkages: bool = False,
+    solver: str = "auto",
+    rtol: float = 1e-12,
 ) -> Analysis:
     """Every quantity of pymrio's ``calc_all`` (and linkages and gross trade).
 
@@ -402,12 +405,19 @@ def analyze(
     pymrio's population frame) the per-capita accounts ``D_*_cap``;
     ``linkages=True`` adds the backward/forward linkages (from the same
     solves, no inverse) and gross bilateral trade.
+
+    ``solver`` is the CLI's ``--solver``: ``"auto"`` (LU below 1,500
+    industries or with many right-hand sides per industry, else block GMRES
+    on Z as stored), ``"lu"``, ``"iterative"`` or ``"mixed-lu"``; ``rtol``
+    the iterative solves' relative residual (default 1e-12). With ``L`` or
+    ``ghosh``, ``"auto"`` factors. ``Analysis.solver`` is the solve log,
+    with the keys of the CLI's ``solver.json``.
     """
     t = _as_table(table)
     pop = None
     if population is not None:
         pop = [float(v) for v in np.asarray(population, dtype=np.float64).reshape(-1)]
-    core, exts = _plenum.analyze(t._t, L, ghosh, pop, linkages)
+    core, exts, log = _plenum.analyze(t._t, L, ghosh, pop, linkages, solver, rtol)
     ii = t.industry_index
     regs = _region_index(t.regions)
     sq = lambda a: pd.DataFrame(a, index=ii, columns=ii.copy())  # noqa: E731
@@ -429,6 +439,7 @@ def analyze(
             if "va_multipliers" in core
             else None
         ),
+        solver=log,
     )
     for name, q in exts.items():
         si = t.stressor_index(name)
@@ -490,14 +501,28 @@ def decompose(
 
 
 def chokepoints(
-    table: Any, region: Union[str, Sequence[str]], critical_share: float = 0.01
+    table: Any,
+    region: Union[str, Sequence[str]],
+    critical_share: float = 0.01,
+    solver: str = "auto",
+    rtol: float = 1e-12,
 ) -> pd.DataFrame:
     """Foreign suppliers of the target region(s) ranked by look-through
     exposure, bottleneck loss and hypothetical extraction, one row per
-    supplier industry (sorted by exposure rank), as ``plenum chokepoints``."""
+    supplier industry (sorted by exposure rank), as ``plenum chokepoints``.
+
+    ``solver`` is the CLI's ``--solver``: ``"auto"`` (LU for small tables,
+    block GMRES on Z as stored at scale), ``"lu"`` (the dense model's bits),
+    ``"iterative"`` or ``"mixed-lu"``; ``rtol`` the iterative solves'
+    relative residual. ``df.attrs["solver"]`` holds the solve log with the
+    keys of the CLI's ``solver.json`` (method, sweeps, residual, ...).
+    """
     t = _as_table(table)
     regions = [region] if isinstance(region, str) else list(region)
-    return _frame(_plenum.chokepoints(t._t, regions, critical_share))
+    cols, log = _plenum.chokepoints(t._t, regions, critical_share, solver, rtol)
+    df = _frame(cols)
+    df.attrs["solver"] = log
+    return df
 
 
 _LINKAGES = (

@@ -28,6 +28,7 @@ enum Value {
 struct Computed {
     core: BTreeMap<&'static str, Value>,
     ext: Vec<(String, BTreeMap<&'static str, Value>)>,
+    log: plenum_iomath::SolveLog,
 }
 
 fn compute(
@@ -36,14 +37,16 @@ fn compute(
     ghosh: bool,
     extras: bool,
     population: Option<&[f64]>,
+    (choice, rtol): (SolverChoice, f64),
 ) -> Result<Computed, plenum_iomath::IoMathError> {
     let zero = t.zero_output();
     let x = t.x();
-    // L and G need the f64 factors: then every solve uses them too.
-    let choice = if with_l || ghosh {
+    // L and G need the f64 factors: with them at hand every solve uses
+    // them too, unless the caller chose a solver (as the CLI's --write-L).
+    let choice = if (with_l || ghosh) && choice == SolverChoice::Auto {
         SolverChoice::Lu
     } else {
-        SolverChoice::Auto
+        choice
     };
     // Z as the table keeps it: a sparse Z goes to the solver without the
     // dense copy (pymrio's A below is dense whatever the storage).
@@ -53,6 +56,7 @@ fn compute(
         zero,
         choice,
         IterOptions {
+            rtol,
             block: t.labels().n_sectors(),
             expected_rhs: report::expected_rhs(t),
             ..IterOptions::default()
@@ -138,7 +142,11 @@ fn compute(
     if let Some(g) = g {
         core.insert("G", Value::M(g));
     }
-    Ok(Computed { core, ext })
+    Ok(Computed {
+        core,
+        ext,
+        log: m.log(),
+    })
 }
 
 fn put(py: Python<'_>, d: &Bound<'_, PyDict>, map: BTreeMap<&'static str, Value>) -> PyResult<()> {
@@ -151,11 +159,12 @@ fn put(py: Python<'_>, d: &Bound<'_, PyDict>, map: BTreeMap<&'static str, Value>
     Ok(())
 }
 
-/// Computes pymrio's `calc_all` quantities; returns `(core, extensions)`:
-/// a dict of arrays and a dict extension name → dict of arrays.
+/// Computes pymrio's `calc_all` quantities; returns `(core, extensions,
+/// solver)`: a dict of arrays, a dict extension name → dict of arrays, and
+/// the solve log (the keys of the CLI's `solver.json`).
 #[pyfunction]
-#[pyo3(signature = (table, L = false, ghosh = false, population = None, linkages = false))]
-#[allow(non_snake_case)]
+#[pyo3(signature = (table, L = false, ghosh = false, population = None, linkages = false, solver = "auto", rtol = 1e-12))]
+#[allow(non_snake_case, clippy::too_many_arguments, clippy::type_complexity)]
 pub fn analyze<'py>(
     py: Python<'py>,
     table: &Table,
@@ -163,11 +172,14 @@ pub fn analyze<'py>(
     ghosh: bool,
     population: Option<Vec<f64>>,
     linkages: bool,
-) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
+    solver: &str,
+    rtol: f64,
+) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>, Bound<'py, PyDict>)> {
+    let settings = crate::solve::settings(solver, rtol).map_err(errors::table)?;
     let t = table.inner.clone();
     let c = py
         .detach(move || {
-            compute(&t, L, ghosh, linkages, population.as_deref())
+            compute(&t, L, ghosh, linkages, population.as_deref(), settings)
                 .map_err(|e| plenum_iomath::name_industries(e, t.labels()))
         })
         .map_err(errors::table)?;
@@ -179,5 +191,5 @@ pub fn analyze<'py>(
         put(py, &d, q)?;
         exts.set_item(name, d)?;
     }
-    Ok((core, exts))
+    Ok((core, exts, crate::solve::log_dict(py, &c.log)?))
 }

@@ -5,13 +5,11 @@
 //! calls as `plenum analyze self-reliance`, `plenum analyze decompose` and
 //! `plenum chokepoints`.
 
-use std::collections::BTreeMap;
-
 use plenum_gvc::decomp::Perspective;
 use plenum_gvc::selfreliance::{va_origin, Basis};
 use plenum_gvc::{
-    chokepoints_on_table, group_dependence, BilateralTerms, ChokepointOptions,
-    Decomposer, Economies, GvcModel, RegionGroup, Selection,
+    chokepoints_on_table, group_dependence, BilateralTerms, ChokepointOptions, Decomposer,
+    Economies, GvcModel, RegionGroup, Selection,
 };
 use pyo3::prelude::*;
 
@@ -221,16 +219,24 @@ pub fn decompose(
 }
 
 /// Foreign suppliers of the target regions ranked three ways (look-through
-/// exposure, bottleneck loss, hypothetical extraction). Columns supplier
-/// region and sector, then one column per score and rank.
+/// exposure, bottleneck loss, hypothetical extraction). Returns `(columns,
+/// solver)`: supplier region and sector, then one column per score and rank
+/// in the CLI's order ([`plenum_gvc::Chokepoint::measures`]); and the solve
+/// log with the keys of the CLI's `solver.json`.
 #[pyfunction]
-#[pyo3(signature = (table, region, critical_share = 0.01))]
-pub fn chokepoints(
-    py: Python<'_>,
+#[pyo3(signature = (table, region, critical_share = 0.01, solver = "auto", rtol = 1e-12))]
+pub fn chokepoints<'py>(
+    py: Python<'py>,
     table: &Table,
     region: Vec<String>,
     critical_share: f64,
-) -> PyResult<Py<PyAny>> {
+    solver: &str,
+    rtol: f64,
+) -> PyResult<(
+    Bound<'py, pyo3::types::PyDict>,
+    Bound<'py, pyo3::types::PyDict>,
+)> {
+    let (choice, rtol) = crate::solve::settings(solver, rtol).map_err(errors::analysis)?;
     let t = table.inner.clone();
     labels_check(&t, "region", &region, t.labels().regions())?;
     if region.is_empty() {
@@ -241,50 +247,35 @@ pub fn chokepoints(
             "critical_share must be in [0, 1), got {critical_share}"
         )));
     }
-    let rep = py.detach(|| -> Result<plenum_gvc::ChokepointReport, String> {
-        let l = t.labels();
-        let regions: Vec<&str> = region.iter().map(|s| s.as_str()).collect();
-        let target = Selection::new(l, &regions, None).map_err(|e| e.to_string())?;
-        let opts = ChokepointOptions {
-            critical_input_share: critical_share,
-            ..ChokepointOptions::default()
-        };
-        // The CLI's computation: products with L by LU for small tables,
-        // block GMRES on Z as stored at scale (no A or L in memory).
-        chokepoints_on_table(
-            &t,
-            &target,
-            &opts,
-            plenum_iomath::SolverChoice::Auto,
-            plenum_iomath::IterOptions::default().rtol,
-        )
-        .map(|(rep, _)| rep)
-        .map_err(|e| e.to_string())
-    });
-    let rep = rep.map_err(errors::analysis)?;
+    let rep = py.detach(
+        || -> Result<(plenum_gvc::ChokepointReport, plenum_iomath::SolveLog), String> {
+            let l = t.labels();
+            let regions: Vec<&str> = region.iter().map(|s| s.as_str()).collect();
+            let target = Selection::new(l, &regions, None).map_err(|e| e.to_string())?;
+            let opts = ChokepointOptions {
+                critical_input_share: critical_share,
+                ..ChokepointOptions::default()
+            };
+            // The CLI's computation: products with L by LU for small tables,
+            // block GMRES on Z as stored at scale (no A or L in memory).
+            chokepoints_on_table(&t, &target, &opts, choice, rtol).map_err(|e| e.to_string())
+        },
+    );
+    let (rep, log) = rep.map_err(errors::analysis)?;
     let l = t.labels();
-    let mut cols: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    // In the measures' order (a BTreeMap would sort the columns by name).
+    let mut cols: Vec<(&str, Vec<f64>)> = Vec::new();
     let mut reg = Vec::new();
     let mut sec = Vec::new();
     for c in &rep.suppliers {
         let id = l.industry(c.supplier);
         reg.push(l.regions()[id.region].clone());
         sec.push(l.sectors()[id.sector].clone());
-        for (k, v) in [
-            ("deliveries", c.deliveries),
-            ("exposure_output", c.exposure_output),
-            ("exposure_fd", c.exposure_fd),
-            ("exposure_fd_va", c.exposure_fd_va),
-            ("bottleneck_va_loss", c.bottleneck_va_loss),
-            ("bottleneck_va_share", c.bottleneck_va_share),
-            ("extraction_output_loss", c.extraction_output_loss),
-            ("extraction_output_share", c.extraction_output_share),
-            ("criticality", c.criticality),
-            ("rank_exposure", c.rank_exposure as f64),
-            ("rank_bottleneck", c.rank_bottleneck as f64),
-            ("rank_extraction", c.rank_extraction as f64),
-        ] {
-            cols.entry(k).or_default().push(v);
+        for (i, (k, v)) in c.measures().into_iter().enumerate() {
+            if cols.len() <= i {
+                cols.push((k, Vec::with_capacity(rep.suppliers.len())));
+            }
+            cols[i].1.push(v);
         }
     }
     let d = pyo3::types::PyDict::new(py);
@@ -293,5 +284,5 @@ pub fn chokepoints(
     for (k, v) in cols {
         d.set_item(k, v)?;
     }
-    Ok(d.into_any().unbind())
+    Ok((d, crate::solve::log_dict(py, &log)?))
 }

@@ -24,6 +24,7 @@ mod errors;
 mod gvc;
 mod scenarios;
 mod sim;
+mod solve;
 mod table;
 
 #[pymodule]

@@ -246,6 +246,29 @@ pub struct Chokepoint {
     pub hits_extraction: Vec<(usize, f64)>,
 }
 
+impl Chokepoint {
+    /// The supplier's scores and ranks by name, in the order of the CLI's
+    /// `chokepoints.csv` measures: the one list the CLI and Python render
+    /// (ranks as numbers, 1 = first).
+    pub fn measures(&self) -> [(&'static str, f64); 13] {
+        [
+            ("deliveries", self.deliveries),
+            ("exposure_output", self.exposure_output),
+            ("exposure_fd", self.exposure_fd),
+            ("exposure_fd_va", self.exposure_fd_va),
+            ("bottleneck_va_loss", self.bottleneck_va_loss),
+            ("bottleneck_va_share", self.bottleneck_va_share),
+            ("extraction_output_loss", self.extraction_output_loss),
+            ("extraction_output_share", self.extraction_output_share),
+            ("exposure_direct_part", self.exposure_direct_part),
+            ("criticality", self.criticality),
+            ("rank_exposure", self.rank_exposure as f64),
+            ("rank_bottleneck", self.rank_bottleneck as f64),
+            ("rank_extraction", self.rank_extraction as f64),
+        ]
+    }
+}
+
 /// Chokepoint ranking of a target and how the rankings agree.
 #[derive(Debug, Clone)]
 pub struct ChokepointReport {

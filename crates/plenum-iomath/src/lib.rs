@@ -82,7 +82,7 @@ pub use leontief::Leontief;
 pub use linkages::Linkages;
 pub use model::IoModel;
 pub use report::{ExtensionReport, Report};
-pub use solver::{LeontiefSolve, SolveLog, Solver, SolverChoice};
+pub use solver::{LeontiefSolve, LogValue, SolveLog, Solver, SolverChoice};
 pub use trade::GrossTrade;
 pub use value_added::ValueAddedFootprint;
 

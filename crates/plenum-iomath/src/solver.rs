@@ -199,6 +199,46 @@ pub struct SolveLog {
     pub densified: Option<&'static str>,
 }
 
+/// One value of a [`SolveLog`] entry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LogValue {
+    Text(&'static str),
+    Number(f64),
+    Count(usize),
+    Flag(bool),
+    /// No value (a dense A was never made from a sparse Z).
+    Absent,
+}
+
+impl SolveLog {
+    /// The log as named entries, in the order and with the names of the
+    /// CLI's `solver.json`: the one list every front end (the CLI, Python's
+    /// `Analysis.solver` and `chokepoints(...).attrs["solver"]`) renders.
+    /// A table whose Z is stored sparse adds `Z_stored` and `densified`.
+    pub fn entries(&self) -> Vec<(&'static str, LogValue)> {
+        use LogValue::*;
+        let mut e = vec![
+            ("method", Text(self.method)),
+            ("storage", Text(self.storage)),
+            ("density_of_Z", Number(self.density)),
+            ("rtol", Number(self.rtol)),
+            ("block_solves", Count(self.solves)),
+            ("right_hand_sides", Count(self.columns)),
+            ("sweeps", Count(self.sweeps)),
+            ("max_relative_residual", Number(self.max_residual)),
+            ("fallbacks_to_lu", Count(self.fallbacks)),
+            ("refinement_steps", Count(self.refinements)),
+            ("lu_factored", Flag(self.factored)),
+            ("block_jacobi_preconditioner", Flag(self.preconditioned)),
+        ];
+        if self.z_storage == "csr" {
+            e.push(("Z_stored", Text(self.z_storage)));
+            e.push(("densified", self.densified.map_or(Absent, Text)));
+        }
+        e
+    }
+}
+
 /// Z as the solver reads it.
 #[derive(Clone, Copy)]
 enum ZRef<'a> {
@@ -576,5 +616,35 @@ mod tests {
         // Small tables factor whatever their density.
         assert!(!auto_iterates_sparse(1499, 1, 0.001));
         assert!(auto_iterates_sparse(1500, 0, 0.5));
+    }
+
+    /// The entries name each field once; a sparse Z adds where it is kept
+    /// and whether a dense A was made (absent when it was not).
+    #[test]
+    fn log_entries_name_each_field_once() {
+        let mut log = SolveLog {
+            method: "gmres",
+            z_storage: "dense",
+            sweeps: 7,
+            ..SolveLog::default()
+        };
+        let names = |l: &SolveLog| l.entries().iter().map(|e| e.0).collect::<Vec<_>>();
+        let dense = names(&log);
+        let mut unique = dense.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!((dense.len(), unique.len()), (12, 12));
+        assert!(log.entries().contains(&("sweeps", LogValue::Count(7))));
+        log.z_storage = "csr";
+        let e = log.entries();
+        assert_eq!(
+            &e[12..],
+            &[
+                ("Z_stored", LogValue::Text("csr")),
+                ("densified", LogValue::Absent)
+            ]
+        );
+        log.densified = Some("lu");
+        assert_eq!(log.entries()[13], ("densified", LogValue::Text("lu")));
     }
 }

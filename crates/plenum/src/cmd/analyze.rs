@@ -123,29 +123,25 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
     Ok(())
 }
 
-/// The solve log as JSON (solver.json).
+/// The solve log as JSON (solver.json): [`SolveLog::entries`], the names
+/// and order Python's solver dicts use too.
 pub(crate) fn solver_json(l: &SolveLog) -> String {
-    let mut v = serde_json::json!({
-        "method": l.method,
-        "storage": l.storage,
-        "density_of_Z": l.density,
-        "rtol": l.rtol,
-        "block_solves": l.solves,
-        "right_hand_sides": l.columns,
-        "sweeps": l.sweeps,
-        "max_relative_residual": l.max_residual,
-        "fallbacks_to_lu": l.fallbacks,
-        "refinement_steps": l.refinements,
-        "lu_factored": l.factored,
-        "block_jacobi_preconditioner": l.preconditioned,
-    });
-    // A table whose Z is stored sparse says so, and whether (and why) a
-    // dense A was made from it; a dense table's file is as it was.
-    if let (Some(map), "csr") = (v.as_object_mut(), l.z_storage) {
-        map.insert("Z_stored".into(), serde_json::json!(l.z_storage));
-        map.insert("densified".into(), serde_json::json!(l.densified));
-    }
-    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+    use plenum_iomath::LogValue;
+    let map: serde_json::Map<String, serde_json::Value> = l
+        .entries()
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                LogValue::Text(s) => serde_json::json!(s),
+                LogValue::Number(x) => serde_json::json!(x),
+                LogValue::Count(c) => serde_json::json!(c),
+                LogValue::Flag(b) => serde_json::json!(b),
+                LogValue::Absent => serde_json::Value::Null,
+            };
+            (k.to_string(), v)
+        })
+        .collect();
+    serde_json::to_string_pretty(&map).unwrap_or_default() + "\n"
 }
 
 /// L as pymrio writes it (`L.txt`: two header lines of region and sector,

@@ -294,22 +294,7 @@ impl ChokepointsReport {
         for c in &rep.suppliers {
             let id = l.industry(c.supplier);
             let (rn, sn) = (&l.regions()[id.region], &l.sectors()[id.sector]);
-            let vals = [
-                ("deliveries", c.deliveries),
-                ("exposure_output", c.exposure_output),
-                ("exposure_fd", c.exposure_fd),
-                ("exposure_fd_va", c.exposure_fd_va),
-                ("bottleneck_va_loss", c.bottleneck_va_loss),
-                ("bottleneck_va_share", c.bottleneck_va_share),
-                ("extraction_output_loss", c.extraction_output_loss),
-                ("extraction_output_share", c.extraction_output_share),
-                ("exposure_direct_part", c.exposure_direct_part),
-                ("criticality", c.criticality),
-                ("rank_exposure", c.rank_exposure as f64),
-                ("rank_bottleneck", c.rank_bottleneck as f64),
-                ("rank_extraction", c.rank_extraction as f64),
-            ];
-            for (name, v) in vals {
+            for (name, v) in c.measures() {
                 f.push(&[rn, sn, name], v);
             }
             for (name, hits) in [
