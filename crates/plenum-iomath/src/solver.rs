@@ -161,6 +161,24 @@ pub enum SolverChoice {
     MixedLu,
 }
 
+impl SolverChoice {
+    /// Whether a [`Solver`] with this choice iterates (else it factors) for
+    /// n industries and `expected_rhs` right-hand sides, with the density
+    /// of a Z kept sparse (`None` for a dense Z): the rule the solver
+    /// applies, for callers that plan before building it (the CLI's memory
+    /// bound).
+    pub fn iterates(self, n: usize, expected_rhs: usize, sparse_density: Option<f64>) -> bool {
+        match self {
+            SolverChoice::Auto => match sparse_density {
+                Some(d) => auto_iterates_sparse(n, expected_rhs, d),
+                None => auto_iterates(n, expected_rhs),
+            },
+            SolverChoice::Lu | SolverChoice::MixedLu => false,
+            SolverChoice::Iterative => true,
+        }
+    }
+}
+
 /// What the solves of a [`Solver`] did, for the manifest.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SolveLog {
@@ -330,14 +348,7 @@ impl<'a> Solver<'a> {
                 message: format!("{} is not in (0, 1)", opts.rtol),
             });
         }
-        let iterative = match choice {
-            SolverChoice::Auto => match sparse_density {
-                Some(d) => auto_iterates_sparse(n, opts.expected_rhs, d),
-                None => auto_iterates(n, opts.expected_rhs),
-            },
-            SolverChoice::Lu | SolverChoice::MixedLu => false,
-            SolverChoice::Iterative => true,
-        };
+        let iterative = choice.iterates(n, opts.expected_rhs, sparse_density);
         let mixed = match choice {
             SolverChoice::MixedLu => true,
             // Auto keeps the f64 LU: see [`SolverChoice::MixedLu`].

@@ -260,6 +260,18 @@ pub struct AnalyzeArgs {
     /// LU factorisation of I - A (about n^3 flops and 8 n^2 bytes), whatever --solver says.
     #[arg(long = "write-L")]
     pub write_l: bool,
+    #[command(flatten)]
+    pub memory: MemoryArg,
+}
+
+/// `--max-memory-gb` of the commands that hold n x n matrices beside the table.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct MemoryArg {
+    /// Refuse before the work starts if its estimated peak memory passes this many GB: the
+    /// message gives the estimate and the fixes (measured per command: BENCHMARKS.md, "Memory
+    /// bounds").
+    #[arg(long, value_name = "GB", default_value_t = 8.0)]
+    pub max_memory_gb: f64,
 }
 
 /// `--solver` of `plenum analyze`.

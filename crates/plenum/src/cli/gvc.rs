@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::{SolverArg, TableArg, TidyFormat};
+use super::{MemoryArg, SolverArg, TableArg, TidyFormat};
 
 const SELF_RELIANCE_HELP: &str = "\
 Measures (formulas in docs/gvc.md):
@@ -123,6 +123,8 @@ pub struct SelfRelianceArgs {
     #[arg(long, default_value_t = 10)]
     pub top: usize,
     #[command(flatten)]
+    pub memory: MemoryArg,
+    #[command(flatten)]
     pub output: GvcOut,
 }
 
@@ -162,6 +164,8 @@ pub struct DecomposeArgs {
     /// How many rows (largest gross exports first) the summary shows.
     #[arg(long, default_value_t = 15)]
     pub top: usize,
+    #[command(flatten)]
+    pub memory: MemoryArg,
     #[command(flatten)]
     pub output: GvcOut,
 }
@@ -216,6 +220,8 @@ pub struct ChokepointsArgs {
     /// Target relative residual of the iterative solves, ||b - (I - A)x|| / ||b||.
     #[arg(long, value_name = "RTOL", default_value_t = 1e-12)]
     pub rtol: f64,
+    #[command(flatten)]
+    pub memory: MemoryArg,
     #[command(flatten)]
     pub output: GvcOut,
 }

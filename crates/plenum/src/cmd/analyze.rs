@@ -85,6 +85,25 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
         anyhow::bail!("--write-L needs --out DIR to write L.txt into");
     }
     let t = &loaded.table;
+    let rhs = report::expected_rhs(t);
+    let factors = args.write_l || super::memory::factors(t, settings.choice, rhs);
+    super::memory::check(
+        super::memory::estimate(
+            t,
+            super::memory::Work::Solves {
+                factors,
+                inverse: args.write_l,
+                rhs,
+            },
+        ),
+        args.memory.max_memory_gb,
+        "plenum analyze",
+        match (args.write_l, factors) {
+            (true, _) => "drop --write-L (nothing else needs L), ",
+            (false, true) => "--solver iterative (block GMRES on Z: no A or factors), ",
+            _ => "",
+        },
+    )?;
     // The table's SHA-256 for the manifest is hashed on its own thread
     // while the solves run (one core of SHA-256 against the solver's
     // memory-bound phases), instead of after them.

@@ -93,7 +93,13 @@ pub fn compute(args: &ChokepointsArgs, loaded: &Loaded) -> Result<ChokepointsRep
             bail!("--dynamic-steps must be at least 1, got 0");
         }
         // The engine needs the dense model; its LU factors rank too.
-        let m = model(t)?;
+        let m = model(
+            t,
+            &args.memory,
+            super::memory::Work::DenseModelDynamic,
+            "plenum chokepoints --dynamic (the dense model and the engine)",
+            "drop --dynamic (the three rankings need no dense model), ",
+        )?;
         let pb = crate::progress::spinner("ranking chokepoints");
         let rep = chokepoints(&m, &target, &opts)?;
         pb.finish_and_clear();
@@ -128,6 +134,25 @@ pub fn compute(args: &ChokepointsArgs, loaded: &Loaded) -> Result<ChokepointsRep
         };
         (rep, Some(dynamic), solver)
     } else {
+        let rhs = ChokeInputs::rhs_count(target.industries(l).len());
+        let factors = super::memory::factors(t, settings.choice, rhs);
+        super::memory::check(
+            super::memory::estimate(
+                t,
+                super::memory::Work::Solves {
+                    factors,
+                    inverse: false,
+                    rhs,
+                },
+            ),
+            args.memory.max_memory_gb,
+            "plenum chokepoints",
+            if factors {
+                "--solver iterative (block GMRES on Z: no A or factors), "
+            } else {
+                ""
+            },
+        )?;
         let pb = crate::progress::spinner("ranking chokepoints (products with L: LU or iterative)");
         let (rep, solver) = chokepoints_on_table(t, &target, &opts, settings.choice, settings.rtol)
             .context("ranking the chokepoints")?;

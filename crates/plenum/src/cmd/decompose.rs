@@ -68,7 +68,13 @@ pub fn compute(args: &DecomposeArgs, loaded: &Loaded) -> Result<DecomposeReport>
     let l = t.labels();
     let tn = table_name(t);
     check_labels("region", "--region", &args.region, l.regions(), tn)?;
-    let m = model(t)?;
+    let m = model(
+        t,
+        &args.memory,
+        super::memory::Work::DenseModel,
+        "plenum analyze decompose (the dense model and blocks of L)",
+        "",
+    )?;
     let econ = Economies::regions(l);
     let pb = crate::progress::spinner("decomposing gross exports");
     let dec = Decomposer::new(&m, &econ)?;

@@ -46,7 +46,22 @@ pub fn table_name(t: &MrioTable) -> &str {
     }
 }
 
-pub fn model(t: &MrioTable) -> Result<GvcModel> {
+/// The dense GVC model (Z, A and the LU factors of I − A), after checking
+/// that `work` on `t` fits `--max-memory-gb` (`what` names the command in
+/// the refusal, `fix` offers a lighter route first).
+pub fn model(
+    t: &MrioTable,
+    memory: &crate::cli::MemoryArg,
+    work: super::memory::Work,
+    what: &str,
+    fix: &str,
+) -> Result<GvcModel> {
+    super::memory::check(
+        super::memory::estimate(t, work),
+        memory.max_memory_gb,
+        what,
+        fix,
+    )?;
     let pb = crate::progress::spinner("factoring I - A");
     let m = GvcModel::new(t).context("preparing the GVC model")?;
     pb.finish_and_clear();

@@ -11,6 +11,7 @@ pub mod compare;
 pub mod decompose;
 pub mod draws;
 pub mod gvc;
+pub mod memory;
 pub mod optimise;
 pub mod run;
 pub mod runs;
@@ -23,6 +24,12 @@ pub mod table;
 pub mod techchoke;
 
 pub fn dispatch(cli: Cli) -> Result<()> {
+    let r = command(cli);
+    memory::report_peak();
+    r
+}
+
+fn command(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Compare(args) => compare::compare(args),

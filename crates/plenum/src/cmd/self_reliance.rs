@@ -142,7 +142,13 @@ pub fn compute(args: &SelfRelianceArgs, loaded: &Loaded) -> Result<SelfRelianceR
             Some(&sectors)
         },
     )?;
-    let m = model(t)?;
+    let m = model(
+        t,
+        &args.memory,
+        super::memory::Work::DenseModel,
+        "plenum analyze self-reliance (the dense model and the WWZ decomposition)",
+        "",
+    )?;
     let nr = l.n_regions();
     let selection = format!(
         "{} {}",

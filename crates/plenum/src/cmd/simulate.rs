@@ -208,16 +208,7 @@ pub fn check_bounds(e: &Estimate, common: &SimOutArgs) -> Result<()> {
             (e.output_bytes / 1e9).ceil() + 1.0
         );
     }
-    if e.memory_bytes > common.max_memory_gb * 1e9 {
-        anyhow::bail!(
-            "this run would need about {} of memory (--max-memory-gb is {}); \
-             fix: aggregate the table (plenum table aggregate), or raise the bound with --max-memory-gb {:.0}",
-            gb(e.memory_bytes),
-            common.max_memory_gb,
-            (e.memory_bytes / 1e9).ceil() + 1.0
-        );
-    }
-    Ok(())
+    super::memory::check(e.memory_bytes, common.max_memory_gb, "this run", "")
 }
 
 /// Messages from the steps to a thread writing an output file.

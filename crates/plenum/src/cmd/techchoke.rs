@@ -35,9 +35,13 @@ pub fn run(args: &ChokepointsArgs) -> Result<()> {
         );
     }
     let techs = TechnologyTable::shipped().context("loading the technology layer")?;
-    let pb = crate::progress::spinner("factoring I - A");
-    let m = plenum_gvc::GvcModel::new(t).context("preparing the GVC model")?;
-    pb.finish_and_clear();
+    let m = super::gvc::model(
+        t,
+        &args.memory,
+        super::memory::Work::DenseModelOnly,
+        "plenum chokepoints --by technology (the dense model)",
+        "",
+    )?;
     let opts = TechChokeOptions {
         horizon_years: args.horizon,
         critical_input_share: args.critical_share,
