@@ -35,6 +35,10 @@ pub fn run(args: &ChokepointsArgs) -> Result<()> {
         );
     }
     let techs = TechnologyTable::shipped().context("loading the technology layer")?;
+    // The layer's products must be the table's, checked before the model is
+    // built (the memory bound and the factorisation come after the cheap
+    // checks).
+    techs.resolve_products(l)?;
     let m = super::gvc::model(
         t,
         &args.memory,
