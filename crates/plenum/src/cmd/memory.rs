@@ -1,8 +1,8 @@
 //! Memory bounds checked before the heavy work starts: the peak resident
 //! memory a command will reach, estimated from the table's size, against
 //! `--max-memory-gb`. A run over the bound is refused with the estimate,
-//! the flag and the fixes, instead of being killed by the kernel half-way
-//! (at GLORIA size the dense GVC model alone would need about 20 GB).
+//! the flag and the fixes, before the work (at GLORIA size a decomposition
+//! would build about 20 GB of matrices on a 23 GiB machine).
 //!
 //! The estimates are measured peaks (`VmHWM`, whole process; printed with
 //! `PLENUM_TIMINGS=1`) on the seeded synthetic tables of
