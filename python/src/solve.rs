@@ -28,9 +28,8 @@ pub fn settings(solver: &str, rtol: f64) -> Result<(SolverChoice, f64), String> 
                  \"iterative\" or \"mixed-lu\" (as the CLI's --solver)"
             )
         })?;
-    // The CLI's range (`SolveSettings::from_flags`): tighter than 1e-3 and
-    // positive; NaN fails both comparisons.
-    if !(rtol > 0.0 && rtol < 1e-3) {
+    // The CLI's range (`SolveSettings::from_flags`).
+    if !plenum_iomath::solver::rtol_in_range(rtol) {
         return Err(format!(
             "rtol = {rtol} is out of range; give a relative residual in (0, 1e-3), e.g. 1e-12"
         ));

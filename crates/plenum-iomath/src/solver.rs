@@ -177,6 +177,34 @@ impl SolverChoice {
             SolverChoice::Iterative => true,
         }
     }
+
+    /// [`SolverChoice::iterates`] for Z as a table stores it: what
+    /// [`Solver::for_flows`] will do with `expected_rhs` right-hand sides.
+    pub fn iterates_on(self, z: &Flows, expected_rhs: usize) -> bool {
+        let (n, density) = match z {
+            Flows::Dense(m) => (m.nrows(), None),
+            Flows::Sparse(s) => (s.nrows(), sparse_density(s)),
+        };
+        self.iterates(n, expected_rhs, density)
+    }
+}
+
+/// Whether a relative residual asked of the iterative solves is accepted
+/// by the front ends (the CLI's `--rtol`, Python's `rtol=`): positive and
+/// below 1e-3 (looser targets would not give the reports' digits). NaN is
+/// refused.
+pub fn rtol_in_range(rtol: f64) -> bool {
+    rtol > 0.0 && rtol < 1e-3
+}
+
+/// nnz / n² of a Z kept sparse (0 for an empty one).
+fn sparse_density(s: &SparseFlows) -> Option<f64> {
+    let n = s.nrows();
+    Some(if n > 0 {
+        s.nnz() as f64 / (n as f64 * n as f64)
+    } else {
+        0.0
+    })
 }
 
 /// What the solves of a [`Solver`] did, for the manifest.
@@ -337,8 +365,7 @@ impl<'a> Solver<'a> {
         // A sparse Z knows its nonzeros; a dense one is scanned only where
         // the iterative path needs its density (as before).
         let sparse_density = match z {
-            ZRef::Sparse(s) if n > 0 => Some(s.nnz() as f64 / (n as f64 * n as f64)),
-            ZRef::Sparse(_) => Some(0.0),
+            ZRef::Sparse(s) => sparse_density(s),
             ZRef::Dense(_) => None,
         };
         crate::error::check_shape("x", (x.nrows(), 1), (n, 1), "one output per industry")?;

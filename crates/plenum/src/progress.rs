@@ -57,11 +57,16 @@ fn cpu_seconds() -> f64 {
     (tick(11) + tick(12)) / 100.0
 }
 
+/// Whether `PLENUM_TIMINGS` asks for the profile lines on stderr.
+pub fn timings_on() -> bool {
+    std::env::var_os("PLENUM_TIMINGS").is_some()
+}
+
 impl Phases {
     pub fn new() -> Self {
         let now = std::time::Instant::now();
         Self {
-            on: std::env::var_os("PLENUM_TIMINGS").is_some(),
+            on: timings_on(),
             last: now,
             start: now,
             last_cpu: cpu_seconds(),

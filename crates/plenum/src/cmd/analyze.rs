@@ -59,7 +59,7 @@ impl SolveSettings {
     /// The checked settings of `--solver` and `--rtol` (shared with
     /// `plenum chokepoints`).
     pub fn from_flags(solver: SolverArg, rtol: f64) -> Result<Self> {
-        if !(rtol > 0.0 && rtol < 1e-3) {
+        if !plenum_iomath::solver::rtol_in_range(rtol) {
             anyhow::bail!(
                 "--rtol {rtol} is out of range; give a relative residual in (0, 1e-3), e.g. 1e-12"
             );
@@ -85,24 +85,13 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
         anyhow::bail!("--write-L needs --out DIR to write L.txt into");
     }
     let t = &loaded.table;
-    let rhs = report::expected_rhs(t);
-    let factors = args.write_l || super::memory::factors(t, settings.choice, rhs);
-    super::memory::check(
-        super::memory::estimate(
-            t,
-            super::memory::Work::Solves {
-                factors,
-                inverse: args.write_l,
-                rhs,
-            },
-        ),
+    super::memory::check_solves(
+        t,
+        settings.choice,
+        report::expected_rhs(t),
+        args.write_l,
         args.memory.max_memory_gb,
         "plenum analyze",
-        match (args.write_l, factors) {
-            (true, _) => "drop --write-L (nothing else needs L), ",
-            (false, true) => "--solver iterative (block GMRES on Z: no A or factors), ",
-            _ => "",
-        },
     )?;
     // The table's SHA-256 for the manifest is hashed on its own thread
     // while the solves run (one core of SHA-256 against the solver's

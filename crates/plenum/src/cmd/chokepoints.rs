@@ -134,24 +134,13 @@ pub fn compute(args: &ChokepointsArgs, loaded: &Loaded) -> Result<ChokepointsRep
         };
         (rep, Some(dynamic), solver)
     } else {
-        let rhs = ChokeInputs::rhs_count(target.industries(l).len());
-        let factors = super::memory::factors(t, settings.choice, rhs);
-        super::memory::check(
-            super::memory::estimate(
-                t,
-                super::memory::Work::Solves {
-                    factors,
-                    inverse: false,
-                    rhs,
-                },
-            ),
+        super::memory::check_solves(
+            t,
+            settings.choice,
+            ChokeInputs::rhs_count(target.industries(l).len()),
+            false,
             args.memory.max_memory_gb,
             "plenum chokepoints",
-            if factors {
-                "--solver iterative (block GMRES on Z: no A or factors), "
-            } else {
-                ""
-            },
         )?;
         let pb = crate::progress::spinner("ranking chokepoints (products with L: LU or iterative)");
         let (rep, solver) = chokepoints_on_table(t, &target, &opts, settings.choice, settings.rtol)

@@ -91,19 +91,37 @@ pub fn estimate(t: &MrioTable, work: Work) -> f64 {
     BASE_BYTES + z_stored + others + beside
 }
 
-/// Whether `choice` will factor I − A for `t` with `rhs` right-hand sides
-/// (the solver's own rule, [`plenum_iomath::SolverChoice::iterates`]).
-pub fn factors(t: &MrioTable, choice: plenum_iomath::SolverChoice, rhs: usize) -> bool {
-    let n = t.labels().n_industries();
-    let density = match t.z_flows() {
-        Flows::Sparse(s) if n > 0 => Some(s.nnz() as f64 / (n as f64 * n as f64)),
-        Flows::Sparse(_) => Some(0.0),
-        Flows::Dense(_) => None,
+/// Checks the solves of `plenum analyze` or the lean chokepoints (`what`)
+/// with `rhs` right-hand sides: by LU where `choice` factors (the solver's
+/// own rule, [`plenum_iomath::SolverChoice::iterates_on`]) or L is formed
+/// (`inverse`, which factors whatever the choice), else by GMRES. The
+/// lighter route offered first: no L, then GMRES.
+pub fn check_solves(
+    t: &MrioTable,
+    choice: plenum_iomath::SolverChoice,
+    rhs: usize,
+    inverse: bool,
+    max_gb: f64,
+    what: &str,
+) -> Result<()> {
+    let factors = inverse || !choice.iterates_on(t.z_flows(), rhs);
+    let need = estimate(
+        t,
+        Work::Solves {
+            factors,
+            inverse,
+            rhs,
+        },
+    );
+    let fix = match (inverse, factors) {
+        (true, _) => "drop --write-L (nothing else needs L), ",
+        (false, true) => "--solver iterative (block GMRES on Z: no A or factors), ",
+        _ => "",
     };
-    !choice.iterates(n, rhs, density)
+    check(need, max_gb, what, fix)
 }
 
-fn gb(bytes: f64) -> String {
+pub(crate) fn gb(bytes: f64) -> String {
     format!("{:.2} GB", bytes / 1e9)
 }
 
@@ -114,7 +132,7 @@ pub fn check(need: f64, max_gb: f64, what: &str, fix: &str) -> Result<()> {
     if !(max_gb.is_finite() && max_gb > 0.0) {
         anyhow::bail!("--max-memory-gb must be a positive number of GB, got {max_gb}");
     }
-    if timings() {
+    if crate::progress::timings_on() {
         eprintln!("memory: estimate {need:.0} bytes ({what})");
     }
     if need > max_gb * 1e9 {
@@ -128,15 +146,10 @@ pub fn check(need: f64, max_gb: f64, what: &str, fix: &str) -> Result<()> {
     Ok(())
 }
 
-/// Whether `PLENUM_TIMINGS` asks for the profile lines on stderr.
-fn timings() -> bool {
-    std::env::var_os("PLENUM_TIMINGS").is_some()
-}
-
 /// With `PLENUM_TIMINGS`, prints the process's peak resident memory (what
 /// the estimates are checked against); called when a command ends.
 pub fn report_peak() {
-    if let (true, Some(p)) = (timings(), peak_rss()) {
+    if let (true, Some(p)) = (crate::progress::timings_on(), peak_rss()) {
         eprintln!("memory: peak {p} bytes");
     }
 }

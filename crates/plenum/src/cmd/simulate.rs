@@ -182,10 +182,6 @@ pub fn estimate(
     }
 }
 
-fn gb(bytes: f64) -> String {
-    format!("{:.2} GB", bytes / 1e9)
-}
-
 /// Refuses a run whose estimate passes the bounds of `common`.
 pub fn check_bounds(e: &Estimate, common: &SimOutArgs) -> Result<()> {
     for (flag, v) in [
@@ -200,7 +196,7 @@ pub fn check_bounds(e: &Estimate, common: &SimOutArgs) -> Result<()> {
         anyhow::bail!(
             "this run would write about {} ({} steps × {} rows; --max-output-gb is {}); \
              fix: fewer --steps{}, --tidy parquet (about a third of the CSV), or raise the bound with --max-output-gb {:.0}",
-            gb(e.output_bytes),
+            super::memory::gb(e.output_bytes),
             common.steps,
             e.rows_per_step,
             common.max_output_gb,
