@@ -50,7 +50,7 @@ def test_run_carries_the_fit_against_the_calibration_file():
     ]
     base = fit[fit.scenario == "baseline-2024"]
     other = fit[fit.scenario == "controls-escalate"]
-    assert len(base) == 21 and len(other) == 19
+    assert len(base) == 22 and len(other) == 20
     assert base.consensus.sum() == 2 and not other.consensus.any()
     within = (base.model - base.fact).abs() <= base.tolerance
     assert (within == base.met).all()

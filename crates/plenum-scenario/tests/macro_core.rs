@@ -423,6 +423,53 @@ fn nominal_gdp_in_2023_is_nbs_s_within_the_band() {
     );
 }
 
+/// The fit's 2023 deflator row splits nominal growth into prices and real
+/// growth: its fact is the file's nominal growth (126.06 against 120.47 tn
+/// yuan) over real growth (5.2%), and nominal over the model's deflator is
+/// the run's real growth of 2023, an average of its four y/y rates, so it
+/// lies between their least and greatest. The grid fit of the import prices
+/// (bench/price_fit_grid.py) puts the deflator within its band and nominal
+/// growth within its band.
+#[test]
+fn the_2023_deflator_row_is_nominal_growth_over_real() {
+    use plenum_scenario::calibrate::judged;
+    let set = all();
+    let base = &set.runs[0];
+    let rows = judged(base, true);
+    let row = |t: &str| rows.iter().find(|f| f.target == t).unwrap();
+    let defl = row("GDP deflator 2023, % (annual)");
+    let nominal = row("nominal GDP growth 2023, %");
+    let derived = 100.0 * ((126.06 / 120.47) / 1.052 - 1.0);
+    assert!(
+        (defl.fact - derived).abs() < 0.005,
+        "{} {derived}",
+        defl.fact
+    );
+    let real = 100.0 * ((1.0 + nominal.model / 100.0) / (1.0 + defl.model / 100.0) - 1.0);
+    let y23: Vec<f64> = (1..=4)
+        .map(|q| {
+            base.at(
+                "gdp_growth_yoy",
+                &base.region,
+                plenum_scenario::Quarter::new(2023, q),
+            )
+        })
+        .collect();
+    let (lo, hi) = y23
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+            (l.min(*v), h.max(*v))
+        });
+    assert!(real > lo && real < hi, "real 2023 {real} outside {y23:?}");
+    assert!(
+        defl.met() && nominal.met(),
+        "{} {}",
+        defl.model,
+        nominal.model
+    );
+    assert!(defl.model < 0.0, "{}", defl.model);
+}
+
 /// Every run reports its fit (issue 11: "never a silent miss"): the text
 /// `plenum run` prints names exactly the reference run's rows outside their
 /// bands, each followed by its cause; `fit.csv` holds every judged row of
@@ -436,16 +483,16 @@ fn the_fit_names_every_miss_with_its_cause() {
     let rows = judged(reference, true);
     assert_eq!(
         rows.len(),
-        21,
+        22,
         "the fit's rows changed: update this test and the docs"
     );
     let text = fit_text(&set.runs);
     let missed: Vec<_> = rows.iter().filter(|f| !f.met()).collect();
     assert!(
         text.starts_with(&format!(
-            "fit of {} against the calibration file's facts: {} of 21 within their bands",
+            "fit of {} against the calibration file's facts: {} of 22 within their bands",
             reference.name,
-            21 - missed.len()
+            22 - missed.len()
         )),
         "{text}"
     );
@@ -471,8 +518,8 @@ fn the_fit_names_every_miss_with_its_cause() {
         Some("scenario,target,fact,tolerance,model,met,how,source,cause")
     );
     let body: Vec<&str> = lines.collect();
-    // 21 rows for the reference, 19 (no consensus rows) for each other run.
-    assert_eq!(body.len(), 21 + 19 * (set.runs.len() - 1));
+    // 22 rows for the reference, 20 (no consensus rows) for each other run.
+    assert_eq!(body.len(), 22 + 20 * (set.runs.len() - 1));
     for (i, run) in set.runs.iter().enumerate() {
         for f in judged(run, i == 0) {
             let (lo, hi) = (f.fact - f.tolerance, f.fact + f.tolerance);
@@ -487,7 +534,7 @@ fn the_fit_names_every_miss_with_its_cause() {
             );
         }
     }
-    assert!(!body.iter().skip(21).any(|l| l.contains("consensus")));
+    assert!(!body.iter().skip(22).any(|l| l.contains("consensus")));
 }
 
 /// A scenario whose history rows differ from the reference's is named,

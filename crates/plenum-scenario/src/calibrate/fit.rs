@@ -63,7 +63,7 @@ const CAUSE_CONSUMPTION: &str = "the fact is PIIE's pre-pandemic 39-40%; on the 
 const CAUSE_FDI: &str = "the scenario's FDI path (blocks/fdi.rs)";
 const CAUSE_PRICES: &str =
     "the price block: value-added prices of goods and services, import prices and the output gap (blocks/prices.rs)";
-const CAUSE_NOMINAL_GROWTH: &str = "real growth times the deflator; the run's 2022 burn-in grows about 6% annualised against 2022's 3.0%, which lifts 2023's annual rate; docs/calibration.md, Not in the calibration";
+const CAUSE_NOMINAL_GROWTH: &str = "real growth times the deflator; the 2023 deflator is in its band (row above), so a miss is real 2023 growth: the run's 2022 burn-in grows about 6% annualised against 2022's 3.0%, which lifts 2023's annual rate; docs/calibration.md, Not in the calibration";
 const CAUSE_NOMINAL_LEVEL: &str =
     "the units kappa set the run's 2022 at potential to NBS's 2022; real growth and the deflator carry it to 2023";
 const CAUSE_CONSENSUS: &str =
@@ -222,6 +222,27 @@ pub fn fit(run: &ScenarioRun) -> Vec<FitRow> {
             run.at("gdp_nominal", r, Quarter::new(2023, q)) / (1.0 + g / 100.0)
         })
         .sum();
+    // The annual deflator of 2023 apart from real growth: nominal over
+    // real, each against 2022 levels formed from the 2023 quarters' y/y
+    // rates as above. The fact is derived from the file's nominal growth
+    // (126.06 against 120.47 tn yuan) and real growth (5.2%).
+    let r22: f64 = (1..=4)
+        .map(|q| {
+            let g = run.at("gdp_growth_yoy", r, Quarter::new(2023, q));
+            run.at("gdp_real", r, Quarter::new(2023, q)) / (1.0 + g / 100.0)
+        })
+        .sum();
+    let nominal23 = run.annual_sum("gdp_nominal", r, 2023) / n22;
+    let real23 = run.annual_sum("gdp_real", r, 2023) / r22;
+    rows.push(check(
+        "GDP deflator 2023, % (annual)",
+        100.0 * (nominal23 / real23 - 1.0),
+        // 100 ((126.06 / 120.47) / 1.052 − 1) = −0.532.
+        -0.53,
+        0.5,
+        "NBS, derived (nominal growth 4.64% over real growth 5.2%)",
+        CAUSE_PRICES,
+    ));
     rows.push(check(
         "nominal GDP growth 2023, %",
         100.0 * (run.annual_sum("gdp_nominal", r, 2023) / n22 - 1.0),
