@@ -396,6 +396,7 @@ def analyze(
     linkages: bool = False,
     solver: str = "auto",
     rtol: float = 1e-12,
+    max_memory_gb: float = 8.0,
 ) -> Analysis:
     """Every quantity of pymrio's ``calc_all`` (and linkages and gross trade).
 
@@ -412,12 +413,17 @@ def analyze(
     the iterative solves' relative residual (default 1e-12). With ``L`` or
     ``ghosh``, ``"auto"`` factors. ``Analysis.solver`` is the solve log,
     with the keys of the CLI's ``solver.json``.
+
+    ``max_memory_gb`` (default 8, as the CLI's ``--max-memory-gb``) bounds
+    the memory the call adds beside the table, estimated from the table's
+    size before any work; over it the call raises with the estimate and the
+    lighter route.
     """
     t = _as_table(table)
     pop = None
     if population is not None:
         pop = [float(v) for v in np.asarray(population, dtype=np.float64).reshape(-1)]
-    core, exts, log = _plenum.analyze(t._t, L, ghosh, pop, linkages, solver, rtol)
+    core, exts, log = _plenum.analyze(t._t, L, ghosh, pop, linkages, solver, rtol, max_memory_gb)
     ii = t.industry_index
     regs = _region_index(t.regions)
     sq = lambda a: pd.DataFrame(a, index=ii, columns=ii.copy())  # noqa: E731
@@ -477,27 +483,46 @@ def self_reliance(
     region: Union[str, Sequence[str]],
     sector: Optional[Union[str, Sequence[str]]] = None,
     group: Optional[Sequence[str]] = None,
+    max_memory_gb: float = 8.0,
 ) -> Dict[str, pd.DataFrame]:
     """Value added by origin and dependence on a group of regions (default:
     the chip-control coalition), as ``plenum analyze self-reliance``.
 
     Returns ``{"va_origin", "va_origin_by_source", "dependence"}`` tidy frames.
+
+    ``max_memory_gb`` (default 8, as the CLI's ``--max-memory-gb``) bounds
+    the memory the call adds beside the table, estimated from the table's
+    size before any work; over it the call raises with the estimate and the
+    lighter route.
     """
     t = _as_table(table)
     regions = [region] if isinstance(region, str) else list(region)
     sectors = None if sector is None else ([sector] if isinstance(sector, str) else list(sector))
-    a, b, c = _plenum.self_reliance(t._t, regions, sectors, None if group is None else list(group))
+    a, b, c = _plenum.self_reliance(
+        t._t, regions, sectors, None if group is None else list(group), max_memory_gb
+    )
     return {"va_origin": _frame(a), "va_origin_by_source": _frame(b), "dependence": _frame(c)}
 
 
 def decompose(
-    table: Any, method: str = "bm-source", level: str = "country", region: Optional[Sequence[str]] = None
+    table: Any,
+    method: str = "bm-source",
+    level: str = "country",
+    region: Optional[Sequence[str]] = None,
+    max_memory_gb: float = 8.0,
 ) -> pd.DataFrame:
     """Gross-export decomposition (``kww``, ``wwz``, ``bm-source``, ``bm-sink``)
     at the ``country``, ``bilateral`` or ``sector`` level: columns exporter,
-    importer, sector, term, value (``EXGR`` and each term)."""
+    importer, sector, term, value (``EXGR`` and each term).
+
+    ``max_memory_gb`` (default 8, as the CLI's ``--max-memory-gb``) bounds
+    the memory the call adds beside the table, estimated from the table's
+    size before any work; over it the call raises with the estimate and the
+    lighter route.
+    """
     t = _as_table(table)
-    return _frame(_plenum.decompose(t._t, method, level, None if region is None else list(region)))
+    regions = None if region is None else list(region)
+    return _frame(_plenum.decompose(t._t, method, level, regions, max_memory_gb))
 
 
 def chokepoints(
@@ -506,6 +531,7 @@ def chokepoints(
     critical_share: float = 0.01,
     solver: str = "auto",
     rtol: float = 1e-12,
+    max_memory_gb: float = 8.0,
 ) -> pd.DataFrame:
     """Foreign suppliers of the target region(s) ranked by look-through
     exposure, bottleneck loss and hypothetical extraction, one row per
@@ -516,10 +542,15 @@ def chokepoints(
     ``"iterative"`` or ``"mixed-lu"``; ``rtol`` the iterative solves'
     relative residual. ``df.attrs["solver"]`` holds the solve log with the
     keys of the CLI's ``solver.json`` (method, sweeps, residual, ...).
+
+    ``max_memory_gb`` (default 8, as the CLI's ``--max-memory-gb``) bounds
+    the memory the call adds beside the table, estimated from the table's
+    size before any work; over it the call raises with the estimate and the
+    lighter route.
     """
     t = _as_table(table)
     regions = [region] if isinstance(region, str) else list(region)
-    cols, log = _plenum.chokepoints(t._t, regions, critical_share, solver, rtol)
+    cols, log = _plenum.chokepoints(t._t, regions, critical_share, solver, rtol, max_memory_gb)
     df = _frame(cols)
     df.attrs["solver"] = log
     return df

@@ -163,7 +163,7 @@ fn put(py: Python<'_>, d: &Bound<'_, PyDict>, map: BTreeMap<&'static str, Value>
 /// solver)`: a dict of arrays, a dict extension name → dict of arrays, and
 /// the solve log (the keys of the CLI's `solver.json`).
 #[pyfunction]
-#[pyo3(signature = (table, L = false, ghosh = false, population = None, linkages = false, solver = "auto", rtol = 1e-12))]
+#[pyo3(signature = (table, L = false, ghosh = false, population = None, linkages = false, solver = "auto", rtol = 1e-12, max_memory_gb = crate::memory::DEFAULT_GB))]
 #[allow(non_snake_case, clippy::too_many_arguments, clippy::type_complexity)]
 pub fn analyze<'py>(
     py: Python<'py>,
@@ -174,9 +174,18 @@ pub fn analyze<'py>(
     linkages: bool,
     solver: &str,
     rtol: f64,
+    max_memory_gb: f64,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>, Bound<'py, PyDict>)> {
     let settings = crate::solve::settings(solver, rtol).map_err(errors::table)?;
     let t = table.inner.clone();
+    let (need, factors) = crate::memory::analyze_need(&t, settings.0, L, ghosh);
+    let fix = match (L, ghosh, factors) {
+        (true, _, _) => "L=False (the accounts never need L), ",
+        (false, true, _) => "ghosh=False, ",
+        (false, false, true) => "solver=\"iterative\" (block GMRES on Z: no factors), ",
+        _ => "",
+    };
+    crate::memory::check(need, max_memory_gb, "analyze", fix).map_err(errors::table)?;
     let c = py
         .detach(move || {
             compute(&t, L, ghosh, linkages, population.as_deref(), settings)

@@ -8,8 +8,8 @@
 use plenum_gvc::decomp::Perspective;
 use plenum_gvc::selfreliance::{va_origin, Basis};
 use plenum_gvc::{
-    chokepoints_on_table, group_dependence, BilateralTerms, ChokepointOptions, Decomposer,
-    Economies, GvcModel, RegionGroup, Selection,
+    chokepoints_on_table, group_dependence, BilateralTerms, ChokeInputs, ChokepointOptions,
+    Decomposer, Economies, GvcModel, RegionGroup, Selection,
 };
 use pyo3::prelude::*;
 
@@ -75,19 +75,22 @@ const BASES: [(Basis, &str); 4] = [
 /// the chip-control coalition) for the selected regions and sectors.
 /// Returns (va_origin, va_origin_by_source, dependence) as column dicts.
 #[pyfunction]
-#[pyo3(signature = (table, region, sector = None, group = None))]
+#[pyo3(signature = (table, region, sector = None, group = None, max_memory_gb = crate::memory::DEFAULT_GB))]
 pub fn self_reliance(
     py: Python<'_>,
     table: &Table,
     region: Vec<String>,
     sector: Option<Vec<String>>,
     group: Option<Vec<String>>,
+    max_memory_gb: f64,
 ) -> PyResult<(Py<PyAny>, Py<PyAny>, Py<PyAny>)> {
     let t = table.inner.clone();
     let l = t.labels();
     labels_check(&t, "region", &region, l.regions())?;
     let sectors = sector.unwrap_or_default();
     labels_check(&t, "sector", &sectors, l.sectors())?;
+    let need = crate::memory::dense_model_need(&t);
+    crate::memory::check(need, max_memory_gb, "self_reliance", "").map_err(errors::analysis)?;
     let out = py.detach(|| -> Result<(Columns, Columns, Columns), String> {
         let l = t.labels();
         let grp = match &group {
@@ -138,13 +141,14 @@ pub fn self_reliance(
 /// `level` country, bilateral or sector. Columns exporter, importer,
 /// sector, term, value (EXGR and each term).
 #[pyfunction]
-#[pyo3(signature = (table, method = "bm-source", level = "country", region = None))]
+#[pyo3(signature = (table, method = "bm-source", level = "country", region = None, max_memory_gb = crate::memory::DEFAULT_GB))]
 pub fn decompose(
     py: Python<'_>,
     table: &Table,
     method: &str,
     level: &str,
     region: Option<Vec<String>>,
+    max_memory_gb: f64,
 ) -> PyResult<Py<PyAny>> {
     let t = table.inner.clone();
     let persp = match level {
@@ -164,6 +168,8 @@ pub fn decompose(
     }
     let regions = region.unwrap_or_default();
     labels_check(&t, "region", &regions, t.labels().regions())?;
+    let need = crate::memory::dense_model_need(&t);
+    crate::memory::check(need, max_memory_gb, "decompose", "").map_err(errors::analysis)?;
     let method = method.to_string();
     let cols = py.detach(move || -> Result<Columns, String> {
         let l = t.labels();
@@ -224,7 +230,7 @@ pub fn decompose(
 /// in the CLI's order ([`plenum_gvc::Chokepoint::measures`]); and the solve
 /// log with the keys of the CLI's `solver.json`.
 #[pyfunction]
-#[pyo3(signature = (table, region, critical_share = 0.01, solver = "auto", rtol = 1e-12))]
+#[pyo3(signature = (table, region, critical_share = 0.01, solver = "auto", rtol = 1e-12, max_memory_gb = crate::memory::DEFAULT_GB))]
 pub fn chokepoints<'py>(
     py: Python<'py>,
     table: &Table,
@@ -232,6 +238,7 @@ pub fn chokepoints<'py>(
     critical_share: f64,
     solver: &str,
     rtol: f64,
+    max_memory_gb: f64,
 ) -> PyResult<(
     Bound<'py, pyo3::types::PyDict>,
     Bound<'py, pyo3::types::PyDict>,
@@ -252,6 +259,18 @@ pub fn chokepoints<'py>(
             let l = t.labels();
             let regions: Vec<&str> = region.iter().map(|s| s.as_str()).collect();
             let target = Selection::new(l, &regions, None).map_err(|e| e.to_string())?;
+            let rhs = ChokeInputs::rhs_count(target.industries(l).len());
+            let factors = !choice.iterates_on(t.z_flows(), rhs);
+            crate::memory::check(
+                crate::memory::chokepoints_need(&t, choice, rhs),
+                max_memory_gb,
+                "chokepoints",
+                if factors {
+                    "solver=\"iterative\" (block GMRES on Z: no A or factors), "
+                } else {
+                    ""
+                },
+            )?;
             let opts = ChokepointOptions {
                 critical_input_share: critical_share,
                 ..ChokepointOptions::default()

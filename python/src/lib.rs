@@ -22,6 +22,7 @@ mod analysis;
 mod convert;
 mod errors;
 mod gvc;
+mod memory;
 mod scenarios;
 mod sim;
 mod solve;

@@ -62,6 +62,7 @@ pub mod ghosh;
 pub mod iterative;
 pub mod leontief;
 pub mod linkages;
+pub mod memory;
 pub mod mixed;
 pub mod model;
 pub mod multipliers;
