@@ -38,6 +38,7 @@ fn compute(
     extras: bool,
     population: Option<&[f64]>,
     (choice, rtol): (SolverChoice, f64),
+    max_fallback_bytes: Option<f64>,
 ) -> Result<Computed, plenum_iomath::IoMathError> {
     let zero = t.zero_output();
     let x = t.x();
@@ -59,6 +60,7 @@ fn compute(
             rtol,
             block: t.labels().n_sectors(),
             expected_rhs: report::expected_rhs(t),
+            max_fallback_bytes,
             ..IterOptions::default()
         },
     )?;
@@ -188,8 +190,16 @@ pub fn analyze<'py>(
     crate::memory::check(need, max_memory_gb, "analyze", fix).map_err(errors::table)?;
     let c = py
         .detach(move || {
-            compute(&t, L, ghosh, linkages, population.as_deref(), settings)
-                .map_err(|e| plenum_iomath::name_industries(e, t.labels()))
+            compute(
+                &t,
+                L,
+                ghosh,
+                linkages,
+                population.as_deref(),
+                settings,
+                crate::memory::fallback_budget(max_memory_gb),
+            )
+            .map_err(|e| plenum_iomath::name_industries(e, t.labels()))
         })
         .map_err(errors::table)?;
     let core = PyDict::new(py);

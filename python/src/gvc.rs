@@ -277,7 +277,15 @@ pub fn chokepoints<'py>(
             };
             // The CLI's computation: products with L by LU for small tables,
             // block GMRES on Z as stored at scale (no A or L in memory).
-            chokepoints_on_table(&t, &target, &opts, choice, rtol).map_err(|e| e.to_string())
+            chokepoints_on_table(
+                &t,
+                &target,
+                &opts,
+                choice,
+                rtol,
+                crate::memory::fallback_budget(max_memory_gb),
+            )
+            .map_err(|e| e.to_string())
         },
     );
     let (rep, log) = rep.map_err(errors::analysis)?;

@@ -46,6 +46,14 @@ pub fn dense_model_need(t: &MrioTable) -> f64 {
     memory::BASE_BYTES + memory::beside(t, Work::DenseModel)
 }
 
+/// The process's bound for a solve's LU fallback
+/// ([`plenum_iomath::IterOptions::max_fallback_bytes`]): what it holds now
+/// plus `max_gb`, as the bound is on what a call adds; None where the
+/// resident memory cannot be read.
+pub fn fallback_budget(max_gb: f64) -> Option<f64> {
+    memory::current_rss().map(|now| now as f64 + max_gb * 1e9)
+}
+
 /// Refuses `what` if `need` bytes pass `max_gb`; `fix` is the lighter
 /// route, offered before aggregating the table or raising the bound.
 pub fn check(need: f64, max_gb: f64, what: &str, fix: &str) -> Result<(), String> {

@@ -390,7 +390,9 @@ pub fn chokepoints_lean(
 /// [`chokepoints_lean`] from a table, with the solver `choice` picks
 /// (block-Jacobi on each region's domestic block, 2|T| + 2 expected
 /// right-hand sides for [`SolverChoice::Auto`]) and to `rtol`: what
-/// `plenum chokepoints` and Python's `chokepoints` run. Returns the
+/// `plenum chokepoints` and Python's `chokepoints` run. A solve that does
+/// not converge falls back to LU only if the process stays under
+/// `max_fallback_bytes` ([`IterOptions::max_fallback_bytes`]). Returns the
 /// ranking and how the products with L were made.
 pub fn chokepoints_on_table(
     table: &MrioTable,
@@ -398,6 +400,7 @@ pub fn chokepoints_on_table(
     opts: &ChokepointOptions,
     choice: SolverChoice,
     rtol: f64,
+    max_fallback_bytes: Option<f64>,
 ) -> Result<(ChokepointReport, SolveLog), GvcError> {
     let lean = LeanModel::new(table)?;
     let l = table.labels();
@@ -405,6 +408,7 @@ pub fn chokepoints_on_table(
         rtol,
         block: l.n_sectors(),
         expected_rhs: ChokeInputs::rhs_count(target.industries(l).len()),
+        max_fallback_bytes,
         ..IterOptions::default()
     };
     let solver = lean.solver(choice, iter)?;

@@ -77,6 +77,19 @@ pub enum IoMathError {
         residual: f64,
         rtol: f64,
     },
+
+    #[error("the iterative solve with I - A reached a relative residual of {residual:e} after {sweeps} sweeps, \
+             above the target {rtol:e}, and its LU fallback would raise the process to about {need_gb:.2} GB, \
+             over the memory bound of {max_gb} GB; fix: a looser relative residual (`--rtol`, Python's `rtol=`), \
+             aggregate the table (plenum table aggregate), or raise the bound (`--max-memory-gb`, \
+             Python's `max_memory_gb=`)")]
+    FallbackOverMemory {
+        sweeps: usize,
+        residual: f64,
+        rtol: f64,
+        need_gb: f64,
+        max_gb: f64,
+    },
 }
 
 pub(crate) fn check_shape(

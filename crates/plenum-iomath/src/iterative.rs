@@ -81,6 +81,11 @@ pub struct IterOptions {
     /// Right-hand sides the caller expects to solve in all, for
     /// [`crate::solver::SolverChoice::Auto`] (0: unknown).
     pub expected_rhs: usize,
+    /// Peak resident bytes the process may reach when a solve that did not
+    /// converge falls back to LU (dense A and its factors, formed then);
+    /// over it the solve is an error instead ([`crate::memory`]). None: no
+    /// bound.
+    pub max_fallback_bytes: Option<f64>,
 }
 
 impl Default for IterOptions {
@@ -92,6 +97,7 @@ impl Default for IterOptions {
             panel: 256,
             block: 0,
             expected_rhs: 0,
+            max_fallback_bytes: None,
         }
     }
 }

@@ -24,6 +24,13 @@
 //! b counts the table's Z; every estimate adds the table's other parts (Y
 //! and the value-added and satellite rows, twice) and 80 MB for the
 //! process (the fits' intercepts were 34-76 MB).
+//!
+//! The GMRES estimates assume the solves converge. One that does not falls
+//! back to LU, which forms the dense A and its factors then; a front end
+//! that sets [`crate::IterOptions::max_fallback_bytes`] (the CLI and Python
+//! do, from their bound) gets an error with the fixes instead of a
+//! fallback past it ([`lu_fallback_bytes`] on top of the process's resident
+//! memory at that moment).
 
 use plenum_table::{Flows, MrioTable};
 
@@ -121,11 +128,32 @@ pub fn solves(t: &MrioTable, choice: SolverChoice, rhs: usize, inverse: bool) ->
     }
 }
 
+/// Bytes an LU fallback adds to a solver that iterated on Z: the dense A
+/// and its factors (the LU slope less the Z it counts, as [`beside`]).
+pub fn lu_fallback_bytes(n: usize) -> f64 {
+    let (b, a) = slope(Work::Solves {
+        factors: true,
+        inverse: false,
+        rhs: 0,
+    });
+    (b - 1.0) * 8.0 * (n as f64) * (n as f64) + a
+}
+
+fn status_bytes(key: &str) -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with(key))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 /// The process's peak resident memory so far (Linux `VmHWM`), in bytes;
 /// None where /proc is not there.
 pub fn peak_rss() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+    status_bytes("VmHWM:")
+}
+
+/// The process's resident memory now (Linux `VmRSS`), in bytes; None where
+/// /proc is not there.
+pub fn current_rss() -> Option<u64> {
+    status_bytes("VmRSS:")
 }

@@ -497,6 +497,30 @@ impl<'a> Solver<'a> {
         r.as_ref().map_err(|e| e.clone())
     }
 
+    /// Whether an LU fallback fits [`IterOptions::max_fallback_bytes`]: the
+    /// process now plus the dense A and its factors
+    /// ([`crate::memory::lu_fallback_bytes`]); factors already formed, no
+    /// bound, or no way to read the resident memory (not Linux) let it go on.
+    fn fallback_fits(&self, sweeps: usize, residual: f64, rtol: f64) -> Result<(), IoMathError> {
+        let (Some(max), None) = (self.opts.max_fallback_bytes, self.lu.get()) else {
+            return Ok(());
+        };
+        let Some(now) = crate::memory::current_rss() else {
+            return Ok(());
+        };
+        let need = now as f64 + crate::memory::lu_fallback_bytes(self.n);
+        if need > max {
+            return Err(IoMathError::FallbackOverMemory {
+                sweeps,
+                residual,
+                rtol,
+                need_gb: need / 1e9,
+                max_gb: max / 1e9,
+            });
+        }
+        Ok(())
+    }
+
     fn run(&self, rhs: MatRef<'_, f64>, transpose: bool) -> Result<Mat<f64>, IoMathError> {
         if rhs.nrows() != self.n {
             return Err(IoMathError::Shape {
@@ -556,7 +580,12 @@ impl<'a> Solver<'a> {
                     note(rhs.ncols(), st.sweeps, st.residual, false);
                     Ok(x)
                 }
-                Err(IoMathError::NotConverged { sweeps, .. }) => {
+                Err(IoMathError::NotConverged {
+                    sweeps,
+                    residual,
+                    rtol,
+                }) => {
+                    self.fallback_fits(sweeps, residual, rtol)?;
                     let x = lu_solve(self, "lu fallback")?;
                     note(rhs.ncols(), sweeps, f64::NAN, true);
                     Ok(x)

@@ -303,6 +303,55 @@ fn non_convergence_falls_back_to_lu() {
     assert_eq!(log.densified, Some("lu fallback"), "{log:?}");
 }
 
+/// The LU fallback of a solve that did not converge is bounded: past
+/// `max_fallback_bytes` (the process now plus the dense A and its factors)
+/// the solve is an error naming the residual, the memory it would need and
+/// the fixes, and no factors are formed; under the bound it falls back as
+/// before. Where the resident memory cannot be read (not Linux) the bound
+/// lets the fallback go on.
+#[test]
+fn the_lu_fallback_is_refused_past_the_memory_bound() {
+    let Some(now) = plenum_iomath::memory::current_rss() else {
+        println!("SKIPPED: no /proc/self/status to read the resident memory (not Linux)");
+        return;
+    };
+    let (z, x) = chain(400, 0.97);
+    let b = Mat::<f64>::from_fn(400, 2, |i, c| (i + c) as f64);
+    let tight = IterOptions {
+        max_sweeps: 60,
+        max_fallback_bytes: Some(now as f64),
+        ..IterOptions::default()
+    };
+    let it = Solver::new(z.as_ref(), x.as_ref(), &[], SolverChoice::Iterative, tight).unwrap();
+    let e = LeontiefSolve::solve_transpose(&it, b.as_ref()).unwrap_err();
+    assert!(
+        matches!(e, plenum_iomath::IoMathError::FallbackOverMemory { sweeps, need_gb, max_gb, .. }
+            if sweeps >= 60 && need_gb > max_gb),
+        "{e:?}"
+    );
+    let msg = e.to_string();
+    for part in [
+        "LU fallback",
+        "GB",
+        "--rtol",
+        "plenum table aggregate",
+        "--max-memory-gb",
+    ] {
+        assert!(msg.contains(part), "{part}: {msg}");
+    }
+    let log = it.log();
+    assert_eq!(log.fallbacks, 0, "{log:?}");
+    assert!(!log.factored, "{log:?}");
+    // 1 GB beside the process is room for a 400 × 400 LU.
+    let room = IterOptions {
+        max_fallback_bytes: Some(now as f64 + 1e9),
+        ..tight
+    };
+    let it = Solver::new(z.as_ref(), x.as_ref(), &[], SolverChoice::Iterative, room).unwrap();
+    LeontiefSolve::solve_transpose(&it, b.as_ref()).expect("falls back under the bound");
+    assert_eq!(it.log().fallbacks, 1);
+}
+
 /// At ρ(A) = 1 − 10⁻⁹ (κ(I − A) ≈ 10⁹, beyond f32's 10⁻⁷) the f32
 /// factors cannot be refined: the solver falls back to the f64 LU and logs
 /// it, and the numbers are the f64 LU's.

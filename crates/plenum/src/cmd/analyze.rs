@@ -44,6 +44,9 @@ pub struct Analysis {
 pub struct SolveSettings {
     pub choice: SolverChoice,
     pub rtol: f64,
+    /// The process's bound for a solve's LU fallback (`--max-memory-gb`;
+    /// [`IterOptions::max_fallback_bytes`]).
+    pub max_fallback_bytes: Option<f64>,
 }
 
 impl Default for SolveSettings {
@@ -51,6 +54,7 @@ impl Default for SolveSettings {
         Self {
             choice: SolverChoice::Auto,
             rtol: IterOptions::default().rtol,
+            max_fallback_bytes: None,
         }
     }
 }
@@ -72,12 +76,18 @@ impl SolveSettings {
                 SolverArg::MixedLu => SolverChoice::MixedLu,
             },
             rtol,
+            max_fallback_bytes: None,
         })
     }
 }
 
 pub fn analyze(args: AnalyzeArgs) -> Result<()> {
-    let settings = SolveSettings::from_flags(args.solver, args.rtol)?;
+    let settings = SolveSettings {
+        // A solve that does not converge falls back to LU only within the
+        // memory bound.
+        max_fallback_bytes: Some(args.memory.max_memory_gb * 1e9),
+        ..SolveSettings::from_flags(args.solver, args.rtol)?
+    };
     let mut ph = crate::progress::Phases::new();
     let loaded = source::load(&args.input)?;
     ph.mark("read table");
@@ -249,6 +259,7 @@ pub fn compute_with(
             // Block-Jacobi on each region's domestic block.
             block: ns,
             expected_rhs: report::expected_rhs(t),
+            max_fallback_bytes: settings.max_fallback_bytes,
             ..IterOptions::default()
         },
     )
@@ -555,6 +566,7 @@ mod tests {
                 let settings = SolveSettings {
                     choice,
                     rtol: 1e-13,
+                    ..SolveSettings::default()
                 };
                 compute_with(&t, 3, settings, false, &mut crate::progress::Phases::new())
                     .expect("analyze")
@@ -695,6 +707,7 @@ mod tests {
             let settings = SolveSettings {
                 choice,
                 rtol: 1e-12,
+                ..SolveSettings::default()
             };
             let a = compute_with(&t, 3, settings, false, &mut crate::progress::Phases::new())
                 .expect("analyze")

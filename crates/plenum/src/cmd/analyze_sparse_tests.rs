@@ -40,6 +40,7 @@ fn run(t: &MrioTable, choice: SolverChoice, want_l: bool) -> (Analysis, Option<f
     let settings = SolveSettings {
         choice,
         rtol: 1e-13,
+        ..SolveSettings::default()
     };
     compute_with(t, 3, settings, want_l, &mut crate::progress::Phases::new()).expect("analyze")
 }

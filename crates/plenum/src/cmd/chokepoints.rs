@@ -143,8 +143,15 @@ pub fn compute(args: &ChokepointsArgs, loaded: &Loaded) -> Result<ChokepointsRep
             "plenum chokepoints",
         )?;
         let pb = crate::progress::spinner("ranking chokepoints (products with L: LU or iterative)");
-        let (rep, solver) = chokepoints_on_table(t, &target, &opts, settings.choice, settings.rtol)
-            .context("ranking the chokepoints")?;
+        let (rep, solver) = chokepoints_on_table(
+            t,
+            &target,
+            &opts,
+            settings.choice,
+            settings.rtol,
+            Some(args.memory.max_memory_gb * 1e9),
+        )
+        .context("ranking the chokepoints")?;
         pb.finish_and_clear();
         if let Some(why) = solver.densified {
             eprintln!(
