@@ -8,12 +8,17 @@ resident memory before the call reported. Linux only.
 
 Usage: python3 bench/python_memory_bounds.py DIR [DIR ...]
 (folders from `synth_pymrio R S DIR 5 42 0.3`, e.g. 50 50 and 50 100 for
-n = 2,500 and 5,000; run with the interpreter that has plenum installed;
-region R00 is the target and R01, R02 the group).
+n = 2,500 and 5,000; run with the interpreter that has plenum and pytest
+installed, as the probe is python/tests/test_memory.py's; region R00 is the
+target and R01, R02 the group).
 """
-import json
-import subprocess
+import os
 import sys
+
+# The probe of python/tests/test_memory.py, which checks the same estimates
+# on every CI run.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python", "tests"))
+from test_memory import measure  # noqa: E402
 
 CALLS = [
     ("analyze", "plenum.analyze(t, **kw)"),
@@ -27,38 +32,11 @@ CALLS = [
     ("self_reliance", "plenum.self_reliance(t, 'R00', group=['R01', 'R02'], **kw)"),
 ]
 
-PROBE = """
-import json, re, plenum
-t = plenum.read_table({path!r})
-n = len(t.industry_index)
-def status(k):
-    for line in open('/proc/self/status'):
-        if line.startswith(k):
-            return int(line.split()[1]) * 1024
-def call(**kw):
-    return {expr}
-try:
-    call(max_memory_gb=1e-9)
-    raise SystemExit('not refused')
-except (plenum.TableError, plenum.AnalysisError) as e:
-    est = float(re.search(r'about ([0-9.]+) GB', str(e)).group(1)) * 1e9
-with open('/proc/self/clear_refs', 'w') as f:
-    f.write('5')
-rss0 = status('VmRSS:')
-call()
-print(json.dumps({{'n': n, 'estimate': est, 'added': status('VmHWM:') - rss0}}))
-"""
-
 print("| n | call | estimate | peak added | estimate / peak |")
 print("|---|---|---|---|---|")
 for path in sys.argv[1:]:
     for name, expr in CALLS:
-        out = subprocess.run(
-            [sys.executable, "-c", PROBE.format(path=path, expr=expr)], capture_output=True, text=True
-        )
-        if out.returncode != 0:
-            sys.exit(f"{name} on {path}:\n{out.stderr}")
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = measure(f"t = plenum.read_table({path!r})", expr)
         print(
             f"| {r['n']:,} | `{name}` | {r['estimate'] / 1e9:.2f} GB | {r['added'] / 1e9:.2f} GB "
             f"| {r['estimate'] / r['added']:.2f} |"

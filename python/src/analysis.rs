@@ -42,13 +42,6 @@ fn compute(
 ) -> Result<Computed, plenum_iomath::IoMathError> {
     let zero = t.zero_output();
     let x = t.x();
-    // L and G need the f64 factors: with them at hand every solve uses
-    // them too, unless the caller chose a solver (as the CLI's --write-L).
-    let choice = if (with_l || ghosh) && choice == SolverChoice::Auto {
-        SolverChoice::Lu
-    } else {
-        choice
-    };
     // Z as the table keeps it: a sparse Z goes to the solver without the
     // dense copy (pymrio's A below is dense whatever the storage).
     let m = Solver::for_flows(
@@ -178,7 +171,10 @@ pub fn analyze<'py>(
     rtol: f64,
     max_memory_gb: f64,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>, Bound<'py, PyDict>)> {
-    let settings = crate::solve::settings(solver, rtol).map_err(errors::table)?;
+    let (choice, rtol) = crate::solve::settings(solver, rtol).map_err(errors::table)?;
+    // L and G need the f64 factors: with them at hand every solve uses
+    // them too, unless the caller chose a solver (as the CLI's --write-L).
+    let settings = (choice.factoring_if(L || ghosh), rtol);
     let t = table.inner.clone();
     let (need, factors) = crate::memory::analyze_need(&t, settings.0, L, ghosh);
     let fix = match (L, ghosh, factors) {

@@ -260,9 +260,9 @@ pub fn chokepoints<'py>(
             let regions: Vec<&str> = region.iter().map(|s| s.as_str()).collect();
             let target = Selection::new(l, &regions, None).map_err(|e| e.to_string())?;
             let rhs = ChokeInputs::rhs_count(target.industries(l).len());
-            let factors = !choice.iterates_on(t.z_flows(), rhs);
+            let (need, factors) = crate::memory::chokepoints_need(&t, choice, rhs);
             crate::memory::check(
-                crate::memory::chokepoints_need(&t, choice, rhs),
+                need,
                 max_memory_gb,
                 "chokepoints",
                 if factors {

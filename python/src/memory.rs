@@ -14,18 +14,14 @@ use plenum_table::MrioTable;
 /// The bound when none is given: the CLI's default.
 pub const DEFAULT_GB: f64 = 8.0;
 
-/// Bytes `analyze` adds: the solves' work (LU where L or G is asked for,
-/// as the call itself decides), pymrio's dense A (formed whatever the
-/// solver) and the numpy copy of every n × n result (A; L; B and G, each
-/// also held in Rust until it is copied); and whether the solves factor.
+/// Bytes `analyze` adds with the solver `choice` it will use (already
+/// [`SolverChoice::factoring_if`] L or G is asked for): the solves' work,
+/// pymrio's dense A (formed whatever the solver) and the numpy copy of
+/// every n × n result (A; L; B and G, each also held in Rust until it is
+/// copied); and whether the solves factor.
 pub fn analyze_need(t: &MrioTable, choice: SolverChoice, with_l: bool, ghosh: bool) -> (f64, bool) {
-    let choice = if (with_l || ghosh) && choice == SolverChoice::Auto {
-        SolverChoice::Lu
-    } else {
-        choice
-    };
     let work = memory::solves(t, choice, report::expected_rhs(t), with_l);
-    let factors = ghosh || matches!(work, Work::Solves { factors: true, .. });
+    let factors = ghosh || work.factors();
     let d = memory::dense_bytes(t);
     let copies = 2.0 + if with_l { 1.0 } else { 0.0 } + if ghosh { 4.0 } else { 0.0 };
     (
@@ -35,9 +31,10 @@ pub fn analyze_need(t: &MrioTable, choice: SolverChoice, with_l: bool, ghosh: bo
 }
 
 /// Bytes the lean chokepoints add with `rhs` right-hand sides (the CLI's
-/// computation; the result is a few columns).
-pub fn chokepoints_need(t: &MrioTable, choice: SolverChoice, rhs: usize) -> f64 {
-    memory::BASE_BYTES + memory::beside(t, memory::solves(t, choice, rhs, false))
+/// computation; the result is a few columns); and whether they factor.
+pub fn chokepoints_need(t: &MrioTable, choice: SolverChoice, rhs: usize) -> (f64, bool) {
+    let work = memory::solves(t, choice, rhs, false);
+    (memory::BASE_BYTES + memory::beside(t, work), work.factors())
 }
 
 /// Bytes `decompose` and `self_reliance` add: the dense GVC model and a

@@ -56,6 +56,14 @@ pub enum Work {
     },
 }
 
+impl Work {
+    /// Whether the work forms the LU factors of I − A (every kind but the
+    /// solves by GMRES).
+    pub fn factors(self) -> bool {
+        !matches!(self, Work::Solves { factors: false, .. })
+    }
+}
+
 /// Process, allocator and small vectors (the measured intercepts, 34-76
 /// MB, rounded up).
 pub const BASE_BYTES: f64 = 80e6;

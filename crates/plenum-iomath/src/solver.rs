@@ -187,6 +187,17 @@ impl SolverChoice {
         };
         self.iterates(n, expected_rhs, density)
     }
+
+    /// The choice when the caller also needs the f64 factors (L, or the
+    /// Ghosh G): `Auto` factors, since with the factors at hand every solve
+    /// uses them; a choice the caller made stays.
+    pub fn factoring_if(self, needs_factors: bool) -> Self {
+        if needs_factors && self == SolverChoice::Auto {
+            SolverChoice::Lu
+        } else {
+            self
+        }
+    }
 }
 
 /// Whether a relative residual asked of the iterative solves is accepted

@@ -215,25 +215,23 @@ pub fn fit(run: &ScenarioRun) -> Vec<FitRow> {
         "NBS quarterly accounts, derived (nominal growth below real growth)",
         CAUSE_PRICES,
     ));
-    // 2022's nominal GDP from each 2023 quarter and its nominal growth.
-    let n22: f64 = (1..=4)
-        .map(|q| {
-            let g = run.at("gdp_nominal_growth", r, Quarter::new(2023, q));
-            run.at("gdp_nominal", r, Quarter::new(2023, q)) / (1.0 + g / 100.0)
-        })
-        .sum();
+    // 2023 over 2022 for a level whose y/y rate is recorded: 2022's level
+    // is formed from each 2023 quarter and its rate (the run records from
+    // 2023Q1).
+    let ratio23 = |level: &str, yoy: &str| {
+        let base: f64 = (1..=4)
+            .map(|q| {
+                let g = run.at(yoy, r, Quarter::new(2023, q));
+                run.at(level, r, Quarter::new(2023, q)) / (1.0 + g / 100.0)
+            })
+            .sum();
+        run.annual_sum(level, r, 2023) / base
+    };
+    let nominal23 = ratio23("gdp_nominal", "gdp_nominal_growth");
+    let real23 = ratio23("gdp_real", "gdp_growth_yoy");
     // The annual deflator of 2023 apart from real growth: nominal over
-    // real, each against 2022 levels formed from the 2023 quarters' y/y
-    // rates as above. The fact is derived from the file's nominal growth
-    // (126.06 against 120.47 tn yuan) and real growth (5.2%).
-    let r22: f64 = (1..=4)
-        .map(|q| {
-            let g = run.at("gdp_growth_yoy", r, Quarter::new(2023, q));
-            run.at("gdp_real", r, Quarter::new(2023, q)) / (1.0 + g / 100.0)
-        })
-        .sum();
-    let nominal23 = run.annual_sum("gdp_nominal", r, 2023) / n22;
-    let real23 = run.annual_sum("gdp_real", r, 2023) / r22;
+    // real. The fact is derived from the file's nominal growth (126.06
+    // against 120.47 tn yuan) and real growth (5.2%).
     rows.push(check(
         "GDP deflator 2023, % (annual)",
         100.0 * (nominal23 / real23 - 1.0),
@@ -245,7 +243,7 @@ pub fn fit(run: &ScenarioRun) -> Vec<FitRow> {
     ));
     rows.push(check(
         "nominal GDP growth 2023, %",
-        100.0 * (run.annual_sum("gdp_nominal", r, 2023) / n22 - 1.0),
+        100.0 * (nominal23 - 1.0),
         4.6,
         0.5,
         "NBS, derived (126.06 tn yuan against 120.47 tn in 2022)",

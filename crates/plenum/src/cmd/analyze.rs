@@ -61,8 +61,9 @@ impl Default for SolveSettings {
 
 impl SolveSettings {
     /// The checked settings of `--solver` and `--rtol` (shared with
-    /// `plenum chokepoints`).
-    pub fn from_flags(solver: SolverArg, rtol: f64) -> Result<Self> {
+    /// `plenum chokepoints`); `--max-memory-gb` bounds a solve's LU
+    /// fallback as well as the estimate checked before the work.
+    pub fn from_flags(solver: SolverArg, rtol: f64, max_memory_gb: f64) -> Result<Self> {
         if !plenum_iomath::solver::rtol_in_range(rtol) {
             anyhow::bail!(
                 "--rtol {rtol} is out of range; give a relative residual in (0, 1e-3), e.g. 1e-12"
@@ -76,18 +77,13 @@ impl SolveSettings {
                 SolverArg::MixedLu => SolverChoice::MixedLu,
             },
             rtol,
-            max_fallback_bytes: None,
+            max_fallback_bytes: Some(max_memory_gb * 1e9),
         })
     }
 }
 
 pub fn analyze(args: AnalyzeArgs) -> Result<()> {
-    let settings = SolveSettings {
-        // A solve that does not converge falls back to LU only within the
-        // memory bound.
-        max_fallback_bytes: Some(args.memory.max_memory_gb * 1e9),
-        ..SolveSettings::from_flags(args.solver, args.rtol)?
-    };
+    let settings = SolveSettings::from_flags(args.solver, args.rtol, args.memory.max_memory_gb)?;
     let mut ph = crate::progress::Phases::new();
     let loaded = source::load(&args.input)?;
     ph.mark("read table");
@@ -241,11 +237,7 @@ pub fn compute_with(
     let nr = l.n_regions();
     let ns = l.n_sectors();
     // L needs the f64 LU; with it at hand every solve uses it.
-    let choice = if want_l && settings.choice == SolverChoice::Auto {
-        SolverChoice::Lu
-    } else {
-        settings.choice
-    };
+    let choice = settings.choice.factoring_if(want_l);
     // Z as the table stores it: a sparse Z is never copied dense here (the
     // solver builds a dense A only where a factorisation needs it, and
     // logs why).

@@ -82,7 +82,7 @@ pub fn compute(args: &ChokepointsArgs, loaded: &Loaded) -> Result<ChokepointsRep
     }
     let regions: Vec<&str> = args.region.iter().map(|s| s.as_str()).collect();
     let target = Selection::new(l, &regions, None)?;
-    let settings = SolveSettings::from_flags(args.solver, args.rtol)?;
+    let settings = SolveSettings::from_flags(args.solver, args.rtol, args.memory.max_memory_gb)?;
     let opts = ChokepointOptions {
         hits: args.hits,
         top_k: args.top.max(1),
@@ -149,7 +149,7 @@ pub fn compute(args: &ChokepointsArgs, loaded: &Loaded) -> Result<ChokepointsRep
             &opts,
             settings.choice,
             settings.rtol,
-            Some(args.memory.max_memory_gb * 1e9),
+            settings.max_fallback_bytes,
         )
         .context("ranking the chokepoints")?;
         pb.finish_and_clear();

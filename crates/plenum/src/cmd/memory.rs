@@ -24,9 +24,8 @@ pub fn check_solves(
     what: &str,
 ) -> Result<()> {
     let work = plenum_iomath::memory::solves(t, choice, rhs, inverse);
-    let factors = matches!(work, Work::Solves { factors: true, .. });
     let need = estimate(t, work);
-    let fix = match (inverse, factors) {
+    let fix = match (inverse, work.factors()) {
         (true, _) => "drop --write-L (nothing else needs L), ",
         (false, true) => "--solver iterative (block GMRES on Z: no A or factors), ",
         _ => "",
